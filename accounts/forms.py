@@ -1,0 +1,45 @@
+from django import forms
+from django.contrib.auth.forms import BaseUserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+class SignupForm(BaseUserCreationForm):
+    """Sign-up with email, display name and a password checked by AUTH_PASSWORD_VALIDATORS."""
+
+    class Meta:
+        model = User
+        fields = ("email", "display_name")
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+            "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
+        }
+        help_texts = {"display_name": _("Shown to the people you chat with.")}
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account with this email already exists. Log in instead."), code="duplicate_email"
+            )
+        return email
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Enter the name other people will see."), code="blank_name")
+        return name
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=60)
+    avatar = forms.ImageField(
+        label=_("Avatar"), required=False, help_text=_("JPEG, PNG or WebP, up to 5 MB.")
+    )
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Enter the name other people will see."), code="blank_name")
+        return name

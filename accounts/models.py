@@ -1,0 +1,63 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.managers import UserManager
+
+
+def avatar_upload_to(instance: "User", filename: str) -> str:
+    return f"avatars/{instance.pk or 'new'}/{filename}"
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person using the marketplace: logs in with an email address, shown by display name."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=60)
+    avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
+    is_staff = models.BooleanField(
+        _("staff status"), default=False, help_text=_("Can log into the admin site (moderators, admins).")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return f"{self.display_name} <{self.email}>"
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.display_name = self.display_name.strip()
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+    @property
+    def initial(self) -> str:
+        """Return the first letter of the display name, for avatar placeholders."""
+        return (self.display_name[:1] or self.email[:1]).upper()
+
+    def is_online(self, *, now=None) -> bool:
+        """Return True when the user was seen within MARKETPLACE_ONLINE_WINDOW_S seconds."""
+        if self.last_seen_at is None:
+            return False
+        now = now or timezone.now()
+        return now - self.last_seen_at < timedelta(seconds=settings.MARKETPLACE_ONLINE_WINDOW_S)

@@ -1,0 +1,56 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from accounts.forms import ProfileForm, SignupForm
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """Create an account and log it in, then continue to ``?next=`` (a local URL) or the ad list."""
+    if request.user.is_authenticated:
+        return redirect("ads:list")
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_create(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            display_name=form.cleaned_data["display_name"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome! Your account is ready.")
+        return redirect(next_url or "ads:list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """Show and change the logged-in user's display name and avatar."""
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, initial={"display_name": request.user.display_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update_profile(
+                user=request.user,
+                display_name=form.cleaned_data["display_name"],
+                avatar=form.cleaned_data.get("avatar"),
+            )
+        except ValidationError as error:
+            form.add_error("avatar", error)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("accounts:profile")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/profile.html", {"form": form}, status=status)

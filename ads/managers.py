@@ -1,0 +1,26 @@
+from django.db import models
+from django.db.models import Prefetch, Q
+
+
+class AdQuerySet(models.QuerySet):
+    def active(self):
+        """Ads open for contact: not sold, not removed."""
+        return self.filter(status=self.model.Status.ACTIVE)
+
+    def browsable(self):
+        """Ads shown in public listings: active and sold (a sold ad stays visible, marked sold)."""
+        return self.exclude(status=self.model.Status.REMOVED)
+
+    def search(self, text: str):
+        """Filter by words in the title or description (every word must match)."""
+        for word in text.split()[:8]:
+            self = self.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        return self
+
+    def with_card_data(self):
+        """Fetch what an ad card shows: category, owner and photos in position order (2 extra queries)."""
+        from ads.models import AdPhoto
+
+        return self.select_related("category", "owner").prefetch_related(
+            Prefetch("photos", queryset=AdPhoto.objects.order_by("position", "id"))
+        )

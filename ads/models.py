@@ -1,0 +1,120 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ads.managers import AdQuerySet
+from marketplace.ids import new_public_id
+
+
+class Category(models.Model):
+    """A kind of ad (vehicles, real estate, …); rows are data, seeded by a migration."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ad(models.Model):
+    """A classified ad (listing) placed by its owner, the seller."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SOLD = "sold", _("Sold")
+        REMOVED = "removed", _("Removed")
+
+    public_id = models.CharField(
+        _("public id"), max_length=10, unique=True, default=new_public_id, editable=False
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ads", verbose_name=_("owner")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="ads", verbose_name=_("category")
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    price = models.DecimalField(
+        _("price"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Leave empty for 'price on request'."),
+    )
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AdQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("ad")
+        verbose_name_plural = _("ads")
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="ad_status_created_idx"),
+            models.Index(fields=["category", "status", "-created_at"], name="ad_category_status_idx"),
+            models.Index(fields=["owner", "-created_at"], name="ad_owner_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="ad_price_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "sold", "removed"]), name="ad_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.public_id})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ads:detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def cover_photo(self):
+        """Return the first photo (uses the prefetched ``photos`` when present) or None."""
+        photos = list(self.photos.all())
+        return photos[0] if photos else None
+
+
+def ad_photo_upload_to(instance: "AdPhoto", filename: str) -> str:
+    return f"ads/{instance.ad.public_id}/{filename}"
+
+
+class AdPhoto(models.Model):
+    """A photo of an ad, stored re-encoded without EXIF, with a thumbnail made once at upload."""
+
+    ad = models.ForeignKey(Ad, on_delete=models.CASCADE, related_name="photos", verbose_name=_("ad"))
+    image = models.ImageField(_("image"), upload_to=ad_photo_upload_to, width_field="width", height_field="height")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=ad_photo_upload_to)
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("ad photo")
+        verbose_name_plural = _("ad photos")
+        indexes = [models.Index(fields=["ad", "position"], name="adphoto_ad_position_idx")]
+
+    def __str__(self) -> str:
+        return f"Photo {self.position} of {self.ad_id}"

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from ads import views
+
+app_name = "ads"
+
+urlpatterns = [
+    path("", views.ad_list, name="list"),
+    path("ads/new/", views.ad_create, name="create"),
+    path("ads/mine/", views.my_ads, name="mine"),
+    path("ads/<str:public_id>/", views.ad_detail, name="detail"),
+    path("ads/<str:public_id>/edit/", views.ad_edit, name="edit"),
+    path("ads/<str:public_id>/sold/", views.ad_mark_sold, name="mark_sold"),
+    path("ads/<str:public_id>/reactivate/", views.ad_reactivate, name="reactivate"),
+    path("ads/<str:public_id>/remove/", views.ad_remove, name="remove"),
+]

@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chat import services
+from chat.models import MESSAGE_MAX_LENGTH
+
+SUGGESTED_FIRST_MESSAGE = _("Hi! Is this still available?")
+
+
+class MessageForm(forms.Form):
+    """A message body; validated by the same rules the service enforces (``message_body_clean``)."""
+
+    body = forms.CharField(
+        label=_("Message"),
+        strip=False,
+        required=False,  # emptiness is reported by message_body_clean with the chat's own wording
+        widget=forms.Textarea(
+            attrs={
+                "rows": 1,
+                "placeholder": _("Write a message"),
+                "maxlength": MESSAGE_MAX_LENGTH,
+                "autocomplete": "off",
+                "enterkeyhint": "send",
+            }
+        ),
+    )
+
+    def clean_body(self):
+        return services.message_body_clean(self.cleaned_data.get("body", ""))
+
+
+class StartConversationForm(MessageForm):
+    """The "Write to seller" box on an ad page, prefilled with a suggested first message."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"body": SUGGESTED_FIRST_MESSAGE})
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget.attrs.update({"rows": 3, "enterkeyhint": "enter"})

@@ -1,0 +1,90 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts.models import User
+from ads import services as ad_services
+from ads.models import Ad, Category
+from chat import services as chat_services
+from marketplace.images import placeholder_photo
+
+DEMO_PASSWORD = "marketplace-demo"
+DEMO_USERS = [
+    ("seller@example.com", "Sam Seller"),
+    ("buyer@example.com", "Bea Buyer"),
+    ("buyer2@example.com", "Ben Bargain"),
+    ("moderator@example.com", "Mo Moderator"),
+]
+DEMO_ADS = [
+    ("furniture", "Mid-century walnut sofa", "Three-seater, no pets, no smoke. Pick up in Oakland.", "450", "Oakland"),
+    ("bikes", "Trek FX 3 hybrid bike, size M", "Ridden one season. New tires, tuned in March.", "520", "Berkeley"),
+    ("electronics", "Sony WH-1000XM4 headphones", "Great noise cancelling, with case and cable.", "180", "Fremont"),
+    ("phones", "iPhone 13, 128 GB, unlocked", "Battery health 89%. Small scratch on the back.", "390", "Hayward"),
+    ("vehicles", "2012 Honda Fit, 98k miles", "Clean title, one owner, service records.", "7900", "San Leandro"),
+    ("real-estate", "Sunny 1BR near BART", "Available June 1st. Laundry in building.", "2300", "El Cerrito"),
+]
+DEMO_CHAT = [
+    ("buyer", "Hi! Is this still available?"),
+    ("seller", "Hi Bea, yes it is. Would you like to see it?"),
+    ("buyer", "Yes please. Could I come by on Saturday morning?\nAround 10 works best for me."),
+    ("seller", "Saturday at 10 is fine. The address is in the ad: https://maps.example.com/oakland"),
+]
+
+
+class Command(BaseCommand):
+    """Load a small demo set: 4 users (password ``marketplace-demo``), 6 ads with photos, 2 conversations.
+
+    Idempotent: users and ads that exist are reused and conversations are only created once.
+    Prints the demo logins.
+    """
+
+    help = "Create demo users, ads and conversations, and print the demo logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        users = {}
+        for email, name in DEMO_USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(email=email, password=DEMO_PASSWORD, display_name=name)
+            users[email] = user
+        account_services.user_make_moderator(user=users["moderator@example.com"])
+        seller, buyer, buyer2 = users["seller@example.com"], users["buyer@example.com"], users["buyer2@example.com"]
+
+        ads = []
+        for seed, (slug, title, description, price, city) in enumerate(DEMO_ADS):
+            ad = Ad.objects.filter(owner=seller, title=title).first()
+            if ad is None:
+                ad = ad_services.ad_create(
+                    owner=seller,
+                    category=Category.objects.get(slug=slug),
+                    title=title,
+                    description=description,
+                    price=Decimal(price),
+                    city=city,
+                    photos=[placeholder_photo(text=title.split(",")[0], seed=seed)],
+                )
+            ads.append(ad)
+
+        sofa, bike = ads[0], ads[1]
+        if not sofa.conversations.exists():
+            start = timezone.now() - timedelta(days=1, hours=2)
+            conversation, _ = chat_services.conversation_start(
+                buyer=buyer, ad=sofa, body=DEMO_CHAT[0][1], created_at=start
+            )
+            for minutes, (role, body) in enumerate(DEMO_CHAT[1:], start=1):
+                sender = buyer if role == "buyer" else seller
+                chat_services.message_send(
+                    conversation=conversation, sender=sender, body=body, created_at=start + timedelta(minutes=7 * minutes)
+                )
+        if not bike.conversations.exists():
+            chat_services.conversation_start(buyer=buyer2, ad=bike, body="Would you take $450 for the bike?")
+
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ with:"))
+        for email, name in DEMO_USERS:
+            self.stdout.write(f"  {email:<24} password: {DEMO_PASSWORD}   ({name})")
+        self.stdout.write("  Moderators use http://127.0.0.1:8000/admin/")

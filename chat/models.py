@@ -1,0 +1,162 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ads.models import Ad
+from marketplace.ids import new_public_id
+
+MESSAGE_MAX_LENGTH = 4000
+
+
+class Conversation(models.Model):
+    """A buyer–seller conversation about one ad, with a snapshot of the ad taken at creation.
+
+    The snapshot (``ad_*`` fields) keeps the chat's context when the ad is edited or disappears; only
+    ``ad_status`` follows the live ad (sold/removed). ``last_message`` and ``last_message_at`` are kept
+    by ``chat.services`` under a row lock so the list renders without per-row queries. ``updated_at``
+    changes whenever something a participant sees changes; polls compare it to answer "nothing new".
+    """
+
+    public_id = models.CharField(
+        _("public id"), max_length=10, unique=True, default=new_public_id, editable=False
+    )
+    ad = models.ForeignKey(
+        Ad,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+        verbose_name=_("ad"),
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("buyer")
+    )
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("seller")
+    )
+    # Listing snapshot, written once at creation.
+    ad_entity_type = models.CharField(_("ad entity type"), max_length=60)
+    ad_public_id = models.CharField(_("ad public id"), max_length=10)
+    ad_title = models.CharField(_("ad title"), max_length=120)
+    ad_thumbnail_url = models.CharField(_("ad thumbnail URL"), max_length=500, blank=True)
+    ad_price = models.DecimalField(_("ad price"), max_digits=12, decimal_places=2, null=True, blank=True)
+    ad_link = models.CharField(_("ad link"), max_length=500)
+    # The removed/sold flag: the one snapshot field kept in step with the live ad.
+    ad_status = models.CharField(_("ad status"), max_length=10, choices=Ad.Status.choices, default=Ad.Status.ACTIVE)
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_message_at = models.DateTimeField(_("last message at"), default=timezone.now)
+    last_message = models.ForeignKey(
+        "Message",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("last message"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "seller", "ad"], name="conversation_unique_buyer_seller_ad"),
+            models.CheckConstraint(condition=~models.Q(buyer=models.F("seller")), name="conversation_not_with_self"),
+        ]
+        indexes = [
+            models.Index(fields=["-last_message_at", "-id"], name="conversation_last_msg_idx"),
+            models.Index(fields=["ad_public_id"], name="conversation_ad_public_id_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id}: {self.ad_title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("chat:detail", kwargs={"public_id": self.public_id})
+
+    def other_participant(self, user):
+        """Return the participant who is not *user* (buyer for the seller and vice versa)."""
+        return self.seller if user.pk == self.buyer_id else self.buyer
+
+    @property
+    def ad_is_available(self) -> bool:
+        return self.ad_status == Ad.Status.ACTIVE
+
+
+class ConversationParticipant(models.Model):
+    """One participant's own state in a conversation: read pointer and deleted ("cleared") history.
+
+    ``history_cleared_up_to`` is the last message this participant deleted from their view ("Delete
+    chat"); they see only later messages, and the conversation is out of their list until one arrives.
+    ``last_read_message`` is the read pointer. Both only move forward.
+    """
+
+    class Role(models.TextChoices):
+        BUYER = "buyer", _("Buyer")
+        SELLER = "seller", _("Seller")
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="participants", verbose_name=_("conversation")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="conversation_participations",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    last_read_message = models.ForeignKey(
+        "Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    history_cleared_up_to = models.ForeignKey(
+        "Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    hidden_at = models.DateTimeField(_("deleted by participant at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("conversation participant")
+        verbose_name_plural = _("conversation participants")
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "user"], name="participant_unique_user"),
+            models.UniqueConstraint(fields=["conversation", "role"], name="participant_unique_role"),
+        ]
+        indexes = [models.Index(fields=["user", "conversation"], name="participant_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} as {self.role} in {self.conversation_id}"
+
+
+class Message(models.Model):
+    """A plain-text message; the body is stored exactly as sent (trimmed) and escaped on output."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages", verbose_name=_("conversation")
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sender")
+    )
+    body = models.TextField(_("body"), max_length=MESSAGE_MAX_LENGTH)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            models.Index(fields=["conversation", "created_at", "id"], name="message_conversation_time_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=GreaterThanOrEqual(Length("body"), 1), name="message_body_not_empty"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), MESSAGE_MAX_LENGTH), name="message_body_max_length"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender_id}: {self.body[:40]}"

@@ -1,0 +1,172 @@
+"""Reads of chat state that carry permission or shape. Each returns a QuerySet or raises Http404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Case, Count, F, FilteredRelation, Max, Q, QuerySet, Value, When
+from django.http import Http404
+
+from accounts.models import User
+from chat.models import Conversation, ConversationParticipant, Message
+
+
+def _with_membership(queryset: QuerySet[Conversation], *, user: User) -> QuerySet[Conversation]:
+    """Join *user*'s participant row and annotate their per-participant state.
+
+    Annotations: ``my_cleared_up_to_id``, ``my_last_read_id`` (message ids or None) and ``has_unread``
+    (the last message is from the other participant and after the read pointer).
+    """
+    return (
+        queryset.annotate(membership=FilteredRelation("participants", condition=Q(participants__user=user)))
+        .filter(membership__user=user)
+        .annotate(
+            my_cleared_up_to_id=F("membership__history_cleared_up_to_id"),
+            my_last_read_id=F("membership__last_read_message_id"),
+            has_unread=Case(
+                When(
+                    Q(last_message__isnull=False)
+                    & ~Q(last_message__sender=user)
+                    & (
+                        Q(membership__last_read_message__isnull=True)
+                        | Q(last_message_id__gt=F("membership__last_read_message_id"))
+                    ),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )
+
+
+def conversation_list_for_user(
+    *, user: User, ad_public_id: str | None = None, before: tuple | None = None
+) -> QuerySet[Conversation]:
+    """Return the conversations in *user*'s list, newest activity first, ready to render in one query.
+
+    Leaves out conversations the user deleted that have had no message since. *ad_public_id* narrows
+    the list to one ad (a seller working through the buyers of one listing). *before* is a keyset
+    cursor ``(last_message_at, id)``: only conversations older than it are returned (next page).
+    Joins buyer, seller and the last message (with its sender id) so rows cost no extra queries.
+    """
+    queryset = _with_membership(Conversation.objects.all(), user=user).filter(
+        Q(membership__history_cleared_up_to__isnull=True)
+        | Q(last_message_id__gt=F("membership__history_cleared_up_to_id"))
+    )
+    if ad_public_id:
+        queryset = queryset.filter(ad_public_id=ad_public_id)
+    if before is not None:
+        before_at, before_id = before
+        queryset = queryset.filter(last_message_at__lte=before_at).exclude(
+            last_message_at=before_at, id__gte=before_id
+        )
+    return queryset.select_related("buyer", "seller", "last_message").order_by("-last_message_at", "-id")
+
+
+def conversation_get_for_participant(*, public_id: str, user: User) -> Conversation:
+    """Return the conversation *public_id* annotated with *user*'s state (see ``_with_membership``).
+
+    Raises Http404 when it does not exist or *user* is not a participant: the two cases answer alike so
+    a conversation's existence never leaks. One query (buyer and seller joined).
+    """
+    conversation = (
+        _with_membership(Conversation.objects.filter(public_id=public_id), user=user)
+        .select_related("buyer", "seller")
+        .first()
+    )
+    if conversation is None:
+        raise Http404("No such conversation.")
+    return conversation
+
+
+@dataclass(frozen=True)
+class PollState:
+    """What a poll compares against the client's cursor: the conversation's change stamp."""
+
+    conversation_id: int
+    version: str
+
+
+def conversation_poll_state(*, public_id: str, user: User) -> PollState:
+    """Return the change stamp of conversation *public_id* for participant *user*: one indexed query.
+
+    The stamp is the conversation's ``updated_at``, which ``chat.services`` moves whenever a message
+    arrives or the ad's sold/removed flag changes. Raises Http404 like
+    ``conversation_get_for_participant``.
+    """
+    row = (
+        ConversationParticipant.objects.filter(conversation__public_id=public_id, user=user)
+        .values_list("conversation_id", "conversation__updated_at")
+        .first()
+    )
+    if row is None:
+        raise Http404("No such conversation.")
+    conversation_id, conversation_updated_at = row
+    return PollState(conversation_id=conversation_id, version=version_stamp(conversation_updated_at))
+
+
+def conversation_list_version(*, user: User) -> str:
+    """Return a stamp that changes whenever anything in *user*'s conversation list changes.
+
+    One aggregate query over the user's participant rows (index ``participant_user_idx``): the count,
+    the newest conversation change and the newest change of the user's own state.
+    """
+    aggregate = ConversationParticipant.objects.filter(user=user).aggregate(
+        count=Count("id"), conversations=Max("conversation__updated_at"), own=Max("updated_at")
+    )
+    return f"{aggregate['count']}-{version_stamp(aggregate['conversations'], aggregate['own'])}"
+
+
+def version_stamp(*moments) -> str:
+    """Return an opaque cursor for the given datetimes (microseconds since the epoch, joined by "-")."""
+    return "-".join(str(int(moment.timestamp() * 1_000_000)) if moment else "0" for moment in moments)
+
+
+def message_list_visible(*, conversation: Conversation) -> QuerySet[Message]:
+    """Return the messages of *conversation* its viewer may see (after their deleted history), oldest first.
+
+    *conversation* must come from ``conversation_get_for_participant`` (it carries the viewer's
+    ``my_cleared_up_to_id``).
+    """
+    queryset = Message.objects.filter(conversation=conversation)
+    if conversation.my_cleared_up_to_id is not None:
+        queryset = queryset.filter(id__gt=conversation.my_cleared_up_to_id)
+    return queryset.order_by("created_at", "id")
+
+
+def message_page(
+    *, conversation: Conversation, limit: int, before_message_id: int | None = None
+) -> tuple[list[Message], bool]:
+    """Return up to *limit* visible messages, oldest first, ending just before *before_message_id*.
+
+    Without *before_message_id* this is the latest page. Keyset pagination on (created_at, id), which
+    the index ``message_conversation_time_idx`` serves; never OFFSET. Returns ``(messages, has_earlier)``.
+    Costs one query, plus one to read the cursor message's time when *before_message_id* is given;
+    an unknown cursor (or one from another conversation) yields an empty page.
+    """
+    queryset = message_list_visible(conversation=conversation)
+    if before_message_id is not None:
+        cursor = Message.objects.filter(conversation=conversation, id=before_message_id).values("created_at").first()
+        if cursor is None:
+            return [], False
+        queryset = queryset.filter(created_at__lte=cursor["created_at"]).exclude(
+            created_at=cursor["created_at"], id__gte=before_message_id
+        )
+    newest_first = list(queryset.order_by("-created_at", "-id")[: limit + 1])
+    has_earlier = len(newest_first) > limit
+    return list(reversed(newest_first[:limit])), has_earlier
+
+
+def message_list_after(*, conversation: Conversation, after_id: int) -> QuerySet[Message]:
+    """Return visible messages of *conversation* newer than message id *after_id*, oldest first.
+
+    Message ids grow with time inside a conversation (sends are serialised by a row lock in
+    ``chat.services``), so an id cursor is exact.
+    """
+    return message_list_visible(conversation=conversation).filter(id__gt=after_id)
+
+
+def conversation_count_for_ad(*, user: User, ad_public_id: str) -> int:
+    """Return how many conversations *user* (the seller) has about the ad *ad_public_id*."""
+    return Conversation.objects.filter(seller=user, ad_public_id=ad_public_id).count()

@@ -1,0 +1,205 @@
+"""Writes to chat state. Views, admin actions, management commands and tests all go through here.
+
+Ordering rule: every write that adds a message or reads ``last_message`` to act on it first locks the
+conversation row (``SELECT … FOR UPDATE``). Messages of one conversation are therefore created one at a
+time, so their ids and ``created_at`` grow together and a poll's "after message id" cursor never skips
+a message committed late.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from ads.models import Ad
+from chat.models import MESSAGE_MAX_LENGTH, Conversation, ConversationParticipant, Message
+
+# User-facing error texts, keyed by code so forms, views and tests share them.
+ERROR_MESSAGES = {
+    "empty": _("Write a message before sending."),
+    "too_long": _("Messages can be at most %(limit)s characters (yours has %(length)s)."),
+    "null_character": _("The message contains a character that cannot be sent."),
+    "own_ad": _("This is your own ad: buyers' conversations about it are in your chats."),
+    "ad_unavailable": _("This ad is no longer available, so a new conversation can't be started."),
+}
+
+
+def message_body_clean(body: str) -> str:
+    """Return *body* ready to store: line endings normalised to ``\\n``, surrounding whitespace trimmed.
+
+    Nothing else is changed (no HTML stripping: bodies are escaped on output).
+    Raises ValidationError with code ``empty``, ``too_long`` or ``null_character``.
+    """
+    cleaned = (body or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not cleaned:
+        raise ValidationError(ERROR_MESSAGES["empty"], code="empty")
+    if "\x00" in cleaned:
+        raise ValidationError(ERROR_MESSAGES["null_character"], code="null_character")
+    if len(cleaned) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            ERROR_MESSAGES["too_long"],
+            code="too_long",
+            params={"limit": MESSAGE_MAX_LENGTH, "length": len(cleaned)},
+        )
+    return cleaned
+
+
+def _snapshot_fields(ad: Ad) -> dict:
+    cover = ad.cover_photo
+    return {
+        "ad_entity_type": ad.category.slug,
+        "ad_public_id": ad.public_id,
+        "ad_title": ad.title,
+        "ad_thumbnail_url": cover.thumbnail.url if cover else "",
+        "ad_price": ad.price,
+        "ad_link": ad.get_absolute_url(),
+        "ad_status": ad.status,
+    }
+
+
+def _conversation_get_or_create(*, buyer: User, ad: Ad) -> Conversation:
+    existing = Conversation.objects.filter(buyer=buyer, seller_id=ad.owner_id, ad=ad).first()
+    if existing is not None:
+        return existing
+    try:
+        # Savepoint: a concurrent request may insert the same (buyer, seller, ad) first; the unique
+        # constraint makes this insert fail, and the row the other request created is used instead.
+        with transaction.atomic():
+            now = timezone.now()
+            conversation = Conversation.objects.create(
+                buyer=buyer, seller_id=ad.owner_id, ad=ad, created_at=now, last_message_at=now, updated_at=now,
+                **_snapshot_fields(ad),
+            )
+            ConversationParticipant.objects.bulk_create(
+                [
+                    ConversationParticipant(
+                        conversation=conversation, user=buyer, role=ConversationParticipant.Role.BUYER
+                    ),
+                    ConversationParticipant(
+                        conversation=conversation, user_id=ad.owner_id, role=ConversationParticipant.Role.SELLER
+                    ),
+                ]
+            )
+            return conversation
+    except IntegrityError:
+        return Conversation.objects.get(buyer=buyer, seller_id=ad.owner_id, ad=ad)
+
+
+def _message_create(*, conversation: Conversation, sender: User, body: str, created_at: datetime | None) -> Message:
+    """Insert a message into a conversation that the caller has locked; update the denormalised fields."""
+    now = timezone.now()
+    sent_at = created_at or now
+    # Clocks of several app servers may disagree slightly; never let a message sort before its predecessor.
+    if conversation.last_message_id is not None and sent_at < conversation.last_message_at:
+        sent_at = conversation.last_message_at
+    message = Message.objects.create(conversation=conversation, sender=sender, body=body, created_at=sent_at)
+    conversation.last_message = message
+    conversation.last_message_at = sent_at
+    conversation.updated_at = now
+    conversation.save(update_fields=["last_message", "last_message_at", "updated_at"])
+    # The sender has read everything up to their own message.
+    ConversationParticipant.objects.filter(conversation=conversation, user=sender).update(
+        last_read_message=message, updated_at=now
+    )
+    return message
+
+
+@transaction.atomic
+def conversation_start(
+    *, buyer: User, ad: Ad, body: str, created_at: datetime | None = None
+) -> tuple[Conversation, Message]:
+    """Send *body* from *buyer* to the owner of *ad*, creating their conversation about it if needed.
+
+    Returns ``(conversation, message)``. The conversation is created together with its first message, so a
+    seller never sees an empty conversation. One conversation exists per (buyer, seller, ad): concurrent
+    calls return the same one (database unique constraint; the loser of the race reuses the winner's row).
+    *created_at* (aware datetime) is for importers replaying history; the site leaves it None.
+
+    Raises ValidationError with code ``own_ad`` (buyer owns the ad), ``ad_unavailable`` (sold or removed)
+    or a body error (see ``message_body_clean``). Locks the conversation row while the message is added.
+    """
+    body = message_body_clean(body)
+    if ad.owner_id == buyer.pk:
+        raise ValidationError(ERROR_MESSAGES["own_ad"], code="own_ad")
+    if ad.status != Ad.Status.ACTIVE:
+        raise ValidationError(ERROR_MESSAGES["ad_unavailable"], code="ad_unavailable")
+    conversation = _conversation_get_or_create(buyer=buyer, ad=ad)
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    message = _message_create(conversation=conversation, sender=buyer, body=body, created_at=created_at)
+    return conversation, message
+
+
+@transaction.atomic
+def message_send(
+    *, conversation: Conversation, sender: User, body: str, created_at: datetime | None = None
+) -> Message:
+    """Append a message from *sender* to *conversation* and return it.
+
+    Participants may keep writing after the ad is sold or removed. A participant who had deleted the
+    conversation gets it back in their list with this message (only later messages are shown to them).
+    *created_at* (aware datetime) is for importers replaying history; the site leaves it None.
+
+    Raises PermissionDenied if *sender* is not a participant, ValidationError for a bad body.
+    Locks the conversation row for the duration of the insert.
+    """
+    body = message_body_clean(body)
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if sender.pk not in (locked.buyer_id, locked.seller_id):
+        raise PermissionDenied("Only participants can write in a conversation.")
+    message = _message_create(conversation=locked, sender=sender, body=body, created_at=created_at)
+    conversation.last_message = message
+    conversation.last_message_at = locked.last_message_at
+    conversation.updated_at = locked.updated_at
+    return message
+
+
+@transaction.atomic
+def conversation_hide(*, conversation: Conversation, user: User) -> None:
+    """Delete *conversation* from *user*'s view: hide it and its history up to now, for *user* only.
+
+    The other participant keeps everything and nothing is deleted from the database. A later message
+    brings the conversation back to *user*'s list, showing only messages after this moment.
+    Raises ConversationParticipant.DoesNotExist if *user* is not a participant. Locks the conversation
+    row so a message being sent at the same moment is either hidden or shown, never half of each.
+    """
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    participant = ConversationParticipant.objects.get(conversation=locked, user=user)
+    now = timezone.now()
+    participant.history_cleared_up_to_id = locked.last_message_id
+    participant.last_read_message_id = locked.last_message_id
+    participant.hidden_at = now
+    participant.updated_at = now
+    participant.save(update_fields=["history_cleared_up_to", "last_read_message", "hidden_at", "updated_at"])
+
+
+def conversation_mark_read(*, conversation: Conversation, user: User, up_to_message_id: int) -> bool:
+    """Advance *user*'s read pointer in *conversation* to *up_to_message_id* (never backwards).
+
+    One UPDATE; returns True if the pointer moved. Does nothing for a non-participant.
+    """
+    from django.db.models import Q
+
+    updated = (
+        ConversationParticipant.objects.filter(conversation=conversation, user=user)
+        .filter(Q(last_read_message__isnull=True) | Q(last_read_message__lt=up_to_message_id))
+        .update(last_read_message_id=up_to_message_id, updated_at=timezone.now())
+    )
+    return bool(updated)
+
+
+def conversations_sync_ad_status(*, ad: Ad) -> int:
+    """Copy *ad*'s status into the snapshot of every conversation about it; return how many changed.
+
+    One UPDATE; bumps ``updated_at`` so open chats and lists pick the change up on their next poll.
+    Call inside the transaction that changed the ad so the flag can never disagree with the ad.
+    """
+    return (
+        Conversation.objects.filter(ad=ad)
+        .exclude(ad_status=ad.status)
+        .update(ad_status=ad.status, updated_at=timezone.now())
+    )

@@ -1,0 +1,60 @@
+import re
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+# http(s) URLs and bare www. hosts; trailing punctuation is not part of the link.
+URL_PATTERN = re.compile(r"(?i)\b((?:https?://|www\.)[^\s<>\"']+)")
+TRAILING_PUNCTUATION = ".,;:!?)]}'\""
+
+
+@register.filter
+def other_participant(conversation, user):
+    """Return the conversation's participant who is not *user*."""
+    return conversation.other_participant(user)
+
+
+@register.filter
+def message_body(text: str) -> SafeString:
+    """Escape a message body and turn http(s)/www URLs into links that pass no referrer or ranking.
+
+    Only http and https links are produced, so a body can never carry a ``javascript:`` link.
+    Line breaks are kept by CSS (``white-space: pre-wrap``), not by inserting tags.
+    """
+    parts = []
+    position = 0
+    for match in URL_PATTERN.finditer(text):
+        url = match.group(1)
+        stripped = url.rstrip(TRAILING_PUNCTUATION)
+        start, end = match.start(1), match.start(1) + len(stripped)
+        parts.append(escape(text[position:start]))
+        href = stripped if stripped.lower().startswith("http") else f"https://{stripped}"
+        parts.append(
+            format_html(
+                '<a href="{}" rel="nofollow noopener noreferrer" target="_blank">{}</a>', href, stripped
+            )
+        )
+        position = end
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(str(part) for part in parts))
+
+
+@register.filter
+def chat_time(moment) -> str:
+    """Short time for the list: "14:05" today, "Mon" this week, "3 Mar" this year, else "3 Mar 2025"."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    today = timezone.localdate()
+    if local.date() == today:
+        return local.strftime("%H:%M")
+    if today - local.date() < timedelta(days=7):
+        return local.strftime("%a")
+    if local.year == today.year:
+        return f"{local.day} {local.strftime('%b')}"
+    return f"{local.day} {local.strftime('%b %Y')}"

@@ -1,0 +1,273 @@
+"""Chat pages, polls and actions. Every conversation URL answers 404 to non-participants."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
+from django.conf import settings
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
+
+from ads.models import Ad
+from ads.views import render_ad_detail_with_error
+from chat import selectors, services
+from chat.forms import MessageForm, StartConversationForm
+from chat.models import Conversation, Message
+from marketplace.http import HtmxHttpRequest
+
+PAGE_TEMPLATE = "chat/page.html"
+
+
+def _parse_int(value: str | None) -> int | None:
+    try:
+        number = int(value) if value else None
+    except (TypeError, ValueError):
+        return None
+    return number if number is not None and number >= 0 else None
+
+
+def _parse_list_cursor(value: str | None) -> tuple[datetime, int] | None:
+    """Parse the list's "older conversations" cursor ``<microseconds>_<id>``; None when malformed."""
+    try:
+        micros, conversation_id = (value or "").split("_")
+        moment = datetime.fromtimestamp(int(micros) / 1_000_000, tz=dt_timezone.utc)
+        return moment, int(conversation_id)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _list_context(request: HtmxHttpRequest, *, active_public_id: str = "") -> dict:
+    """Build the conversation list's context: one page of rows, the older-page cursor and the poll stamp."""
+    ad_public_id = request.GET.get("ad", "")[:10]
+    before = _parse_list_cursor(request.GET.get("before"))
+    page_size = settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE
+    # The stamp is read before the rows: a change landing in between shows up at the next poll.
+    list_version = selectors.conversation_list_version(user=request.user)
+    rows = list(
+        selectors.conversation_list_for_user(user=request.user, ad_public_id=ad_public_id, before=before)[
+            : page_size + 1
+        ]
+    )
+    next_cursor = ""
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        last = rows[-1]
+        next_cursor = f"{int(last.last_message_at.timestamp() * 1_000_000)}_{last.id}"
+    list_query = {"active": active_public_id, "ad": ad_public_id, "before": request.GET.get("before", "")[:40]}
+    poll_vals = {"v": list_version, **{key: value for key, value in list_query.items() if value}}
+    return {
+        "conversations": rows,
+        "active_public_id": active_public_id,
+        "filter_ad_public_id": ad_public_id,
+        "filter_ad_title": rows[0].ad_title if ad_public_id and rows else "",
+        "next_cursor": next_cursor,
+        "list_poll_vals": json.dumps(poll_vals),
+    }
+
+
+def _message_rows(messages: list[Message], *, previous: datetime | None = None) -> list[dict]:
+    """Pair each message with its local day and whether a day separator goes before it."""
+    rows = []
+    previous_day = timezone.localdate(previous) if previous else None
+    for message in messages:
+        day = timezone.localdate(message.created_at)
+        rows.append({"message": message, "day": day, "new_day": day != previous_day})
+        previous_day = day
+    return rows
+
+
+@login_required
+@require_GET
+def conversation_list(request: HtmxHttpRequest) -> HttpResponse:
+    """Show the user's conversations (``?ad=<public id>`` narrows to one ad, ``?before=`` pages back)."""
+    context = _list_context(request)
+    return render(request, PAGE_TEMPLATE, context)
+
+
+@login_required
+@require_GET
+def conversation_list_poll(request: HtmxHttpRequest) -> HttpResponse:
+    """Answer the list's poll: 204 without rendering when the ``v`` stamp is current, else the list.
+
+    Nothing new costs two queries: the user (session from cache) and ``conversation_list_version``.
+    """
+    version = selectors.conversation_list_version(user=request.user)
+    if request.GET.get("v") == version:
+        return HttpResponse(status=204)
+    context = _list_context(request, active_public_id=request.GET.get("active", "")[:10])
+    return render(request, f"{PAGE_TEMPLATE}#conversation-list", context)
+
+
+def _conversation_context(request: HtmxHttpRequest, conversation: Conversation, *, before: int | None) -> dict:
+    page_size = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
+    messages, has_earlier = selectors.message_page(
+        conversation=conversation, limit=page_size, before_message_id=before
+    )
+    return {
+        "conversation": conversation,
+        "other": conversation.other_participant(request.user),
+        "message_rows": _message_rows(messages),
+        "has_earlier": has_earlier,
+        "earliest_message_id": messages[0].id if messages else None,
+        "viewing_earlier": before is not None,
+        # The poll cursor is the newest message the page shows (the conversation's last visible one).
+        "cursor": messages[-1].id if messages and before is None else (conversation.last_message_id or 0),
+        "version": selectors.version_stamp(conversation.updated_at),
+    }
+
+
+@login_required
+@require_GET
+def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Show the list and the active conversation; ``?before=<message id>`` shows an earlier page.
+
+    Opening the conversation advances the read pointer to its last message. With htmx and ``before``
+    only the earlier messages are returned (prepended by "Load earlier messages").
+    """
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    before = _parse_int(request.GET.get("before"))
+    context = _conversation_context(request, conversation, before=before)
+    if request.htmx and before is not None:
+        return render(request, f"{PAGE_TEMPLATE}#earlier-messages", context)
+    _mark_read(conversation, request.user)
+    context.update(_list_context(request, active_public_id=conversation.public_id))
+    context["form"] = MessageForm()
+    return render(request, PAGE_TEMPLATE, context)
+
+
+def _mark_read(conversation: Conversation, user) -> None:
+    last_id = conversation.last_message_id
+    if last_id and (conversation.my_last_read_id or 0) < last_id:
+        services.conversation_mark_read(conversation=conversation, user=user, up_to_message_id=last_id)
+
+
+def _render_new_messages(
+    request: HtmxHttpRequest, conversation: Conversation, *, after: int, version: str
+) -> HttpResponse:
+    """Render messages after the client's cursor, with out-of-band updates of the cursor and stamp."""
+    new_messages = list(selectors.message_list_after(conversation=conversation, after_id=after))
+    previous = (
+        Message.objects.filter(conversation=conversation, id=after).values_list("created_at", flat=True).first()
+        if after
+        else None
+    )
+    if new_messages:
+        _mark_read_up_to(conversation, request.user, new_messages[-1].id)
+    context = {
+        "conversation": conversation,
+        "other": conversation.other_participant(request.user),
+        "message_rows": _message_rows(new_messages, previous=previous),
+        "cursor": new_messages[-1].id if new_messages else after,
+        "version": version,
+    }
+    return render(request, f"{PAGE_TEMPLATE}#poll-response", context)
+
+
+def _mark_read_up_to(conversation: Conversation, user, message_id: int) -> None:
+    if (conversation.my_last_read_id or 0) < message_id:
+        services.conversation_mark_read(conversation=conversation, user=user, up_to_message_id=message_id)
+
+
+@login_required
+@require_GET
+def conversation_poll(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Answer the open conversation's poll (``after`` = newest message id shown, ``v`` = stamp).
+
+    Nothing new: 204 after two queries (user, ``conversation_poll_state``), no template rendered.
+    Otherwise the new messages to append, and out-of-band updates of the cursor, the stamp, the ad
+    snapshot and the other participant's "last seen". Delivered messages count as read.
+    """
+    state = selectors.conversation_poll_state(public_id=public_id, user=request.user)
+    if request.GET.get("v") == state.version:
+        return HttpResponse(status=204)
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    after = _parse_int(request.GET.get("after")) or 0
+    return _render_new_messages(request, conversation, after=after, version=state.version)
+
+
+@login_required
+@require_POST
+def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Send a message. htmx: append it (and anything newer than ``after``) at once; else redirect.
+
+    An invalid body re-renders the composer with the error and the typed text (htmx: 200 retargeted to
+    the composer; without JavaScript: the whole page with status 400).
+    """
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    form = MessageForm(request.POST)
+    after = _parse_int(request.POST.get("after")) or 0
+    message = None
+    if form.is_valid():
+        try:
+            message = services.message_send(
+                conversation=conversation, sender=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            conversation.my_last_read_id = message.id  # the service advanced the sender's read pointer
+    if message is None:
+        typed = request.POST.get("body", "")
+        if request.htmx:
+            response = render(
+                request,
+                f"{PAGE_TEMPLATE}#composer",
+                {"conversation": conversation, "form": form, "typed": typed, "cursor": after},
+            )
+            return reswap(retarget(response, "#composer"), "outerHTML")
+        context = _conversation_context(request, conversation, before=None)
+        context.update(_list_context(request, active_public_id=conversation.public_id))
+        context.update({"form": form, "typed": typed})
+        return render(request, PAGE_TEMPLATE, context, status=400)
+    if request.htmx:
+        return _render_new_messages(
+            request,
+            conversation,
+            after=after,
+            version=selectors.version_stamp(conversation.updated_at),
+        )
+    return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")
+
+
+@login_required
+@require_POST
+def conversation_delete(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Delete the conversation from the user's own view (see ``services.conversation_hide``)."""
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    services.conversation_hide(conversation=conversation, user=request.user)
+    flash.success(request, "Conversation deleted. The other participant still has their copy.")
+    return redirect("chat:list")
+
+
+@login_required
+@require_POST
+def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpResponse:
+    """"Write to seller": send the first message about an ad and open the conversation.
+
+    Reuses the existing conversation for (buyer, seller, ad). Refusals (own ad, sold or removed ad,
+    empty or too long text) re-render the ad page with the message and the typed text (status 400).
+    """
+    ad = get_object_or_404(Ad.objects.with_card_data(), public_id=ad_public_id)
+    form = StartConversationForm(request.POST)
+    if form.is_valid():
+        try:
+            conversation, message = services.conversation_start(
+                buyer=request.user, ad=ad, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")
+    if ad.status == Ad.Status.REMOVED and ad.owner_id != request.user.pk:
+        flash.error(request, services.ERROR_MESSAGES["ad_unavailable"])
+        return redirect(reverse("ads:list"))
+    return render_ad_detail_with_error(request, ad, form)

@@ -1,0 +1,120 @@
+// Progressive enhancement for the chat; every page also works without this file.
+(function () {
+  "use strict";
+
+  // Render times in the visitor's time zone (read server-side by BrowserTimezoneMiddleware).
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && document.cookie.indexOf("tz=" + encodeURIComponent(zone)) === -1) {
+      document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+    }
+  } catch (e) { /* old browser: server time zone is used */ }
+
+  function scroller() { return document.getElementById("message-scroller"); }
+  function nearBottom(el) { return el.scrollHeight - el.scrollTop - el.clientHeight < 80; }
+  function scrollToBottom() { var el = scroller(); if (el) el.scrollTop = el.scrollHeight; }
+
+  function autosize(textarea) {
+    textarea.style.height = "auto";
+    textarea.style.height = Math.min(textarea.scrollHeight, 160) + "px";
+  }
+
+  // Only one copy of a message or a day separator, whatever order polls and sends land in.
+  function removeDuplicates() {
+    var list = document.getElementById("message-list");
+    if (!list) return;
+    var seen = {};
+    list.querySelectorAll(".message[id], .day-separator[data-day]").forEach(function (item) {
+      var key = item.id || "day-" + item.getAttribute("data-day");
+      if (seen[key]) item.remove(); else seen[key] = true;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    scrollToBottom();
+    var textarea = document.querySelector("#composer textarea");
+    if (textarea && document.querySelector(".chat-layout--active")) {
+      autosize(textarea);
+      if (window.matchMedia("(min-width: 768px)").matches || textarea.value) textarea.focus();
+    }
+  });
+
+  // Enter sends, Shift+Enter is a new line (not while an IME is composing text).
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing || !target.matches("[data-enter-sends]")) return;
+    event.preventDefault();
+    if (target.value.trim() && target.form && !target.disabled) target.form.requestSubmit();
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("#composer textarea")) autosize(event.target);
+  });
+
+  // Confirm destructive forms (without JavaScript they simply submit).
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+
+  var stickToBottom = false;
+  var keepFromBottom = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var el = scroller();
+    if (!el) return;
+    var target = event.detail.target;
+    if (target && target.id === "message-list") {
+      // Own sends always scroll down; polls only when the reader is already at the bottom.
+      stickToBottom = event.detail.requestConfig.elt.id === "composer" || nearBottom(el);
+    } else if (target && target.id === "load-earlier") {
+      keepFromBottom = el.scrollHeight - el.scrollTop;
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var el = scroller();
+    var target = event.detail.target;
+    if (!el || !target) return;
+    removeDuplicates();
+    if (target.id === "message-list" && stickToBottom) {
+      scrollToBottom();
+    } else if (keepFromBottom !== null) {
+      el.scrollTop = el.scrollHeight - keepFromBottom;  // older messages went on top: stay on the same one
+      keepFromBottom = null;
+    }
+  });
+
+  // A send that the server accepted clears the composer; a refused one comes back with the text kept.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || form.id !== "composer") return;
+    var xhr = event.detail.xhr;
+    if (event.detail.successful && !xhr.getResponseHeader("HX-Retarget")) {
+      var textarea = form.querySelector("textarea");
+      textarea.value = "";
+      autosize(textarea);
+      var error = form.querySelector(".composer-error");
+      if (error) error.remove();
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var composer = document.getElementById("composer");
+    if (composer && (event.detail.elt === composer || event.detail.elt.id === "message-list")) {
+      var textarea = composer.querySelector("textarea");
+      if (textarea && document.activeElement === document.body) textarea.focus();
+    }
+  });
+  // Network failure or server error: keep the text, tell the user in place.
+  function showSendError(event) {
+    var form = event.detail.elt;
+    if (!form || form.id !== "composer") return;
+    var error = form.querySelector(".composer-error");
+    if (!error) {
+      error = document.createElement("p");
+      error.className = "form-error composer-error";
+      error.setAttribute("role", "alert");
+      form.appendChild(error);
+    }
+    error.textContent = "Not sent: check your connection and press Send again. Your text is kept.";
+  }
+  document.addEventListener("htmx:sendError", showSendError);
+  document.addEventListener("htmx:responseError", showSendError);
+})();
