@@ -111,14 +111,20 @@ def _message_create(*, conversation: Conversation, sender: User, body: str, crea
 
 @transaction.atomic
 def conversation_start(
-    *, buyer: User, ad: Ad, body: str, created_at: datetime | None = None
+    *,
+    buyer: User,
+    ad: Ad,
+    body: str,
+    created_at: datetime | None = None,
+    first_sender_is_seller: bool = False,
 ) -> tuple[Conversation, Message]:
     """Send *body* from *buyer* to the owner of *ad*, creating their conversation about it if needed.
 
     Returns ``(conversation, message)``. The conversation is created together with its first message, so a
     seller never sees an empty conversation. One conversation exists per (buyer, seller, ad): concurrent
     calls return the same one (database unique constraint; the loser of the race reuses the winner's row).
-    *created_at* (aware datetime) is for importers replaying history; the site leaves it None.
+    *created_at* (aware datetime) and *first_sender_is_seller* (the seller greeted first) are for importers
+    replaying recorded dialogues; the site leaves them at their defaults.
 
     Raises ValidationError with code ``own_ad`` (buyer owns the ad), ``ad_unavailable`` (sold or removed)
     or a body error (see ``message_body_clean``). Locks the conversation row while the message is added.
@@ -130,7 +136,8 @@ def conversation_start(
         raise ValidationError(ERROR_MESSAGES["ad_unavailable"], code="ad_unavailable")
     conversation = _conversation_get_or_create(buyer=buyer, ad=ad)
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    message = _message_create(conversation=conversation, sender=buyer, body=body, created_at=created_at)
+    sender = ad.owner if first_sender_is_seller else buyer
+    message = _message_create(conversation=conversation, sender=sender, body=body, created_at=created_at)
     return conversation, message
 
 

@@ -25,6 +25,8 @@ from chat.models import Conversation, Message
 from marketplace.http import HtmxHttpRequest
 
 PAGE_TEMPLATE = "chat/page.html"
+# conversation_start refusals that are about the ad, not the typed text.
+REFUSAL_CODES = {"own_ad", "ad_unavailable"}
 
 
 def _parse_int(value: str | None) -> int | None:
@@ -253,8 +255,9 @@ def conversation_delete(request: HtmxHttpRequest, public_id: str) -> HttpRespons
 def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpResponse:
     """"Write to seller": send the first message about an ad and open the conversation.
 
-    Reuses the existing conversation for (buyer, seller, ad). Refusals (own ad, sold or removed ad,
-    empty or too long text) re-render the ad page with the message and the typed text (status 400).
+    Reuses the existing conversation for (buyer, seller, ad). A refused text (empty, too long)
+    re-renders the ad page with the error and the typed text (status 400); a refused ad (own, sold,
+    removed) redirects back with the reason as a flash message.
     """
     ad = get_object_or_404(Ad.objects.with_card_data(), public_id=ad_public_id)
     form = StartConversationForm(request.POST)
@@ -264,10 +267,12 @@ def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpRespo
                 buyer=request.user, ad=ad, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            form.add_error("body", error)
-        else:
-            return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")
-    if ad.status == Ad.Status.REMOVED and ad.owner_id != request.user.pk:
-        flash.error(request, services.ERROR_MESSAGES["ad_unavailable"])
-        return redirect(reverse("ads:list"))
+            if error.code not in REFUSAL_CODES:
+                raise
+            # Not about the text: say why on the ad page (or the list, when the ad is gone).
+            flash.error(request, " ".join(error.messages))
+            if ad.status == Ad.Status.REMOVED and ad.owner_id != request.user.pk:
+                return redirect("ads:list")
+            return redirect(ad)
+        return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")
     return render_ad_detail_with_error(request, ad, form)

@@ -140,12 +140,12 @@ def placeholder_image(*, text: str, seed: int, size: tuple[int, int] = (800, 600
     colour = palette[seed % len(palette)]
     image = Image.new("RGB", size, colour)
     draw = ImageDraw.Draw(image)
-    try:
-        font = ImageFont.load_default(size=48)
-    except TypeError:  # Pillow < 10.1 has no sized default font
-        font = ImageFont.load_default()
     label = (text or "?")[:28]
-    box = draw.textbbox((0, 0), label, font=font)
+    for font_size in (56, 48, 40, 32, 26, 20):
+        font = ImageFont.load_default(size=font_size)
+        box = draw.textbbox((0, 0), label, font=font)
+        if box[2] - box[0] <= size[0] * 0.9:
+            break
     position = ((size[0] - (box[2] - box[0])) / 2, (size[1] - (box[3] - box[1])) / 2)
     draw.text(position, label, fill=(255, 255, 255), font=font)
     buffer = io.BytesIO()

@@ -1,0 +1,214 @@
+"""Import the CraigslistBargain dataset (real listings, real buyer–seller dialogues) as demo data.
+
+Source and format: ../shared/data/craigslistbargain/SOURCE.md (He et al., EMNLP 2018, arXiv:1808.09637).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from collections import Counter
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from ads import services as ad_services
+from ads.models import Ad, Category
+from chat import services as chat_services
+from chat.models import Conversation
+from marketplace.images import placeholder_photo
+
+# Dataset category -> (our category slug, name): the importer creates missing categories.
+CATEGORY_MAP = {
+    "bike": ("bikes", "Bikes"),
+    "car": ("vehicles", "Vehicles"),
+    "electronics": ("electronics", "Electronics"),
+    "furniture": ("furniture", "Furniture"),
+    "housing": ("real-estate", "Real estate"),
+    "phone": ("phones", "Phones"),
+}
+BUYER_POOL_SIZE = 300
+EMAIL_DOMAIN = "craigslistbargain.invalid"
+FIRST_NAMES = [
+    "Alex", "Bailey", "Casey", "Dana", "Eli", "Frankie", "Gray", "Harper", "Indy", "Jordan", "Kai", "Logan",
+    "Morgan", "Noor", "Oakley", "Parker", "Quinn", "Riley", "Sage", "Taylor", "Uma", "Val", "Wren", "Yuri",
+]
+# The listings were scraped from East Bay (sfbay.craigslist.org/search/eby); the data has no city field.
+CITY = "East Bay"
+
+
+def _stable_hash(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8"))
+
+
+def _person_name(key: str, role: str) -> str:
+    number = _stable_hash(key)
+    return f"{FIRST_NAMES[number % len(FIRST_NAMES)]} {chr(65 + (number // 7) % 26)}. ({role})"
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def assign_buyers(dialogues: list[dict], pool_size: int = BUYER_POOL_SIZE) -> dict[str, int]:
+    """Map each dialogue id to a buyer number in ``range(pool_size)``, from the data alone.
+
+    Buyers talk to several sellers, as real buyers do, but never twice about the same listing (one
+    conversation per buyer, seller and ad). Depends only on the dialogue ids and listing ids, so every
+    run assigns the same buyers: that is what makes the import idempotent.
+    """
+    taken: set[tuple[int, str]] = set()
+    assignment = {}
+    for dialogue in sorted(dialogues, key=lambda d: d["id"]):
+        number = _stable_hash(dialogue["id"]) % pool_size
+        for _ in range(pool_size):
+            if (number, dialogue["listing_id"]) not in taken:
+                break
+            number = (number + 1) % pool_size
+        taken.add((number, dialogue["listing_id"]))
+        assignment[dialogue["id"]] = number
+    return assignment
+
+
+class Command(BaseCommand):
+    """``manage.py import_craigslistbargain <folder> [--limit N] [--all-listings]``.
+
+    Reads ``*.jsonl`` dialogue files (dev/test/extra) and, when present, ``listings.jsonl`` from *folder*.
+    Creates the categories, one seller per listing, a pool of buyers (unusable passwords: they are not
+    logins), one ad per listing with a generated placeholder photo, and one conversation per dialogue with
+    its turns as messages, all through the site's services. Idempotent: a second run adds nothing. Each
+    dialogue is imported in its own transaction. Skipped dialogues and turns are counted by reason.
+    Raises CommandError if *folder* has no dialogue files.
+    """
+
+    help = "Import CraigslistBargain listings and dialogues as ads and conversations (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", type=Path)
+        parser.add_argument("--limit", type=int, default=None, help="Import at most this many dialogues.")
+        parser.add_argument(
+            "--all-listings", action="store_true", help="Also create ads for listings no dialogue is about."
+        )
+
+    def handle(self, *args, folder: Path, limit: int | None, all_listings: bool, **options):
+        started = time.monotonic()
+        dialogue_files = sorted(p for p in folder.glob("*.jsonl") if p.name != "listings.jsonl")
+        if not dialogue_files:
+            raise CommandError(f"No dialogue files (*.jsonl other than listings.jsonl) in {folder}.")
+        dialogues = [d for path in dialogue_files for d in _read_jsonl(path)]
+        listings_path = folder / "listings.jsonl"
+        listings = {row["id"]: row for row in _read_jsonl(listings_path)} if listings_path.exists() else {}
+        buyers_by_dialogue = assign_buyers(dialogues)
+        dialogues.sort(key=lambda d: d["id"])
+        if limit is not None:
+            dialogues = dialogues[:limit]
+
+        self.categories = self._ensure_categories()
+        self.stats: Counter = Counter()
+        self.skipped: Counter = Counter()
+        self.users: dict[str, User] = {}
+        self.ads: dict[str, Ad] = {}
+        self.now = timezone.now()
+
+        listing_ids = list(dict.fromkeys(d["listing_id"] for d in dialogues))
+        if all_listings:
+            listing_ids += [listing_id for listing_id in listings if listing_id not in set(listing_ids)]
+        fallback = {d["listing_id"]: d for d in dialogues}
+        for index, listing_id in enumerate(listing_ids, start=1):
+            self._import_listing(listings.get(listing_id) or fallback[listing_id], listing_id)
+            if index % 200 == 0 or index == len(listing_ids):
+                self.stdout.write(f"ads: {index}/{len(listing_ids)}")
+
+        for index, dialogue in enumerate(dialogues, start=1):
+            self._import_dialogue(dialogue, buyers_by_dialogue[dialogue["id"]])
+            if index % 200 == 0 or index == len(dialogues):
+                self.stdout.write(f"dialogues: {index}/{len(dialogues)}")
+
+        elapsed = time.monotonic() - started
+        summary = ", ".join(f"{key} {value}" for key, value in sorted(self.stats.items())) or "nothing new"
+        self.stdout.write(self.style.SUCCESS(f"Imported in {elapsed:.1f} s: {summary}."))
+        for reason, count in sorted(self.skipped.items()):
+            self.stdout.write(f"skipped {count}: {reason}")
+
+    def _ensure_categories(self) -> dict[str, Category]:
+        categories = {}
+        for source, (slug, name) in CATEGORY_MAP.items():
+            category, created = Category.objects.get_or_create(slug=slug, defaults={"name": name, "position": 50})
+            categories[source] = category
+        return categories
+
+    def _user(self, *, key: str, role: str) -> User:
+        email = f"cl-{role}-{key}@{EMAIL_DOMAIN}".lower()
+        user = self.users.get(email) or User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, password=None, display_name=_person_name(key, role))
+            self.stats[f"{role}s created"] += 1
+        self.users[email] = user
+        return user
+
+    @transaction.atomic
+    def _import_listing(self, listing: dict, listing_id: str) -> None:
+        seller = self._user(key=listing_id, role="seller")
+        ad = Ad.objects.filter(owner=seller).first()
+        if ad is None:
+            try:
+                price = Decimal(str(listing["price"])) if listing.get("price") is not None else None
+            except InvalidOperation:
+                price = None
+            if price is not None and price < 0:
+                price = None
+            title = (listing.get("title") or "").strip()[:120] or f"Listing {listing_id}"
+            ad = ad_services.ad_create(
+                owner=seller,
+                category=self.categories[listing["category"]],
+                title=title,
+                description=(listing.get("description") or "")[:5000],
+                price=price,
+                city=CITY,
+                photos=[placeholder_photo(text=title, seed=_stable_hash(listing_id))],
+            )
+            self.stats["ads created"] += 1
+        self.ads[listing_id] = ad
+
+    def _import_dialogue(self, dialogue: dict, buyer_number: int) -> None:
+        turns = dialogue.get("turns") or []
+        if not turns:
+            self.skipped["dialogue has no chat turns (offer actions only)"] += 1
+            return
+        ad = self.ads[dialogue["listing_id"]]
+        buyer = self._user(key=f"{buyer_number:03d}", role="buyer")
+        if Conversation.objects.filter(buyer=buyer, seller_id=ad.owner_id, ad=ad).exists():
+            self.skipped["already imported"] += 1
+            return
+        # Spread dialogues over the last 60 days, turns a minute or two apart, the same on every run.
+        start = self.now - timedelta(minutes=_stable_hash(dialogue["id"]) % (60 * 24 * 60))
+        with transaction.atomic():
+            conversation = None
+            for index, turn in enumerate(turns):
+                sent_at = start + timedelta(seconds=75 * index)
+                try:
+                    if conversation is None:
+                        conversation, _ = chat_services.conversation_start(
+                            buyer=buyer,
+                            ad=ad,
+                            body=turn["text"],
+                            created_at=sent_at,
+                            first_sender_is_seller=turn["role"] == "seller",
+                        )
+                        self.stats["conversations created"] += 1
+                    else:
+                        sender = buyer if turn["role"] == "buyer" else ad.owner
+                        chat_services.message_send(
+                            conversation=conversation, sender=sender, body=turn["text"], created_at=sent_at
+                        )
+                    self.stats["messages created"] += 1
+                except ValidationError as error:
+                    self.skipped[f"turn refused: {' '.join(error.messages)}"] += 1

@@ -1,0 +1,163 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from ads import services as ad_services
+from ads.models import Ad
+from chat import selectors, services
+from chat.models import MESSAGE_MAX_LENGTH, Conversation, ConversationParticipant, Message
+from tests.factories import AdFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_conversation_start_creates_conversation_participants_snapshot_and_first_message(buyer, seller, ad):
+    conversation, message = services.conversation_start(buyer=buyer, ad=ad, body="  Hi! Is this still available?  ")
+
+    assert (conversation.buyer, conversation.seller, conversation.ad) == (buyer, seller, ad)
+    assert message.body == "Hi! Is this still available?"
+    assert message.sender == buyer
+    conversation.refresh_from_db()
+    assert conversation.last_message == message
+    assert conversation.ad_title == "Walnut sofa"
+    assert conversation.ad_public_id == ad.public_id
+    assert conversation.ad_link == f"/ads/{ad.public_id}/"
+    assert conversation.ad_price == ad.price
+    assert conversation.ad_entity_type == ad.category.slug
+    assert conversation.ad_status == Ad.Status.ACTIVE
+    roles = dict(conversation.participants.values_list("user_id", "role"))
+    assert roles == {buyer.pk: "buyer", seller.pk: "seller"}
+    # The sender has read their own message; the seller has not.
+    buyer_row = conversation.participants.get(user=buyer)
+    seller_row = conversation.participants.get(user=seller)
+    assert buyer_row.last_read_message_id == message.id
+    assert seller_row.last_read_message_id is None
+
+
+def test_conversation_start_reuses_the_existing_conversation(buyer, ad):
+    first, _ = services.conversation_start(buyer=buyer, ad=ad, body="Hello")
+    second, message = services.conversation_start(buyer=buyer, ad=ad, body="Hello again")
+
+    assert first.pk == second.pk
+    assert Conversation.objects.count() == 1
+    assert list(Message.objects.values_list("body", flat=True)) == ["Hello", "Hello again"]
+    assert message.conversation_id == first.pk
+
+
+def test_snapshot_keeps_the_ad_as_it_was_when_the_ad_is_edited(buyer, seller, ad, conversation):
+    ad_services.ad_update(
+        ad=ad, user=seller, category=ad.category, title="Renamed sofa", description="", price=None, city=""
+    )
+    conversation.refresh_from_db()
+    assert conversation.ad_title == "Walnut sofa"
+
+
+def test_cannot_write_about_own_ad(seller, ad):
+    with pytest.raises(ValidationError) as error:
+        services.conversation_start(buyer=seller, ad=ad, body="Hi")
+    assert error.value.code == "own_ad"
+    assert not Conversation.objects.exists()
+
+
+@pytest.mark.parametrize("status", [Ad.Status.SOLD, Ad.Status.REMOVED])
+def test_cannot_start_a_conversation_about_an_unavailable_ad(buyer, ad, status):
+    Ad.objects.filter(pk=ad.pk).update(status=status)
+    ad.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.conversation_start(buyer=buyer, ad=ad, body="Hi")
+    assert error.value.code == "ad_unavailable"
+    assert not Conversation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [("", "empty"), ("   \n\t ", "empty"), ("x" * (MESSAGE_MAX_LENGTH + 1), "too_long"), ("a\x00b", "null_character")],
+)
+def test_message_body_is_rejected_with_a_code(body, code):
+    with pytest.raises(ValidationError) as error:
+        services.message_body_clean(body)
+    assert error.value.code == code
+
+
+def test_too_long_error_says_the_limit_and_the_length():
+    with pytest.raises(ValidationError) as error:
+        services.message_body_clean("x" * 4001)
+    assert error.value.messages == ["Messages can be at most 4000 characters (yours has 4001)."]
+
+
+def test_message_body_is_stored_exactly_apart_from_trimming_and_line_endings():
+    assert services.message_body_clean("  <b>hi</b>\r\n & bye  ") == "<b>hi</b>\n & bye"
+    assert services.message_body_clean("x" * MESSAGE_MAX_LENGTH) == "x" * MESSAGE_MAX_LENGTH
+
+
+def test_message_send_by_a_non_participant_is_refused(conversation, stranger):
+    with pytest.raises(PermissionDenied):
+        services.message_send(conversation=conversation, sender=stranger, body="Hi")
+    assert conversation.messages.count() == 1
+
+
+def test_participants_can_write_after_the_ad_is_sold(conversation, seller, buyer, ad):
+    ad_services.ad_mark_sold(ad=ad, user=seller)
+    services.message_send(conversation=conversation, sender=seller, body="Sorry, it's sold")
+    services.message_send(conversation=conversation, sender=buyer, body="No problem")
+    assert conversation.messages.count() == 3
+
+
+def test_marking_sold_or_removed_updates_every_conversation_snapshot(seller, ad):
+    buyers = UserFactory.create_batch(3)
+    for buyer in buyers:
+        services.conversation_start(buyer=buyer, ad=ad, body="Hi")
+    other_ad_conversation, _ = services.conversation_start(buyer=buyers[0], ad=AdFactory(owner=seller), body="Hi")
+
+    ad_services.ad_mark_sold(ad=ad, user=seller)
+    assert set(Conversation.objects.filter(ad=ad).values_list("ad_status", flat=True)) == {"sold"}
+
+    ad_services.ad_remove(ad=ad, user=seller)
+    assert set(Conversation.objects.filter(ad=ad).values_list("ad_status", flat=True)) == {"removed"}
+    other_ad_conversation.refresh_from_db()
+    assert other_ad_conversation.ad_status == "active"
+    assert Ad.objects.filter(pk=ad.pk).exists()  # removal is a status change
+
+
+def test_ad_status_change_moves_the_poll_stamp(conversation, seller, ad):
+    before = selectors.conversation_poll_state(public_id=conversation.public_id, user=seller).version
+    ad_services.ad_mark_sold(ad=ad, user=seller)
+    after = selectors.conversation_poll_state(public_id=conversation.public_id, user=seller).version
+    assert before != after
+
+
+def test_hide_hides_history_for_one_participant_until_a_new_message(conversation, buyer, seller):
+    services.message_send(conversation=conversation, sender=seller, body="Yes, still available")
+    services.conversation_hide(conversation=conversation, user=buyer)
+
+    assert list(selectors.conversation_list_for_user(user=buyer)) == []
+    assert [c.pk for c in selectors.conversation_list_for_user(user=seller)] == [conversation.pk]
+    seller_view = selectors.conversation_get_for_participant(public_id=conversation.public_id, user=seller)
+    assert selectors.message_list_visible(conversation=seller_view).count() == 2
+
+    later = services.message_send(conversation=conversation, sender=seller, body="Still interested?")
+
+    assert [c.pk for c in selectors.conversation_list_for_user(user=buyer)] == [conversation.pk]
+    buyer_view = selectors.conversation_get_for_participant(public_id=conversation.public_id, user=buyer)
+    assert list(selectors.message_list_visible(conversation=buyer_view)) == [later]
+    assert Message.objects.filter(conversation=conversation).count() == 3  # nothing hard-deleted
+
+
+def test_mark_read_only_moves_forward(conversation, seller, buyer):
+    second = services.message_send(conversation=conversation, sender=buyer, body="Second")
+    first_id = conversation.messages.order_by("id").first().id
+
+    assert services.conversation_mark_read(conversation=conversation, user=seller, up_to_message_id=second.id)
+    assert not services.conversation_mark_read(conversation=conversation, user=seller, up_to_message_id=first_id)
+    row = ConversationParticipant.objects.get(conversation=conversation, user=seller)
+    assert row.last_read_message_id == second.id
+
+
+def test_messages_never_sort_before_their_predecessor(conversation, seller):
+    earlier = timezone.now() - timedelta(hours=1)
+    late = services.message_send(conversation=conversation, sender=seller, body="Clock behind", created_at=earlier)
+    first = conversation.messages.order_by("id").first()
+    assert late.created_at >= first.created_at
+    assert list(conversation.messages.order_by("created_at", "id")) == list(conversation.messages.order_by("id"))

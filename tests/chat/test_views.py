@@ -1,0 +1,404 @@
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from ads import services as ad_services
+from chat import selectors, services
+from chat.models import Conversation, ConversationParticipant, Message
+from tests.factories import AdFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def poll_url(conversation):
+    return reverse("chat:poll", args=[conversation.public_id])
+
+
+def current_version(conversation, user):
+    return selectors.conversation_poll_state(public_id=conversation.public_id, user=user).version
+
+
+# --- Write to seller -------------------------------------------------------------------------------
+
+
+def test_write_to_seller_creates_the_conversation_and_lands_in_it(login, buyer, seller, ad):
+    client = login(buyer)
+    response = client.post(reverse("chat:start", args=[ad.public_id]), {"body": "Hi! Is this still available?"})
+
+    conversation = Conversation.objects.get()
+    message = conversation.messages.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/chat/{conversation.public_id}/#message-{message.id}"
+    assert (conversation.buyer, conversation.seller) == (buyer, seller)
+    page = client.get(conversation.get_absolute_url())
+    assert "Hi! Is this still available?" in page.content.decode()
+    # The seller sees it in their list.
+    seller_page = login(seller).get(reverse("chat:list")).content.decode()
+    assert conversation.get_absolute_url() in seller_page
+
+
+def test_write_to_seller_twice_reuses_the_conversation(login, buyer, ad):
+    client = login(buyer)
+    client.post(reverse("chat:start", args=[ad.public_id]), {"body": "One"})
+    client.post(reverse("chat:start", args=[ad.public_id]), {"body": "Two"})
+    assert Conversation.objects.count() == 1
+    assert Message.objects.count() == 2
+
+
+def test_write_to_seller_requires_login(client, ad):
+    response = client.post(reverse("chat:start", args=[ad.public_id]), {"body": "Hi"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login") + "?next=")
+    assert not Conversation.objects.exists()
+
+
+def test_writing_about_own_ad_is_refused_with_a_clear_message(login, seller, ad):
+    client = login(seller)
+    response = client.post(reverse("chat:start", args=[ad.public_id]), {"body": "Me, myself"}, follow=True)
+    assert response.redirect_chain == [(ad.get_absolute_url(), 302)]
+    assert escape(str(services.ERROR_MESSAGES["own_ad"])) in response.content.decode()
+    assert not Conversation.objects.exists()
+
+
+def test_writing_about_a_sold_ad_is_refused_with_a_clear_message(login, buyer, seller, ad):
+    ad_services.ad_mark_sold(ad=ad, user=seller)
+    response = login(buyer).post(reverse("chat:start", args=[ad.public_id]), {"body": "Still there?"}, follow=True)
+    assert escape(str(services.ERROR_MESSAGES["ad_unavailable"])) in response.content.decode()
+    assert not Conversation.objects.exists()
+
+
+def test_writing_about_a_removed_ad_lands_on_the_ad_list_with_the_reason(login, buyer, seller, ad):
+    ad_services.ad_remove(ad=ad, user=seller)
+    response = login(buyer).post(reverse("chat:start", args=[ad.public_id]), {"body": "Still there?"}, follow=True)
+    assert response.redirect_chain == [(reverse("ads:list"), 302)]
+    assert escape(str(services.ERROR_MESSAGES["ad_unavailable"])) in response.content.decode()
+
+
+def test_empty_first_message_keeps_the_form_with_an_error(login, buyer, ad):
+    response = login(buyer).post(reverse("chat:start", args=[ad.public_id]), {"body": "   "})
+    assert response.status_code == 400
+    assert str(services.ERROR_MESSAGES["empty"]) in response.content.decode()
+
+
+def test_too_long_first_message_keeps_the_typed_text(login, buyer, ad):
+    text = "y" * 4001
+    response = login(buyer).post(reverse("chat:start", args=[ad.public_id]), {"body": text})
+    assert response.status_code == 400
+    assert text in response.content.decode()
+    assert "at most 4000 characters" in response.content.decode()
+
+
+# --- Access ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [("chat:detail", "get"), ("chat:poll", "get"), ("chat:send", "post"), ("chat:delete", "post")],
+)
+def test_non_participants_get_404_like_a_missing_conversation(login, conversation, stranger, name, method):
+    client = login(stranger)
+    for public_id in (conversation.public_id, "doesNotExst"):
+        response = getattr(client, method)(reverse(name, args=[public_id]), {"body": "hi"})
+        assert response.status_code == 404
+    assert conversation.messages.count() == 1
+    assert not ConversationParticipant.objects.filter(user=stranger).exists()
+
+
+def test_chat_requires_login_and_comes_back(client, conversation):
+    for url in (reverse("chat:list"), conversation.get_absolute_url(), poll_url(conversation)):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+
+
+def test_state_changes_need_post(login, conversation, buyer):
+    client = login(buyer)
+    assert client.get(reverse("chat:send", args=[conversation.public_id])).status_code == 405
+    assert client.get(reverse("chat:delete", args=[conversation.public_id])).status_code == 405
+
+
+def test_posts_are_csrf_protected(conversation, buyer):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(buyer)
+    response = client.post(reverse("chat:send", args=[conversation.public_id]), {"body": "no token"})
+    assert response.status_code == 403
+    assert conversation.messages.count() == 1
+
+
+# --- Sending --------------------------------------------------------------------------------------
+
+
+def test_send_without_javascript_redirects_to_the_message(login, conversation, seller):
+    response = login(seller).post(reverse("chat:send", args=[conversation.public_id]), {"body": "Yes, it is"})
+    message = conversation.messages.latest("id")
+    assert response.status_code == 302
+    assert response["Location"] == f"{conversation.get_absolute_url()}#message-{message.id}"
+    assert message.body == "Yes, it is"
+
+
+def test_send_with_htmx_returns_the_new_bubble_and_a_new_cursor(login, conversation, seller):
+    first = conversation.messages.get()
+    response = login(seller).post(
+        reverse("chat:send", args=[conversation.public_id]), {"body": "Yes, it is", "after": first.id}, headers=HTMX
+    )
+    body = response.content.decode()
+    message = conversation.messages.latest("id")
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert f'id="message-{message.id}"' in body
+    assert f'id="message-{first.id}"' not in body  # already on the page
+    assert re.search(rf'id="message-cursor" value="{message.id}" hx-swap-oob="true"', body)
+
+
+def test_send_with_htmx_also_delivers_messages_that_arrived_since_the_last_poll(login, conversation, buyer, seller):
+    first = conversation.messages.get()
+    services.message_send(conversation=conversation, sender=buyer, body="Are you there?")
+    response = login(seller).post(
+        reverse("chat:send", args=[conversation.public_id]), {"body": "Yes!", "after": first.id}, headers=HTMX
+    )
+    body = response.content.decode()
+    assert "Are you there?" in body and "Yes!" in body
+
+
+@pytest.mark.parametrize(("text", "error"), [("   ", "Write a message before sending."), ("z" * 4001, "at most 4000")])
+def test_invalid_send_with_htmx_rerenders_the_composer_with_the_text(login, conversation, seller, text, error):
+    response = login(seller).post(
+        reverse("chat:send", args=[conversation.public_id]), {"body": text, "after": 1}, headers=HTMX
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#composer"
+    assert response["HX-Reswap"] == "outerHTML"
+    assert 'id="composer"' in body and error in body
+    assert f">{text}</textarea>" in body
+    assert conversation.messages.count() == 1
+
+
+def test_invalid_send_without_javascript_shows_the_page_with_the_text(login, conversation, seller):
+    response = login(seller).post(reverse("chat:send", args=[conversation.public_id]), {"body": "z" * 4001})
+    assert response.status_code == 400
+    assert "z" * 4001 in response.content.decode()
+    assert "<html" in response.content.decode()
+
+
+def test_message_bodies_are_escaped_and_links_are_safe(login, conversation, seller, buyer):
+    services.message_send(
+        conversation=conversation,
+        sender=seller,
+        body='<script>alert(1)</script> see https://example.com/a?b=1&c=2. or javascript:alert(1)',
+    )
+    body = login(buyer).get(conversation.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert (
+        '<a href="https://example.com/a?b=1&amp;c=2" rel="nofollow noopener noreferrer" target="_blank">'
+        "https://example.com/a?b=1&amp;c=2</a>." in body
+    )
+    assert 'href="javascript' not in body
+
+
+# --- Polling --------------------------------------------------------------------------------------
+
+
+def test_poll_with_nothing_new_is_204_in_two_queries(login, conversation, buyer, django_assert_num_queries):
+    client = login(buyer)
+    version = current_version(conversation, buyer)
+    last = conversation.messages.get()
+    client.get(reverse("chat:list"))  # warm the session cache and the last-seen gate
+    # 1: the user (session comes from the cache), 2: the conversation's change stamp.
+    with django_assert_num_queries(2):
+        response = client.get(poll_url(conversation), {"v": version, "after": last.id}, headers=HTMX)
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+def test_poll_delivers_new_messages_and_marks_them_read(login, conversation, buyer, seller):
+    client = login(seller)
+    first = conversation.messages.get()
+    version = current_version(conversation, seller)
+    services.message_send(conversation=conversation, sender=buyer, body="Can I pick it up today?")
+
+    response = client.get(poll_url(conversation), {"v": version, "after": first.id}, headers=HTMX)
+    body = response.content.decode()
+    new = conversation.messages.latest("id")
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert "Can I pick it up today?" in body
+    assert f'id="message-{first.id}"' not in body
+    assert 'id="conversation-poller" hidden hx-swap-oob="true"' in body
+    assert current_version(conversation, seller) in body
+    assert ConversationParticipant.objects.get(conversation=conversation, user=seller).last_read_message_id == new.id
+    # Same day as the previous message: no repeated day separator.
+    assert "day-separator" not in body
+
+
+def test_poll_query_count_does_not_grow_with_history(login, conversation, buyer, seller, django_assert_max_num_queries):
+    client = login(seller)
+    for n in range(60):
+        services.message_send(conversation=conversation, sender=buyer, body=f"old {n}")
+    version = current_version(conversation, seller)
+    last = conversation.messages.latest("id")
+    services.message_send(conversation=conversation, sender=buyer, body="new one")
+    client.get(reverse("chat:list"))
+    # user, stamp, conversation, new messages, previous message's time, read pointer update
+    with django_assert_max_num_queries(6):
+        response = client.get(poll_url(conversation), {"v": version, "after": last.id}, headers=HTMX)
+    assert response.content.decode().count('class="message ') == 1
+
+
+def test_poll_shows_the_sold_flag_when_the_ad_is_sold(login, conversation, buyer, seller, ad):
+    client = login(buyer)
+    version = current_version(conversation, buyer)
+    last = conversation.messages.get()
+    ad_services.ad_mark_sold(ad=ad, user=seller)
+    body = client.get(poll_url(conversation), {"v": version, "after": last.id}, headers=HTMX).content.decode()
+    assert 'id="ad-snapshot" class="ad-snapshot ad-snapshot--sold" hx-swap-oob="true"' in body
+    assert "Sold" in body
+
+
+def test_list_poll_with_nothing_new_is_204_in_two_queries(login, conversation, seller, django_assert_num_queries):
+    client = login(seller)
+    client.get(reverse("chat:list"))
+    version = selectors.conversation_list_version(user=seller)
+    # 1: the user, 2: the list's change stamp (one aggregate).
+    with django_assert_num_queries(2):
+        response = client.get(reverse("chat:list_poll"), {"v": version}, headers=HTMX)
+    assert response.status_code == 204
+
+
+def test_list_poll_rerenders_the_list_when_a_conversation_arrives(login, seller, ad):
+    client = login(seller)
+    version = selectors.conversation_list_version(user=seller)
+    services.conversation_start(buyer=UserFactory(display_name="New Buyer"), ad=ad, body="Hello there")
+    response = client.get(reverse("chat:list_poll"), {"v": version}, headers=HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert body.strip().startswith('<div id="conversation-list"')
+    assert "New Buyer" in body and "Hello there" in body and "is-unread" in body
+
+
+# --- Pages and query budgets -----------------------------------------------------------------------
+
+
+def _seller_with_conversations(count):
+    seller = UserFactory()
+    for _ in range(count):
+        buyer = UserFactory()
+        services.conversation_start(buyer=buyer, ad=AdFactory(owner=seller), body="Is it available?")
+    return seller
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_list_page_query_count_is_constant(client, count, django_assert_num_queries):
+    seller = _seller_with_conversations(count)
+    client.force_login(seller)
+    client.get(reverse("ads:list"))  # warm the last-seen gate
+    # 1: user, 2: list stamp, 3: conversation rows with buyer, seller and last message joined.
+    with django_assert_num_queries(3):
+        response = client.get(reverse("chat:list"))
+    assert response.content.decode().count("<a class=\"conversation-row") == count
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_conversation_page_query_count_is_constant(client, count, django_assert_num_queries):
+    seller = _seller_with_conversations(count)
+    conversation = Conversation.objects.filter(seller=seller).first()
+    for n in range(count):
+        services.message_send(conversation=conversation, sender=conversation.buyer, body=f"message {n}")
+    client.force_login(seller)
+    client.get(reverse("ads:list"))
+    # 1 user, 2 conversation + membership, 3 latest messages page, 4 read pointer update,
+    # 5 list stamp, 6 conversation rows.
+    with django_assert_num_queries(6):
+        response = client.get(conversation.get_absolute_url())
+    assert response.status_code == 200
+    # Opening it again: already read, so no update.
+    with django_assert_num_queries(5):
+        client.get(conversation.get_absolute_url())
+
+
+def test_conversation_page_shows_the_latest_50_and_loads_earlier(login, conversation, buyer, seller):
+    for n in range(1, 120):
+        services.message_send(conversation=conversation, sender=seller if n % 2 else buyer, body=f"m{n}")
+    client = login(buyer)
+    body = client.get(conversation.get_absolute_url()).content.decode()
+    assert body.count('class="message ') == 50
+    assert ">m119<" in body and ">m69<" not in body and ">m70<" in body
+    earliest = re.search(r"\?before=(\d+)", body).group(1)
+
+    earlier = client.get(conversation.get_absolute_url(), {"before": earliest}, headers=HTMX).content.decode()
+    assert "<html" not in earlier
+    assert earlier.count('class="message ') == 50
+    assert ">m69<" in earlier and ">m20<" in earlier and ">m19<" not in earlier
+    assert "Load earlier messages" in earlier
+
+    earliest = re.search(r"\?before=(\d+)", earlier).group(1)
+    oldest = client.get(conversation.get_absolute_url(), {"before": earliest}, headers=HTMX).content.decode()
+    assert oldest.count('class="message ') == 20
+    assert "Load earlier messages" not in oldest
+
+
+def test_opening_a_conversation_marks_it_read(login, conversation, seller):
+    login(seller).get(conversation.get_absolute_url())
+    row = ConversationParticipant.objects.get(conversation=conversation, user=seller)
+    assert row.last_read_message_id == conversation.messages.get().id
+
+
+def test_list_shows_other_participant_ad_snapshot_and_snippet(login, conversation, buyer, seller):
+    body = login(seller).get(reverse("chat:list")).content.decode()
+    assert buyer.display_name in body
+    assert "Walnut sofa" in body
+    assert "Hi! Is this still available?" in body
+    assert "is-unread" in body
+
+
+def test_empty_list_has_a_helpful_empty_state(login, stranger):
+    body = login(stranger).get(reverse("chat:list")).content.decode()
+    assert "No conversations yet." in body
+    assert reverse("ads:list") in body
+
+
+def test_seller_can_narrow_the_list_to_one_ad(login, seller, ad):
+    other_ad = AdFactory(owner=seller, title="Oak table")
+    services.conversation_start(buyer=UserFactory(), ad=ad, body="About the sofa")
+    services.conversation_start(buyer=UserFactory(), ad=other_ad, body="About the table")
+    body = login(seller).get(reverse("chat:list"), {"ad": ad.public_id}).content.decode()
+    assert "About the sofa" in body and "About the table" not in body
+
+
+def test_delete_hides_for_the_deleter_only(login, conversation, buyer, seller):
+    client = login(buyer)
+    response = client.post(reverse("chat:delete", args=[conversation.public_id]))
+    assert response.status_code == 302 and response["Location"] == reverse("chat:list")
+    assert conversation.get_absolute_url() not in client.get(reverse("chat:list")).content.decode()
+    seller_body = login(seller).get(conversation.get_absolute_url()).content.decode()
+    assert "Hi! Is this still available?" in seller_body
+    assert Message.objects.filter(conversation=conversation).count() == 1
+
+
+def test_sold_and_removed_ads_show_in_the_conversation(login, conversation, buyer, seller, ad):
+    client = login(buyer)
+    ad_services.ad_mark_sold(ad=ad, user=seller)
+    assert "badge--sold" in client.get(conversation.get_absolute_url()).content.decode()
+    ad_services.ad_remove(ad=ad, user=seller)
+    body = client.get(conversation.get_absolute_url()).content.decode()
+    assert "This ad is no longer available" in body
+    assert 'id="composer"' in body  # they can still write
+
+
+def test_header_shows_online_or_last_seen(login, conversation, buyer, seller):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    type(seller).objects.filter(pk=seller.pk).update(last_seen_at=timezone.now() - timedelta(minutes=1))
+    assert "online" in login(buyer).get(conversation.get_absolute_url()).content.decode()
+    type(seller).objects.filter(pk=seller.pk).update(last_seen_at=timezone.now() - timedelta(hours=3))
+    assert "last seen 3\xa0hours ago" in login(buyer).get(conversation.get_absolute_url()).content.decode()

@@ -1,0 +1,65 @@
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from PIL import Image
+
+from chat import services as chat_services
+from tests.factories import AdFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_media(settings, tmp_path):
+    """Each test starts with an empty cache (sessions, last-seen gate) and its own media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # A fast hasher: the default PBKDF2 costs ~0.3 s per user created.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def seller(db):
+    return UserFactory(display_name="Sam Seller")
+
+
+@pytest.fixture
+def buyer(db):
+    return UserFactory(display_name="Bea Buyer")
+
+
+@pytest.fixture
+def stranger(db):
+    return UserFactory(display_name="Stan Stranger")
+
+
+@pytest.fixture
+def ad(seller):
+    return AdFactory(owner=seller, title="Walnut sofa", price=Decimal("450.00"))
+
+
+@pytest.fixture
+def conversation(buyer, ad):
+    conversation, _ = chat_services.conversation_start(buyer=buyer, ad=ad, body="Hi! Is this still available?")
+    return conversation
+
+
+@pytest.fixture
+def login(client):
+    """Log *user* in on the test client and return the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+def make_image_bytes(fmt: str = "JPEG", size=(640, 480), colour=(200, 30, 30), exif: bytes | None = None) -> bytes:
+    image = Image.new("RGB", size, colour)
+    buffer = io.BytesIO()
+    kwargs = {"exif": exif} if exif else {}
+    image.save(buffer, format=fmt, **kwargs)
+    return buffer.getvalue()
