@@ -84,7 +84,13 @@ def process_uploaded_image(
             probe = Image.open(io.BytesIO(data))
             image_format = probe.format
             width, height = probe.size
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow refuses headers far beyond its own limit before reading any pixel.
+        raise ValidationError(
+            _("The image has too many pixels; the limit is %(mp)s megapixels.") % {"mp": max_pixels // 1_000_000},
+            code=ERROR_TOO_MANY_PIXELS,
+        ) from None
+    except (UnidentifiedImageError, OSError):
         raise ValidationError(
             _("This file is not an image we can read. Upload a JPEG, PNG or WebP photo."),
             code=ERROR_NOT_AN_IMAGE,

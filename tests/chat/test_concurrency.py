@@ -1,0 +1,69 @@
+"""Concurrency rules hold in the database, checked with real threads and transactions on PostgreSQL."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from chat import services
+from chat.models import Conversation, ConversationParticipant, Message
+from tests.factories import AdFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and races need PostgreSQL"),
+]
+
+
+def run_at_once(count, target):
+    """Run *target(i)* in *count* threads released together; return results and exceptions."""
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def worker(index):
+        try:
+            barrier.wait()
+            results[index] = target(index)
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def test_concurrent_write_to_seller_yields_one_conversation():
+    buyer = UserFactory()
+    ad = AdFactory()
+
+    results, errors = run_at_once(8, lambda i: services.conversation_start(buyer=buyer, ad=ad, body=f"Hi {i}"))
+
+    assert errors == []
+    assert Conversation.objects.count() == 1
+    conversation = Conversation.objects.get()
+    assert {result[0].pk for result in results} == {conversation.pk}
+    assert ConversationParticipant.objects.filter(conversation=conversation).count() == 2
+    assert Message.objects.filter(conversation=conversation).count() == 8
+
+
+def test_concurrent_sends_keep_id_and_time_order_and_the_last_message_pointer():
+    buyer = UserFactory()
+    ad = AdFactory()
+    conversation, _ = services.conversation_start(buyer=buyer, ad=ad, body="first")
+    senders = [buyer, ad.owner]
+
+    _, errors = run_at_once(
+        10, lambda i: services.message_send(conversation=conversation, sender=senders[i % 2], body=f"m{i}")
+    )
+
+    assert errors == []
+    messages = list(Message.objects.filter(conversation=conversation).order_by("id"))
+    assert len(messages) == 11
+    assert messages == sorted(messages, key=lambda m: (m.created_at, m.id))
+    conversation.refresh_from_db()
+    assert conversation.last_message_id == messages[-1].id
