@@ -1,0 +1,69 @@
+import pytest
+from django.urls import reverse
+
+from accounts.services import user_make_moderator
+from chat import services
+from tests.factories import AdFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderator_client(client):
+    moderator = user_make_moderator(user=UserFactory(email="mod@example.com"))
+    client.force_login(moderator)
+    return client
+
+
+def make_conversations(count):
+    conversations = []
+    for _ in range(count):
+        conversation, _ = services.conversation_start(buyer=UserFactory(), ad=AdFactory(), body="Hi there")
+        conversations.append(conversation)
+    return conversations
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_conversation_changelist_has_no_n_plus_one(moderator_client, count, django_assert_max_num_queries):
+    make_conversations(count)
+    moderator_client.get(reverse("admin:index"))
+    with django_assert_max_num_queries(12):
+        response = moderator_client.get(reverse("admin:chat_conversation_changelist"))
+    assert response.status_code == 200
+
+
+def test_conversation_search_by_email_public_id_and_title(moderator_client):
+    first, second = make_conversations(2)
+    url = reverse("admin:chat_conversation_changelist")
+    for term in (first.buyer.email, first.public_id, first.ad_title):
+        body = moderator_client.get(url, {"q": term}).content.decode()
+        assert first.public_id in body and second.public_id not in body
+
+
+def test_moderator_reads_messages_but_cannot_change_them(moderator_client):
+    (conversation,) = make_conversations(1)
+    page = moderator_client.get(reverse("admin:chat_conversation_change", args=[conversation.pk]))
+    assert page.status_code == 200 and "Hi there" in page.content.decode()
+    message = conversation.messages.get()
+    response = moderator_client.post(reverse("admin:chat_message_change", args=[message.pk]), {"body": "edited"})
+    assert response.status_code == 403
+    assert moderator_client.get(reverse("admin:chat_message_changelist"), {"q": "Hi there"}).status_code == 200
+    message.refresh_from_db()
+    assert message.body == "Hi there"
+
+
+def test_moderator_removes_an_ad_through_the_admin_action(moderator_client):
+    (conversation,) = make_conversations(1)
+    ad = conversation.ad
+    moderator_client.post(
+        reverse("admin:ads_ad_changelist"), {"action": "remove_ads", "_selected_action": [ad.pk]}
+    )
+    ad.refresh_from_db()
+    conversation.refresh_from_db()
+    assert ad.status == conversation.ad_status == "removed"
+
+
+def test_moderator_cannot_edit_users(moderator_client):
+    user = UserFactory()
+    response = moderator_client.post(reverse("admin:accounts_user_change", args=[user.pk]), {"is_superuser": "on"})
+    assert response.status_code == 403

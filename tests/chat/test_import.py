@@ -1,0 +1,82 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from ads.models import Ad
+from chat.management.commands.import_craigslistbargain import assign_buyers
+from chat.models import Conversation, Message
+
+pytestmark = pytest.mark.django_db
+
+DIALOGUES = [
+    {"id": "C_1", "category": "furniture", "title": "Oak desk", "description": "Solid oak.", "price": 120,
+     "listing_id": "100", "turns": [{"role": "buyer", "text": "Hi, is the desk available?"},
+                                    {"role": "seller", "text": "Yes it is."},
+                                    {"role": "buyer", "text": "Would you take $100?"}], "actions": []},
+    {"id": "C_2", "category": "bike", "title": "Road bike", "description": "", "price": 300,
+     "listing_id": "200", "turns": [{"role": "seller", "text": "Hello! Interested in the bike?"},
+                                    {"role": "buyer", "text": "  "},
+                                    {"role": "buyer", "text": "Yes, how old is it?"}], "actions": []},
+    {"id": "C_3", "category": "bike", "title": "Road bike", "description": "", "price": 300,
+     "listing_id": "200", "turns": [{"role": "buyer", "text": "Still for sale?"}], "actions": []},
+    {"id": "C_4", "category": "car", "title": "Sedan", "description": "", "price": 5000,
+     "listing_id": "300", "turns": [], "actions": [{"role": "buyer", "action": "offer", "price": 4000}]},
+]
+LISTINGS = [{"id": "100", "category": "furniture", "title": "Oak desk (listing)", "description": "From listings",
+             "price": 125, "city": None}]
+
+
+@pytest.fixture
+def sample_folder(tmp_path):
+    (tmp_path / "dev.jsonl").write_text("\n".join(json.dumps(d) for d in DIALOGUES) + "\n", encoding="utf-8")
+    (tmp_path / "listings.jsonl").write_text("\n".join(json.dumps(row) for row in LISTINGS), encoding="utf-8")
+    return tmp_path
+
+
+def run_import(folder):
+    out = StringIO()
+    call_command("import_craigslistbargain", str(folder), stdout=out)
+    return out.getvalue()
+
+
+def test_import_creates_ads_users_conversations_and_messages(sample_folder):
+    output = run_import(sample_folder)
+
+    assert Ad.objects.count() == 3
+    desk = Ad.objects.get(category__slug="furniture")
+    assert desk.title == "Oak desk (listing)" and desk.photos.count() == 1  # listings.jsonl wins, photo made
+    assert Conversation.objects.count() == 3
+    assert Message.objects.count() == 3 + 2 + 1
+    bike_chat = Conversation.objects.filter(ad__title="Road bike").order_by("id").first()
+    first = bike_chat.messages.order_by("id").first()
+    assert first.sender == bike_chat.seller and first.body == "Hello! Interested in the bike?"
+    assert "skipped 1: dialogue has no chat turns" in output
+    assert "skipped 1: turn refused: Write a message before sending." in output
+    assert "dialogues: 4/4" in output
+    assert not User.objects.filter(email__endswith="craigslistbargain.invalid", password__startswith="pbkdf2").exists()
+
+
+def test_import_is_idempotent(sample_folder):
+    run_import(sample_folder)
+    counts = (User.objects.count(), Ad.objects.count(), Conversation.objects.count(), Message.objects.count())
+    output = run_import(sample_folder)
+    assert (User.objects.count(), Ad.objects.count(), Conversation.objects.count(), Message.objects.count()) == counts
+    assert "nothing new" in output
+    assert "skipped 3: already imported" in output
+
+
+def test_buyers_are_stable_and_never_repeat_a_listing():
+    dialogues = [{"id": f"C_{n}", "listing_id": "same"} for n in range(50)]
+    first = assign_buyers(dialogues, pool_size=60)
+    assert first == assign_buyers(list(reversed(dialogues)), pool_size=60)
+    assert len(set(first.values())) == 50
+
+
+def test_missing_folder_contents_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="No dialogue files"):
+        run_import(tmp_path)
+
+
