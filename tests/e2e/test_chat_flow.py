@@ -1,0 +1,103 @@
+"""A buyer and a seller in two browsers: write to seller, see it arrive by polling, reply, see the reply."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from ads import services as ad_services
+from ads.models import Category
+from marketplace.images import placeholder_photo
+from tests.e2e.conftest import ARTIFACTS
+from tests.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, base_url, email):
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator(".site-nav")).to_contain_text("Chats")
+
+
+def test_buyer_writes_seller_replies_both_see_it_without_reloading(browser, live_server, settings):
+    settings.MARKETPLACE_POLL_INTERVAL_S = 1
+    seller = UserFactory(email="seller@example.com", display_name="Sam Seller")
+    buyer = UserFactory(email="buyer@example.com", display_name="Bea Buyer")
+    ad = ad_services.ad_create(
+        owner=seller,
+        category=Category.objects.get(slug="furniture"),
+        title="Mid-century walnut sofa",
+        description="Three seats.",
+        price=450,
+        city="Oakland",
+        photos=[placeholder_photo(text="Sofa", seed=2)],
+    )
+    base = live_server.url
+    seller_context = browser.new_context(viewport={"width": 1280, "height": 800})
+    buyer_context = browser.new_context(viewport={"width": 1280, "height": 800})
+    seller_page, buyer_page = seller_context.new_page(), buyer_context.new_page()
+    errors = []
+    for page in (seller_page, buyer_page):
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+    log_in(seller_page, base, "seller@example.com")
+    seller_page.goto(f"{base}/chat/")
+    expect(seller_page.locator(".conversation-list")).to_contain_text("No conversations yet.")
+
+    # The buyer writes from the ad page with the suggested first message.
+    log_in(buyer_page, base, "buyer@example.com")
+    buyer_page.goto(f"{base}{ad.get_absolute_url()}")
+    expect(buyer_page.locator("#id_body")).to_have_value("Hi! Is this still available?")
+    buyer_page.click("text=Write to seller >> nth=-1")
+    expect(buyer_page).to_have_url(re.compile(r"/chat/[0-9A-Za-z]{10}/"))
+    expect(buyer_page.locator("#message-list")).to_contain_text("Hi! Is this still available?")
+    expect(buyer_page.locator("#ad-snapshot")).to_contain_text("Mid-century walnut sofa")
+
+    # The seller's open list shows it within one poll, bold as unread; no reload.
+    row = seller_page.locator(".conversation-row")
+    expect(row).to_contain_text("Bea Buyer", timeout=5000)
+    expect(row).to_have_class(re.compile("is-unread"))
+    row.click()
+    expect(seller_page.locator("#message-list")).to_contain_text("Hi! Is this still available?")
+
+    # The seller replies with Enter; Shift+Enter makes a new line. It shows at once, from the POST.
+    composer = seller_page.locator("#composer textarea")
+    composer.fill("Yes, it is!")
+    composer.press("Shift+Enter")
+    composer.type("Come by on Saturday.")
+    composer.press("Enter")
+    expect(seller_page.locator("#message-list .message--own").last).to_contain_text("Come by on Saturday.")
+    expect(composer).to_have_value("")
+    assert seller_page.locator("#message-list .message").count() == 2
+
+    # The buyer sees the reply without reloading, once.
+    expect(buyer_page.locator("#message-list .message--other")).to_contain_text("Yes, it is!", timeout=5000)
+    buyer_page.wait_for_timeout(2500)  # a couple more polls must not duplicate anything
+    assert buyer_page.locator("#message-list .message").count() == 2
+    assert buyer_page.locator(".day-separator").count() == 1
+
+    # A refused message keeps its text and says why, in place.
+    buyer_page.evaluate("document.querySelector('#composer textarea').value = '   '")
+    buyer_page.click("#composer button[type=submit]")
+    expect(buyer_page.locator(".composer-error")).to_contain_text("Write a message before sending.")
+
+    # The seller marks the ad sold: the buyer's open chat shows it at the next poll.
+    ad_services.ad_mark_sold(ad=ad, user=seller)
+    expect(buyer_page.locator("#ad-snapshot")).to_contain_text("Sold", timeout=5000)
+
+    seller_page.screenshot(path=str(ARTIFACTS / "chat-seller-1280x800.png"))
+    buyer_page.screenshot(path=str(ARTIFACTS / "chat-buyer-1280x800.png"))
+    buyer_page.set_viewport_size({"width": 390, "height": 844})
+    buyer_page.reload()
+    expect(buyer_page.locator(".conversation-pane")).to_be_hidden()
+    expect(buyer_page.locator(".back-link")).to_be_visible()
+    buyer_page.screenshot(path=str(ARTIFACTS / "chat-buyer-390x844.png"))
+    buyer_page.click(".back-link")
+    expect(buyer_page.locator(".conversation-row")).to_be_visible()
+    buyer_page.screenshot(path=str(ARTIFACTS / "chat-list-390x844.png"))
+    assert errors == []
+    seller_context.close()
+    buyer_context.close()
