@@ -42,4 +42,6 @@ class AdAdmin(admin.ModelAdmin):
         for ad in queryset.exclude(status=Ad.Status.REMOVED):
             services.ad_remove(ad=ad, user=request.user)
             count += 1
-        self.message_user(request, f"Removed {count} ad(s); their conversations now say so.", messages.SUCCESS)
+        self.message_user(
+            request, f"Removed {count} ad(s); their conversations now say so.", messages.SUCCESS
+        )

@@ -103,7 +103,9 @@ class AdPhoto(models.Model):
     """A photo of an ad, stored re-encoded without EXIF, with a thumbnail made once at upload."""
 
     ad = models.ForeignKey(Ad, on_delete=models.CASCADE, related_name="photos", verbose_name=_("ad"))
-    image = models.ImageField(_("image"), upload_to=ad_photo_upload_to, width_field="width", height_field="height")
+    image = models.ImageField(
+        _("image"), upload_to=ad_photo_upload_to, width_field="width", height_field="height"
+    )
     thumbnail = models.ImageField(_("thumbnail"), upload_to=ad_photo_upload_to)
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)

@@ -40,8 +40,14 @@ def ad_create(
     *price* is a Decimal in the site currency, or None for "price on request".
     Raises ValidationError when a field is invalid.
     """
-    ad = Ad(owner=owner, category=category, title=title.strip(), description=description.strip(), price=price,
-            city=city.strip())
+    ad = Ad(
+        owner=owner,
+        category=category,
+        title=title.strip(),
+        description=description.strip(),
+        price=price,
+        city=city.strip(),
+    )
     ad.full_clean()
     ad.save()
     for photo in photos or []:
@@ -85,7 +91,9 @@ def ad_photo_add(*, ad: Ad, user: User, photo: ProcessedImage) -> AdPhoto:
     count = locked.photos.count()
     limit = settings.MARKETPLACE_PHOTOS_PER_AD
     if count >= limit:
-        raise ValidationError(ERROR_MESSAGES["too_many_photos"], code="too_many_photos", params={"limit": limit})
+        raise ValidationError(
+            ERROR_MESSAGES["too_many_photos"], code="too_many_photos", params={"limit": limit}
+        )
     ad_photo = AdPhoto(ad=ad, position=count)
     ad_photo.image.save(f"photo-{count + 1}.jpg", photo.image, save=False)
     ad_photo.thumbnail.save(f"thumb-{count + 1}.jpg", photo.thumbnail, save=False)

@@ -130,7 +130,9 @@ def _status_change(request, public_id: str, action, done_message: str) -> HttpRe
 @require_POST
 def ad_mark_sold(request, public_id: str) -> HttpResponse:
     """Mark the ad sold (owner only)."""
-    return _status_change(request, public_id, services.ad_mark_sold, "Marked as sold. Buyers' chats now show it.")
+    return _status_change(
+        request, public_id, services.ad_mark_sold, "Marked as sold. Buyers' chats now show it."
+    )
 
 
 @login_required
@@ -144,7 +146,9 @@ def ad_reactivate(request, public_id: str) -> HttpResponse:
 @require_POST
 def ad_remove(request, public_id: str) -> HttpResponse:
     """Remove the ad (owner only). Conversations about it stay, flagged "no longer available"."""
-    return _status_change(request, public_id, services.ad_remove, "Ad removed. Conversations about it are kept.")
+    return _status_change(
+        request, public_id, services.ad_remove, "Ad removed. Conversations about it are kept."
+    )
 
 
 @login_required

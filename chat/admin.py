@@ -49,16 +49,50 @@ class ConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("buyer", "seller")
     date_hierarchy = "created_at"
     fieldsets = (
-        (None, {"fields": ("public_id", "buyer", "seller", "ad", "created_at", "last_message_at", "all_messages")}),
+        (
+            None,
+            {
+                "fields": (
+                    "public_id",
+                    "buyer",
+                    "seller",
+                    "ad",
+                    "created_at",
+                    "last_message_at",
+                    "all_messages",
+                )
+            },
+        ),
         (
             _("Ad snapshot"),
-            {"fields": ("ad_entity_type", "ad_public_id", "ad_title", "ad_thumbnail_url", "ad_price", "ad_link",
-                        "ad_status")},
+            {
+                "fields": (
+                    "ad_entity_type",
+                    "ad_public_id",
+                    "ad_title",
+                    "ad_thumbnail_url",
+                    "ad_price",
+                    "ad_link",
+                    "ad_status",
+                )
+            },
         ),
     )
     readonly_fields = (
-        "public_id", "buyer", "seller", "ad", "created_at", "last_message_at", "all_messages", "ad_entity_type",
-        "ad_public_id", "ad_title", "ad_thumbnail_url", "ad_price", "ad_link", "ad_status",
+        "public_id",
+        "buyer",
+        "seller",
+        "ad",
+        "created_at",
+        "last_message_at",
+        "all_messages",
+        "ad_entity_type",
+        "ad_public_id",
+        "ad_title",
+        "ad_thumbnail_url",
+        "ad_price",
+        "ad_link",
+        "ad_status",
     )
     inlines = [ParticipantInline, MessageInline]
 

@@ -46,7 +46,9 @@ class Conversation(models.Model):
     ad_price = models.DecimalField(_("ad price"), max_digits=12, decimal_places=2, null=True, blank=True)
     ad_link = models.CharField(_("ad link"), max_length=500)
     # The removed/sold flag: the one snapshot field kept in step with the live ad.
-    ad_status = models.CharField(_("ad status"), max_length=10, choices=Ad.Status.choices, default=Ad.Status.ACTIVE)
+    ad_status = models.CharField(
+        _("ad status"), max_length=10, choices=Ad.Status.choices, default=Ad.Status.ACTIVE
+    )
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_message_at = models.DateTimeField(_("last message at"), default=timezone.now)
@@ -65,8 +67,12 @@ class Conversation(models.Model):
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
         constraints = [
-            models.UniqueConstraint(fields=["buyer", "seller", "ad"], name="conversation_unique_buyer_seller_ad"),
-            models.CheckConstraint(condition=~models.Q(buyer=models.F("seller")), name="conversation_not_with_self"),
+            models.UniqueConstraint(
+                fields=["buyer", "seller", "ad"], name="conversation_unique_buyer_seller_ad"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(buyer=models.F("seller")), name="conversation_not_with_self"
+            ),
         ]
         indexes = [
             models.Index(fields=["-last_message_at", "-id"], name="conversation_last_msg_idx"),
@@ -152,7 +158,9 @@ class Message(models.Model):
             models.Index(fields=["conversation", "created_at", "id"], name="message_conversation_time_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=GreaterThanOrEqual(Length("body"), 1), name="message_body_not_empty"),
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("body"), 1), name="message_body_not_empty"
+            ),
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("body"), MESSAGE_MAX_LENGTH), name="message_body_max_length"
             ),

@@ -147,7 +147,11 @@ def message_page(
     """
     queryset = message_list_visible(conversation=conversation)
     if before_message_id is not None:
-        cursor = Message.objects.filter(conversation=conversation, id=before_message_id).values("created_at").first()
+        cursor = (
+            Message.objects.filter(conversation=conversation, id=before_message_id)
+            .values("created_at")
+            .first()
+        )
         if cursor is None:
             return [], False
         queryset = queryset.filter(created_at__lte=cursor["created_at"]).exclude(

@@ -72,7 +72,12 @@ def _conversation_get_or_create(*, buyer: User, ad: Ad) -> Conversation:
         with transaction.atomic():
             now = timezone.now()
             conversation = Conversation.objects.create(
-                buyer=buyer, seller_id=ad.owner_id, ad=ad, created_at=now, last_message_at=now, updated_at=now,
+                buyer=buyer,
+                seller_id=ad.owner_id,
+                ad=ad,
+                created_at=now,
+                last_message_at=now,
+                updated_at=now,
                 **_snapshot_fields(ad),
             )
             ConversationParticipant.objects.bulk_create(
@@ -81,7 +86,9 @@ def _conversation_get_or_create(*, buyer: User, ad: Ad) -> Conversation:
                         conversation=conversation, user=buyer, role=ConversationParticipant.Role.BUYER
                     ),
                     ConversationParticipant(
-                        conversation=conversation, user_id=ad.owner_id, role=ConversationParticipant.Role.SELLER
+                        conversation=conversation,
+                        user_id=ad.owner_id,
+                        role=ConversationParticipant.Role.SELLER,
                     ),
                 ]
             )
@@ -90,7 +97,9 @@ def _conversation_get_or_create(*, buyer: User, ad: Ad) -> Conversation:
         return Conversation.objects.get(buyer=buyer, seller_id=ad.owner_id, ad=ad)
 
 
-def _message_create(*, conversation: Conversation, sender: User, body: str, created_at: datetime | None) -> Message:
+def _message_create(
+    *, conversation: Conversation, sender: User, body: str, created_at: datetime | None
+) -> Message:
     """Insert a message into a conversation that the caller has locked; update the denormalised fields."""
     now = timezone.now()
     sent_at = created_at or now

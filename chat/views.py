@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
@@ -22,7 +19,7 @@ from ads.views import render_ad_detail_with_error
 from chat import selectors, services
 from chat.forms import MessageForm, StartConversationForm
 from chat.models import Conversation, Message
-from marketplace.http import HtmxHttpRequest
+from marketplace.http import HtmxHttpRequest, login_required
 
 PAGE_TEMPLATE = "chat/page.html"
 # conversation_start refusals that are about the ad, not the typed text.
@@ -41,7 +38,7 @@ def _parse_list_cursor(value: str | None) -> tuple[datetime, int] | None:
     """Parse the list's "older conversations" cursor ``<microseconds>_<id>``; None when malformed."""
     try:
         micros, conversation_id = (value or "").split("_")
-        moment = datetime.fromtimestamp(int(micros) / 1_000_000, tz=dt_timezone.utc)
+        moment = datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC)
         return moment, int(conversation_id)
     except (ValueError, OverflowError, OSError):
         return None
@@ -64,7 +61,11 @@ def _list_context(request: HtmxHttpRequest, *, active_public_id: str = "") -> di
         rows = rows[:page_size]
         last = rows[-1]
         next_cursor = f"{int(last.last_message_at.timestamp() * 1_000_000)}_{last.id}"
-    list_query = {"active": active_public_id, "ad": ad_public_id, "before": request.GET.get("before", "")[:40]}
+    list_query = {
+        "active": active_public_id,
+        "ad": ad_public_id,
+        "before": request.GET.get("before", "")[:40],
+    }
     poll_vals = {"v": list_version, **{key: value for key, value in list_query.items() if value}}
     return {
         "conversations": rows,
@@ -109,7 +110,9 @@ def conversation_list_poll(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, f"{PAGE_TEMPLATE}#conversation-list", context)
 
 
-def _conversation_context(request: HtmxHttpRequest, conversation: Conversation, *, before: int | None) -> dict:
+def _conversation_context(
+    request: HtmxHttpRequest, conversation: Conversation, *, before: int | None
+) -> dict:
     page_size = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     messages, has_earlier = selectors.message_page(
         conversation=conversation, limit=page_size, before_message_id=before
@@ -158,7 +161,9 @@ def _render_new_messages(
     """Render messages after the client's cursor, with out-of-band updates of the cursor and stamp."""
     new_messages = list(selectors.message_list_after(conversation=conversation, after_id=after))
     previous = (
-        Message.objects.filter(conversation=conversation, id=after).values_list("created_at", flat=True).first()
+        Message.objects.filter(conversation=conversation, id=after)
+        .values_list("created_at", flat=True)
+        .first()
         if after
         else None
     )
@@ -253,7 +258,7 @@ def conversation_delete(request: HtmxHttpRequest, public_id: str) -> HttpRespons
 @login_required
 @require_POST
 def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpResponse:
-    """"Write to seller": send the first message about an ad and open the conversation.
+    """ "Write to seller": send the first message about an ad and open the conversation.
 
     Reuses the existing conversation for (buyer, seller, ad). A refused text (empty, too long)
     re-renders the ad page with the error and the typed text (status 400); a refused ad (own, sold,

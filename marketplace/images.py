@@ -87,7 +87,8 @@ def process_uploaded_image(
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow refuses headers far beyond its own limit before reading any pixel.
         raise ValidationError(
-            _("The image has too many pixels; the limit is %(mp)s megapixels.") % {"mp": max_pixels // 1_000_000},
+            _("The image has too many pixels; the limit is %(mp)s megapixels.")
+            % {"mp": max_pixels // 1_000_000},
             code=ERROR_TOO_MANY_PIXELS,
         ) from None
     except (UnidentifiedImageError, OSError):

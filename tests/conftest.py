@@ -42,7 +42,9 @@ def ad(seller):
 
 @pytest.fixture
 def conversation(buyer, ad):
-    conversation, _ = chat_services.conversation_start(buyer=buyer, ad=ad, body="Hi! Is this still available?")
+    conversation, _ = chat_services.conversation_start(
+        buyer=buyer, ad=ad, body="Hi! Is this still available?"
+    )
     return conversation
 
 
@@ -57,7 +59,9 @@ def login(client):
     return _login
 
 
-def make_image_bytes(fmt: str = "JPEG", size=(640, 480), colour=(200, 30, 30), exif: bytes | None = None) -> bytes:
+def make_image_bytes(
+    fmt: str = "JPEG", size=(640, 480), colour=(200, 30, 30), exif: bytes | None = None
+) -> bytes:
     image = Image.new("RGB", size, colour)
     buffer = io.BytesIO()
     kwargs = {"exif": exif} if exif else {}

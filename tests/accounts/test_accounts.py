@@ -20,8 +20,13 @@ pytestmark = pytest.mark.django_db
 def test_signup_creates_the_user_logs_in_and_follows_next(client):
     response = client.post(
         reverse("accounts:signup") + "?next=/chat/",
-        {"email": "New@Example.com", "display_name": "  Nia  ", "password1": "a-Long-pass-phrase-77",
-         "password2": "a-Long-pass-phrase-77", "next": "/chat/"},
+        {
+            "email": "New@Example.com",
+            "display_name": "  Nia  ",
+            "password1": "a-Long-pass-phrase-77",
+            "password2": "a-Long-pass-phrase-77",
+            "next": "/chat/",
+        },
     )
     assert response.status_code == 302 and response["Location"] == "/chat/"
     user = User.objects.get()
@@ -45,15 +50,22 @@ def test_signup_uses_the_password_validators_and_refuses_duplicates(client):
 def test_signup_refuses_an_offsite_next(client):
     response = client.post(
         reverse("accounts:signup"),
-        {"email": "a@example.com", "display_name": "A", "password1": "a-Long-pass-phrase-77",
-         "password2": "a-Long-pass-phrase-77", "next": "https://evil.example/"},
+        {
+            "email": "a@example.com",
+            "display_name": "A",
+            "password1": "a-Long-pass-phrase-77",
+            "password2": "a-Long-pass-phrase-77",
+            "next": "https://evil.example/",
+        },
     )
     assert response["Location"] == reverse("ads:list")
 
 
 def test_login_with_email_and_logout_by_post(client):
     user = UserFactory(email="sam@example.com")
-    response = client.post(reverse("accounts:login"), {"username": "sam@example.com", "password": TEST_PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "sam@example.com", "password": TEST_PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get(reverse("chat:list")).wsgi_request.user == user
     assert client.get(reverse("accounts:logout")).status_code == 405
@@ -94,7 +106,9 @@ def test_online_means_seen_within_five_minutes():
 
 def test_profile_avatar_is_reencoded(login):
     user = UserFactory()
-    avatar = SimpleUploadedFile("me.webp", make_image_bytes("WEBP", size=(1200, 900)), content_type="image/webp")
+    avatar = SimpleUploadedFile(
+        "me.webp", make_image_bytes("WEBP", size=(1200, 900)), content_type="image/webp"
+    )
     response = login(user).post(reverse("accounts:profile"), {"display_name": "Me", "avatar": avatar})
     assert response.status_code == 302
     user.refresh_from_db()
@@ -105,8 +119,14 @@ def test_profile_avatar_is_reencoded(login):
 def test_moderators_group_has_exactly_the_moderation_permissions():
     codenames = set(Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True))
     assert codenames == {
-        "view_user", "view_category", "view_ad", "change_ad", "view_adphoto",
-        "view_conversation", "view_conversationparticipant", "view_message",
+        "view_user",
+        "view_category",
+        "view_ad",
+        "change_ad",
+        "view_adphoto",
+        "view_conversation",
+        "view_conversationparticipant",
+        "view_message",
     }
 
 

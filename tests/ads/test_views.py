@@ -84,8 +84,14 @@ def test_create_ad_with_photos(login, seller):
     photo = SimpleUploadedFile("sofa.png", make_image_bytes("PNG"), content_type="image/png")
     response = login(seller).post(
         reverse("ads:create"),
-        {"category": Category.objects.get(slug="furniture").pk, "title": "Green armchair", "description": "Comfy",
-         "price": "120.50", "city": "Oakland", "photos": [photo]},
+        {
+            "category": Category.objects.get(slug="furniture").pk,
+            "title": "Green armchair",
+            "description": "Comfy",
+            "price": "120.50",
+            "city": "Oakland",
+            "photos": [photo],
+        },
     )
     ad = Ad.objects.get(title="Green armchair")
     assert response.status_code == 302 and response["Location"] == ad.get_absolute_url()
@@ -99,8 +105,12 @@ def test_create_ad_refuses_a_fake_image_and_keeps_the_form(login, seller):
     fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
     response = login(seller).post(
         reverse("ads:create"),
-        {"category": Category.objects.get(slug="furniture").pk, "title": "Green armchair", "price": "10",
-         "photos": [fake]},
+        {
+            "category": Category.objects.get(slug="furniture").pk,
+            "title": "Green armchair",
+            "price": "10",
+            "photos": [fake],
+        },
     )
     assert response.status_code == 400
     body = response.content.decode()
@@ -139,8 +149,13 @@ def test_owner_marks_sold_and_conversations_follow(login, seller, buyer, ad):
 def test_owner_edits_the_ad(login, seller, ad):
     response = login(seller).post(
         reverse("ads:edit", args=[ad.public_id]),
-        {"category": ad.category.pk, "title": "Walnut sofa, 3 seats", "description": "", "price": "400",
-         "city": "Berkeley"},
+        {
+            "category": ad.category.pk,
+            "title": "Walnut sofa, 3 seats",
+            "description": "",
+            "price": "400",
+            "city": "Berkeley",
+        },
     )
     assert response.status_code == 302
     ad.refresh_from_db()

@@ -45,9 +45,13 @@ def test_moderator_reads_messages_but_cannot_change_them(moderator_client):
     page = moderator_client.get(reverse("admin:chat_conversation_change", args=[conversation.pk]))
     assert page.status_code == 200 and "Hi there" in page.content.decode()
     message = conversation.messages.get()
-    response = moderator_client.post(reverse("admin:chat_message_change", args=[message.pk]), {"body": "edited"})
+    response = moderator_client.post(
+        reverse("admin:chat_message_change", args=[message.pk]), {"body": "edited"}
+    )
     assert response.status_code == 403
-    assert moderator_client.get(reverse("admin:chat_message_changelist"), {"q": "Hi there"}).status_code == 200
+    assert (
+        moderator_client.get(reverse("admin:chat_message_changelist"), {"q": "Hi there"}).status_code == 200
+    )
     message.refresh_from_db()
     assert message.body == "Hi there"
 
@@ -65,5 +69,7 @@ def test_moderator_removes_an_ad_through_the_admin_action(moderator_client):
 
 def test_moderator_cannot_edit_users(moderator_client):
     user = UserFactory()
-    response = moderator_client.post(reverse("admin:accounts_user_change", args=[user.pk]), {"is_superuser": "on"})
+    response = moderator_client.post(
+        reverse("admin:accounts_user_change", args=[user.pk]), {"is_superuser": "on"}
+    )
     assert response.status_code == 403

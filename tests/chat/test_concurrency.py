@@ -41,7 +41,9 @@ def test_concurrent_write_to_seller_yields_one_conversation():
     buyer = UserFactory()
     ad = AdFactory()
 
-    results, errors = run_at_once(8, lambda i: services.conversation_start(buyer=buyer, ad=ad, body=f"Hi {i}"))
+    results, errors = run_at_once(
+        8, lambda i: services.conversation_start(buyer=buyer, ad=ad, body=f"Hi {i}")
+    )
 
     assert errors == []
     assert Conversation.objects.count() == 1

@@ -12,21 +12,65 @@ from chat.models import Conversation, Message
 pytestmark = pytest.mark.django_db
 
 DIALOGUES = [
-    {"id": "C_1", "category": "furniture", "title": "Oak desk", "description": "Solid oak.", "price": 120,
-     "listing_id": "100", "turns": [{"role": "buyer", "text": "Hi, is the desk available?"},
-                                    {"role": "seller", "text": "Yes it is."},
-                                    {"role": "buyer", "text": "Would you take $100?"}], "actions": []},
-    {"id": "C_2", "category": "bike", "title": "Road bike", "description": "", "price": 300,
-     "listing_id": "200", "turns": [{"role": "seller", "text": "Hello! Interested in the bike?"},
-                                    {"role": "buyer", "text": "  "},
-                                    {"role": "buyer", "text": "Yes, how old is it?"}], "actions": []},
-    {"id": "C_3", "category": "bike", "title": "Road bike", "description": "", "price": 300,
-     "listing_id": "200", "turns": [{"role": "buyer", "text": "Still for sale?"}], "actions": []},
-    {"id": "C_4", "category": "car", "title": "Sedan", "description": "", "price": 5000,
-     "listing_id": "300", "turns": [], "actions": [{"role": "buyer", "action": "offer", "price": 4000}]},
+    {
+        "id": "C_1",
+        "category": "furniture",
+        "title": "Oak desk",
+        "description": "Solid oak.",
+        "price": 120,
+        "listing_id": "100",
+        "turns": [
+            {"role": "buyer", "text": "Hi, is the desk available?"},
+            {"role": "seller", "text": "Yes it is."},
+            {"role": "buyer", "text": "Would you take $100?"},
+        ],
+        "actions": [],
+    },
+    {
+        "id": "C_2",
+        "category": "bike",
+        "title": "Road bike",
+        "description": "",
+        "price": 300,
+        "listing_id": "200",
+        "turns": [
+            {"role": "seller", "text": "Hello! Interested in the bike?"},
+            {"role": "buyer", "text": "  "},
+            {"role": "buyer", "text": "Yes, how old is it?"},
+        ],
+        "actions": [],
+    },
+    {
+        "id": "C_3",
+        "category": "bike",
+        "title": "Road bike",
+        "description": "",
+        "price": 300,
+        "listing_id": "200",
+        "turns": [{"role": "buyer", "text": "Still for sale?"}],
+        "actions": [],
+    },
+    {
+        "id": "C_4",
+        "category": "car",
+        "title": "Sedan",
+        "description": "",
+        "price": 5000,
+        "listing_id": "300",
+        "turns": [],
+        "actions": [{"role": "buyer", "action": "offer", "price": 4000}],
+    },
 ]
-LISTINGS = [{"id": "100", "category": "furniture", "title": "Oak desk (listing)", "description": "From listings",
-             "price": 125, "city": None}]
+LISTINGS = [
+    {
+        "id": "100",
+        "category": "furniture",
+        "title": "Oak desk (listing)",
+        "description": "From listings",
+        "price": 125,
+        "city": None,
+    }
+]
 
 
 @pytest.fixture
@@ -56,14 +100,21 @@ def test_import_creates_ads_users_conversations_and_messages(sample_folder):
     assert "skipped 1: dialogue has no chat turns" in output
     assert "skipped 1: turn refused: Write a message before sending." in output
     assert "dialogues: 4/4" in output
-    assert not User.objects.filter(email__endswith="craigslistbargain.invalid", password__startswith="pbkdf2").exists()
+    assert not User.objects.filter(
+        email__endswith="craigslistbargain.invalid", password__startswith="pbkdf2"
+    ).exists()
 
 
 def test_import_is_idempotent(sample_folder):
     run_import(sample_folder)
     counts = (User.objects.count(), Ad.objects.count(), Conversation.objects.count(), Message.objects.count())
     output = run_import(sample_folder)
-    assert (User.objects.count(), Ad.objects.count(), Conversation.objects.count(), Message.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Ad.objects.count(),
+        Conversation.objects.count(),
+        Message.objects.count(),
+    ) == counts
     assert "nothing new" in output
     assert "skipped 3: already imported" in output
 
@@ -78,5 +129,3 @@ def test_buyers_are_stable_and_never_repeat_a_listing():
 def test_missing_folder_contents_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="No dialogue files"):
         run_import(tmp_path)
-
-

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_conversation_start_creates_conversation_participants_snapshot_and_first_message(buyer, seller, ad):
-    conversation, message = services.conversation_start(buyer=buyer, ad=ad, body="  Hi! Is this still available?  ")
+    conversation, message = services.conversation_start(
+        buyer=buyer, ad=ad, body="  Hi! Is this still available?  "
+    )
 
     assert (conversation.buyer, conversation.seller, conversation.ad) == (buyer, seller, ad)
     assert message.body == "Hi! Is this still available?"
@@ -73,7 +75,12 @@ def test_cannot_start_a_conversation_about_an_unavailable_ad(buyer, ad, status):
 
 @pytest.mark.parametrize(
     ("body", "code"),
-    [("", "empty"), ("   \n\t ", "empty"), ("x" * (MESSAGE_MAX_LENGTH + 1), "too_long"), ("a\x00b", "null_character")],
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("x" * (MESSAGE_MAX_LENGTH + 1), "too_long"),
+        ("a\x00b", "null_character"),
+    ],
 )
 def test_message_body_is_rejected_with_a_code(body, code):
     with pytest.raises(ValidationError) as error:
@@ -109,7 +116,9 @@ def test_marking_sold_or_removed_updates_every_conversation_snapshot(seller, ad)
     buyers = UserFactory.create_batch(3)
     for buyer in buyers:
         services.conversation_start(buyer=buyer, ad=ad, body="Hi")
-    other_ad_conversation, _ = services.conversation_start(buyer=buyers[0], ad=AdFactory(owner=seller), body="Hi")
+    other_ad_conversation, _ = services.conversation_start(
+        buyer=buyers[0], ad=AdFactory(owner=seller), body="Hi"
+    )
 
     ad_services.ad_mark_sold(ad=ad, user=seller)
     assert set(Conversation.objects.filter(ad=ad).values_list("ad_status", flat=True)) == {"sold"}
@@ -150,14 +159,20 @@ def test_mark_read_only_moves_forward(conversation, seller, buyer):
     first_id = conversation.messages.order_by("id").first().id
 
     assert services.conversation_mark_read(conversation=conversation, user=seller, up_to_message_id=second.id)
-    assert not services.conversation_mark_read(conversation=conversation, user=seller, up_to_message_id=first_id)
+    assert not services.conversation_mark_read(
+        conversation=conversation, user=seller, up_to_message_id=first_id
+    )
     row = ConversationParticipant.objects.get(conversation=conversation, user=seller)
     assert row.last_read_message_id == second.id
 
 
 def test_messages_never_sort_before_their_predecessor(conversation, seller):
     earlier = timezone.now() - timedelta(hours=1)
-    late = services.message_send(conversation=conversation, sender=seller, body="Clock behind", created_at=earlier)
+    late = services.message_send(
+        conversation=conversation, sender=seller, body="Clock behind", created_at=earlier
+    )
     first = conversation.messages.order_by("id").first()
     assert late.created_at >= first.created_at
-    assert list(conversation.messages.order_by("created_at", "id")) == list(conversation.messages.order_by("id"))
+    assert list(conversation.messages.order_by("created_at", "id")) == list(
+        conversation.messages.order_by("id")
+    )

@@ -27,7 +27,9 @@ def current_version(conversation, user):
 
 def test_write_to_seller_creates_the_conversation_and_lands_in_it(login, buyer, seller, ad):
     client = login(buyer)
-    response = client.post(reverse("chat:start", args=[ad.public_id]), {"body": "Hi! Is this still available?"})
+    response = client.post(
+        reverse("chat:start", args=[ad.public_id]), {"body": "Hi! Is this still available?"}
+    )
 
     conversation = Conversation.objects.get()
     message = conversation.messages.get()
@@ -66,14 +68,18 @@ def test_writing_about_own_ad_is_refused_with_a_clear_message(login, seller, ad)
 
 def test_writing_about_a_sold_ad_is_refused_with_a_clear_message(login, buyer, seller, ad):
     ad_services.ad_mark_sold(ad=ad, user=seller)
-    response = login(buyer).post(reverse("chat:start", args=[ad.public_id]), {"body": "Still there?"}, follow=True)
+    response = login(buyer).post(
+        reverse("chat:start", args=[ad.public_id]), {"body": "Still there?"}, follow=True
+    )
     assert escape(str(services.ERROR_MESSAGES["ad_unavailable"])) in response.content.decode()
     assert not Conversation.objects.exists()
 
 
 def test_writing_about_a_removed_ad_lands_on_the_ad_list_with_the_reason(login, buyer, seller, ad):
     ad_services.ad_remove(ad=ad, user=seller)
-    response = login(buyer).post(reverse("chat:start", args=[ad.public_id]), {"body": "Still there?"}, follow=True)
+    response = login(buyer).post(
+        reverse("chat:start", args=[ad.public_id]), {"body": "Still there?"}, follow=True
+    )
     assert response.redirect_chain == [(reverse("ads:list"), 302)]
     assert escape(str(services.ERROR_MESSAGES["ad_unavailable"])) in response.content.decode()
 
@@ -145,7 +151,9 @@ def test_send_without_javascript_redirects_to_the_message(login, conversation, s
 def test_send_with_htmx_returns_the_new_bubble_and_a_new_cursor(login, conversation, seller):
     first = conversation.messages.get()
     response = login(seller).post(
-        reverse("chat:send", args=[conversation.public_id]), {"body": "Yes, it is", "after": first.id}, headers=HTMX
+        reverse("chat:send", args=[conversation.public_id]),
+        {"body": "Yes, it is", "after": first.id},
+        headers=HTMX,
     )
     body = response.content.decode()
     message = conversation.messages.latest("id")
@@ -156,7 +164,9 @@ def test_send_with_htmx_returns_the_new_bubble_and_a_new_cursor(login, conversat
     assert re.search(rf'id="message-cursor" value="{message.id}" hx-swap-oob="true"', body)
 
 
-def test_send_with_htmx_also_delivers_messages_that_arrived_since_the_last_poll(login, conversation, buyer, seller):
+def test_send_with_htmx_also_delivers_messages_that_arrived_since_the_last_poll(
+    login, conversation, buyer, seller
+):
     first = conversation.messages.get()
     services.message_send(conversation=conversation, sender=buyer, body="Are you there?")
     response = login(seller).post(
@@ -166,8 +176,12 @@ def test_send_with_htmx_also_delivers_messages_that_arrived_since_the_last_poll(
     assert "Are you there?" in body and "Yes!" in body
 
 
-@pytest.mark.parametrize(("text", "error"), [("   ", "Write a message before sending."), ("z" * 4001, "at most 4000")])
-def test_invalid_send_with_htmx_rerenders_the_composer_with_the_text(login, conversation, seller, text, error):
+@pytest.mark.parametrize(
+    ("text", "error"), [("   ", "Write a message before sending."), ("z" * 4001, "at most 4000")]
+)
+def test_invalid_send_with_htmx_rerenders_the_composer_with_the_text(
+    login, conversation, seller, text, error
+):
     response = login(seller).post(
         reverse("chat:send", args=[conversation.public_id]), {"body": text, "after": 1}, headers=HTMX
     )
@@ -191,7 +205,7 @@ def test_message_bodies_are_escaped_and_links_are_safe(login, conversation, sell
     services.message_send(
         conversation=conversation,
         sender=seller,
-        body='<script>alert(1)</script> see https://example.com/a?b=1&c=2. or javascript:alert(1)',
+        body="<script>alert(1)</script> see https://example.com/a?b=1&c=2. or javascript:alert(1)",
     )
     body = login(buyer).get(conversation.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in body
@@ -233,12 +247,17 @@ def test_poll_delivers_new_messages_and_marks_them_read(login, conversation, buy
     assert f'id="message-{first.id}"' not in body
     assert 'id="conversation-poller" hidden hx-swap-oob="true"' in body
     assert current_version(conversation, seller) in body
-    assert ConversationParticipant.objects.get(conversation=conversation, user=seller).last_read_message_id == new.id
+    assert (
+        ConversationParticipant.objects.get(conversation=conversation, user=seller).last_read_message_id
+        == new.id
+    )
     # Same day as the previous message: no repeated day separator.
     assert "day-separator" not in body
 
 
-def test_poll_query_count_does_not_grow_with_history(login, conversation, buyer, seller, django_assert_max_num_queries):
+def test_poll_query_count_does_not_grow_with_history(
+    login, conversation, buyer, seller, django_assert_max_num_queries
+):
     client = login(seller)
     for n in range(60):
         services.message_send(conversation=conversation, sender=buyer, body=f"old {n}")
@@ -262,7 +281,9 @@ def test_poll_shows_the_sold_flag_when_the_ad_is_sold(login, conversation, buyer
     assert "Sold" in body
 
 
-def test_list_poll_with_nothing_new_is_204_in_two_queries(login, conversation, seller, django_assert_num_queries):
+def test_list_poll_with_nothing_new_is_204_in_two_queries(
+    login, conversation, seller, django_assert_num_queries
+):
     client = login(seller)
     client.get(reverse("chat:list"))
     version = selectors.conversation_list_version(user=seller)
@@ -303,7 +324,7 @@ def test_list_page_query_count_is_constant(client, count, django_assert_num_quer
     # 1: user, 2: list stamp, 3: conversation rows with buyer, seller and last message joined.
     with django_assert_num_queries(3):
         response = client.get(reverse("chat:list"))
-    assert response.content.decode().count("<a class=\"conversation-row") == count
+    assert response.content.decode().count('<a class="conversation-row') == count
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -402,3 +423,13 @@ def test_header_shows_online_or_last_seen(login, conversation, buyer, seller):
     assert "online" in login(buyer).get(conversation.get_absolute_url()).content.decode()
     type(seller).objects.filter(pk=seller.pk).update(last_seen_at=timezone.now() - timedelta(hours=3))
     assert "last seen 3\xa0hours ago" in login(buyer).get(conversation.get_absolute_url()).content.decode()
+
+
+def test_logged_out_htmx_poll_redirects_the_whole_page_to_login(client, conversation):
+    response = client.get(
+        poll_url(conversation),
+        {"v": "0"},
+        headers={**HTMX, "HX-Current-URL": f"http://testserver{conversation.get_absolute_url()}"},
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"/accounts/login/?next=%2Fchat%2F{conversation.public_id}%2F"

@@ -24,7 +24,7 @@ def log_in(page, base_url, email):
 def test_buyer_writes_seller_replies_both_see_it_without_reloading(browser, live_server, settings):
     settings.MARKETPLACE_POLL_INTERVAL_S = 1
     seller = UserFactory(email="seller@example.com", display_name="Sam Seller")
-    buyer = UserFactory(email="buyer@example.com", display_name="Bea Buyer")
+    UserFactory(email="buyer@example.com", display_name="Bea Buyer")
     ad = ad_services.ad_create(
         owner=seller,
         # get_or_create: earlier transactional tests flush the categories the data migration seeded.

@@ -37,8 +37,30 @@ CATEGORY_MAP = {
 BUYER_POOL_SIZE = 300
 EMAIL_DOMAIN = "craigslistbargain.invalid"
 FIRST_NAMES = [
-    "Alex", "Bailey", "Casey", "Dana", "Eli", "Frankie", "Gray", "Harper", "Indy", "Jordan", "Kai", "Logan",
-    "Morgan", "Noor", "Oakley", "Parker", "Quinn", "Riley", "Sage", "Taylor", "Uma", "Val", "Wren", "Yuri",
+    "Alex",
+    "Bailey",
+    "Casey",
+    "Dana",
+    "Eli",
+    "Frankie",
+    "Gray",
+    "Harper",
+    "Indy",
+    "Jordan",
+    "Kai",
+    "Logan",
+    "Morgan",
+    "Noor",
+    "Oakley",
+    "Parker",
+    "Quinn",
+    "Riley",
+    "Sage",
+    "Taylor",
+    "Uma",
+    "Val",
+    "Wren",
+    "Yuri",
 ]
 # The listings were scraped from East Bay (sfbay.craigslist.org/search/eby); the data has no city field.
 CITY = "East Bay"
@@ -141,7 +163,9 @@ class Command(BaseCommand):
     def _ensure_categories(self) -> dict[str, Category]:
         categories = {}
         for source, (slug, name) in CATEGORY_MAP.items():
-            category, created = Category.objects.get_or_create(slug=slug, defaults={"name": name, "position": 50})
+            category, created = Category.objects.get_or_create(
+                slug=slug, defaults={"name": name, "position": 50}
+            )
             categories[source] = category
         return categories
 

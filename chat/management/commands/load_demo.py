@@ -20,11 +20,41 @@ DEMO_USERS = [
     ("moderator@example.com", "Mo Moderator"),
 ]
 DEMO_ADS = [
-    ("furniture", "Mid-century walnut sofa", "Three-seater, no pets, no smoke. Pick up in Oakland.", "450", "Oakland"),
-    ("bikes", "Trek FX 3 hybrid bike, size M", "Ridden one season. New tires, tuned in March.", "520", "Berkeley"),
-    ("electronics", "Sony WH-1000XM4 headphones", "Great noise cancelling, with case and cable.", "180", "Fremont"),
-    ("phones", "iPhone 13, 128 GB, unlocked", "Battery health 89%. Small scratch on the back.", "390", "Hayward"),
-    ("vehicles", "2012 Honda Fit, 98k miles", "Clean title, one owner, service records.", "7900", "San Leandro"),
+    (
+        "furniture",
+        "Mid-century walnut sofa",
+        "Three-seater, no pets, no smoke. Pick up in Oakland.",
+        "450",
+        "Oakland",
+    ),
+    (
+        "bikes",
+        "Trek FX 3 hybrid bike, size M",
+        "Ridden one season. New tires, tuned in March.",
+        "520",
+        "Berkeley",
+    ),
+    (
+        "electronics",
+        "Sony WH-1000XM4 headphones",
+        "Great noise cancelling, with case and cable.",
+        "180",
+        "Fremont",
+    ),
+    (
+        "phones",
+        "iPhone 13, 128 GB, unlocked",
+        "Battery health 89%. Small scratch on the back.",
+        "390",
+        "Hayward",
+    ),
+    (
+        "vehicles",
+        "2012 Honda Fit, 98k miles",
+        "Clean title, one owner, service records.",
+        "7900",
+        "San Leandro",
+    ),
     ("real-estate", "Sunny 1BR near BART", "Available June 1st. Laundry in building.", "2300", "El Cerrito"),
 ]
 DEMO_CHAT = [
@@ -53,7 +83,11 @@ class Command(BaseCommand):
                 user = User.objects.create_user(email=email, password=DEMO_PASSWORD, display_name=name)
             users[email] = user
         account_services.user_make_moderator(user=users["moderator@example.com"])
-        seller, buyer, buyer2 = users["seller@example.com"], users["buyer@example.com"], users["buyer2@example.com"]
+        seller, buyer, buyer2 = (
+            users["seller@example.com"],
+            users["buyer@example.com"],
+            users["buyer2@example.com"],
+        )
 
         ads = []
         for seed, (slug, title, description, price, city) in enumerate(DEMO_ADS):
@@ -79,12 +113,17 @@ class Command(BaseCommand):
             for minutes, (role, body) in enumerate(DEMO_CHAT[1:], start=1):
                 sender = buyer if role == "buyer" else seller
                 chat_services.message_send(
-                    conversation=conversation, sender=sender, body=body, created_at=start + timedelta(minutes=7 * minutes)
+                    conversation=conversation,
+                    sender=sender,
+                    body=body,
+                    created_at=start + timedelta(minutes=7 * minutes),
                 )
         if not bike.conversations.exists():
             chat_services.conversation_start(buyer=buyer2, ad=bike, body="Would you take $450 for the bike?")
 
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ with:"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ with:")
+        )
         for email, name in DEMO_USERS:
             self.stdout.write(f"  {email:<24} password: {DEMO_PASSWORD}   ({name})")
         self.stdout.write("  Moderators use http://127.0.0.1:8000/admin/")
