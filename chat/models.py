@@ -135,7 +135,7 @@ class ConversationParticipant(models.Model):
         indexes = [models.Index(fields=["user", "conversation"], name="participant_user_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} as {self.role} in {self.conversation_id}"
+        return str(self.get_role_display())
 
 
 class Message(models.Model):
@@ -167,4 +167,4 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sender_id}: {self.body[:40]}"
+        return self.body[:60]

@@ -62,7 +62,7 @@ def _snapshot_fields(ad: Ad) -> dict:
     }
 
 
-def _conversation_get_or_create(*, buyer: User, ad: Ad) -> Conversation:
+def _conversation_get_or_create(*, buyer: User, ad: Ad, created_at: datetime | None = None) -> Conversation:
     existing = Conversation.objects.filter(buyer=buyer, seller_id=ad.owner_id, ad=ad).first()
     if existing is not None:
         return existing
@@ -70,7 +70,7 @@ def _conversation_get_or_create(*, buyer: User, ad: Ad) -> Conversation:
         # Savepoint: a concurrent request may insert the same (buyer, seller, ad) first; the unique
         # constraint makes this insert fail, and the row the other request created is used instead.
         with transaction.atomic():
-            now = timezone.now()
+            now = created_at or timezone.now()
             conversation = Conversation.objects.create(
                 buyer=buyer,
                 seller_id=ad.owner_id,
@@ -143,7 +143,7 @@ def conversation_start(
         raise ValidationError(ERROR_MESSAGES["own_ad"], code="own_ad")
     if ad.status != Ad.Status.ACTIVE:
         raise ValidationError(ERROR_MESSAGES["ad_unavailable"], code="ad_unavailable")
-    conversation = _conversation_get_or_create(buyer=buyer, ad=ad)
+    conversation = _conversation_get_or_create(buyer=buyer, ad=ad, created_at=created_at)
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     sender = ad.owner if first_sender_is_seller else buyer
     message = _message_create(conversation=conversation, sender=sender, body=body, created_at=created_at)

@@ -70,9 +70,9 @@ def _stable_hash(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
-def _person_name(key: str, role: str) -> str:
+def _person_name(key: str) -> str:
     number = _stable_hash(key)
-    return f"{FIRST_NAMES[number % len(FIRST_NAMES)]} {chr(65 + (number // 7) % 26)}. ({role})"
+    return f"{FIRST_NAMES[number % len(FIRST_NAMES)]} {chr(65 + (number // 7) % 26)}."
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -173,7 +173,7 @@ class Command(BaseCommand):
         email = f"cl-{role}-{key}@{EMAIL_DOMAIN}".lower()
         user = self.users.get(email) or User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email=email, password=None, display_name=_person_name(key, role))
+            user = User.objects.create_user(email=email, password=None, display_name=_person_name(f"{role}-{key}"))
             self.stats[f"{role}s created"] += 1
         self.users[email] = user
         return user
