@@ -173,7 +173,9 @@ class Command(BaseCommand):
         email = f"cl-{role}-{key}@{EMAIL_DOMAIN}".lower()
         user = self.users.get(email) or User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email=email, password=None, display_name=_person_name(f"{role}-{key}"))
+            user = User.objects.create_user(
+                email=email, password=None, display_name=_person_name(f"{role}-{key}")
+            )
             self.stats[f"{role}s created"] += 1
         self.users[email] = user
         return user
