@@ -50,9 +50,10 @@ def conversation_list_for_user(
     cursor ``(last_message_at, id)``: only conversations older than it are returned (next page).
     Joins buyer, seller and the last message (with its sender id) so rows cost no extra queries.
     """
+    # Filter on the annotation, not on membership__…: a second filter() across the relation would join
+    # the participant table again.
     queryset = _with_membership(Conversation.objects.all(), user=user).filter(
-        Q(membership__history_cleared_up_to__isnull=True)
-        | Q(last_message_id__gt=F("membership__history_cleared_up_to_id"))
+        Q(my_cleared_up_to_id__isnull=True) | Q(last_message_id__gt=F("my_cleared_up_to_id"))
     )
     if ad_public_id:
         queryset = queryset.filter(ad_public_id=ad_public_id)

@@ -101,3 +101,38 @@ def test_buyer_writes_seller_replies_both_see_it_without_reloading(browser, live
     assert errors == []
     seller_context.close()
     buyer_context.close()
+
+
+def test_load_earlier_messages_keeps_the_reader_in_place(browser, live_server):
+    from chat import services as chat_services
+    from tests.factories import AdFactory
+
+    seller = UserFactory(email="seller2@example.com")
+    buyer = UserFactory(email="buyer2@example.com")
+    ad = AdFactory(owner=seller, category=CategoryFactory(slug="furniture", name="Furniture"))
+    conversation, _ = chat_services.conversation_start(buyer=buyer, ad=ad, body="message 0")
+    for n in range(1, 80):
+        chat_services.message_send(
+            conversation=conversation, sender=seller if n % 2 else buyer, body=f"message {n}"
+        )
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    log_in(page, live_server.url, "buyer2@example.com")
+    page.goto(f"{live_server.url}{conversation.get_absolute_url()}")
+    messages = page.locator("#message-list .message")
+    expect(messages).to_have_count(50)
+    expect(page.locator("#message-list")).to_contain_text("message 79")
+    page.evaluate("document.getElementById('message-scroller').scrollTop = 0")
+    first_shown = page.locator("#message-list .message").first
+    expect(first_shown).to_contain_text("message 30")
+    top_before = first_shown.bounding_box()["y"]
+
+    page.click("text=Load earlier messages")
+    expect(messages).to_have_count(80)
+    expect(page.locator("text=Load earlier messages")).to_have_count(0)
+    # The message that was on top stays where the reader left it; older ones are above it.
+    anchored = page.locator("#message-list .message", has_text=re.compile(r"^\s*message 30\s"))
+    assert abs(anchored.bounding_box()["y"] - top_before) < 5
+    assert page.locator(".day-separator").count() == 1
+    context.close()
