@@ -57,12 +57,21 @@ def ad_create(
 
 @transaction.atomic
 def ad_update(
-    *, ad: Ad, user: User, category: Category, title: str, description: str, price: Decimal | None, city: str
+    *,
+    ad: Ad,
+    user: User,
+    category: Category,
+    title: str,
+    description: str,
+    price: Decimal | None,
+    city: str,
+    new_photos: list[ProcessedImage] | None = None,
 ) -> Ad:
-    """Change the editable fields of *ad*. Existing conversations keep their snapshot of the old text.
+    """Change the editable fields of *ad* and append *new_photos*, all or nothing.
 
-    Raises PermissionDenied if *user* is not the owner, ValidationError if the ad was removed or a field
-    is invalid.
+    Existing conversations keep their snapshot of the old text. Raises PermissionDenied if *user* is not
+    the owner, ValidationError if the ad was removed, a field is invalid or the photos would exceed
+    MARKETPLACE_PHOTOS_PER_AD (then nothing is saved).
     """
     _require_owner(ad=ad, user=user)
     if ad.status == Ad.Status.REMOVED:
@@ -74,6 +83,8 @@ def ad_update(
     ad.city = city.strip()
     ad.full_clean()
     ad.save(update_fields=["category", "title", "description", "price", "city", "updated_at"])
+    for photo in new_photos or []:
+        ad_photo_add(ad=ad, user=user, photo=photo)
     return ad
 
 

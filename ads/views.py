@@ -103,9 +103,8 @@ def ad_edit(request, public_id: str) -> HttpResponse:
                 description=form.cleaned_data["description"],
                 price=form.cleaned_data["price"],
                 city=form.cleaned_data["city"],
+                new_photos=form.cleaned_data["photos"],
             )
-            for photo in form.cleaned_data["photos"]:
-                services.ad_photo_add(ad=ad, user=request.user, photo=photo)
         except ValidationError as error:
             form.add_error(None, error)
         else:

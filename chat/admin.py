@@ -78,26 +78,8 @@ class ConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             },
         ),
     )
-    readonly_fields = (
-        "public_id",
-        "buyer",
-        "seller",
-        "ad",
-        "created_at",
-        "last_message_at",
-        "all_messages",
-        "ad_entity_type",
-        "ad_public_id",
-        "ad_title",
-        "ad_thumbnail_url",
-        "ad_price",
-        "ad_link",
-        "ad_status",
-    )
+    readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
     inlines = [ParticipantInline, MessageInline]
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("chat.view_conversation")
 
     @admin.display(description=_("Messages"))
     def all_messages(self, obj):

@@ -138,3 +138,11 @@ def test_make_moderator_command():
     assert user.groups.filter(name="Moderators").exists()
     with pytest.raises(CommandError):
         call_command("make_moderator", "nobody@example.com")
+
+
+def test_login_ignores_the_email_letter_case(client):
+    UserFactory(email="sam@example.com")
+    response = client.post(
+        reverse("accounts:login"), {"username": "Sam@Example.COM", "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302

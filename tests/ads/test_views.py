@@ -173,3 +173,19 @@ def test_moderator_may_remove_any_ad_but_a_stranger_may_not(ad):
     moderator = type(moderator).objects.get(pk=moderator.pk)  # fresh permission cache
     services.ad_remove(ad=ad, user=moderator)
     assert Ad.objects.get(pk=ad.pk).status == "removed"
+
+
+def test_edit_beyond_the_photo_limit_saves_nothing(login, seller, ad, settings):
+    settings.MARKETPLACE_PHOTOS_PER_AD = 2
+    services.ad_photo_add(ad=ad, user=seller, photo=placeholder_photo(text="1", seed=1))
+    photos = [
+        SimpleUploadedFile(f"p{n}.png", make_image_bytes("PNG"), content_type="image/png") for n in range(2)
+    ]
+    response = login(seller).post(
+        reverse("ads:edit", args=[ad.public_id]),
+        {"category": ad.category.pk, "title": "Changed title", "price": "1", "photos": photos},
+    )
+    assert response.status_code == 400
+    assert "An ad can have at most 2 photos." in response.content.decode()
+    ad.refresh_from_db()
+    assert ad.title == "Walnut sofa" and ad.photos.count() == 1
