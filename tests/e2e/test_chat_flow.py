@@ -136,3 +136,33 @@ def test_load_earlier_messages_keeps_the_reader_in_place(browser, live_server):
     assert abs(anchored.bounding_box()["y"] - top_before) < 5
     assert page.locator(".day-separator").count() == 1
     context.close()
+
+
+def test_a_list_poll_does_not_move_a_scrolled_list(browser, live_server, settings):
+    from chat import services as chat_services
+    from tests.factories import AdFactory
+
+    settings.MARKETPLACE_POLL_INTERVAL_S = 1
+    seller = UserFactory(email="busy-seller@example.com")
+    category = CategoryFactory(slug="furniture", name="Furniture")
+    conversations = [
+        chat_services.conversation_start(
+            buyer=UserFactory(), ad=AdFactory(owner=seller, category=category), body="Hi"
+        )[0]
+        for _ in range(30)
+    ]
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    log_in(page, live_server.url, "busy-seller@example.com")
+    page.goto(f"{live_server.url}/chat/")
+    expect(page.locator(".conversation-row")).to_have_count(30)
+    page.evaluate("document.querySelector('.conversation-pane').scrollTop = 600")
+    scrolled = page.evaluate("document.querySelector('.conversation-pane').scrollTop")
+    assert scrolled > 0
+
+    chat_services.message_send(
+        conversation=conversations[5], sender=conversations[5].buyer, body="Still there?"
+    )
+    expect(page.locator(".conversation-row").first).to_contain_text("Still there?", timeout=5000)
+    assert page.evaluate("document.querySelector('.conversation-pane').scrollTop") == scrolled
+    context.close()
