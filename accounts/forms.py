@@ -34,8 +34,16 @@ class SignupForm(BaseUserCreationForm):
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=60)
-    avatar = forms.ImageField(
-        label=_("Avatar"), required=False, help_text=_("JPEG, PNG or WebP, up to 5 MB.")
+    avatar = forms.ImageField(label=_("Avatar"), required=False, help_text=_("JPEG, PNG or WebP, up to 5 MB."))
+    share_read_receipts = forms.BooleanField(
+        label=_("Send read receipts"),
+        required=False,
+        help_text=_("When off, nobody sees when you have read their messages, and you don't see theirs."),
+    )
+    share_last_seen = forms.BooleanField(
+        label=_("Show when I was last online"),
+        required=False,
+        help_text=_("When off, nobody sees when you were last online, and you don't see theirs."),
     )
 
     def clean_display_name(self):

@@ -33,14 +33,28 @@ def user_touch_last_seen(*, user: User, now: datetime) -> None:
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, display_name: str, avatar=None) -> User:
-    """Change *user*'s display name and, when *avatar* (an uploaded file) is given, their avatar.
+def user_update_profile(
+    *,
+    user: User,
+    display_name: str,
+    avatar=None,
+    share_read_receipts: bool | None = None,
+    share_last_seen: bool | None = None,
+) -> User:
+    """Change *user*'s display name, privacy settings (when given) and, with *avatar* (an uploaded file),
+    their avatar.
 
     The avatar is verified and re-encoded by Pillow (EXIF stripped) and stored as a 256 px JPEG.
     Raises ValidationError for an invalid name or image.
     """
     user.display_name = display_name
     fields = ["display_name"]
+    if share_read_receipts is not None:
+        user.share_read_receipts = share_read_receipts
+        fields.append("share_read_receipts")
+    if share_last_seen is not None:
+        user.share_last_seen = share_last_seen
+        fields.append("share_last_seen")
     if avatar is not None:
         processed = process_uploaded_image(
             avatar, max_bytes=AVATAR_MAX_BYTES, max_pixels=AVATAR_MAX_PIXELS, max_side=256, thumbnail_side=64

@@ -37,8 +37,15 @@ def signup(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     """Show and change the logged-in user's display name and avatar."""
+    user = request.user
     form = ProfileForm(
-        request.POST or None, request.FILES or None, initial={"display_name": request.user.display_name}
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "display_name": user.display_name,
+            "share_read_receipts": user.share_read_receipts,
+            "share_last_seen": user.share_last_seen,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -46,6 +53,8 @@ def profile(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 display_name=form.cleaned_data["display_name"],
                 avatar=form.cleaned_data.get("avatar"),
+                share_read_receipts=form.cleaned_data["share_read_receipts"],
+                share_last_seen=form.cleaned_data["share_last_seen"],
             )
         except ValidationError as error:
             form.add_error("avatar", error)

@@ -99,7 +99,10 @@ class ConversationParticipant(models.Model):
 
     ``history_cleared_up_to`` is the last message this participant deleted from their view ("Delete
     chat"); they see only later messages, and the conversation is out of their list until one arrives.
-    ``last_read_message`` is the read pointer. Both only move forward.
+    ``last_read_message`` is the read pointer; ``unread_count`` counts the other participant's messages
+    after it, kept by ``chat.services`` on every send and read so neither the list nor the header badge
+    ever counts message history. ``archived_at`` moves the conversation to the "Archived" filter until
+    the other participant writes again.
     """
 
     class Role(models.TextChoices):
@@ -122,7 +125,9 @@ class ConversationParticipant(models.Model):
     history_cleared_up_to = models.ForeignKey(
         "Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
+    unread_count = models.PositiveIntegerField(_("unread messages"), default=0)
     hidden_at = models.DateTimeField(_("deleted by participant at"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     class Meta:
@@ -132,7 +137,11 @@ class ConversationParticipant(models.Model):
             models.UniqueConstraint(fields=["conversation", "user"], name="participant_unique_user"),
             models.UniqueConstraint(fields=["conversation", "role"], name="participant_unique_role"),
         ]
-        indexes = [models.Index(fields=["user", "conversation"], name="participant_user_idx")]
+        indexes = [
+            models.Index(fields=["user", "conversation"], name="participant_user_idx"),
+            # The header badge counts only rows with unread messages: a small partial index.
+            models.Index(fields=["user"], condition=models.Q(unread_count__gt=0), name="participant_unread_idx"),
+        ]
 
     def __str__(self) -> str:
         return str(self.get_role_display())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, F, FilteredRelation, Max, Q, QuerySet, Value, When
+from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -12,48 +12,55 @@ from chat.models import Conversation, ConversationParticipant, Message
 
 
 def _with_membership(queryset: QuerySet[Conversation], *, user: User) -> QuerySet[Conversation]:
-    """Join *user*'s participant row and annotate their per-participant state.
+    """Join *user*'s participant row (and the other participant's) and annotate the per-participant state.
 
-    Annotations: ``my_cleared_up_to_id``, ``my_last_read_id`` (message ids or None) and ``has_unread``
-    (the last message is from the other participant and after the read pointer).
+    Annotations: ``my_cleared_up_to_id``, ``my_last_read_id`` (message ids or None), ``my_unread_count``,
+    ``my_archived_at``, ``my_role`` and ``other_last_read_id`` (the other participant's read pointer,
+    for read receipts).
     """
     return (
-        queryset.annotate(membership=FilteredRelation("participants", condition=Q(participants__user=user)))
+        queryset.annotate(
+            membership=FilteredRelation("participants", condition=Q(participants__user=user)),
+            other_membership=FilteredRelation("participants", condition=~Q(participants__user=user)),
+        )
         .filter(membership__user=user)
         .annotate(
             my_cleared_up_to_id=F("membership__history_cleared_up_to_id"),
             my_last_read_id=F("membership__last_read_message_id"),
-            has_unread=Case(
-                When(
-                    Q(last_message__isnull=False)
-                    & ~Q(last_message__sender=user)
-                    & (
-                        Q(membership__last_read_message__isnull=True)
-                        | Q(last_message_id__gt=F("membership__last_read_message_id"))
-                    ),
-                    then=Value(True),
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
+            my_unread_count=F("membership__unread_count"),
+            my_archived_at=F("membership__archived_at"),
+            my_role=F("membership__role"),
+            other_last_read_id=F("other_membership__last_read_message_id"),
         )
     )
 
 
+# The chat list's filters: name -> (label, condition on the annotated queryset).
+LIST_FILTERS = {
+    "all": ("All", Q(my_archived_at__isnull=True)),
+    "unread": ("Unread", Q(my_unread_count__gt=0)),
+    "buying": ("Buying", Q(my_role="buyer", my_archived_at__isnull=True)),
+    "selling": ("Selling", Q(my_role="seller", my_archived_at__isnull=True)),
+    "archived": ("Archived", Q(my_archived_at__isnull=False)),
+}
+
+
 def conversation_list_for_user(
-    *, user: User, ad_public_id: str | None = None, before: tuple | None = None
+    *, user: User, list_filter: str = "all", ad_public_id: str | None = None, before: tuple | None = None
 ) -> QuerySet[Conversation]:
     """Return the conversations in *user*'s list, newest activity first, ready to render in one query.
 
-    Leaves out conversations the user deleted that have had no message since. *ad_public_id* narrows
-    the list to one ad (a seller working through the buyers of one listing). *before* is a keyset
+    Leaves out conversations the user deleted that have had no message since. *list_filter* is a key of
+    ``LIST_FILTERS`` (unknown keys mean "all"; "all" leaves archived conversations out). *ad_public_id*
+    narrows the list to one ad (a seller working through the buyers of one listing). *before* is a keyset
     cursor ``(last_message_at, id)``: only conversations older than it are returned (next page).
     Joins buyer, seller and the last message (with its sender id) so rows cost no extra queries.
     """
     # Filter on the annotation, not on membership__…: a second filter() across the relation would join
     # the participant table again.
     queryset = _with_membership(Conversation.objects.all(), user=user).filter(
-        Q(my_cleared_up_to_id__isnull=True) | Q(last_message_id__gt=F("my_cleared_up_to_id"))
+        Q(my_cleared_up_to_id__isnull=True) | Q(last_message_id__gt=F("my_cleared_up_to_id")),
+        LIST_FILTERS.get(list_filter, LIST_FILTERS["all"])[1],
     )
     if ad_public_id:
         queryset = queryset.filter(ad_public_id=ad_public_id)
@@ -92,19 +99,34 @@ class PollState:
 def conversation_poll_state(*, public_id: str, user: User) -> PollState:
     """Return the change stamp of conversation *public_id* for participant *user*: one indexed query.
 
-    The stamp is the conversation's ``updated_at``, which ``chat.services`` moves whenever a message
-    arrives or the ad's sold/removed flag changes. Raises Http404 like
-    ``conversation_get_for_participant``.
+    The stamp combines the conversation's ``updated_at`` (moved by ``chat.services`` whenever a message
+    arrives or the ad's sold/removed flag changes) and the other participant's read pointer (read
+    receipts). Raises Http404 like ``conversation_get_for_participant``.
     """
     row = (
-        ConversationParticipant.objects.filter(conversation__public_id=public_id, user=user)
-        .values_list("conversation_id", "conversation__updated_at")
+        Conversation.objects.filter(public_id=public_id)
+        .annotate(
+            membership=FilteredRelation("participants", condition=Q(participants__user=user)),
+            other_membership=FilteredRelation("participants", condition=~Q(participants__user=user)),
+        )
+        .filter(membership__user=user)
+        .values_list("id", "updated_at", "other_membership__last_read_message_id")
         .first()
     )
     if row is None:
         raise Http404("No such conversation.")
-    conversation_id, conversation_updated_at = row
-    return PollState(conversation_id=conversation_id, version=version_stamp(conversation_updated_at))
+    conversation_id, updated_at, other_last_read_id = row
+    return PollState(conversation_id=conversation_id, version=poll_stamp(updated_at, other_last_read_id))
+
+
+def poll_stamp(updated_at, other_last_read_id: int | None) -> str:
+    """Return the open conversation's poll cursor ``v`` from its parts (see ``conversation_poll_state``)."""
+    return f"{version_stamp(updated_at)}-{other_last_read_id or 0}"
+
+
+def unread_conversation_count(*, user: User) -> int:
+    """Return how many of *user*'s conversations have unread messages: one query on a partial index."""
+    return ConversationParticipant.objects.filter(user=user, unread_count__gt=0).count()
 
 
 def conversation_list_version(*, user: User) -> str:

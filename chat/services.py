@@ -12,6 +12,8 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,7 @@ ERROR_MESSAGES = {
     "null_character": _("The message contains a character that cannot be sent."),
     "own_ad": _("This is your own ad: buyers' conversations about it are in your chats."),
     "ad_unavailable": _("This ad is no longer available, so a new conversation can't be started."),
+    "nothing_to_mark": _("There is no message from the other person to mark as unread."),
 }
 
 
@@ -111,9 +114,13 @@ def _message_create(
     conversation.last_message_at = sent_at
     conversation.updated_at = now
     conversation.save(update_fields=["last_message", "last_message_at", "updated_at"])
-    # The sender has read everything up to their own message.
+    # The sender has read everything up to their own message; the other participant has one more unread
+    # message, and a conversation they had archived comes back to their main list.
     ConversationParticipant.objects.filter(conversation=conversation, user=sender).update(
-        last_read_message=message, updated_at=now
+        last_read_message=message, unread_count=0, updated_at=now
+    )
+    ConversationParticipant.objects.filter(conversation=conversation).exclude(user=sender).update(
+        unread_count=F("unread_count") + 1, archived_at=None, updated_at=now
     )
     return message
 
@@ -188,24 +195,83 @@ def conversation_hide(*, conversation: Conversation, user: User) -> None:
     now = timezone.now()
     participant.history_cleared_up_to_id = locked.last_message_id
     participant.last_read_message_id = locked.last_message_id
+    participant.unread_count = 0
     participant.hidden_at = now
     participant.updated_at = now
-    participant.save(update_fields=["history_cleared_up_to", "last_read_message", "hidden_at", "updated_at"])
+    participant.save(
+        update_fields=["history_cleared_up_to", "last_read_message", "unread_count", "hidden_at", "updated_at"]
+    )
 
 
 def conversation_mark_read(*, conversation: Conversation, user: User, up_to_message_id: int) -> bool:
     """Advance *user*'s read pointer in *conversation* to *up_to_message_id* (never backwards).
 
-    One UPDATE; returns True if the pointer moved. Does nothing for a non-participant.
+    One UPDATE: the unread count becomes the number of the other participant's messages after the new
+    pointer (those not delivered yet), which reads only unread rows, never the history. Returns True if
+    the pointer moved. Does nothing for a non-participant.
     """
-    from django.db.models import Q
-
+    still_unread = (
+        Message.objects.filter(conversation=OuterRef("conversation"), id__gt=up_to_message_id)
+        .exclude(sender=OuterRef("user"))
+        .order_by()
+        .values("conversation")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
     updated = (
         ConversationParticipant.objects.filter(conversation=conversation, user=user)
         .filter(Q(last_read_message__isnull=True) | Q(last_read_message__lt=up_to_message_id))
-        .update(last_read_message_id=up_to_message_id, updated_at=timezone.now())
+        .update(
+            last_read_message_id=up_to_message_id,
+            unread_count=Coalesce(Subquery(still_unread, output_field=IntegerField()), 0),
+            updated_at=timezone.now(),
+        )
     )
     return bool(updated)
+
+
+@transaction.atomic
+def conversation_mark_unread(*, conversation: Conversation, user: User) -> None:
+    """Mark *conversation* unread for *user*: the read pointer goes back to just before the other
+    participant's latest message, so it shows bold with a badge until opened again.
+
+    Raises ValidationError (code ``nothing_to_mark``) when the other participant has not written anything
+    visible to *user*. Raises ConversationParticipant.DoesNotExist for a non-participant.
+    """
+    participant = ConversationParticipant.objects.select_for_update().get(conversation=conversation, user=user)
+    latest_from_other = (
+        Message.objects.filter(conversation=conversation, id__gt=participant.history_cleared_up_to_id or 0)
+        .exclude(sender=user)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if latest_from_other is None:
+        raise ValidationError(ERROR_MESSAGES["nothing_to_mark"], code="nothing_to_mark")
+    previous = (
+        Message.objects.filter(conversation=conversation, id__lt=latest_from_other)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    participant.last_read_message_id = previous
+    participant.unread_count = (
+        Message.objects.filter(conversation=conversation, id__gte=latest_from_other).exclude(sender=user).count()
+    )
+    participant.updated_at = timezone.now()
+    participant.save(update_fields=["last_read_message", "unread_count", "updated_at"])
+
+
+def conversation_set_archived(*, conversation: Conversation, user: User, archived: bool) -> None:
+    """Archive (or unarchive) *conversation* for *user* only: it leaves (or rejoins) the main list.
+
+    A later message from the other participant unarchives it (see ``_message_create``). One UPDATE;
+    does nothing for a non-participant.
+    """
+    now = timezone.now()
+    ConversationParticipant.objects.filter(conversation=conversation, user=user).update(
+        archived_at=now if archived else None, updated_at=now
+    )
 
 
 def conversations_sync_ad_status(*, ad: Ad) -> int:

@@ -7,9 +7,12 @@ app_name = "chat"
 urlpatterns = [
     path("", views.conversation_list, name="list"),
     path("poll/", views.conversation_list_poll, name="list_poll"),
+    path("unread/", views.unread_badge_poll, name="unread_badge"),
     path("start/<str:ad_public_id>/", views.conversation_start, name="start"),
     path("<str:public_id>/", views.conversation_detail, name="detail"),
     path("<str:public_id>/poll/", views.conversation_poll, name="poll"),
     path("<str:public_id>/send/", views.message_send, name="send"),
     path("<str:public_id>/delete/", views.conversation_delete, name="delete"),
+    path("<str:public_id>/unread/", views.conversation_mark_unread, name="mark_unread"),
+    path("<str:public_id>/archive/", views.conversation_archive, name="archive"),
 ]

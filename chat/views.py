@@ -47,14 +47,17 @@ def _parse_list_cursor(value: str | None) -> tuple[datetime, int] | None:
 def _list_context(request: HtmxHttpRequest, *, active_public_id: str = "") -> dict:
     """Build the conversation list's context: one page of rows, the older-page cursor and the poll stamp."""
     ad_public_id = request.GET.get("ad", "")[:10]
+    list_filter = request.GET.get("filter", "all")
+    if list_filter not in selectors.LIST_FILTERS:
+        list_filter = "all"
     before = _parse_list_cursor(request.GET.get("before"))
     page_size = settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE
     # The stamp is read before the rows: a change landing in between shows up at the next poll.
     list_version = selectors.conversation_list_version(user=request.user)
     rows = list(
-        selectors.conversation_list_for_user(user=request.user, ad_public_id=ad_public_id, before=before)[
-            : page_size + 1
-        ]
+        selectors.conversation_list_for_user(
+            user=request.user, list_filter=list_filter, ad_public_id=ad_public_id, before=before
+        )[: page_size + 1]
     )
     next_cursor = ""
     if len(rows) > page_size:
@@ -71,6 +74,8 @@ def _list_context(request: HtmxHttpRequest, *, active_public_id: str = "") -> di
         "conversations": rows,
         "active_public_id": active_public_id,
         "filter_ad_public_id": ad_public_id,
+        "list_filter": list_filter,
+        "list_filters": [(key, label) for key, (label, _) in selectors.LIST_FILTERS.items()],
         "filter_ad_title": rows[0].ad_title if ad_public_id and rows else "",
         "next_cursor": next_cursor,
         "list_poll_vals": json.dumps(poll_vals),
@@ -107,7 +112,23 @@ def conversation_list_poll(request: HtmxHttpRequest) -> HttpResponse:
     if request.GET.get("v") == version:
         return HttpResponse(status=204)
     context = _list_context(request, active_public_id=request.GET.get("active", "")[:10])
-    return render(request, f"{PAGE_TEMPLATE}#conversation-list", context)
+    context["unread_conversations"] = selectors.unread_conversation_count(user=request.user)
+    return render(request, f"{PAGE_TEMPLATE}#list-poll-response", context)
+
+
+def _participant_context(request: HtmxHttpRequest, conversation: Conversation) -> dict:
+    """What the viewer may see of the other participant: presence and read receipts (both reciprocal)."""
+    other = conversation.other_participant(request.user)
+    receipts = request.user.share_read_receipts and other.share_read_receipts
+    return {
+        "conversation": conversation,
+        "other": other,
+        "show_last_seen": request.user.share_last_seen and other.share_last_seen,
+        "show_receipts": receipts,
+        # Own messages with an id up to this one are read by the other participant (✓✓).
+        "read_up_to": (conversation.other_last_read_id or 0) if receipts else 0,
+        "version": selectors.poll_stamp(conversation.updated_at, conversation.other_last_read_id),
+    }
 
 
 def _conversation_context(
@@ -118,15 +139,13 @@ def _conversation_context(
         conversation=conversation, limit=page_size, before_message_id=before
     )
     return {
-        "conversation": conversation,
-        "other": conversation.other_participant(request.user),
+        **_participant_context(request, conversation),
         "message_rows": _message_rows(messages),
         "has_earlier": has_earlier,
         "earliest_message_id": messages[0].id if messages else None,
         "viewing_earlier": before is not None,
         # The poll cursor is the newest message the page shows (the conversation's last visible one).
         "cursor": messages[-1].id if messages and before is None else (conversation.last_message_id or 0),
-        "version": selectors.version_stamp(conversation.updated_at),
     }
 
 
@@ -170,11 +189,11 @@ def _render_new_messages(
     if new_messages:
         _mark_read_up_to(conversation, request.user, new_messages[-1].id)
     context = {
-        "conversation": conversation,
-        "other": conversation.other_participant(request.user),
+        **_participant_context(request, conversation),
         "message_rows": _message_rows(new_messages, previous=previous),
         "cursor": new_messages[-1].id if new_messages else after,
         "version": version,
+        "unread_conversations": selectors.unread_conversation_count(user=request.user),
     }
     return render(request, f"{PAGE_TEMPLATE}#poll-response", context)
 
@@ -228,7 +247,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             response = render(
                 request,
                 f"{PAGE_TEMPLATE}#composer",
-                {"conversation": conversation, "form": form, "typed": typed, "cursor": after},
+                {**_participant_context(request, conversation), "form": form, "typed": typed, "cursor": after},
             )
             return reswap(retarget(response, "#composer"), "outerHTML")
         context = _conversation_context(request, conversation, before=None)
@@ -240,7 +259,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             request,
             conversation,
             after=after,
-            version=selectors.version_stamp(conversation.updated_at),
+            version=selectors.poll_stamp(conversation.updated_at, conversation.other_last_read_id),
         )
     return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")
 
@@ -253,6 +272,46 @@ def conversation_delete(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     services.conversation_hide(conversation=conversation, user=request.user)
     flash.success(request, "Conversation deleted. The other participant still has their copy.")
     return redirect("chat:list")
+
+
+@login_required
+@require_POST
+def conversation_mark_unread(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Mark the conversation unread for the user and go back to the list (opening it would read it)."""
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    try:
+        services.conversation_mark_unread(conversation=conversation, user=request.user)
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+        return redirect(conversation)
+    return redirect("chat:list")
+
+
+@login_required
+@require_POST
+def conversation_archive(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Archive (``archived=1``) or unarchive (``archived=0``) the conversation for the user only."""
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    archived = request.POST.get("archived", "1") == "1"
+    services.conversation_set_archived(conversation=conversation, user=request.user, archived=archived)
+    if archived:
+        flash.success(request, "Archived. It comes back when a new message arrives; find it under “Archived”.")
+        return redirect("chat:list")
+    flash.success(request, "Moved back to your chats.")
+    return redirect(conversation)
+
+
+@login_required
+@require_GET
+def unread_badge_poll(request: HtmxHttpRequest) -> HttpResponse:
+    """Refresh the header's unread badge on pages without a chat list: 204 when ``n`` is still right.
+
+    Two queries: the user and ``unread_conversation_count`` (partial index).
+    """
+    count = selectors.unread_conversation_count(user=request.user)
+    if request.GET.get("n") == str(count):
+        return HttpResponse(status=204)
+    return render(request, "base.html#unread-badge", {"unread_conversations": count, "badge_polls": True})
 
 
 @login_required

@@ -58,3 +58,15 @@ def chat_time(moment) -> str:
     if local.year == today.year:
         return f"{local.day} {local.strftime('%b')}"
     return f"{local.day} {local.strftime('%b %Y')}"
+
+
+@register.filter
+def badge_count(value) -> str:
+    """Format an unread count for a badge: "" for 0, "99+" above 99."""
+    try:
+        count = int(str(value))
+    except (TypeError, ValueError):
+        return ""
+    if count <= 0:
+        return ""
+    return "99+" if count > 99 else str(count)

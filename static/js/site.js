@@ -82,6 +82,35 @@
     }
   });
 
+  // Read receipts: the poll says up to which message the other participant has read (0 when hidden).
+  function applyReadState() {
+    var state = document.getElementById("read-state");
+    if (!state) return;
+    var upTo = parseInt(state.getAttribute("data-read-up-to"), 10) || 0;
+    document.querySelectorAll("#message-list .message--own").forEach(function (item) {
+      var receipt = item.querySelector(".receipt");
+      if (receipt && !receipt.classList.contains("is-read") && parseInt(item.getAttribute("data-message-id"), 10) <= upTo) {
+        receipt.classList.add("is-read");
+        receipt.textContent = "✓✓";
+        receipt.title = "Read";
+        receipt.setAttribute("aria-label", "Read");
+      }
+    });
+  }
+  document.addEventListener("htmx:afterSettle", applyReadState);
+
+  // Quick replies fill the composer; the person still chooses to send.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-quick-reply]");
+    if (!button) return;
+    var textarea = document.querySelector(button.getAttribute("data-target") || "#composer textarea");
+    if (!textarea) return;
+    event.preventDefault();
+    textarea.value = button.getAttribute("data-quick-reply");
+    autosize(textarea);
+    textarea.focus();
+  });
+
   // A send that the server accepted clears the composer; a refused one comes back with the text kept.
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;

@@ -265,8 +265,8 @@ def test_poll_query_count_does_not_grow_with_history(
     last = conversation.messages.latest("id")
     services.message_send(conversation=conversation, sender=buyer, body="new one")
     client.get(reverse("chat:list"))
-    # user, stamp, conversation, new messages, previous message's time, read pointer update
-    with django_assert_max_num_queries(6):
+    # user, stamp, conversation, new messages, previous message's time, read pointer update, header badge
+    with django_assert_max_num_queries(7):
         response = client.get(poll_url(conversation), {"v": version, "after": last.id}, headers=HTMX)
     assert response.content.decode().count('class="message ') == 1
 
@@ -321,8 +321,9 @@ def test_list_page_query_count_is_constant(client, count, django_assert_num_quer
     seller = _seller_with_conversations(count)
     client.force_login(seller)
     client.get(reverse("ads:list"))  # warm the last-seen gate
-    # 1: user, 2: list stamp, 3: conversation rows with buyer, seller and last message joined.
-    with django_assert_num_queries(3):
+    # 1: user, 2: list stamp, 3: conversation rows with buyer, seller and last message joined,
+    # 4: header unread badge (partial index).
+    with django_assert_num_queries(4):
         response = client.get(reverse("chat:list"))
     assert response.content.decode().count('<a class="conversation-row') == count
 
@@ -335,13 +336,13 @@ def test_conversation_page_query_count_is_constant(client, count, django_assert_
         services.message_send(conversation=conversation, sender=conversation.buyer, body=f"message {n}")
     client.force_login(seller)
     client.get(reverse("ads:list"))
-    # 1 user, 2 conversation + membership, 3 latest messages page, 4 read pointer update,
-    # 5 list stamp, 6 conversation rows.
-    with django_assert_num_queries(6):
+    # 1 user, 2 conversation + both memberships, 3 latest messages page, 4 read pointer update,
+    # 5 list stamp, 6 conversation rows, 7 header unread badge.
+    with django_assert_num_queries(7):
         response = client.get(conversation.get_absolute_url())
     assert response.status_code == 200
     # Opening it again: already read, so no update.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(conversation.get_absolute_url())
 
 

@@ -1,0 +1,210 @@
+"""Unread counts, the header badge, mark as unread, read receipts with privacy, archive and filters."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from chat import selectors, services
+from chat.models import ConversationParticipant
+from chat.templatetags.chat_tags import badge_count
+from tests.factories import AdFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+def unread(conversation, user):
+    return ConversationParticipant.objects.get(conversation=conversation, user=user).unread_count
+
+
+# --- Unread counts -----------------------------------------------------------------------------------
+
+
+def test_unread_count_follows_sends_and_reads(conversation, buyer, seller):
+    assert (unread(conversation, seller), unread(conversation, buyer)) == (1, 0)
+    services.message_send(conversation=conversation, sender=buyer, body="Hello?")
+    second = services.message_send(conversation=conversation, sender=buyer, body="Anyone?")
+    assert unread(conversation, seller) == 3
+
+    first_id = conversation.messages.order_by("id").first().id
+    services.conversation_mark_read(conversation=conversation, user=seller, up_to_message_id=first_id)
+    assert unread(conversation, seller) == 2  # read only what was delivered
+    services.conversation_mark_read(conversation=conversation, user=seller, up_to_message_id=second.id)
+    assert unread(conversation, seller) == 0
+
+    services.message_send(conversation=conversation, sender=seller, body="Here!")
+    assert (unread(conversation, seller), unread(conversation, buyer)) == (0, 1)
+
+
+def test_replying_reads_everything_and_deleting_clears_the_count(conversation, buyer, seller):
+    services.message_send(conversation=conversation, sender=buyer, body="Hello?")
+    services.conversation_hide(conversation=conversation, user=seller)
+    assert unread(conversation, seller) == 0
+    assert selectors.unread_conversation_count(user=seller) == 0
+
+
+def test_header_badge_counts_conversations_not_messages(seller):
+    for _ in range(3):
+        conversation, _ = services.conversation_start(buyer=UserFactory(), ad=AdFactory(owner=seller), body="Hi")
+        services.message_send(conversation=conversation, sender=conversation.buyer, body="Hello?")
+    assert selectors.unread_conversation_count(user=seller) == 3
+
+
+@pytest.mark.parametrize(("value", "shown"), [(0, ""), (1, "1"), (99, "99"), (100, "99+"), ("x", "")])
+def test_badge_caps_at_99(value, shown):
+    assert badge_count(value) == shown
+
+
+def test_badge_shows_on_every_page_and_its_poll_is_two_queries(login, conversation, seller, django_assert_num_queries):
+    client = login(seller)
+    body = client.get(reverse("ads:list")).content.decode()
+    assert 'id="unread-badge"' in body and ">1</span>" in body
+    # 1 user, 2 count on the partial index.
+    with django_assert_num_queries(2):
+        response = client.get(reverse("chat:unread_badge"), {"n": "1"}, headers=HTMX)
+    assert response.status_code == 204
+    services.conversation_start(buyer=UserFactory(), ad=AdFactory(owner=seller), body="Another buyer")
+    response = client.get(reverse("chat:unread_badge"), {"n": "1"}, headers=HTMX)
+    assert response.status_code == 200 and ">2</span>" in response.content.decode()
+
+
+def test_list_shows_unread_count_per_row(login, conversation, buyer, seller):
+    services.message_send(conversation=conversation, sender=buyer, body="Two")
+    body = login(seller).get(reverse("chat:list")).content.decode()
+    assert 'class="row-unread" aria-label="2 unread">2</span>' in body
+
+
+def test_list_poll_carries_the_badge_out_of_band(login, conversation, buyer, seller):
+    client = login(seller)
+    version = selectors.conversation_list_version(user=seller)
+    services.message_send(conversation=conversation, sender=buyer, body="New")
+    body = client.get(reverse("chat:list_poll"), {"v": version}, headers=HTMX).content.decode()
+    assert 'id="unread-badge" class="unread-badge" hx-swap-oob="true"' in body
+
+
+def test_mark_as_unread_brings_back_the_badge(login, conversation, seller):
+    client = login(seller)
+    client.get(conversation.get_absolute_url())
+    assert unread(conversation, seller) == 0
+    response = client.post(reverse("chat:mark_unread", args=[conversation.public_id]))
+    assert response.status_code == 302 and response["Location"] == reverse("chat:list")
+    assert unread(conversation, seller) == 1
+    assert "is-unread" in client.get(reverse("chat:list")).content.decode()
+
+
+def test_mark_as_unread_needs_a_message_from_the_other_side(conversation, buyer):
+    with pytest.raises(ValidationError) as error:
+        services.conversation_mark_unread(conversation=conversation, user=buyer)
+    assert error.value.code == "nothing_to_mark"
+
+
+# --- Read receipts and privacy -------------------------------------------------------------------------
+
+
+def test_own_messages_show_sent_then_read(login, conversation, buyer, seller):
+    client = login(buyer)
+    body = client.get(conversation.get_absolute_url()).content.decode()
+    assert 'aria-label="Sent">✓</span>' in body and 'aria-label="Read"' not in body
+    login(seller).get(conversation.get_absolute_url())
+    body = login(buyer).get(conversation.get_absolute_url()).content.decode()
+    assert 'aria-label="Read">✓✓</span>' in body
+
+
+def test_the_buyers_poll_sees_the_seller_read(login, conversation, buyer, seller):
+    stamp = selectors.conversation_poll_state(public_id=conversation.public_id, user=buyer).version
+    services.conversation_mark_read(
+        conversation=conversation, user=seller, up_to_message_id=conversation.last_message_id
+    )
+    client = login(buyer)
+    response = client.get(
+        reverse("chat:poll", args=[conversation.public_id]),
+        {"v": stamp, "after": conversation.last_message_id},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert f'data-read-up-to="{conversation.last_message_id}" hx-swap-oob="true"' in response.content.decode()
+
+
+@pytest.mark.parametrize("who_turns_off", ["buyer", "seller"])
+def test_read_receipts_are_reciprocal(login, conversation, buyer, seller, who_turns_off):
+    type(buyer).objects.filter(pk={"buyer": buyer, "seller": seller}[who_turns_off].pk).update(
+        share_read_receipts=False
+    )
+    login(seller).get(conversation.get_absolute_url())
+    body = login(buyer).get(conversation.get_absolute_url()).content.decode()
+    assert 'aria-label="Read"' not in body and 'aria-label="Sent">✓</span>' in body
+
+
+def test_last_seen_is_reciprocal(login, conversation, buyer, seller):
+    from django.utils import timezone
+
+    type(seller).objects.filter(pk=seller.pk).update(last_seen_at=timezone.now())
+    assert "is-online" in login(buyer).get(conversation.get_absolute_url()).content.decode()
+    type(buyer).objects.filter(pk=buyer.pk).update(share_last_seen=False)
+    body = login(buyer).get(conversation.get_absolute_url()).content.decode()
+    assert "is-online" not in body and "last seen" not in body
+
+
+def test_privacy_settings_are_saved_from_the_profile(login, buyer):
+    response = login(buyer).post(reverse("accounts:profile"), {"display_name": "Bea"})
+    assert response.status_code == 302
+    buyer.refresh_from_db()
+    assert not buyer.share_read_receipts and not buyer.share_last_seen  # unchecked boxes mean off
+    login(buyer).post(
+        reverse("accounts:profile"), {"display_name": "Bea", "share_read_receipts": "on", "share_last_seen": "on"}
+    )
+    buyer.refresh_from_db()
+    assert buyer.share_read_receipts and buyer.share_last_seen
+
+
+# --- Archive and filters -------------------------------------------------------------------------------
+
+
+def test_archive_moves_the_conversation_and_a_new_message_brings_it_back(login, conversation, buyer, seller):
+    client = login(seller)
+    client.post(reverse("chat:archive", args=[conversation.public_id]), {"archived": "1"})
+    assert conversation.get_absolute_url() not in client.get(reverse("chat:list")).content.decode()
+    archived = client.get(reverse("chat:list"), {"filter": "archived"}).content.decode()
+    assert conversation.get_absolute_url() in archived
+    # The buyer's list is not affected.
+    assert conversation.get_absolute_url() in login(buyer).get(reverse("chat:list")).content.decode()
+
+    services.message_send(conversation=conversation, sender=buyer, body="Still interested")
+    assert conversation.get_absolute_url() in login(seller).get(reverse("chat:list")).content.decode()
+
+
+def test_own_message_does_not_unarchive(conversation, seller):
+    services.conversation_set_archived(conversation=conversation, user=seller, archived=True)
+    services.message_send(conversation=conversation, sender=seller, body="Bye")
+    assert ConversationParticipant.objects.get(conversation=conversation, user=seller).archived_at is not None
+
+
+def test_unarchive(login, conversation, seller):
+    client = login(seller)
+    client.post(reverse("chat:archive", args=[conversation.public_id]), {"archived": "1"})
+    client.post(reverse("chat:archive", args=[conversation.public_id]), {"archived": "0"})
+    assert conversation.get_absolute_url() in client.get(reverse("chat:list")).content.decode()
+
+
+def test_filters_buying_selling_unread(login):
+    me = UserFactory()
+    buying, _ = services.conversation_start(buyer=me, ad=AdFactory(title="Bike I want"), body="Hi")
+    selling, _ = services.conversation_start(buyer=UserFactory(), ad=AdFactory(owner=me, title="My lamp"), body="Hi")
+    client = login(me)
+
+    def rows(list_filter):
+        body = client.get(reverse("chat:list"), {"filter": list_filter}).content.decode()
+        return {c.public_id for c in (buying, selling) if c.get_absolute_url() in body}
+
+    assert rows("all") == {buying.public_id, selling.public_id}
+    assert rows("buying") == {buying.public_id}
+    assert rows("selling") == {selling.public_id}
+    assert rows("unread") == {selling.public_id}
+    assert rows("archived") == set()
+    assert rows("nonsense") == {buying.public_id, selling.public_id}
+
+
+def test_non_participants_cannot_mark_or_archive(login, conversation, stranger):
+    client = login(stranger)
+    assert client.post(reverse("chat:mark_unread", args=[conversation.public_id])).status_code == 404
+    assert client.post(reverse("chat:archive", args=[conversation.public_id])).status_code == 404
