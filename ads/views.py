@@ -11,7 +11,7 @@ from ads import selectors, services
 from ads.forms import AdForm, AdSearchForm
 from ads.models import Ad
 from chat import selectors as chat_selectors
-from chat.forms import StartConversationForm
+from chat.forms import BUYER_QUICK_REPLIES, StartConversationForm
 
 
 @require_GET
@@ -32,7 +32,7 @@ def ad_list(request) -> HttpResponse:
 
 
 def _detail_context(request, ad: Ad, **extra) -> dict:
-    context = {"ad": ad, "photos": list(ad.photos.all())}
+    context = {"ad": ad, "photos": list(ad.photos.all()), "quick_replies": BUYER_QUICK_REPLIES}
     if request.user.is_authenticated and ad.owner_id == request.user.pk:
         context["conversation_count"] = chat_selectors.conversation_count_for_ad(
             user=request.user, ad_public_id=ad.public_id

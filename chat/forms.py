@@ -5,6 +5,17 @@ from chat import services
 from chat.models import MESSAGE_MAX_LENGTH
 
 SUGGESTED_FIRST_MESSAGE = _("Hi! Is this still available?")
+# One click fills the text box; the person still edits and sends it themselves.
+BUYER_QUICK_REPLIES = [
+    _("Is it still available?"),
+    _("What's the lowest price?"),
+    _("Where can I pick it up?"),
+]
+SELLER_QUICK_REPLIES = [
+    _("Yes, it's available."),
+    _("Sorry, it's sold."),
+    _("When would you like to pick it up?"),
+]
 
 
 class MessageForm(forms.Form):

@@ -17,7 +17,7 @@ from django_htmx.http import reswap, retarget
 from ads.models import Ad
 from ads.views import render_ad_detail_with_error
 from chat import selectors, services
-from chat.forms import MessageForm, StartConversationForm
+from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES, MessageForm, StartConversationForm
 from chat.models import Conversation, Message
 from marketplace.http import HtmxHttpRequest, login_required
 
@@ -123,6 +123,7 @@ def _participant_context(request: HtmxHttpRequest, conversation: Conversation) -
     return {
         "conversation": conversation,
         "other": other,
+        "quick_replies": SELLER_QUICK_REPLIES if conversation.seller_id == request.user.pk else BUYER_QUICK_REPLIES,
         "show_last_seen": request.user.share_last_seen and other.share_last_seen,
         "show_receipts": receipts,
         # Own messages with an id up to this one are read by the other participant (✓✓).

@@ -208,3 +208,13 @@ def test_non_participants_cannot_mark_or_archive(login, conversation, stranger):
     client = login(stranger)
     assert client.post(reverse("chat:mark_unread", args=[conversation.public_id])).status_code == 404
     assert client.post(reverse("chat:archive", args=[conversation.public_id])).status_code == 404
+
+
+# --- Quick replies -------------------------------------------------------------------------------------
+
+
+def test_quick_replies_for_buyers_on_the_ad_page_and_sellers_in_the_chat(login, conversation, ad, seller, stranger):
+    ad_page = login(stranger).get(ad.get_absolute_url()).content.decode()
+    assert 'data-quick-reply="What&#x27;s the lowest price?" data-target="#id_body"' in ad_page
+    chat_page = login(seller).get(conversation.get_absolute_url()).content.decode()
+    assert 'data-quick-reply="Sorry, it&#x27;s sold."' in chat_page
