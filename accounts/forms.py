@@ -34,7 +34,9 @@ class SignupForm(BaseUserCreationForm):
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=60)
-    avatar = forms.ImageField(label=_("Avatar"), required=False, help_text=_("JPEG, PNG or WebP, up to 5 MB."))
+    avatar = forms.ImageField(
+        label=_("Avatar"), required=False, help_text=_("JPEG, PNG or WebP, up to 5 MB.")
+    )
     share_read_receipts = forms.BooleanField(
         label=_("Send read receipts"),
         required=False,

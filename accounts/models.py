@@ -27,7 +27,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
     # Privacy settings; both are reciprocal: turning one off also hides the others' from you.
     share_read_receipts = models.BooleanField(
-        _("send read receipts"), default=True, help_text=_("Off: nobody sees when you read, and you don't see theirs.")
+        _("send read receipts"),
+        default=True,
+        help_text=_("Off: nobody sees when you read, and you don't see theirs."),
     )
     share_last_seen = models.BooleanField(
         _("show when I was last seen"),

@@ -140,7 +140,9 @@ class ConversationParticipant(models.Model):
         indexes = [
             models.Index(fields=["user", "conversation"], name="participant_user_idx"),
             # The header badge counts only rows with unread messages: a small partial index.
-            models.Index(fields=["user"], condition=models.Q(unread_count__gt=0), name="participant_unread_idx"),
+            models.Index(
+                fields=["user"], condition=models.Q(unread_count__gt=0), name="participant_unread_idx"
+            ),
         ]
 
     def __str__(self) -> str:

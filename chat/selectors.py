@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.db import connection
+from django.db.models import Count, F, FilteredRelation, Func, Max, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -46,12 +48,17 @@ LIST_FILTERS = {
 
 
 def conversation_list_for_user(
-    *, user: User, list_filter: str = "all", ad_public_id: str | None = None, before: tuple | None = None
+    *,
+    user: User,
+    list_filter: str | None = "all",
+    ad_public_id: str | None = None,
+    before: tuple | None = None,
 ) -> QuerySet[Conversation]:
     """Return the conversations in *user*'s list, newest activity first, ready to render in one query.
 
     Leaves out conversations the user deleted that have had no message since. *list_filter* is a key of
-    ``LIST_FILTERS`` (unknown keys mean "all"; "all" leaves archived conversations out). *ad_public_id*
+    ``LIST_FILTERS`` (unknown keys mean "all"; "all" leaves archived conversations out; None applies no
+    filter). *ad_public_id*
     narrows the list to one ad (a seller working through the buyers of one listing). *before* is a keyset
     cursor ``(last_message_at, id)``: only conversations older than it are returned (next page).
     Joins buyer, seller and the last message (with its sender id) so rows cost no extra queries.
@@ -60,8 +67,9 @@ def conversation_list_for_user(
     # the participant table again.
     queryset = _with_membership(Conversation.objects.all(), user=user).filter(
         Q(my_cleared_up_to_id__isnull=True) | Q(last_message_id__gt=F("my_cleared_up_to_id")),
-        LIST_FILTERS.get(list_filter, LIST_FILTERS["all"])[1],
     )
+    if list_filter is not None:
+        queryset = queryset.filter(LIST_FILTERS.get(list_filter, LIST_FILTERS["all"])[1])
     if ad_public_id:
         queryset = queryset.filter(ad_public_id=ad_public_id)
     if before is not None:
@@ -159,9 +167,10 @@ def message_list_visible(*, conversation: Conversation) -> QuerySet[Message]:
 
 
 def message_page(
-    *, conversation: Conversation, limit: int, before_message_id: int | None = None
+    *, conversation: Conversation, limit: int, before_message_id: int | None = None, inclusive: bool = False
 ) -> tuple[list[Message], bool]:
-    """Return up to *limit* visible messages, oldest first, ending just before *before_message_id*.
+    """Return up to *limit* visible messages, oldest first, ending just before *before_message_id*
+    (or with it, when *inclusive*: a search result opened in its context).
 
     Without *before_message_id* this is the latest page. Keyset pagination on (created_at, id), which
     the index ``message_conversation_time_idx`` serves; never OFFSET. Returns ``(messages, has_earlier)``.
@@ -177,8 +186,9 @@ def message_page(
         )
         if cursor is None:
             return [], False
+        after_cursor = {"id__gt": before_message_id} if inclusive else {"id__gte": before_message_id}
         queryset = queryset.filter(created_at__lte=cursor["created_at"]).exclude(
-            created_at=cursor["created_at"], id__gte=before_message_id
+            created_at=cursor["created_at"], **after_cursor
         )
     newest_first = list(queryset.order_by("-created_at", "-id")[: limit + 1])
     has_earlier = len(newest_first) > limit
@@ -197,3 +207,65 @@ def message_list_after(*, conversation: Conversation, after_id: int) -> QuerySet
 def conversation_count_for_ad(*, user: User, ad_public_id: str) -> int:
     """Return how many conversations *user* (the seller) has about the ad *ad_public_id*."""
     return Conversation.objects.filter(seller=user, ad_public_id=ad_public_id).count()
+
+
+class MessageDocument(Func):
+    """``to_tsvector('english', body)``: the exact expression of the GIN index ``message_body_fts_idx``."""
+
+    template = "to_tsvector('english'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+
+SEARCH_RESULTS_LIMIT = 30
+
+
+def message_search_for_user(*, user: User, text: str) -> list[Message]:
+    """Return up to SEARCH_RESULTS_LIMIT messages matching *text* in *user*'s conversations, newest first.
+
+    Only conversations *user* takes part in, and only messages after history they deleted. On PostgreSQL
+    this is full-text search (English stemming, web-search syntax: quotes, ``-word``, ``or``) served by the
+    GIN index ``message_body_fts_idx``; elsewhere every word must appear as a substring. One query,
+    with the conversation and both participants joined.
+    """
+    text = text.strip()[:200]
+    if not text:
+        return []
+    queryset = Message.objects.annotate(
+        membership=FilteredRelation(
+            "conversation__participants", condition=Q(conversation__participants__user=user)
+        )
+    ).filter(
+        # One filter() call: a second one across the relation would join the participant table again.
+        Q(membership__user=user)
+        & (
+            Q(membership__history_cleared_up_to__isnull=True)
+            | Q(id__gt=F("membership__history_cleared_up_to"))
+        )
+    )
+    if connection.vendor == "postgresql":
+        queryset = queryset.annotate(document=MessageDocument("body")).filter(
+            document=SearchQuery(text, config="english", search_type="websearch")
+        )
+    else:
+        for word in text.split()[:8]:
+            queryset = queryset.filter(body__icontains=word)
+    return list(
+        queryset.select_related("conversation__buyer", "conversation__seller").order_by("-created_at", "-id")[
+            :SEARCH_RESULTS_LIMIT
+        ]
+    )
+
+
+def conversation_search_for_user(*, user: User, text: str) -> list[Conversation]:
+    """Return *user*'s conversations whose ad title or other participant's name contains *text*."""
+    text = text.strip()[:200]
+    if not text:
+        return []
+    matches = (
+        Q(ad_title__icontains=text)
+        | (Q(buyer__display_name__icontains=text) & ~Q(buyer=user))
+        | (Q(seller__display_name__icontains=text) & ~Q(seller=user))
+    )
+    return list(
+        conversation_list_for_user(user=user, list_filter=None).filter(matches)[:SEARCH_RESULTS_LIMIT]
+    )

@@ -199,7 +199,13 @@ def conversation_hide(*, conversation: Conversation, user: User) -> None:
     participant.hidden_at = now
     participant.updated_at = now
     participant.save(
-        update_fields=["history_cleared_up_to", "last_read_message", "unread_count", "hidden_at", "updated_at"]
+        update_fields=[
+            "history_cleared_up_to",
+            "last_read_message",
+            "unread_count",
+            "hidden_at",
+            "updated_at",
+        ]
     )
 
 
@@ -238,7 +244,9 @@ def conversation_mark_unread(*, conversation: Conversation, user: User) -> None:
     Raises ValidationError (code ``nothing_to_mark``) when the other participant has not written anything
     visible to *user*. Raises ConversationParticipant.DoesNotExist for a non-participant.
     """
-    participant = ConversationParticipant.objects.select_for_update().get(conversation=conversation, user=user)
+    participant = ConversationParticipant.objects.select_for_update().get(
+        conversation=conversation, user=user
+    )
     latest_from_other = (
         Message.objects.filter(conversation=conversation, id__gt=participant.history_cleared_up_to_id or 0)
         .exclude(sender=user)
@@ -256,7 +264,9 @@ def conversation_mark_unread(*, conversation: Conversation, user: User) -> None:
     )
     participant.last_read_message_id = previous
     participant.unread_count = (
-        Message.objects.filter(conversation=conversation, id__gte=latest_from_other).exclude(sender=user).count()
+        Message.objects.filter(conversation=conversation, id__gte=latest_from_other)
+        .exclude(sender=user)
+        .count()
     )
     participant.updated_at = timezone.now()
     participant.save(update_fields=["last_read_message", "unread_count", "updated_at"])

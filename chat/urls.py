@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.conversation_list, name="list"),
     path("poll/", views.conversation_list_poll, name="list_poll"),
     path("unread/", views.unread_badge_poll, name="unread_badge"),
+    path("search/", views.conversation_search, name="search"),
     path("start/<str:ad_public_id>/", views.conversation_start, name="start"),
     path("<str:public_id>/", views.conversation_detail, name="detail"),
     path("<str:public_id>/poll/", views.conversation_poll, name="poll"),

@@ -103,6 +103,26 @@ def conversation_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def conversation_search(request: HtmxHttpRequest) -> HttpResponse:
+    """Search the user's own conversations (``q``): message text, ad titles and the other person's name.
+
+    Results link to the message in its conversation. Nothing from conversations the user is not in, or
+    from history they deleted, is ever searched.
+    """
+    query = request.GET.get("q", "").strip()[:200]
+    context = _list_context(request)
+    context.update(
+        {
+            "search_query": query,
+            "message_hits": selectors.message_search_for_user(user=request.user, text=query),
+            "conversation_hits": selectors.conversation_search_for_user(user=request.user, text=query),
+        }
+    )
+    return render(request, PAGE_TEMPLATE, context)
+
+
+@login_required
+@require_GET
 def conversation_list_poll(request: HtmxHttpRequest) -> HttpResponse:
     """Answer the list's poll: 204 without rendering when the ``v`` stamp is current, else the list.
 
@@ -123,7 +143,9 @@ def _participant_context(request: HtmxHttpRequest, conversation: Conversation) -
     return {
         "conversation": conversation,
         "other": other,
-        "quick_replies": SELLER_QUICK_REPLIES if conversation.seller_id == request.user.pk else BUYER_QUICK_REPLIES,
+        "quick_replies": SELLER_QUICK_REPLIES
+        if conversation.seller_id == request.user.pk
+        else BUYER_QUICK_REPLIES,
         "show_last_seen": request.user.share_last_seen and other.share_last_seen,
         "show_receipts": receipts,
         # Own messages with an id up to this one are read by the other participant (✓✓).
@@ -133,12 +155,16 @@ def _participant_context(request: HtmxHttpRequest, conversation: Conversation) -
 
 
 def _conversation_context(
-    request: HtmxHttpRequest, conversation: Conversation, *, before: int | None
+    request: HtmxHttpRequest, conversation: Conversation, *, before: int | None, at: int | None = None
 ) -> dict:
     page_size = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     messages, has_earlier = selectors.message_page(
-        conversation=conversation, limit=page_size, before_message_id=before
+        conversation=conversation,
+        limit=page_size,
+        before_message_id=at if at is not None else before,
+        inclusive=at is not None,
     )
+    before = at if at is not None else before
     return {
         **_participant_context(request, conversation),
         "message_rows": _message_rows(messages),
@@ -153,14 +179,16 @@ def _conversation_context(
 @login_required
 @require_GET
 def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
-    """Show the list and the active conversation; ``?before=<message id>`` shows an earlier page.
+    """Show the list and the active conversation; ``?before=<message id>`` shows an earlier page and
+    ``?at=<message id>`` the page ending with that message (a search result in its context).
 
     Opening the conversation advances the read pointer to its last message. With htmx and ``before``
     only the earlier messages are returned (prepended by "Load earlier messages").
     """
     conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
     before = _parse_int(request.GET.get("before"))
-    context = _conversation_context(request, conversation, before=before)
+    at = _parse_int(request.GET.get("at"))
+    context = _conversation_context(request, conversation, before=before, at=at)
     if request.htmx and before is not None:
         return render(request, f"{PAGE_TEMPLATE}#earlier-messages", context)
     _mark_read(conversation, request.user)
@@ -248,7 +276,12 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             response = render(
                 request,
                 f"{PAGE_TEMPLATE}#composer",
-                {**_participant_context(request, conversation), "form": form, "typed": typed, "cursor": after},
+                {
+                    **_participant_context(request, conversation),
+                    "form": form,
+                    "typed": typed,
+                    "cursor": after,
+                },
             )
             return reswap(retarget(response, "#composer"), "outerHTML")
         context = _conversation_context(request, conversation, before=None)
@@ -296,7 +329,9 @@ def conversation_archive(request: HtmxHttpRequest, public_id: str) -> HttpRespon
     archived = request.POST.get("archived", "1") == "1"
     services.conversation_set_archived(conversation=conversation, user=request.user, archived=archived)
     if archived:
-        flash.success(request, "Archived. It comes back when a new message arrives; find it under “Archived”.")
+        flash.success(
+            request, "Archived. It comes back when a new message arrives; find it under “Archived”."
+        )
         return redirect("chat:list")
     flash.success(request, "Moved back to your chats.")
     return redirect(conversation)

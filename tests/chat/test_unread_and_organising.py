@@ -45,7 +45,9 @@ def test_replying_reads_everything_and_deleting_clears_the_count(conversation, b
 
 def test_header_badge_counts_conversations_not_messages(seller):
     for _ in range(3):
-        conversation, _ = services.conversation_start(buyer=UserFactory(), ad=AdFactory(owner=seller), body="Hi")
+        conversation, _ = services.conversation_start(
+            buyer=UserFactory(), ad=AdFactory(owner=seller), body="Hi"
+        )
         services.message_send(conversation=conversation, sender=conversation.buyer, body="Hello?")
     assert selectors.unread_conversation_count(user=seller) == 3
 
@@ -55,7 +57,9 @@ def test_badge_caps_at_99(value, shown):
     assert badge_count(value) == shown
 
 
-def test_badge_shows_on_every_page_and_its_poll_is_two_queries(login, conversation, seller, django_assert_num_queries):
+def test_badge_shows_on_every_page_and_its_poll_is_two_queries(
+    login, conversation, seller, django_assert_num_queries
+):
     client = login(seller)
     body = client.get(reverse("ads:list")).content.decode()
     assert 'id="unread-badge"' in body and ">1</span>" in body
@@ -151,7 +155,8 @@ def test_privacy_settings_are_saved_from_the_profile(login, buyer):
     buyer.refresh_from_db()
     assert not buyer.share_read_receipts and not buyer.share_last_seen  # unchecked boxes mean off
     login(buyer).post(
-        reverse("accounts:profile"), {"display_name": "Bea", "share_read_receipts": "on", "share_last_seen": "on"}
+        reverse("accounts:profile"),
+        {"display_name": "Bea", "share_read_receipts": "on", "share_last_seen": "on"},
     )
     buyer.refresh_from_db()
     assert buyer.share_read_receipts and buyer.share_last_seen
@@ -189,7 +194,9 @@ def test_unarchive(login, conversation, seller):
 def test_filters_buying_selling_unread(login):
     me = UserFactory()
     buying, _ = services.conversation_start(buyer=me, ad=AdFactory(title="Bike I want"), body="Hi")
-    selling, _ = services.conversation_start(buyer=UserFactory(), ad=AdFactory(owner=me, title="My lamp"), body="Hi")
+    selling, _ = services.conversation_start(
+        buyer=UserFactory(), ad=AdFactory(owner=me, title="My lamp"), body="Hi"
+    )
     client = login(me)
 
     def rows(list_filter):
@@ -213,7 +220,9 @@ def test_non_participants_cannot_mark_or_archive(login, conversation, stranger):
 # --- Quick replies -------------------------------------------------------------------------------------
 
 
-def test_quick_replies_for_buyers_on_the_ad_page_and_sellers_in_the_chat(login, conversation, ad, seller, stranger):
+def test_quick_replies_for_buyers_on_the_ad_page_and_sellers_in_the_chat(
+    login, conversation, ad, seller, stranger
+):
     ad_page = login(stranger).get(ad.get_absolute_url()).content.decode()
     assert 'data-quick-reply="What&#x27;s the lowest price?" data-target="#id_body"' in ad_page
     chat_page = login(seller).get(conversation.get_absolute_url()).content.decode()
