@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ads import selectors, services
@@ -122,6 +123,10 @@ def _status_change(request, public_id: str, action, done_message: str) -> HttpRe
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
         messages.success(request, done_message)
+    # "Mark as sold" next to an accepted offer comes back to the conversation it was pressed in.
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
     return redirect(ad)
 
 

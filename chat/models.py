@@ -149,8 +149,63 @@ class ConversationParticipant(models.Model):
         return str(self.get_role_display())
 
 
+class Offer(models.Model):
+    """A buyer's price offer in a conversation; the seller accepts or declines it.
+
+    At most one offer per conversation is pending (a partial unique constraint); a new offer replaces it.
+    A pending offer past ``expires_at`` counts as expired (see ``current_status``) and is recorded as such
+    by the next action on the conversation's offers.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REPLACED = "replaced", _("Replaced")
+        EXPIRED = "expired", _("Expired")
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="offers", verbose_name=_("conversation")
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("buyer")
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="offer_amount_positive"),
+            models.UniqueConstraint(
+                fields=["conversation"],
+                condition=models.Q(status="pending"),
+                name="offer_one_pending_per_conversation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} ({self.status})"
+
+    def current_status(self, *, now=None) -> str:
+        """Return the status, reading a pending offer past its expiry as expired."""
+        if self.status == self.Status.PENDING and (now or timezone.now()) >= self.expires_at:
+            return self.Status.EXPIRED
+        return self.status
+
+
 class Message(models.Model):
-    """A plain-text message; the body is stored exactly as sent (trimmed) and escaped on output."""
+    """A message: plain text as sent (trimmed, escaped on output), an offer card, or a system notice."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        OFFER = "offer", _("Offer")
+        SYSTEM = "system", _("System notice")
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages", verbose_name=_("conversation")
@@ -159,6 +214,16 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sender")
     )
     body = models.TextField(_("body"), max_length=MESSAGE_MAX_LENGTH)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    # The offer an offer card shows, or the offer a system notice is about.
+    offer = models.ForeignKey(
+        Offer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("offer"),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

@@ -160,7 +160,7 @@ def message_list_visible(*, conversation: Conversation) -> QuerySet[Message]:
     *conversation* must come from ``conversation_get_for_participant`` (it carries the viewer's
     ``my_cleared_up_to_id``).
     """
-    queryset = Message.objects.filter(conversation=conversation)
+    queryset = Message.objects.filter(conversation=conversation).select_related("offer")
     if conversation.my_cleared_up_to_id is not None:
         queryset = queryset.filter(id__gt=conversation.my_cleared_up_to_id)
     return queryset.order_by("created_at", "id")

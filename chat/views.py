@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -18,7 +18,7 @@ from ads.models import Ad
 from ads.views import render_ad_detail_with_error
 from chat import selectors, services
 from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES, MessageForm, StartConversationForm
-from chat.models import Conversation, Message
+from chat.models import Conversation, Message, Offer
 from marketplace.http import HtmxHttpRequest, login_required
 
 PAGE_TEMPLATE = "chat/page.html"
@@ -217,8 +217,15 @@ def _render_new_messages(
     )
     if new_messages:
         _mark_read_up_to(conversation, request.user, new_messages[-1].id)
+    # Offer cards already on the page whose state a new notice changed are re-rendered out of band.
+    changed_offers = {
+        message.offer_id: message.offer
+        for message in new_messages
+        if message.kind == Message.Kind.SYSTEM and message.offer
+    }
     context = {
         **_participant_context(request, conversation),
+        "changed_offers": list(changed_offers.values()),
         "message_rows": _message_rows(new_messages, previous=previous),
         "cursor": new_messages[-1].id if new_messages else after,
         "version": version,
@@ -306,6 +313,52 @@ def conversation_delete(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     services.conversation_hide(conversation=conversation, user=request.user)
     flash.success(request, "Conversation deleted. The other participant still has their copy.")
     return redirect("chat:list")
+
+
+@login_required
+@require_POST
+def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Make an offer (buyer). Success shows the conversation with the offer card; a refused amount
+    re-renders the page with the error and the typed amount (status 400).
+    """
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    typed = request.POST.get("amount", "")[:30]
+    try:
+        offer = services.offer_make(conversation=conversation, buyer=request.user, amount=typed)
+    except ValidationError as error:
+        if error.code != "offer_amount":
+            flash.error(request, " ".join(error.messages))
+            return redirect(conversation)
+        _mark_read(conversation, request.user)
+        context = _conversation_context(request, conversation, before=None)
+        context.update(_list_context(request, active_public_id=conversation.public_id))
+        context.update({"form": MessageForm(), "offer_error": " ".join(error.messages), "offer_typed": typed})
+        return render(request, PAGE_TEMPLATE, context, status=400)
+    return redirect(f"{conversation.get_absolute_url()}#offer-{offer.id}")
+
+
+OFFER_ACTIONS = {
+    "accept": services.offer_accept,
+    "decline": services.offer_decline,
+    "withdraw": services.offer_withdraw,
+}
+
+
+@login_required
+@require_POST
+def offer_act(request: HtmxHttpRequest, public_id: str, offer_id: int, action: str) -> HttpResponse:
+    """Accept or decline (seller) or withdraw (buyer) an offer; a refused action says why."""
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    offer = get_object_or_404(Offer, pk=offer_id, conversation=conversation)
+    perform = OFFER_ACTIONS.get(action)
+    if perform is None:
+        raise Http404("No such action.")
+    actor = {"withdraw": "buyer"}.get(action, "seller")
+    try:
+        perform(offer=offer, **{actor: request.user})
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+    return redirect(f"{conversation.get_absolute_url()}#offer-{offer.id}")
 
 
 @login_required

@@ -147,6 +147,10 @@ MARKETPLACE_MESSAGES_PAGE_SIZE = 50
 # Conversations shown per page of the chat list.
 MARKETPLACE_CONVERSATIONS_PAGE_SIZE = 50
 MARKETPLACE_ADS_PAGE_SIZE = 24
+# Seconds a pending offer stays open before it expires (48 h).
+MARKETPLACE_OFFER_TTL_S = env.int("MARKETPLACE_OFFER_TTL_S", default=48 * 3600)
+# Largest offer accepted, in the site currency (a typo guard, far above any listing price).
+MARKETPLACE_OFFER_MAX_AMOUNT = 10_000_000
 MARKETPLACE_CURRENCY_SYMBOL = "$"
 # Ad photo limits: bytes per file, pixels per image, photos per ad.
 MARKETPLACE_PHOTO_MAX_BYTES = 10 * 1024 * 1024

@@ -70,3 +70,9 @@ def badge_count(value) -> str:
     if count <= 0:
         return ""
     return "99+" if count > 99 else str(count)
+
+
+@register.filter
+def offer_status(offer) -> str:
+    """Return the offer's status as of now (a pending offer past its expiry reads "expired")."""
+    return offer.current_status()

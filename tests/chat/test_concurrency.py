@@ -69,3 +69,25 @@ def test_concurrent_sends_keep_id_and_time_order_and_the_last_message_pointer():
     assert messages == sorted(messages, key=lambda m: (m.created_at, m.id))
     conversation.refresh_from_db()
     assert conversation.last_message_id == messages[-1].id
+
+
+def test_simultaneous_accept_and_decline_leave_one_outcome():
+    from django.core.exceptions import ValidationError
+
+    from chat.models import Offer
+
+    buyer = UserFactory()
+    ad = AdFactory()
+    conversation, _ = services.conversation_start(buyer=buyer, ad=ad, body="Would you take 300?")
+    offer = services.offer_make(conversation=conversation, buyer=buyer, amount="300")
+    actions = [services.offer_accept, services.offer_decline] * 3
+
+    results, errors = run_at_once(len(actions), lambda i: actions[i](offer=offer, seller=ad.owner))
+
+    assert len([r for r in results if r is not None]) == 1
+    assert len(errors) == len(actions) - 1
+    assert all(isinstance(e, ValidationError) and e.code == "offer_not_pending" for e in errors)
+    offer.refresh_from_db()
+    assert offer.status in ("accepted", "declined")
+    assert Message.objects.filter(conversation=conversation, kind="system").count() == 1
+    assert Offer.objects.filter(conversation=conversation).count() == 1
