@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from chat.models import Conversation, ConversationParticipant, Message
+from chat.models import Conversation, ConversationParticipant, Message, Offer
 
 
 class ReadOnlyAdminMixin:
@@ -21,7 +21,7 @@ class ReadOnlyAdminMixin:
 
 class MessageInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Message
-    fields = ("created_at", "sender", "body")
+    fields = ("created_at", "sender", "kind", "body")
     readonly_fields = fields
     extra = 0
     ordering = ("created_at", "id")
@@ -90,7 +90,7 @@ class ConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(Message)
 class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "sender", "conversation_link", "short_body")
-    list_filter = ("created_at",)
+    list_filter = ("kind", "created_at")
     search_fields = ("body",)
     list_select_related = ("sender", "conversation")
     fields = ("conversation", "sender", "created_at", "body")
@@ -106,3 +106,13 @@ class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("Body"))
     def short_body(self, obj):
         return obj.body[:100]
+
+
+@admin.register(Offer)
+class OfferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("conversation", "buyer", "amount", "status", "created_at", "expires_at", "decided_at")
+    list_filter = ("status", "created_at")
+    search_fields = ("=conversation__public_id", "buyer__email")
+    list_select_related = ("conversation", "buyer")
+    fields = list_display
+    readonly_fields = list_display

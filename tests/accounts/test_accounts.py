@@ -127,6 +127,7 @@ def test_moderators_group_has_exactly_the_moderation_permissions():
         "view_conversation",
         "view_conversationparticipant",
         "view_message",
+        "view_offer",
     }
 
 

@@ -24,7 +24,10 @@ DIALOGUES = [
             {"role": "seller", "text": "Yes it is."},
             {"role": "buyer", "text": "Would you take $100?"},
         ],
-        "actions": [],
+        "actions": [
+            {"role": "buyer", "action": "offer", "price": 100, "after_turn": 3},
+            {"role": "seller", "action": "accept", "after_turn": 3},
+        ],
     },
     {
         "id": "C_2",
@@ -48,7 +51,10 @@ DIALOGUES = [
         "price": 300,
         "listing_id": "200",
         "turns": [{"role": "buyer", "text": "Still for sale?"}],
-        "actions": [],
+        "actions": [
+            {"role": "seller", "action": "offer", "price": 290, "after_turn": 1},
+            {"role": "buyer", "action": "accept", "after_turn": 1},
+        ],
     },
     {
         "id": "C_4",
@@ -93,13 +99,24 @@ def test_import_creates_ads_users_conversations_and_messages(sample_folder):
     desk = Ad.objects.get(category__slug="furniture")
     assert desk.title == "Oak desk (listing)" and desk.photos.count() == 1  # listings.jsonl wins, photo made
     assert Conversation.objects.count() == 3
-    assert Message.objects.count() == 3 + 2 + 1
+    assert Message.objects.filter(kind="text").count() == 3 + 2 + 1
+    assert Message.objects.filter(kind__in=["offer", "system"]).count() == 2
     bike_chat = Conversation.objects.filter(ad__title="Road bike").order_by("id").first()
     first = bike_chat.messages.order_by("id").first()
     assert first.sender == bike_chat.seller and first.body == "Hello! Interested in the bike?"
     assert "skipped 1: dialogue has no chat turns" in output
     assert "skipped 1: turn refused: Write a message before sending." in output
     assert "dialogues: 4/4" in output
+    from chat.models import Offer
+
+    offer = Offer.objects.get()
+    assert (offer.amount, offer.status, offer.conversation.ad.title) == (
+        100,
+        "accepted",
+        "Oak desk (listing)",
+    )
+    assert "skipped 1: seller's offer (the site has buyer offers only)" in output
+    assert "skipped 1: buyer's accept without a buyer offer to act on" in output
     assert not User.objects.filter(
         email__endswith="craigslistbargain.invalid", password__startswith="pbkdf2"
     ).exists()

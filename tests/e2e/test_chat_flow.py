@@ -56,12 +56,18 @@ def test_buyer_writes_seller_replies_both_see_it_without_reloading(browser, live
     expect(buyer_page.locator("#message-list")).to_contain_text("Hi! Is this still available?")
     expect(buyer_page.locator("#ad-snapshot")).to_contain_text("Mid-century walnut sofa")
 
-    # The seller's open list shows it within one poll, bold as unread; no reload.
+    # The seller's open list shows it within one poll, bold as unread, and the header badge says 1.
     row = seller_page.locator(".conversation-row")
     expect(row).to_contain_text("Bea Buyer", timeout=5000)
     expect(row).to_have_class(re.compile("is-unread"))
+    expect(seller_page.locator("#unread-badge")).to_have_text("1")
+    expect(buyer_page.locator("#message-list .receipt").first).to_have_text("✓")
     row.click()
     expect(seller_page.locator("#message-list")).to_contain_text("Hi! Is this still available?")
+    expect(seller_page.locator("#unread-badge")).to_be_hidden()
+
+    # The buyer's open chat turns the receipt to ✓✓ at the next poll.
+    expect(buyer_page.locator("#message-list .receipt").first).to_have_text("✓✓", timeout=5000)
 
     # The seller replies with Enter; Shift+Enter makes a new line. It shows at once, from the POST.
     composer = seller_page.locator("#composer textarea")
@@ -84,8 +90,21 @@ def test_buyer_writes_seller_replies_both_see_it_without_reloading(browser, live
     buyer_page.click("#composer button[type=submit]")
     expect(buyer_page.locator(".composer-error")).to_contain_text("Write a message before sending.")
 
-    # The seller marks the ad sold: the buyer's open chat shows it at the next poll.
-    ad_services.ad_mark_sold(ad=ad, user=seller)
+    # The buyer makes an offer; the seller's open chat shows the card at the next poll and accepts it.
+    buyer_page.click("text=Make an offer")
+    buyer_page.fill("#offer-amount", "400")
+    buyer_page.click("text=Send offer")
+    expect(buyer_page.locator(".offer").last).to_contain_text("$400")
+    seller_offer = seller_page.locator(".offer").last
+    expect(seller_offer).to_contain_text("Waiting for the seller", timeout=5000)
+    seller_offer.locator("text=Accept").click()
+    expect(seller_page.locator(".offer").last).to_contain_text("Accepted")
+    expect(buyer_page.locator(".offer").last).to_contain_text("Accepted", timeout=5000)
+    expect(buyer_page.locator("#message-list")).to_contain_text("Sam Seller accepted the offer of $400.")
+
+    # Mark as sold, next to the accepted offer: both sides' snapshots say so.
+    seller_page.locator(".offer").last.locator("text=Mark as sold").click()
+    expect(seller_page.locator("#ad-snapshot")).to_contain_text("Sold")
     expect(buyer_page.locator("#ad-snapshot")).to_contain_text("Sold", timeout=5000)
 
     seller_page.screenshot(path=str(ARTIFACTS / "chat-seller-1280x800.png"))

@@ -216,8 +216,12 @@ class Command(BaseCommand):
             return
         # Spread dialogues over the last 60 days, turns a minute or two apart, the same on every run.
         start = self.now - timedelta(minutes=_stable_hash(dialogue["id"]) % (60 * 24 * 60))
+        actions_after: dict[int, list[dict]] = {}
+        for action in dialogue.get("actions") or []:
+            actions_after.setdefault(int(action.get("after_turn", len(turns))), []).append(action)
         with transaction.atomic():
             conversation = None
+            offer = None
             for index, turn in enumerate(turns):
                 sent_at = start + timedelta(seconds=75 * index)
                 try:
@@ -238,3 +242,41 @@ class Command(BaseCommand):
                     self.stats["messages created"] += 1
                 except ValidationError as error:
                     self.skipped[f"turn refused: {' '.join(error.messages)}"] += 1
+                for action in actions_after.pop(index + 1, []):
+                    if conversation is not None:
+                        offer = self._import_action(action, conversation, buyer, ad, offer, sent_at)
+            for action in (a for key in sorted(actions_after) for a in actions_after[key]):
+                if conversation is None:
+                    self.skipped["offer action before any chat turn"] += 1
+                else:
+                    offer = self._import_action(action, conversation, buyer, ad, offer, start)
+
+    def _import_action(self, action: dict, conversation, buyer, ad, offer, after_time):
+        """Replay one of the dataset's UI actions through the offer services; return the open offer.
+
+        Buyer offers become offers; the seller's accept/reject of them become Accept/Decline. The site has
+        no seller counter-offers and no "quit", so those (and the buyer's answers to seller offers) are
+        counted as skipped.
+        """
+        at = after_time + timedelta(seconds=30)
+        kind, role = action.get("action"), action.get("role")
+        try:
+            if kind == "offer" and role == "buyer" and action.get("price") is not None:
+                offer = chat_services.offer_make(
+                    conversation=conversation, buyer=buyer, amount=action["price"], created_at=at
+                )
+                self.stats["offers created"] += 1
+            elif kind in ("accept", "reject") and role == "seller" and offer is not None:
+                decide = chat_services.offer_accept if kind == "accept" else chat_services.offer_decline
+                decide(offer=offer, seller=ad.owner, created_at=at)
+                self.stats[f"offers {'accepted' if kind == 'accept' else 'declined'}"] += 1
+                offer = None
+            elif kind == "offer" and role == "seller":
+                self.skipped["seller's offer (the site has buyer offers only)"] += 1
+            elif kind in ("accept", "reject"):
+                self.skipped[f"{role}'s {kind} without a buyer offer to act on"] += 1
+            else:
+                self.skipped[f"action '{kind}' has no equivalent"] += 1
+        except ValidationError as error:
+            self.skipped[f"offer action refused: {' '.join(error.messages)}"] += 1
+        return offer

@@ -119,7 +119,10 @@ class Command(BaseCommand):
                     created_at=start + timedelta(minutes=7 * minutes),
                 )
         if not bike.conversations.exists():
-            chat_services.conversation_start(buyer=buyer2, ad=bike, body="Would you take $450 for the bike?")
+            conversation, _ = chat_services.conversation_start(
+                buyer=buyer2, ad=bike, body="Would you take $450 for the bike?"
+            )
+            chat_services.offer_make(conversation=conversation, buyer=buyer2, amount="450")
 
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ with:")
