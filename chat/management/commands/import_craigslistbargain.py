@@ -271,6 +271,8 @@ class Command(BaseCommand):
                 decide(offer=offer, seller=ad.owner, created_at=at)
                 self.stats[f"offers {'accepted' if kind == 'accept' else 'declined'}"] += 1
                 offer = None
+            elif kind == "offer" and role == "buyer":
+                self.skipped["buyer's offer without a price"] += 1
             elif kind == "offer" and role == "seller":
                 self.skipped["seller's offer (the site has buyer offers only)"] += 1
             elif kind in ("accept", "reject"):
