@@ -434,3 +434,9 @@ def test_logged_out_htmx_poll_redirects_the_whole_page_to_login(client, conversa
     )
     assert response.status_code == 200
     assert response["HX-Redirect"] == f"/accounts/login/?next=%2Fchat%2F{conversation.public_id}%2F"
+
+
+def test_seller_reaches_all_buyers_of_the_ad_from_the_conversation(login, conversation, seller, buyer, ad):
+    link = f"{reverse('chat:list')}?ad={ad.public_id}"
+    assert link in login(seller).get(conversation.get_absolute_url()).content.decode()
+    assert link not in login(buyer).get(conversation.get_absolute_url()).content.decode()
