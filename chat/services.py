@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from ads.models import Ad
 from chat.models import MESSAGE_MAX_LENGTH, Conversation, ConversationParticipant, Message, Offer
+from marketplace.money import format_money
 
 # User-facing error texts, keyed by code so forms, views and tests share them.
 ERROR_MESSAGES = {
@@ -315,12 +316,6 @@ def conversations_sync_ad_status(*, ad: Ad) -> int:
 # --- Offers ----------------------------------------------------------------------------------------------
 
 
-def _money(amount: Decimal) -> str:
-    from ads.templatetags.ads_tags import money
-
-    return money(amount)
-
-
 def _locked_offer(offer: Offer) -> tuple[Conversation, Offer]:
     """Lock the conversation, then the offer (always in this order), and return fresh copies."""
     conversation = Conversation.objects.select_for_update().get(pk=offer.conversation_id)
@@ -336,7 +331,7 @@ def _expire_if_due(*, conversation: Conversation, offer: Offer, now: datetime) -
         _message_create(
             conversation=conversation,
             sender=offer.buyer,
-            body=f"The offer of {_money(offer.amount)} expired.",
+            body=f"The offer of {format_money(offer.amount)} expired.",
             created_at=None,
             kind=Message.Kind.SYSTEM,
             offer=offer,
@@ -407,7 +402,7 @@ def offer_make(
     _message_create(
         conversation=locked,
         sender=buyer,
-        body=f"Offer: {_money(value)}",
+        body=f"Offer: {format_money(value)}",
         created_at=created_at,
         kind=Message.Kind.OFFER,
         offer=offer,
@@ -438,7 +433,7 @@ def _offer_decide(*, offer: Offer, user: User, status: str, verb: str, created_a
     _message_create(
         conversation=conversation,
         sender=user,
-        body=f"{user.display_name} {verb} the offer of {_money(locked.amount)}.",
+        body=f"{user.display_name} {verb} the offer of {format_money(locked.amount)}.",
         created_at=created_at,
         kind=Message.Kind.SYSTEM,
         offer=locked,
@@ -487,14 +482,19 @@ def offers_expire_due(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     expired = 0
-    due = Offer.objects.filter(status=Offer.Status.PENDING, expires_at__lte=now).values_list("pk", flat=True)
-    for offer_id in list(due[:1000]):
+    due = Offer.objects.filter(status=Offer.Status.PENDING, expires_at__lte=now).values_list(
+        "pk", "conversation_id"
+    )
+    for offer_id, conversation_id in list(due[:1000]):
         with transaction.atomic():
-            offer = Offer.objects.select_for_update(skip_locked=True).filter(pk=offer_id).first()
-            if offer is None:
+            # Same lock order as the other offer actions (conversation, then offer); a conversation another
+            # process holds is skipped and picked up by the next run.
+            conversation = (
+                Conversation.objects.select_for_update(skip_locked=True).filter(pk=conversation_id).first()
+            )
+            if conversation is None:
                 continue
-            conversation = Conversation.objects.select_for_update().get(pk=offer.conversation_id)
-            offer.refresh_from_db()
+            offer = Offer.objects.select_for_update().get(pk=offer_id)
             if offer.status == Offer.Status.PENDING and offer.expires_at <= now:
                 _expire_if_due(conversation=conversation, offer=offer, now=now)
                 expired += 1
