@@ -109,14 +109,21 @@ class ConversationParticipant(models.Model):
         BUYER = "buyer", _("Buyer")
         SELLER = "seller", _("Seller")
 
+    # No separate indexes: participant_unique_user starts with conversation_id, participant_user_idx with
+    # user_id.
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="participants", verbose_name=_("conversation")
+        Conversation,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        verbose_name=_("conversation"),
+        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="conversation_participations",
         verbose_name=_("user"),
+        db_index=False,
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     last_read_message = models.ForeignKey(
@@ -207,8 +214,13 @@ class Message(models.Model):
         OFFER = "offer", _("Offer")
         SYSTEM = "system", _("System notice")
 
+    # No separate index: message_conversation_time_idx starts with conversation_id.
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="messages", verbose_name=_("conversation")
+        Conversation,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("conversation"),
+        db_index=False,
     )
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sender")
