@@ -7,23 +7,35 @@ def last_seen_cache_key(user_id: int) -> str:
     return f"accounts:last-seen-written:{user_id}"
 
 
+def refresh_last_seen(user_id: int, *, gate_seen: bool = False) -> None:
+    """Write ``User.last_seen_at`` for *user_id* unless it was written in the last online window.
+
+    The gate is an atomic ``cache.add`` (so several server processes sharing Redis write at most once per
+    window); *gate_seen* means the caller already found the gate key in the cache and saves a round trip.
+    """
+    if gate_seen:
+        return
+    if cache.add(last_seen_cache_key(user_id), 1, timeout=settings.MARKETPLACE_ONLINE_WINDOW_S):
+        from accounts import services
+
+        services.user_touch_last_seen(user_id=user_id, now=timezone.now())
+
+
 class LastSeenMiddleware:
     """Refresh ``User.last_seen_at`` at most once per MARKETPLACE_ONLINE_WINDOW_S seconds per user.
 
-    The gate is an atomic ``cache.add`` so concurrent requests (several server processes when the cache
-    is Redis) write at most once per window; every other request costs no database write.
+    Runs after the view: a view that already handled it (the cache-only "nothing new" poll, which never
+    loads the session) sets ``request.last_seen_handled`` so this does not load the user for it. An open
+    chat polls every 30 s, so an active user is rewritten within 30 s of the window and stays "online".
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            from accounts import services
-
-            # The key lives for one window: the first request after it expires writes again. An open chat
-            # polls every 30 s, so an active user is rewritten within 30 s of the window and stays "online".
-            if cache.add(last_seen_cache_key(user.pk), 1, timeout=settings.MARKETPLACE_ONLINE_WINDOW_S):
-                services.user_touch_last_seen(user=user, now=timezone.now())
-        return self.get_response(request)
+        response = self.get_response(request)
+        if not getattr(request, "last_seen_handled", False):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                refresh_last_seen(user.pk)
+        return response

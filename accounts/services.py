@@ -26,10 +26,9 @@ def user_create(*, email: str, password: str, display_name: str) -> User:
     return user
 
 
-def user_touch_last_seen(*, user: User, now: datetime) -> None:
-    """Record that *user* was active at *now* (aware datetime); one UPDATE, no signals."""
-    User.objects.filter(pk=user.pk).update(last_seen_at=now)
-    user.last_seen_at = now
+def user_touch_last_seen(*, user_id: int, now: datetime) -> None:
+    """Record that user *user_id* was active at *now* (aware datetime); one UPDATE, no signals."""
+    User.objects.filter(pk=user_id).update(last_seen_at=now)
 
 
 @transaction.atomic

@@ -1,16 +1,21 @@
 #!/usr/bin/env python
-"""Fill the configured database (DATABASE_URL; use PostgreSQL) with chat data shaped like a real marketplace.
+"""Fill an empty, migrated PostgreSQL database with marketplace chat data at a chosen scale, fast (COPY).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/marketplace_bench .venv/bin/python bench/generate.py \\
-        --buyers 2000 --heavy-conversations 300 --long-messages 10000 --tail-conversations 5000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/marketplace_bench bench/generate --scale small
 
-Creates (bulk inserts, in batches, with progress):
-- ``bench-seller@bench.invalid``: a heavy seller with --heavy-conversations conversations, one per buyer;
-  the first of them has --long-messages messages (the 10k-message conversation);
-- a long tail of --tail-conversations conversations between other users, 2–12 messages each.
-All users have the password ``bench-password``. Message texts come from the CraigslistBargain dialogues when
-../shared/data/craigslistbargain is present. Run it on an empty, migrated database.
+Scales (messages): ``small`` ≈ 100,000, ``large`` ≈ 10,000,000. Shape, at both scales:
+- ``bench-seller@bench.invalid``: a heavy seller with 400 conversations (one per buyer and ad); the
+  first one has 10,000 messages;
+- ``bench-buyer-0@bench.invalid``: a heavy buyer, in 300 of those conversations;
+- a long tail of conversations between other users, 2–40 messages each (geometric-ish, mean ≈ 12).
+Users' password is ``bench-password``. Message texts are drawn from ../shared/data/craigslistbargain
+when present.
+Secondary indexes of chat_message are dropped during the load and rebuilt after it (much faster than
+maintaining them row by row); unread counters and last-message pointers are written as the services keep them.
+Prints progress and the time taken. Refuses to run on a database that already has users.
 """
+
+from __future__ import annotations
 
 import argparse
 import json
@@ -18,7 +23,7 @@ import os
 import random
 import sys
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,148 +34,288 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.db import transaction  # noqa: E402
-from django.db.models import Max  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
-from accounts.models import User  # noqa: E402
-from ads.models import Ad, Category  # noqa: E402
-from chat.models import Conversation, ConversationParticipant, Message  # noqa: E402
 from marketplace.ids import new_public_id  # noqa: E402
 
-BATCH = 5000
-PASSWORD = "bench-password"
+SCALES = {
+    # messages in the tail, users, tail conversations
+    "small": {"users": 3_000, "tail_conversations": 7_300},
+    "large": {"users": 100_000, "tail_conversations": 885_000},
+}
+HEAVY_CONVERSATIONS = 400
+LONG_CONVERSATION = 10_000
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "craigslistbargain"
+NOW = datetime.now(tz=UTC)
 
 
-def texts() -> list[str]:
-    found = []
+def corpus() -> list[str]:
+    texts = []
     for name in ("dev.jsonl", "test.jsonl", "extra.jsonl"):
         path = DATA / name
         if path.exists():
-            for line in path.open(encoding="utf-8"):
-                found.extend(
-                    turn["text"][:4000] for turn in json.loads(line)["turns"] if turn["text"].strip()
-                )
-    return found or ["Hi! Is this still available?", "Yes, it is.", "Would you take less?", "Deal."]
+            with path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    texts.extend(t["text"][:4000] for t in json.loads(line)["turns"] if t["text"].strip())
+    return texts or [
+        "Hi! Is this still available?",
+        "Yes, it is.",
+        "Would you take less?",
+        "Deal, see you then.",
+    ]
+
+
+def copy(cursor, table: str, columns: list[str], rows) -> int:
+    count = 0
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out:
+        for row in rows:
+            out.write_row(row)
+            count += 1
+    return count
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--buyers", type=int, default=2000)
-    parser.add_argument("--heavy-conversations", type=int, default=300)
-    parser.add_argument("--long-messages", type=int, default=10_000)
-    parser.add_argument("--tail-conversations", type=int, default=5000)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("bench/generate needs PostgreSQL (set DATABASE_URL).")
+    scale = SCALES[args.scale]
     rng = random.Random(args.seed)
-    corpus = texts()
+    texts = corpus()
     started = time.monotonic()
-    password = make_password(PASSWORD)
-    category = Category.objects.get(slug="furniture")
-    now = timezone.now()
 
-    with transaction.atomic():
-        seller = User.objects.create(
-            email="bench-seller@bench.invalid", display_name="Heavy Seller", password=password
-        )
-        buyers = User.objects.bulk_create(
+    def step(label):
+        print(f"[{time.monotonic() - started:7.1f} s] {label}", flush=True)
+
+    with transaction.atomic(), connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor  # the psycopg cursor, for COPY
+        cursor.execute("SELECT count(*) FROM accounts_user")
+        if cursor.fetchone()[0]:
+            sys.exit("The database already has users: use an empty, migrated database.")
+        cursor.execute("SELECT id FROM ads_category WHERE slug = 'furniture'")
+        category_id = cursor.fetchone()[0]
+
+        password = make_password("bench-password")
+        users = scale["users"]
+        step(f"users: {users}")
+        copy(
+            cursor,
+            "accounts_user",
             [
-                User(email=f"bench-buyer-{n}@bench.invalid", display_name=f"Buyer {n}", password=password)
-                for n in range(args.buyers)
+                "id",
+                "password",
+                "is_superuser",
+                "email",
+                "display_name",
+                "avatar",
+                "is_staff",
+                "is_active",
+                "date_joined",
+                "share_last_seen",
+                "share_read_receipts",
             ],
-            batch_size=BATCH,
+            (
+                (
+                    n + 1,
+                    password,
+                    False,
+                    "bench-seller@bench.invalid" if n == 0 else f"bench-buyer-{n - 1}@bench.invalid",
+                    "Heavy Seller" if n == 0 else f"Buyer {n - 1}",
+                    "",
+                    False,
+                    True,
+                    NOW - timedelta(days=400),
+                    True,
+                    True,
+                )
+                for n in range(users)
+            ),
         )
-        print(f"users: {len(buyers) + 1}")
+        seller_id, heavy_buyer_id = 1, 2
 
-        def new_ad(owner, n):
-            return Ad(
-                owner=owner,
-                category=category,
-                title=f"Bench item {n}",
-                price=rng.randint(5, 900),
-                city="Oakland",
+        # Conversations: (seller, buyer, message count).
+        plan = []
+        for n in range(HEAVY_CONVERSATIONS):
+            buyer = heavy_buyer_id if n < 300 else 3 + n
+            plan.append((seller_id, buyer, LONG_CONVERSATION if n == 0 else rng.randint(2, 30)))
+        for _ in range(scale["tail_conversations"]):
+            seller, buyer = rng.sample(range(3, users + 1), 2)
+            plan.append((seller, buyer, min(40, 2 + int(rng.expovariate(1 / 10)))))
+        total_messages = sum(count for _, _, count in plan)
+        step(f"conversations: {len(plan)}, messages: {total_messages}")
+
+        copy(
+            cursor,
+            "ads_ad",
+            [
+                "id",
+                "public_id",
+                "title",
+                "description",
+                "price",
+                "city",
+                "status",
+                "created_at",
+                "updated_at",
+                "owner_id",
+                "category_id",
+            ],
+            (
+                (
+                    n + 1,
+                    new_public_id(),
+                    f"Bench item {n}",
+                    "",
+                    rng.randint(5, 900),
+                    "Oakland",
+                    "active",
+                    NOW - timedelta(days=60),
+                    NOW - timedelta(days=60),
+                    seller,
+                    category_id,
+                )
+                for n, (seller, _, _) in enumerate(plan)
+            ),
+        )
+        step("ads copied")
+
+        # Message ids are assigned here so conversations can point at their last message (the foreign keys
+        # are deferred to the end of the transaction).
+        conversations, participants = [], []
+        next_message_id = 1
+        spans = []
+        for n, (seller, buyer, count) in enumerate(plan):
+            conversation_id = n + 1
+            first_at = NOW - timedelta(days=30) + timedelta(seconds=rng.randint(0, 29 * 86400))
+            if n == 0:
+                first_at = NOW - timedelta(days=29)
+            step_s = 20 if count > 1000 else 90
+            last_id = next_message_id + count - 1
+            last_at = first_at + timedelta(seconds=step_s * (count - 1))
+            spans.append((conversation_id, seller, buyer, next_message_id, count, first_at, step_s))
+            conversations.append(
+                (
+                    conversation_id,
+                    new_public_id(),
+                    "furniture",
+                    "x",
+                    f"Bench item {n}",
+                    "",
+                    None,
+                    f"/ads/{n}/",
+                    "active",
+                    first_at,
+                    last_at,
+                    last_at,
+                    n + 1,
+                    buyer,
+                    seller,
+                    last_id,
+                )
             )
-
-        pairs = [(seller, buyers[n % len(buyers)]) for n in range(args.heavy_conversations)]
-        for _ in range(args.tail_conversations):
-            owner, buyer = rng.sample(buyers, 2)
-            pairs.append((owner, buyer))
-        ads = Ad.objects.bulk_create(
-            [new_ad(owner, n) for n, (owner, _) in enumerate(pairs)], batch_size=BATCH
-        )
-        conversations = Conversation.objects.bulk_create(
-            [
-                Conversation(
-                    public_id=new_public_id(),
-                    ad=ad,
-                    buyer=buyer,
-                    seller=owner,
-                    ad_entity_type="furniture",
-                    ad_public_id=ad.public_id,
-                    ad_title=ad.title,
-                    ad_price=ad.price,
-                    ad_link=ad.get_absolute_url(),
-                    created_at=now - timedelta(days=30),
-                )
-                for ad, (owner, buyer) in zip(ads, pairs, strict=True)
-            ],
-            batch_size=BATCH,
-        )
-        ConversationParticipant.objects.bulk_create(
-            [
-                row
-                for conversation in conversations
-                for row in (
-                    ConversationParticipant(conversation=conversation, user=conversation.buyer, role="buyer"),
-                    ConversationParticipant(
-                        conversation=conversation, user=conversation.seller, role="seller"
-                    ),
-                )
-            ],
-            batch_size=BATCH,
-        )
-        print(f"conversations: {len(conversations)}")
-
-        total = 0
-        pending = []
-        for index, conversation in enumerate(conversations):
-            count = args.long_messages if index == 0 else rng.randint(2, 12)
-            start = now - timedelta(days=30) + timedelta(seconds=rng.randint(0, 29 * 86400))
-            for n in range(count):
-                sender = conversation.buyer if n % 2 == 0 else conversation.seller
-                pending.append(
-                    Message(
-                        conversation=conversation,
-                        sender=sender,
-                        body=rng.choice(corpus),
-                        created_at=start + timedelta(seconds=30 * n),
+            # The last message's recipient has one unread message; everyone else has read everything.
+            last_sender = buyer if (count - 1) % 2 == 0 else seller
+            for user, role in ((buyer, "buyer"), (seller, "seller")):
+                unread = 1 if user != last_sender else 0
+                participants.append(
+                    (
+                        role,
+                        last_at,
+                        conversation_id,
+                        user,
+                        last_id - unread if count > 1 or not unread else None,
+                        unread,
                     )
                 )
-            if len(pending) >= BATCH:
-                Message.objects.bulk_create(pending, batch_size=BATCH)
-                total += len(pending)
-                pending = []
-                print(f"messages: {total}", end="\r")
-        Message.objects.bulk_create(pending, batch_size=BATCH)
-        total += len(pending)
-        print(f"messages: {total}")
-
-        # Denormalised pointers, as chat.services keeps them.
-        last = Message.objects.values("conversation").annotate(last_id=Max("id"))
-        by_conversation = {row["conversation"]: row["last_id"] for row in last}
-        messages = Message.objects.in_bulk(list(by_conversation.values()))
-        for conversation in conversations:
-            message = messages[by_conversation[conversation.pk]]
-            conversation.last_message_id = message.id
-            conversation.last_message_at = message.created_at
-            conversation.updated_at = message.created_at
-        Conversation.objects.bulk_update(
-            conversations, ["last_message", "last_message_at", "updated_at"], batch_size=BATCH
+            next_message_id = last_id + 1
+        copy(
+            cursor,
+            "chat_conversation",
+            [
+                "id",
+                "public_id",
+                "ad_entity_type",
+                "ad_public_id",
+                "ad_title",
+                "ad_thumbnail_url",
+                "ad_price",
+                "ad_link",
+                "ad_status",
+                "created_at",
+                "last_message_at",
+                "updated_at",
+                "ad_id",
+                "buyer_id",
+                "seller_id",
+                "last_message_id",
+            ],
+            conversations,
         )
-    print(f"done in {time.monotonic() - started:.1f} s")
+        cursor.execute(
+            "UPDATE chat_conversation c SET ad_public_id = a.public_id, ad_link = '/ads/' || a.public_id "
+            "|| '/', ad_title = a.title, ad_price = a.price FROM ads_ad a WHERE a.id = c.ad_id"
+        )
+        copy(
+            cursor,
+            "chat_conversationparticipant",
+            ["role", "updated_at", "conversation_id", "user_id", "last_read_message_id", "unread_count"],
+            participants,
+        )
+        step("conversations and participants copied")
+
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'chat_message' AND indexname <> "
+            "'chat_message_pkey'"
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        step(f"dropped {len(indexes)} secondary indexes of chat_message; copying messages")
+
+        def message_rows():
+            written = 0
+            for conversation_id, seller, buyer, first_id, count, first_at, step_s in spans:
+                for i in range(count):
+                    yield (
+                        first_id + i,
+                        rng.choice(texts),
+                        first_at + timedelta(seconds=step_s * i),
+                        conversation_id,
+                        buyer if i % 2 == 0 else seller,
+                        "text",
+                    )
+                    written += 1
+                    if written % 1_000_000 == 0:
+                        step(f"messages: {written:,}")
+
+        copy(
+            cursor,
+            "chat_message",
+            ["id", "body", "created_at", "conversation_id", "sender_id", "kind"],
+            message_rows(),
+        )
+        for table in (
+            "accounts_user",
+            "ads_ad",
+            "chat_conversation",
+            "chat_conversationparticipant",
+            "chat_message",
+        ):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+        step("messages copied; committing (the deferred foreign-key checks run now)")
+    # Indexes are rebuilt after the commit: PostgreSQL cannot build them while deferred checks are pending.
+    with connection.cursor() as cursor:
+        for name, definition in indexes:
+            cursor.execute(definition)
+            step(f"index {name} rebuilt")
+        cursor.execute("ANALYZE")
+    step(f"done: {len(plan):,} conversations, {total_messages:,} messages")
 
 
 if __name__ == "__main__":

@@ -1,25 +1,50 @@
 #!/usr/bin/env python
-"""Measure the chat's hot paths in-process on data made by bench/generate.py; print a Markdown table.
+"""Load-test the chat's hot paths under gunicorn exactly as production runs, and compare them to the floor.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/marketplace_bench \\
-        .venv/bin/python bench/run.py --requests 300
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_small bench/run --label small
 
-For each endpoint: requests, mean / p50 / p99 latency in ms (Django test client, in-process: no network, no
-server; it shows the application's own cost, not a load test) and SQL queries per request. Results are also
-written to bench/results/run-<time>.json. The heavy seller is ``bench-seller@bench.invalid``.
+Starts gunicorn (DEBUG off, settings from the environment, persistent database connections, Redis cache from
+CACHE_URL, default redis://127.0.0.1:6379/3), logs in the benchmark users over HTTP, then drives each endpoint
+with wrk on loopback (--connections, --duration) and records requests/s, p50, p99, errors and SQL
+queries per request (counted separately in-process with Django's test client, same settings). Endpoints:
+the floor (a bare Django view, /healthz), the nothing-new polls of the list and of the open 10k-message
+conversation, a poll that delivers one new message, the heavy seller's list page, the 10k-message
+conversation page, and sending a message (afterwards the database count of the sent messages is
+checked against the 2xx responses). Writes
+bench/results/<label>.json, bench/results/<label>.md and bench/results/<label>-plans.txt (EXPLAIN of the hot
+queries), and prints the table with each endpoint's throughput as a ratio of the floor's.
+Data comes from bench/generate. Needs wrk (Debian package) on PATH.
 """
 
+from __future__ import annotations
+
 import argparse
+import http.cookiejar
 import json
 import os
-import statistics
+import re
+import shutil
+import signal
+import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+os.environ["DJANGO_DEBUG"] = "false"
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-0123456789"
+)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/3")
+os.environ.setdefault("DJANGO_CONN_MAX_AGE", "600")
+os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+# Plain HTTP on loopback: cookies cannot be Secure-only here (production keeps them Secure).
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 
 import django  # noqa: E402
 
@@ -30,84 +55,259 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from chat import selectors  # noqa: E402
-from chat.models import Conversation  # noqa: E402
+from chat import poll_tokens, selectors  # noqa: E402
+from chat.models import Conversation, Message  # noqa: E402
 
-HTMX = {"HX-Request": "true"}
+RESULTS = ROOT / "bench" / "results"
+LUA = ROOT / "bench" / "lua" / "request.lua"
+PASSWORD = "bench-password"
 
 
-def measure(name, call, requests):
-    call()  # warm caches and connections
-    timings, queries = [], []
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = call()
-            timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code in (200, 204), (name, response.status_code)
-        queries.append(len(captured.captured_queries))
-    timings.sort()
+def log_in(base: str, email: str) -> tuple[str, str]:
+    """Log in through the real login form; return (Cookie header, CSRF token)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    ).encode()
+    request = urllib.request.Request(f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/"})
+    opener.open(request).read()
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    if "sessionid" not in cookies:
+        sys.exit(f"Could not log in as {email}.")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items()), cookies.get("csrftoken", "")
+
+
+def wrk(base: str, *, path: str, connections: int, duration: int, threads: int, **env) -> dict:
+    environment = {**os.environ, "BENCH_PATH": path, **{f"BENCH_{k.upper()}": str(v) for k, v in env.items()}}
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(LUA),
+        base,
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, env=environment, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH_JSON "))
+    result = json.loads(line.removeprefix("BENCH_JSON "))
+    seconds = result["duration_us"] / 1_000_000
     return {
-        "endpoint": name,
-        "requests": requests,
-        "mean_ms": round(statistics.fmean(timings), 2),
-        "p50_ms": round(timings[len(timings) // 2], 2),
-        "p99_ms": round(timings[min(len(timings) - 1, int(len(timings) * 0.99))], 2),
-        "queries": max(queries),
-        "status": response.status_code,
+        "rps": round(result["requests"] / seconds, 1),
+        "p50_ms": round(result["p50_us"] / 1000, 2),
+        "p99_ms": round(result["p99_us"] / 1000, 2),
+        "errors": result["errors"],
+        "requests": result["requests"],
+        "ok": result["ok"],
     }
+
+
+def queries_per_request(client: Client, method: str, path: str, **kwargs) -> int:
+    getattr(client, method)(path, **kwargs)  # warm caches
+    with CaptureQueriesContext(connection) as captured:
+        getattr(client, method)(path, **kwargs)
+    return len(captured.captured_queries)
+
+
+def explain_plans() -> str:
+    seller = User.objects.get(email="bench-seller@bench.invalid")
+    conversation = Conversation.objects.filter(seller=seller).order_by("id").first()
+    conversation = selectors.conversation_get_for_participant(public_id=conversation.public_id, user=seller)
+    plans = {
+        "conversation list (heavy seller)": selectors.conversation_list_for_user(user=seller)[:51],
+        "latest messages of the 10k conversation": selectors.message_list_visible(
+            conversation=conversation
+        ).order_by("-created_at", "-id")[:51],
+        "messages after a cursor": selectors.message_list_after(
+            conversation=conversation, after_id=conversation.last_message_id - 1
+        ),
+        "open conversation with both memberships": selectors._with_membership(
+            Conversation.objects.filter(public_id=conversation.public_id), user=seller
+        ),
+    }
+    out = []
+    for title, queryset in plans.items():
+        if queryset is None:
+            continue
+        out.append(f"## {title}\n{queryset.explain(analyze=True)}\n")
+    with connection.cursor() as cursor:
+        for title, sql, params in [
+            (
+                "unread badge",
+                "EXPLAIN ANALYZE SELECT count(*) FROM chat_conversationparticipant WHERE user_id = %s "
+                "AND unread_count > 0",
+                [seller.pk],
+            ),
+        ]:
+            cursor.execute(sql, params)
+            out.append(f"## {title}\n" + "\n".join(row[0] for row in cursor.fetchall()) + "\n")
+    return "\n".join(out)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--label", required=True, help="name of the result files, e.g. small or large")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("GUNICORN_WORKERS", "4")))
+    parser.add_argument("--worker-class", default=os.environ.get("GUNICORN_WORKER_CLASS", "sync"))
+    parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (apt-get install wrk).")
+    if connection.vendor != "postgresql":
+        sys.exit("bench/run needs the PostgreSQL database filled by bench/generate (DATABASE_URL).")
+    RESULTS.mkdir(exist_ok=True)
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"], check=True)
+    from django.core.cache import cache
+
+    cache.clear()  # also empties the benchmark's Redis database of old sessions and tokens
+
     seller = User.objects.get(email="bench-seller@bench.invalid")
     long_conversation = Conversation.objects.filter(seller=seller).order_by("id").first()
-    client = Client()
-    client.force_login(seller)
-    version = selectors.conversation_poll_state(public_id=long_conversation.public_id, user=seller).version
-    list_version = selectors.conversation_list_version(user=seller)
-    poll_url = f"/chat/{long_conversation.public_id}/poll/"
-    results = [
-        measure(
-            "nothing-new poll, open conversation",
-            lambda: client.get(
-                poll_url, {"v": version, "after": long_conversation.last_message_id}, headers=HTMX
+    send_conversation = Conversation.objects.filter(seller=seller).order_by("id")[1]
+    base = f"http://127.0.0.1:{args.port}"
+    gunicorn = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "marketplace.wsgi",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            args.worker_class,
+            "--threads",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz").read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        cookie, csrf = log_in(base, seller.email)
+        stamp = poll_tokens.read(poll_tokens.conversation_key(long_conversation.public_id, seller.pk))
+        list_stamp = poll_tokens.read(poll_tokens.list_key(seller.pk))
+        key = urllib.parse.quote(poll_tokens.user_poll_key(seller.pk))
+        last_id = long_conversation.last_message_id
+        common = {"connections": args.connections, "duration": args.duration, "threads": args.threads}
+        auth = {"cookie": cookie, "htmx": "true"}
+        poll = f"/chat/{long_conversation.public_id}/poll/"
+        endpoints = [
+            ("floor: bare Django view", {"path": "/healthz"}),
+            ("nothing-new poll, list", {"path": f"/chat/poll/?v={list_stamp}&k={key}", **auth}),
+            (
+                "nothing-new poll, open conversation",
+                {"path": f"{poll}?v={stamp}&k={key}&after={last_id}", **auth},
             ),
-            args.requests,
-        ),
-        measure(
-            "nothing-new poll, conversation list",
-            lambda: client.get("/chat/poll/", {"v": list_version}, headers=HTMX),
-            args.requests,
-        ),
-        measure(
-            f"conversation list page ({Conversation.objects.filter(seller=seller).count()} conversations)",
-            lambda: client.get("/chat/"),
-            args.requests // 3,
-        ),
-        measure(
-            f"conversation page ({long_conversation.messages.count()} messages)",
-            lambda: client.get(long_conversation.get_absolute_url()),
-            args.requests // 3,
-        ),
-    ]
-    print(f"database: {connection.vendor}; conversations: {Conversation.objects.count()}")
-    print("| endpoint | requests | mean ms | p50 ms | p99 ms | SQL queries | status |")
-    print("|---|---|---|---|---|---|---|")
-    for row in results:
-        print(
-            f"| {row['endpoint']} | {row['requests']} | {row['mean_ms']} | {row['p50_ms']} | {row['p99_ms']} "
-            f"| {row['queries']} | {row['status']} |"
+            (
+                "poll delivering one new message",
+                {"path": f"{poll}?v=stale&k={key}&after={last_id - 1}", **auth},
+            ),
+            ("conversation list page, heavy seller", {"path": "/chat/", "cookie": cookie}),
+            (
+                "conversation page, 10k messages",
+                {"path": f"/chat/{long_conversation.public_id}/", "cookie": cookie},
+            ),
+        ]
+        client = Client()
+        client.force_login(seller)
+        rows = []
+        for name, spec in endpoints:
+            result = wrk(base, **common, **spec)
+            if name.startswith("floor"):
+                result["queries"] = 0
+            else:
+                headers = {"HX-Request": "true"} if spec.get("htmx") else {}
+                result["queries"] = queries_per_request(client, "get", spec["path"], headers=headers)
+            rows.append({"endpoint": name, **result})
+            print(f"{name}: {result}", flush=True)
+
+        Message.objects.filter(conversation=send_conversation, body__startswith="bench ").update(
+            body="earlier bench"
         )
-    out = Path(__file__).resolve().parent / "results"
-    out.mkdir(exist_ok=True)
-    path = out / f"run-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(results, indent=2))
-    print(f"written {path}")
+        send = wrk(
+            base,
+            **common,
+            path=f"/chat/{send_conversation.public_id}/send/",
+            method="POST",
+            body="body=bench+{n}&after={after}",
+            after=send_conversation.last_message_id,
+            cookie=cookie,
+            csrf=csrf,
+            referer=f"{base}/",
+            htmx="true",
+        )
+        time.sleep(1)
+        sent = Message.objects.filter(conversation=send_conversation, body__startswith="bench ")
+        stored = sent.count()
+        distinct = sent.values("body").distinct().count()
+        send["queries"] = queries_per_request(
+            client,
+            "post",
+            f"/chat/{send_conversation.public_id}/send/",
+            data={"body": "bench query count", "after": 2**62},
+            headers={"HX-Request": "true"},
+        )
+        send["stored"] = stored
+        send["duplicates"] = stored - distinct
+        rows.append({"endpoint": "send a message", **send})
+        print(f"send a message: {send}", flush=True)
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+
+    floor = rows[0]["rps"]
+    for row in rows:
+        row["ratio_to_floor"] = round(row["rps"] / floor, 3) if floor else None
+    report = {
+        "label": args.label,
+        "messages": Message.objects.count(),
+        "conversations": Conversation.objects.count(),
+        "connections": args.connections,
+        "duration_s": args.duration,
+        "gunicorn": f"{args.workers} × {args.worker_class}",
+        "rows": rows,
+    }
+    lines = [
+        f"### {args.label}: {report['messages']:,} messages, {report['conversations']:,} conversations; "
+        f"{args.connections} connections, {args.duration} s per endpoint, gunicorn {report['gunicorn']}",
+        "",
+        "| endpoint | req/s | × floor | p50 ms | p99 ms | errors | SQL queries |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['endpoint']} | {row['rps']} | {row['ratio_to_floor']} | {row['p50_ms']} "
+            f"| {row['p99_ms']} | {row['errors']} | {row['queries']} |"
+        )
+    send = rows[-1]
+    lines.append("")
+    lines.append(
+        f"Send check: {send['ok']} 2xx responses counted by wrk, {send['stored']} messages stored, "
+        f"{send['duplicates']} duplicates (stored − 2xx = requests still in flight when wrk stopped)."
+    )
+    markdown = "\n".join(lines) + "\n"
+    (RESULTS / f"{args.label}.json").write_text(json.dumps(report, indent=2))
+    (RESULTS / f"{args.label}.md").write_text(markdown)
+    (RESULTS / f"{args.label}-plans.txt").write_text(explain_plans())
+    print(markdown)
+    print(f"written {RESULTS / (args.label + '.json')}, .md and -plans.txt")
 
 
 if __name__ == "__main__":

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Count, F, FilteredRelation, Func, Max, Q, QuerySet
+from django.db.models import F, FilteredRelation, Func, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from chat import poll_tokens
 from chat.models import Conversation, ConversationParticipant, Message
 
 
@@ -96,62 +95,20 @@ def conversation_get_for_participant(*, public_id: str, user: User) -> Conversat
     return conversation
 
 
-@dataclass(frozen=True)
-class PollState:
-    """What a poll compares against the client's cursor: the conversation's change stamp."""
-
-    conversation_id: int
-    version: str
-
-
-def conversation_poll_state(*, public_id: str, user: User) -> PollState:
-    """Return the change stamp of conversation *public_id* for participant *user*: one indexed query.
-
-    The stamp combines the conversation's ``updated_at`` (moved by ``chat.services`` whenever a message
-    arrives or the ad's sold/removed flag changes) and the other participant's read pointer (read
-    receipts). Raises Http404 like ``conversation_get_for_participant``.
-    """
-    row = (
-        Conversation.objects.filter(public_id=public_id)
-        .annotate(
-            membership=FilteredRelation("participants", condition=Q(participants__user=user)),
-            other_membership=FilteredRelation("participants", condition=~Q(participants__user=user)),
-        )
-        .filter(membership__user=user)
-        .values_list("id", "updated_at", "other_membership__last_read_message_id")
-        .first()
-    )
-    if row is None:
-        raise Http404("No such conversation.")
-    conversation_id, updated_at, other_last_read_id = row
-    return PollState(conversation_id=conversation_id, version=poll_stamp(updated_at, other_last_read_id))
-
-
-def poll_stamp(updated_at, other_last_read_id: int | None) -> str:
-    """Return the open conversation's poll cursor ``v`` from its parts (see ``conversation_poll_state``)."""
-    return f"{version_stamp(updated_at)}-{other_last_read_id or 0}"
-
-
 def unread_conversation_count(*, user: User) -> int:
     """Return how many of *user*'s conversations have unread messages: one query on a partial index."""
     return ConversationParticipant.objects.filter(user=user, unread_count__gt=0).count()
 
 
-def conversation_list_version(*, user: User) -> str:
-    """Return a stamp that changes whenever anything in *user*'s conversation list changes.
-
-    One aggregate query over the user's participant rows (index ``participant_user_idx``): the count,
-    the newest conversation change and the newest change of the user's own state.
-    """
-    aggregate = ConversationParticipant.objects.filter(user=user).aggregate(
-        count=Count("id"), conversations=Max("conversation__updated_at"), own=Max("updated_at")
-    )
-    return f"{aggregate['count']}-{version_stamp(aggregate['conversations'], aggregate['own'])}"
-
-
-def version_stamp(*moments) -> str:
-    """Return an opaque cursor for the given datetimes (microseconds since the epoch, joined by "-")."""
-    return "-".join(str(int(moment.timestamp() * 1_000_000)) if moment else "0" for moment in moments)
+def unread_badge(*, user: User) -> dict:
+    """Return the header badge's state: ``{"version": list poll token, "count": unread conversations,
+    "user_key": signed key for polls}``; the token is read first (see ``chat.poll_tokens``)."""
+    version = poll_tokens.read(poll_tokens.list_key(user.pk))
+    return {
+        "version": version,
+        "count": unread_conversation_count(user=user),
+        "user_key": poll_tokens.user_poll_key(user.pk),
+    }
 
 
 def message_list_visible(*, conversation: Conversation) -> QuerySet[Message]:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from ads.models import Ad
+from chat import poll_tokens
 from chat.models import MESSAGE_MAX_LENGTH, Conversation, ConversationParticipant, Message, Offer
 from marketplace.money import format_money
 
@@ -138,6 +139,10 @@ def _message_create(
     ConversationParticipant.objects.filter(conversation=conversation).exclude(user=sender).update(
         unread_count=F("unread_count") + 1, archived_at=None, updated_at=now
     )
+    participants = [conversation.buyer_id, conversation.seller_id]
+    poll_tokens.bump(
+        conversation_views=[(conversation.public_id, p) for p in participants], user_ids=participants
+    )
     return message
 
 
@@ -223,6 +228,7 @@ def conversation_hide(*, conversation: Conversation, user: User) -> None:
             "updated_at",
         ]
     )
+    poll_tokens.bump(conversation_views=[(locked.public_id, user.pk)], user_ids=[user.pk])
 
 
 def conversation_mark_read(*, conversation: Conversation, user: User, up_to_message_id: int) -> bool:
@@ -249,6 +255,10 @@ def conversation_mark_read(*, conversation: Conversation, user: User, up_to_mess
             updated_at=timezone.now(),
         )
     )
+    if updated:
+        # The reader's list (unread state) and the other participant's view (read receipts) change.
+        other_id = conversation.seller_id if user.pk == conversation.buyer_id else conversation.buyer_id
+        poll_tokens.bump(conversation_views=[(conversation.public_id, other_id)], user_ids=[user.pk])
     return bool(updated)
 
 
@@ -286,6 +296,7 @@ def conversation_mark_unread(*, conversation: Conversation, user: User) -> None:
     )
     participant.updated_at = timezone.now()
     participant.save(update_fields=["last_read_message", "unread_count", "updated_at"])
+    poll_tokens.bump(user_ids=[user.pk])
 
 
 def conversation_set_archived(*, conversation: Conversation, user: User, archived: bool) -> None:
@@ -298,19 +309,24 @@ def conversation_set_archived(*, conversation: Conversation, user: User, archive
     ConversationParticipant.objects.filter(conversation=conversation, user=user).update(
         archived_at=now if archived else None, updated_at=now
     )
+    poll_tokens.bump(user_ids=[user.pk])
 
 
 def conversations_sync_ad_status(*, ad: Ad) -> int:
     """Copy *ad*'s status into the snapshot of every conversation about it; return how many changed.
 
-    One UPDATE; bumps ``updated_at`` so open chats and lists pick the change up on their next poll.
+    One SELECT and one UPDATE; replaces the poll tokens of those conversations and their participants' lists
+    so open chats and lists pick the change up on their next poll.
     Call inside the transaction that changed the ad so the flag can never disagree with the ad.
     """
-    return (
-        Conversation.objects.filter(ad=ad)
-        .exclude(ad_status=ad.status)
-        .update(ad_status=ad.status, updated_at=timezone.now())
+    changing = Conversation.objects.filter(ad=ad).exclude(ad_status=ad.status)
+    affected = list(changing.values_list("public_id", "buyer_id", "seller_id"))
+    count = changing.update(ad_status=ad.status, updated_at=timezone.now())
+    poll_tokens.bump(
+        conversation_views=[(public_id, user_id) for public_id, *users in affected for user_id in users],
+        user_ids={user_id for _, *users in affected for user_id in users},
     )
+    return count
 
 
 # --- Offers ----------------------------------------------------------------------------------------------

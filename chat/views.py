@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
+from accounts.middleware import last_seen_cache_key, refresh_last_seen
 from ads.models import Ad
 from ads.views import render_ad_detail_with_error
-from chat import selectors, services
+from chat import poll_tokens, selectors, services
 from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES, MessageForm, StartConversationForm
 from chat.models import Conversation, Message, Offer
 from marketplace.http import HtmxHttpRequest, login_required
@@ -52,8 +53,8 @@ def _list_context(request: HtmxHttpRequest, *, active_public_id: str = "") -> di
         list_filter = "all"
     before = _parse_list_cursor(request.GET.get("before"))
     page_size = settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE
-    # The stamp is read before the rows: a change landing in between shows up at the next poll.
-    list_version = selectors.conversation_list_version(user=request.user)
+    # The token is read before the rows: a change landing in between shows up at the next poll.
+    list_version = poll_tokens.read(poll_tokens.list_key(request.user.pk))
     rows = list(
         selectors.conversation_list_for_user(
             user=request.user, list_filter=list_filter, ad_public_id=ad_public_id, before=before
@@ -69,7 +70,11 @@ def _list_context(request: HtmxHttpRequest, *, active_public_id: str = "") -> di
         "ad": ad_public_id,
         "before": request.GET.get("before", "")[:40],
     }
-    poll_vals = {"v": list_version, **{key: value for key, value in list_query.items() if value}}
+    poll_vals = {
+        "v": list_version,
+        "k": poll_tokens.user_poll_key(request.user.pk),
+        **{key: value for key, value in list_query.items() if value},
+    }
     return {
         "conversations": rows,
         "active_public_id": active_public_id,
@@ -91,6 +96,26 @@ def _message_rows(messages: list[Message], *, previous: datetime | None = None) 
         rows.append({"message": message, "day": day, "new_day": day != previous_day})
         previous_day = day
     return rows
+
+
+def _nothing_new(request: HtmxHttpRequest, key: str | None) -> bool:
+    """True when the client's ``v`` equals the cached token at *key*: the poll can answer 204.
+
+    Costs one cache round trip and no database query; the session is not loaded. The signed user key ``k``
+    (see ``poll_tokens.user_poll_key``) refreshes the user's last-seen time through the same round trip.
+    """
+    client_token = request.GET.get("v")
+    if not client_token or not key:
+        return False
+    user_id = poll_tokens.user_from_poll_key(request.GET.get("k"))
+    gate = last_seen_cache_key(user_id) if user_id else None
+    found = poll_tokens.peek_many([key, gate] if gate else [key])
+    if found.get(key) != client_token:
+        return False
+    if user_id:
+        refresh_last_seen(user_id, gate_seen=gate in found)
+    request.last_seen_handled = True
+    return True
 
 
 @login_required
@@ -121,23 +146,30 @@ def conversation_search(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, PAGE_TEMPLATE, context)
 
 
-@login_required
 @require_GET
 def conversation_list_poll(request: HtmxHttpRequest) -> HttpResponse:
-    """Answer the list's poll: 204 without rendering when the ``v`` stamp is current, else the list.
+    """Answer the list's poll: 204 from the cache when ``v`` is the list's current token, else the list.
 
-    Nothing new costs two queries: the user (session from cache) and ``conversation_list_version``.
+    Nothing new costs no SQL query (see ``_nothing_new``); otherwise the user must be logged in.
     """
-    version = selectors.conversation_list_version(user=request.user)
-    if request.GET.get("v") == version:
+    user_id = poll_tokens.user_from_poll_key(request.GET.get("k"))
+    if _nothing_new(request, poll_tokens.list_key(user_id) if user_id else None):
         return HttpResponse(status=204)
+    return _conversation_list_poll_full(request)
+
+
+@login_required
+def _conversation_list_poll_full(request: HtmxHttpRequest) -> HttpResponse:
     context = _list_context(request, active_public_id=request.GET.get("active", "")[:10])
-    context["unread_conversations"] = selectors.unread_conversation_count(user=request.user)
+    context["badge"] = selectors.unread_badge(user=request.user)
     return render(request, f"{PAGE_TEMPLATE}#list-poll-response", context)
 
 
-def _participant_context(request: HtmxHttpRequest, conversation: Conversation) -> dict:
-    """What the viewer may see of the other participant: presence and read receipts (both reciprocal)."""
+def _participant_context(request: HtmxHttpRequest, conversation: Conversation, *, version: str) -> dict:
+    """What the viewer may see of the other participant: presence and read receipts (both reciprocal).
+
+    *version* is the conversation's poll token, read before the conversation was (see ``poll_tokens``).
+    """
     other = conversation.other_participant(request.user)
     receipts = request.user.share_read_receipts and other.share_read_receipts
     return {
@@ -150,12 +182,18 @@ def _participant_context(request: HtmxHttpRequest, conversation: Conversation) -
         "show_receipts": receipts,
         # Own messages with an id up to this one are read by the other participant (✓✓).
         "read_up_to": (conversation.other_last_read_id or 0) if receipts else 0,
-        "version": selectors.poll_stamp(conversation.updated_at, conversation.other_last_read_id),
+        "version": version,
+        "poll_user_key": poll_tokens.user_poll_key(request.user.pk),
     }
 
 
 def _conversation_context(
-    request: HtmxHttpRequest, conversation: Conversation, *, before: int | None, at: int | None = None
+    request: HtmxHttpRequest,
+    conversation: Conversation,
+    *,
+    version: str,
+    before: int | None,
+    at: int | None = None,
 ) -> dict:
     page_size = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     messages, has_earlier = selectors.message_page(
@@ -166,7 +204,7 @@ def _conversation_context(
     )
     before = at if at is not None else before
     return {
-        **_participant_context(request, conversation),
+        **_participant_context(request, conversation, version=version),
         "message_rows": _message_rows(messages),
         "has_earlier": has_earlier,
         "earliest_message_id": messages[0].id if messages else None,
@@ -185,10 +223,12 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     Opening the conversation advances the read pointer to its last message. With htmx and ``before``
     only the earlier messages are returned (prepended by "Load earlier messages").
     """
+    # The poll token is read before the conversation and its messages (see chat.poll_tokens).
+    version = poll_tokens.read(poll_tokens.conversation_key(public_id, request.user.pk))
     conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
     before = _parse_int(request.GET.get("before"))
     at = _parse_int(request.GET.get("at"))
-    context = _conversation_context(request, conversation, before=before, at=at)
+    context = _conversation_context(request, conversation, version=version, before=before, at=at)
     if request.htmx and before is not None:
         return render(request, f"{PAGE_TEMPLATE}#earlier-messages", context)
     _mark_read(conversation, request.user)
@@ -224,12 +264,12 @@ def _render_new_messages(
         if message.kind == Message.Kind.SYSTEM and message.offer
     }
     context = {
-        **_participant_context(request, conversation),
+        **_participant_context(request, conversation, version=version),
         "changed_offers": list(changed_offers.values()),
         "message_rows": _message_rows(new_messages, previous=previous),
         "cursor": new_messages[-1].id if new_messages else after,
         "version": version,
-        "unread_conversations": selectors.unread_conversation_count(user=request.user),
+        "badge": selectors.unread_badge(user=request.user),
     }
     return render(request, f"{PAGE_TEMPLATE}#poll-response", context)
 
@@ -239,21 +279,27 @@ def _mark_read_up_to(conversation: Conversation, user, message_id: int) -> None:
         services.conversation_mark_read(conversation=conversation, user=user, up_to_message_id=message_id)
 
 
-@login_required
 @require_GET
 def conversation_poll(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
-    """Answer the open conversation's poll (``after`` = newest message id shown, ``v`` = stamp).
+    """Answer the open conversation's poll (``after`` = newest message id shown, ``v`` = token, ``k`` = the
+    signed user key).
 
-    Nothing new: 204 after two queries (user, ``conversation_poll_state``), no template rendered.
-    Otherwise the new messages to append, and out-of-band updates of the cursor, the stamp, the ad
-    snapshot and the other participant's "last seen". Delivered messages count as read.
+    Nothing new: 204 from the cache, no SQL query, no template (see ``_nothing_new``). Otherwise, for a
+    logged-in participant, the new messages to append, and out-of-band updates of the cursor, the token,
+    the ad snapshot, read receipts and the other participant's "last seen". Delivered messages count as read.
     """
-    state = selectors.conversation_poll_state(public_id=public_id, user=request.user)
-    if request.GET.get("v") == state.version:
+    user_id = poll_tokens.user_from_poll_key(request.GET.get("k"))
+    if _nothing_new(request, poll_tokens.conversation_key(public_id, user_id) if user_id else None):
         return HttpResponse(status=204)
+    return _conversation_poll_full(request, public_id)
+
+
+@login_required
+def _conversation_poll_full(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    version = poll_tokens.read(poll_tokens.conversation_key(public_id, request.user.pk))
     conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
     after = _parse_int(request.GET.get("after")) or 0
-    return _render_new_messages(request, conversation, after=after, version=state.version)
+    return _render_new_messages(request, conversation, after=after, version=version)
 
 
 @login_required
@@ -284,24 +330,22 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
                 request,
                 f"{PAGE_TEMPLATE}#composer",
                 {
-                    **_participant_context(request, conversation),
+                    **_participant_context(request, conversation, version=request.POST.get("v", "")),
                     "form": form,
                     "typed": typed,
                     "cursor": after,
                 },
             )
             return reswap(retarget(response, "#composer"), "outerHTML")
-        context = _conversation_context(request, conversation, before=None)
+        version = poll_tokens.read(poll_tokens.conversation_key(public_id, request.user.pk))
+        context = _conversation_context(request, conversation, version=version, before=None)
         context.update(_list_context(request, active_public_id=conversation.public_id))
         context.update({"form": form, "typed": typed})
         return render(request, PAGE_TEMPLATE, context, status=400)
     if request.htmx:
-        return _render_new_messages(
-            request,
-            conversation,
-            after=after,
-            version=selectors.poll_stamp(conversation.updated_at, conversation.other_last_read_id),
-        )
+        # Read after the send committed and before the messages after the cursor are.
+        version = poll_tokens.read(poll_tokens.conversation_key(public_id, request.user.pk))
+        return _render_new_messages(request, conversation, after=after, version=version)
     return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")
 
 
@@ -330,7 +374,8 @@ def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             flash.error(request, " ".join(error.messages))
             return redirect(conversation)
         _mark_read(conversation, request.user)
-        context = _conversation_context(request, conversation, before=None)
+        version = poll_tokens.read(poll_tokens.conversation_key(public_id, request.user.pk))
+        context = _conversation_context(request, conversation, version=version, before=None)
         context.update(_list_context(request, active_public_id=conversation.public_id))
         context.update({"form": MessageForm(), "offer_error": " ".join(error.messages), "offer_typed": typed})
         return render(request, PAGE_TEMPLATE, context, status=400)
@@ -390,17 +435,21 @@ def conversation_archive(request: HtmxHttpRequest, public_id: str) -> HttpRespon
     return redirect(conversation)
 
 
-@login_required
 @require_GET
 def unread_badge_poll(request: HtmxHttpRequest) -> HttpResponse:
-    """Refresh the header's unread badge on pages without a chat list: 204 when ``n`` is still right.
-
-    Two queries: the user and ``unread_conversation_count`` (partial index).
+    """Refresh the header's unread badge on pages without a chat list: 204 from the cache when ``v`` is
+    still the user's list token (no SQL), else the badge (user + one count on a partial index).
     """
-    count = selectors.unread_conversation_count(user=request.user)
-    if request.GET.get("n") == str(count):
+    user_id = poll_tokens.user_from_poll_key(request.GET.get("k"))
+    if _nothing_new(request, poll_tokens.list_key(user_id) if user_id else None):
         return HttpResponse(status=204)
-    return render(request, "base.html#unread-badge", {"unread_conversations": count, "badge_polls": True})
+    return _unread_badge_full(request)
+
+
+@login_required
+def _unread_badge_full(request: HtmxHttpRequest) -> HttpResponse:
+    badge = selectors.unread_badge(user=request.user)
+    return render(request, "base.html#unread-badge", {"badge": badge, "badge_polls": True})
 
 
 @login_required

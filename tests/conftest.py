@@ -20,6 +20,17 @@ def _isolated_cache_and_media(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _commit_hooks_run_at_once(request, monkeypatch):
+    """In tests wrapped in one transaction, run poll-token updates at once, as a real commit would.
+
+    Transactional tests (threads, browser) keep Django's real on_commit.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        monkeypatch.setattr("chat.poll_tokens.on_commit", lambda func, using=None, robust=False: func())
+
+
 @pytest.fixture
 def seller(db):
     return UserFactory(display_name="Sam Seller")
@@ -67,3 +78,24 @@ def make_image_bytes(
     kwargs = {"exif": exif} if exif else {}
     image.save(buffer, format=fmt, **kwargs)
     return buffer.getvalue()
+
+
+def conversation_token(conversation, user) -> str:
+    """The poll token *user*'s open conversation page would carry (``v``)."""
+    from chat import poll_tokens
+
+    return poll_tokens.read(poll_tokens.conversation_key(conversation.public_id, user.pk))
+
+
+def list_token(user) -> str:
+    """The poll token *user*'s conversation list (and header badge) would carry (``v``)."""
+    from chat import poll_tokens
+
+    return poll_tokens.read(poll_tokens.list_key(user.pk))
+
+
+def user_key(user) -> str:
+    """The signed user key pages put in their polls (``k``)."""
+    from chat import poll_tokens
+
+    return poll_tokens.user_poll_key(user.pk)

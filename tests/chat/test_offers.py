@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ads import services as ad_services
-from chat import selectors, services
+from chat import services
 from chat.models import Message, Offer
+from tests.conftest import conversation_token, user_key
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -178,12 +179,16 @@ def test_offer_urls_are_404_for_non_participants(login, conversation, buyer, str
 
 def test_poll_rerenders_a_decided_offer_card_out_of_band(login, conversation, buyer, seller):
     offer = services.offer_make(conversation=conversation, buyer=buyer, amount="400")
-    stamp = selectors.conversation_poll_state(public_id=conversation.public_id, user=buyer).version
+    stamp = conversation_token(conversation, buyer)
     after = conversation.messages.latest("id").id
     services.offer_accept(offer=offer, seller=seller)
     body = (
         login(buyer)
-        .get(reverse("chat:poll", args=[conversation.public_id]), {"v": stamp, "after": after}, headers=HTMX)
+        .get(
+            reverse("chat:poll", args=[conversation.public_id]),
+            {"v": stamp, "k": user_key(buyer), "after": after},
+            headers=HTMX,
+        )
         .content.decode()
     )
     assert f'<div class="offer" id="offer-{offer.id}" hx-swap-oob="true">' in body

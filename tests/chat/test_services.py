@@ -8,6 +8,7 @@ from ads import services as ad_services
 from ads.models import Ad
 from chat import selectors, services
 from chat.models import MESSAGE_MAX_LENGTH, Conversation, ConversationParticipant, Message
+from tests.conftest import conversation_token, list_token
 from tests.factories import AdFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -131,10 +132,10 @@ def test_marking_sold_or_removed_updates_every_conversation_snapshot(seller, ad)
 
 
 def test_ad_status_change_moves_the_poll_stamp(conversation, seller, ad):
-    before = selectors.conversation_poll_state(public_id=conversation.public_id, user=seller).version
+    before = conversation_token(conversation, seller), list_token(seller)
     ad_services.ad_mark_sold(ad=ad, user=seller)
-    after = selectors.conversation_poll_state(public_id=conversation.public_id, user=seller).version
-    assert before != after
+    after = conversation_token(conversation, seller), list_token(seller)
+    assert before[0] != after[0] and before[1] != after[1]
 
 
 def test_hide_hides_history_for_one_participant_until_a_new_message(conversation, buyer, seller):

@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from ads import services as ad_services
-from chat import selectors, services
+from chat import services
 from chat.models import Conversation, ConversationParticipant, Message
+from tests.conftest import conversation_token, list_token, user_key
 from tests.factories import AdFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,8 @@ def poll_url(conversation):
     return reverse("chat:poll", args=[conversation.public_id])
 
 
-def current_version(conversation, user):
-    return selectors.conversation_poll_state(public_id=conversation.public_id, user=user).version
+def poll_params(conversation, user, after):
+    return {"v": conversation_token(conversation, user), "k": user_key(user), "after": after}
 
 
 # --- Write to seller -------------------------------------------------------------------------------
@@ -220,14 +221,16 @@ def test_message_bodies_are_escaped_and_links_are_safe(login, conversation, sell
 # --- Polling --------------------------------------------------------------------------------------
 
 
-def test_poll_with_nothing_new_is_204_in_two_queries(login, conversation, buyer, django_assert_num_queries):
+def test_poll_with_nothing_new_is_204_without_any_query(
+    login, conversation, buyer, django_assert_num_queries
+):
     client = login(buyer)
-    version = current_version(conversation, buyer)
     last = conversation.messages.get()
-    client.get(reverse("chat:list"))  # warm the session cache and the last-seen gate
-    # 1: the user (session comes from the cache), 2: the conversation's change stamp.
-    with django_assert_num_queries(2):
-        response = client.get(poll_url(conversation), {"v": version, "after": last.id}, headers=HTMX)
+    client.get(reverse("chat:list"))  # warm the last-seen gate
+    params = poll_params(conversation, buyer, last.id)
+    # The cached token matches: no session, no user, no SQL.
+    with django_assert_num_queries(0):
+        response = client.get(poll_url(conversation), params, headers=HTMX)
     assert response.status_code == 204
     assert response.content == b""
 
@@ -235,10 +238,10 @@ def test_poll_with_nothing_new_is_204_in_two_queries(login, conversation, buyer,
 def test_poll_delivers_new_messages_and_marks_them_read(login, conversation, buyer, seller):
     client = login(seller)
     first = conversation.messages.get()
-    version = current_version(conversation, seller)
+    params = poll_params(conversation, seller, first.id)
     services.message_send(conversation=conversation, sender=buyer, body="Can I pick it up today?")
 
-    response = client.get(poll_url(conversation), {"v": version, "after": first.id}, headers=HTMX)
+    response = client.get(poll_url(conversation), params, headers=HTMX)
     body = response.content.decode()
     new = conversation.messages.latest("id")
     assert response.status_code == 200
@@ -246,7 +249,7 @@ def test_poll_delivers_new_messages_and_marks_them_read(login, conversation, buy
     assert "Can I pick it up today?" in body
     assert f'id="message-{first.id}"' not in body
     assert 'id="conversation-poller" hidden hx-swap-oob="true"' in body
-    assert current_version(conversation, seller) in body
+    assert conversation_token(conversation, seller) in body
     assert (
         ConversationParticipant.objects.get(conversation=conversation, user=seller).last_read_message_id
         == new.id
@@ -261,43 +264,42 @@ def test_poll_query_count_does_not_grow_with_history(
     client = login(seller)
     for n in range(60):
         services.message_send(conversation=conversation, sender=buyer, body=f"old {n}")
-    version = current_version(conversation, seller)
     last = conversation.messages.latest("id")
+    params = poll_params(conversation, seller, last.id)
     services.message_send(conversation=conversation, sender=buyer, body="new one")
     client.get(reverse("chat:list"))
-    # user, stamp, conversation, new messages, previous message's time, read pointer update, header badge
-    with django_assert_max_num_queries(7):
-        response = client.get(poll_url(conversation), {"v": version, "after": last.id}, headers=HTMX)
+    # user, conversation, new messages, previous message's time, read pointer update, header badge
+    with django_assert_max_num_queries(6):
+        response = client.get(poll_url(conversation), params, headers=HTMX)
     assert response.content.decode().count('class="message ') == 1
 
 
 def test_poll_shows_the_sold_flag_when_the_ad_is_sold(login, conversation, buyer, seller, ad):
     client = login(buyer)
-    version = current_version(conversation, buyer)
     last = conversation.messages.get()
+    params = poll_params(conversation, buyer, last.id)
     ad_services.ad_mark_sold(ad=ad, user=seller)
-    body = client.get(poll_url(conversation), {"v": version, "after": last.id}, headers=HTMX).content.decode()
+    body = client.get(poll_url(conversation), params, headers=HTMX).content.decode()
     assert 'id="ad-snapshot" class="ad-snapshot ad-snapshot--sold" hx-swap-oob="true"' in body
     assert "Sold" in body
 
 
-def test_list_poll_with_nothing_new_is_204_in_two_queries(
+def test_list_poll_with_nothing_new_is_204_without_any_query(
     login, conversation, seller, django_assert_num_queries
 ):
     client = login(seller)
     client.get(reverse("chat:list"))
-    version = selectors.conversation_list_version(user=seller)
-    # 1: the user, 2: the list's change stamp (one aggregate).
-    with django_assert_num_queries(2):
-        response = client.get(reverse("chat:list_poll"), {"v": version}, headers=HTMX)
+    params = {"v": list_token(seller), "k": user_key(seller)}
+    with django_assert_num_queries(0):
+        response = client.get(reverse("chat:list_poll"), params, headers=HTMX)
     assert response.status_code == 204
 
 
 def test_list_poll_rerenders_the_list_when_a_conversation_arrives(login, seller, ad):
     client = login(seller)
-    version = selectors.conversation_list_version(user=seller)
+    params = {"v": list_token(seller), "k": user_key(seller)}
     services.conversation_start(buyer=UserFactory(display_name="New Buyer"), ad=ad, body="Hello there")
-    response = client.get(reverse("chat:list_poll"), {"v": version}, headers=HTMX)
+    response = client.get(reverse("chat:list_poll"), params, headers=HTMX)
     body = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in body
@@ -321,9 +323,9 @@ def test_list_page_query_count_is_constant(client, count, django_assert_num_quer
     seller = _seller_with_conversations(count)
     client.force_login(seller)
     client.get(reverse("ads:list"))  # warm the last-seen gate
-    # 1: user, 2: list stamp, 3: conversation rows with buyer, seller and last message joined,
-    # 4: header unread badge (partial index).
-    with django_assert_num_queries(4):
+    # 1: user, 2: conversation rows with buyer, seller and last message joined, 3: header unread badge
+    # (partial index). The list's poll token comes from the cache.
+    with django_assert_num_queries(3):
         response = client.get(reverse("chat:list"))
     assert response.content.decode().count('<a class="conversation-row') == count
 
@@ -337,12 +339,12 @@ def test_conversation_page_query_count_is_constant(client, count, django_assert_
     client.force_login(seller)
     client.get(reverse("ads:list"))
     # 1 user, 2 conversation + both memberships, 3 latest messages page, 4 read pointer update,
-    # 5 list stamp, 6 conversation rows, 7 header unread badge.
-    with django_assert_num_queries(7):
+    # 5 conversation rows, 6 header unread badge. Poll tokens come from the cache.
+    with django_assert_num_queries(6):
         response = client.get(conversation.get_absolute_url())
     assert response.status_code == 200
     # Opening it again: already read, so no update.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(conversation.get_absolute_url())
 
 
@@ -440,3 +442,34 @@ def test_seller_reaches_all_buyers_of_the_ad_from_the_conversation(login, conver
     link = f"{reverse('chat:list')}?ad={ad.public_id}"
     assert link in login(seller).get(conversation.get_absolute_url()).content.decode()
     assert link not in login(buyer).get(conversation.get_absolute_url()).content.decode()
+
+
+def test_nothing_new_poll_keeps_the_user_online_with_one_write(
+    login, conversation, buyer, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from accounts.middleware import last_seen_cache_key
+
+    client = login(buyer)
+    params = poll_params(conversation, buyer, conversation.last_message_id)
+    cache.delete(last_seen_cache_key(buyer.pk))
+    with django_assert_num_queries(1):  # the last_seen_at UPDATE, once per online window
+        assert client.get(poll_url(conversation), params, headers=HTMX).status_code == 204
+    buyer.refresh_from_db()
+    assert buyer.last_seen_at is not None
+    with django_assert_num_queries(0):
+        assert client.get(poll_url(conversation), params, headers=HTMX).status_code == 204
+
+
+def test_a_stale_or_forged_poll_goes_the_full_path_and_strangers_get_404(
+    login, conversation, buyer, stranger
+):
+    from chat import poll_tokens
+
+    params = poll_params(conversation, buyer, conversation.last_message_id)
+    client = login(stranger)
+    assert client.get(poll_url(conversation), {**params, "v": "guess"}, headers=HTMX).status_code == 404
+    assert client.get(poll_url(conversation), {**params, "k": "forged"}, headers=HTMX).status_code == 404
+    own_key = poll_tokens.user_poll_key(stranger.pk)
+    assert client.get(poll_url(conversation), {**params, "k": own_key}, headers=HTMX).status_code == 404

@@ -1,0 +1,49 @@
+-- Generic wrk script: method, path, headers and body come from environment variables set by bench/run.py.
+-- Counts 2xx responses per thread and prints one JSON line with latency percentiles at the end.
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+
+function init(args)
+  ok_responses = 0
+  sent = 0
+  cursor = os.getenv("BENCH_AFTER") or "0"
+  thread_id = tostring(tid)
+end
+
+function request()
+  sent = sent + 1
+  local body = os.getenv("BENCH_BODY")
+  if body then
+    body = body:gsub("{n}", thread_id .. "-" .. sent):gsub("{after}", cursor)
+  end
+  local path = os.getenv("BENCH_PATH")
+  local headers = {}
+  headers["Cookie"] = os.getenv("BENCH_COOKIE")
+  headers["HX-Request"] = os.getenv("BENCH_HTMX")
+  headers["X-CSRFToken"] = os.getenv("BENCH_CSRF")
+  headers["Referer"] = os.getenv("BENCH_REFERER")
+  if body then headers["Content-Type"] = "application/x-www-form-urlencoded" end
+  return wrk.format(os.getenv("BENCH_METHOD") or "GET", path, headers, body)
+end
+
+function response(status, headers, body)
+  if status >= 200 and status < 300 then
+    ok_responses = ok_responses + 1
+    local next_cursor = body and body:match('id="message%-cursor" value="(%d+)"')
+    if next_cursor then cursor = next_cursor end
+  end
+end
+
+function done(summary, latency, requests)
+  local ok = 0
+  for _, thread in ipairs(threads) do ok = ok + thread:get("ok_responses") end
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status
+    + summary.errors.timeout
+  io.write(string.format(
+    'BENCH_JSON {"requests": %d, "ok": %d, "errors": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "max_us": %d}\n',
+    summary.requests, ok, errors, summary.duration, latency:percentile(50), latency:percentile(99), latency.max))
+end

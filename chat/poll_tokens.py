@@ -1,0 +1,98 @@
+"""Change tokens that let a poll answer "nothing new" from the cache, without the database or the session.
+
+Every conversation and every user's conversation list has a random token in the cache. Services replace the
+token after each commit that changes what a participant would see (``bump``); a page or a poll that renders
+state reads the token *before* reading the database and hands it to the client as ``v``. A poll whose ``v``
+still equals the cached token is answered 204 at once. That answer reveals nothing: matching requires already
+holding the current token, which only a page rendered for a participant gives out. Any doubt (missing token,
+cache error) falls through to the full, authenticated path, which costs what it did before.
+
+Ordering argument: a token is replaced only after the change committed, and readers take the token before the
+data, so a client holding token T has seen every change committed before T was written; any later change
+writes a different token.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterable
+
+from django.core import signing
+from django.core.cache import cache
+from django.db.transaction import on_commit
+
+logger = logging.getLogger(__name__)
+
+# Tokens expire so the cache does not keep one per conversation forever; an expired token only costs the
+# client one full poll.
+TOKEN_TTL_S = 24 * 3600
+USER_KEY_SALT = "chat.poll-user"
+
+
+def conversation_key(public_id: str, user_id: int) -> str:
+    """Key of one participant's view of a conversation: a reader's own read receipt does not change it."""
+    return f"chat:poll:conversation:{public_id}:{user_id}"
+
+
+def list_key(user_id: int) -> str:
+    return f"chat:poll:list:{user_id}"
+
+
+def read(key: str) -> str:
+    """Return the current token for *key*, creating one if the cache has none (or is unreachable)."""
+    try:
+        token = cache.get(key)
+        if token is None:
+            cache.add(key, secrets.token_urlsafe(9), timeout=TOKEN_TTL_S)
+            token = cache.get(key)
+    except Exception:  # noqa: BLE001 - a broken cache must not break the page; polls then go the full path
+        logger.warning("poll token cache unavailable", exc_info=True)
+        token = None
+    return token or f"nocache-{secrets.token_urlsafe(6)}"
+
+
+def peek_many(keys: list[str]) -> dict:
+    """Return the cached values for *keys* in one round trip ({} when the cache is unreachable)."""
+    try:
+        return cache.get_many(keys)
+    except Exception:  # noqa: BLE001
+        logger.warning("poll token cache unavailable", exc_info=True)
+        return {}
+
+
+def bump(*, conversation_views: Iterable[tuple[str, int]] = (), user_ids: Iterable[int] = ()) -> None:
+    """Replace, once the current transaction commits, the tokens of these conversation views
+    (``(public_id, user_id)`` pairs) and of these users' conversation lists."""
+    keys = [conversation_key(public_id, user_id) for public_id, user_id in conversation_views]
+    keys += [list_key(user_id) for user_id in user_ids]
+    if not keys:
+        return
+
+    def write() -> None:
+        try:
+            cache.set_many({key: secrets.token_urlsafe(9) for key in keys}, timeout=TOKEN_TTL_S)
+        except Exception:  # noqa: BLE001
+            # Could not replace: delete instead, so no client keeps matching a token that is now stale.
+            logger.error("could not replace poll tokens; deleting them", exc_info=True)
+            try:
+                cache.delete_many(keys)
+            except Exception:  # noqa: BLE001
+                logger.exception("could not delete poll tokens")
+
+    on_commit(write)
+
+
+def user_poll_key(user_id: int) -> str:
+    """Return the signed user id that pages embed in their polls (for the last-seen refresh on a 204)."""
+    return signing.dumps(user_id, salt=USER_KEY_SALT, compress=False)
+
+
+def user_from_poll_key(value: str | None) -> int | None:
+    """Return the user id signed by ``user_poll_key``, or None for a missing or forged value."""
+    if not value:
+        return None
+    try:
+        return int(signing.loads(value, salt=USER_KEY_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
