@@ -145,7 +145,7 @@ MARKETPLACE_ONLINE_WINDOW_S = 5 * 60
 # Messages shown when a conversation opens, and per "Load earlier messages" page.
 MARKETPLACE_MESSAGES_PAGE_SIZE = 50
 # Conversations shown per page of the chat list.
-MARKETPLACE_CONVERSATIONS_PAGE_SIZE = 50
+MARKETPLACE_CONVERSATIONS_PAGE_SIZE = 20
 MARKETPLACE_ADS_PAGE_SIZE = 24
 # Seconds a pending offer stays open before it expires (48 h).
 MARKETPLACE_OFFER_TTL_S = env.int("MARKETPLACE_OFFER_TTL_S", default=48 * 3600)

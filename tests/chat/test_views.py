@@ -319,7 +319,8 @@ def _seller_with_conversations(count):
 
 
 @pytest.mark.parametrize("count", [1, 50])
-def test_list_page_query_count_is_constant(client, count, django_assert_num_queries):
+def test_list_page_query_count_is_constant(client, count, django_assert_num_queries, settings):
+    settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE = 50
     seller = _seller_with_conversations(count)
     client.force_login(seller)
     client.get(reverse("ads:list"))  # warm the last-seen gate
@@ -473,3 +474,20 @@ def test_a_stale_or_forged_poll_goes_the_full_path_and_strangers_get_404(
     assert client.get(poll_url(conversation), {**params, "k": "forged"}, headers=HTMX).status_code == 404
     own_key = poll_tokens.user_poll_key(stranger.pk)
     assert client.get(poll_url(conversation), {**params, "k": own_key}, headers=HTMX).status_code == 404
+
+
+def test_list_pages_back_with_a_keyset_cursor(client, settings):
+    settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE = 20
+    seller = _seller_with_conversations(45)
+    client.force_login(seller)
+    seen = []
+    url = reverse("chat:list")
+    for expected in (20, 20, 5):
+        body = client.get(url).content.decode()
+        rows = re.findall(r'<a class="conversation-row[^"]*"\s+href="/chat/(\w+)/"', body)
+        assert len(rows) == expected
+        seen += rows
+        match = re.search(r'href="(/chat/\?before=[^"]+)">Older conversations', body)
+        url = match.group(1).replace("&amp;", "&") if match else None
+    assert url is None
+    assert len(set(seen)) == 45
