@@ -162,6 +162,7 @@ def test_a_list_poll_does_not_move_a_scrolled_list(browser, live_server, setting
     from tests.factories import AdFactory
 
     settings.MARKETPLACE_POLL_INTERVAL_S = 1
+    settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE = 30
     seller = UserFactory(email="busy-seller@example.com")
     category = CategoryFactory(slug="furniture", name="Furniture")
     conversations = [
