@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -98,24 +99,45 @@ def _message_rows(messages: list[Message], *, previous: datetime | None = None) 
     return rows
 
 
-def _nothing_new(request: HtmxHttpRequest, key: str | None) -> bool:
+def _nothing_new(request: HtmxHttpRequest, *, key: str, user_id: int) -> bool:
     """True when the client's ``v`` equals the cached token at *key*: the poll can answer 204.
 
-    Costs one cache round trip and no database query; the session is not loaded. The signed user key ``k``
-    (see ``poll_tokens.user_poll_key``) refreshes the user's last-seen time through the same round trip.
+    Costs one cache round trip (which also reads the user's last-seen gate) and no database query; the
+    session is not loaded.
     """
     client_token = request.GET.get("v")
-    if not client_token or not key:
+    if not client_token:
         return False
-    user_id = poll_tokens.user_from_poll_key(request.GET.get("k"))
-    gate = last_seen_cache_key(user_id) if user_id else None
-    found = poll_tokens.peek_many([key, gate] if gate else [key])
+    gate = last_seen_cache_key(user_id)
+    found = poll_tokens.peek_many([key, gate])
     if found.get(key) != client_token:
         return False
-    if user_id:
-        refresh_last_seen(user_id, gate_seen=gate in found)
+    refresh_last_seen(user_id, gate_seen=gate in found)
     request.last_seen_handled = True
     return True
+
+
+def answers_nothing_new_from_cache(key_for):
+    """Decorate a poll view: 204 straight from the cache when the client's ``v`` is the current token of
+    ``key_for(user_id, **view_kwargs)``; otherwise run the view as a normal logged-in request.
+
+    The user id comes from the signed ``k`` parameter (``poll_tokens.user_poll_key``); a missing or forged
+    ``k`` simply means the full path.
+    """
+
+    def decorator(view):
+        protected = login_required(view)
+
+        @wraps(view)
+        def wrapper(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponse:
+            user_id = poll_tokens.user_from_poll_key(request.GET.get("k"))
+            if user_id and _nothing_new(request, key=key_for(user_id, **kwargs), user_id=user_id):
+                return HttpResponse(status=204)
+            return protected(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 @login_required
@@ -147,19 +169,11 @@ def conversation_search(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@answers_nothing_new_from_cache(lambda user_id: poll_tokens.list_key(user_id))
 def conversation_list_poll(request: HtmxHttpRequest) -> HttpResponse:
-    """Answer the list's poll: 204 from the cache when ``v`` is the list's current token, else the list.
-
-    Nothing new costs no SQL query (see ``_nothing_new``); otherwise the user must be logged in.
+    """Answer the list's poll: 204 from the cache when ``v`` is the list's current token (no SQL query),
+    else the re-rendered list with the header badge out of band.
     """
-    user_id = poll_tokens.user_from_poll_key(request.GET.get("k"))
-    if _nothing_new(request, poll_tokens.list_key(user_id) if user_id else None):
-        return HttpResponse(status=204)
-    return _conversation_list_poll_full(request)
-
-
-@login_required
-def _conversation_list_poll_full(request: HtmxHttpRequest) -> HttpResponse:
     context = _list_context(request, active_public_id=request.GET.get("active", "")[:10])
     context["badge"] = selectors.unread_badge(user=request.user)
     return render(request, f"{PAGE_TEMPLATE}#list-poll-response", context)
@@ -280,22 +294,15 @@ def _mark_read_up_to(conversation: Conversation, user, message_id: int) -> None:
 
 
 @require_GET
+@answers_nothing_new_from_cache(lambda user_id, public_id: poll_tokens.conversation_key(public_id, user_id))
 def conversation_poll(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Answer the open conversation's poll (``after`` = newest message id shown, ``v`` = token, ``k`` = the
     signed user key).
 
-    Nothing new: 204 from the cache, no SQL query, no template (see ``_nothing_new``). Otherwise, for a
-    logged-in participant, the new messages to append, and out-of-band updates of the cursor, the token,
-    the ad snapshot, read receipts and the other participant's "last seen". Delivered messages count as read.
+    Nothing new: 204 from the cache, no SQL query, no template. Otherwise, for a logged-in participant, the
+    new messages to append, and out-of-band updates of the cursor, the token, the ad snapshot, read
+    receipts and the other participant's "last seen". Delivered messages count as read.
     """
-    user_id = poll_tokens.user_from_poll_key(request.GET.get("k"))
-    if _nothing_new(request, poll_tokens.conversation_key(public_id, user_id) if user_id else None):
-        return HttpResponse(status=204)
-    return _conversation_poll_full(request, public_id)
-
-
-@login_required
-def _conversation_poll_full(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     version = poll_tokens.read(poll_tokens.conversation_key(public_id, request.user.pk))
     conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
     after = _parse_int(request.GET.get("after")) or 0
@@ -436,18 +443,11 @@ def conversation_archive(request: HtmxHttpRequest, public_id: str) -> HttpRespon
 
 
 @require_GET
+@answers_nothing_new_from_cache(lambda user_id: poll_tokens.list_key(user_id))
 def unread_badge_poll(request: HtmxHttpRequest) -> HttpResponse:
     """Refresh the header's unread badge on pages without a chat list: 204 from the cache when ``v`` is
     still the user's list token (no SQL), else the badge (user + one count on a partial index).
     """
-    user_id = poll_tokens.user_from_poll_key(request.GET.get("k"))
-    if _nothing_new(request, poll_tokens.list_key(user_id) if user_id else None):
-        return HttpResponse(status=204)
-    return _unread_badge_full(request)
-
-
-@login_required
-def _unread_badge_full(request: HtmxHttpRequest) -> HttpResponse:
     badge = selectors.unread_badge(user=request.user)
     return render(request, "base.html#unread-badge", {"badge": badge, "badge_polls": True})
 
