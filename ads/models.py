@@ -85,10 +85,6 @@ class Ad(models.Model):
         return reverse("ads:detail", kwargs={"public_id": self.public_id})
 
     @property
-    def is_active(self) -> bool:
-        return self.status == self.Status.ACTIVE
-
-    @property
     def cover_photo(self):
         """Return the first photo (uses the prefetched ``photos`` when present) or None."""
         photos = list(self.photos.all())

@@ -18,7 +18,8 @@ class Conversation(models.Model):
     The snapshot (``ad_*`` fields) keeps the chat's context when the ad is edited or disappears; only
     ``ad_status`` follows the live ad (sold/removed). ``last_message`` and ``last_message_at`` are kept
     by ``chat.services`` under a row lock so the list renders without per-row queries. ``updated_at``
-    changes whenever something a participant sees changes; polls compare it to answer "nothing new".
+    records when something a participant sees last changed (for moderators); polls do not read it, they
+    compare cached change tokens (``chat.poll_tokens``).
     """
 
     public_id = models.CharField(
@@ -88,10 +89,6 @@ class Conversation(models.Model):
     def other_participant(self, user):
         """Return the participant who is not *user* (buyer for the seller and vice versa)."""
         return self.seller if user.pk == self.buyer_id else self.buyer
-
-    @property
-    def ad_is_available(self) -> bool:
-        return self.ad_status == Ad.Status.ACTIVE
 
 
 class ConversationParticipant(models.Model):

@@ -198,7 +198,6 @@ def message_send(
     message = _message_create(conversation=locked, sender=sender, body=body, created_at=created_at)
     conversation.last_message = message
     conversation.last_message_at = locked.last_message_at
-    conversation.updated_at = locked.updated_at
     return message
 
 

@@ -179,6 +179,11 @@ def conversation_list_poll(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, f"{PAGE_TEMPLATE}#list-poll-response", context)
 
 
+def _conversation_token(request: HtmxHttpRequest, public_id: str) -> str:
+    """The viewer's poll token for conversation *public_id*; read it before reading the conversation."""
+    return poll_tokens.read(poll_tokens.conversation_key(public_id, request.user.pk))
+
+
 def _participant_context(request: HtmxHttpRequest, conversation: Conversation, *, version: str) -> dict:
     """What the viewer may see of the other participant: presence and read receipts (both reciprocal).
 
@@ -238,7 +243,7 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     only the earlier messages are returned (prepended by "Load earlier messages").
     """
     # The poll token is read before the conversation and its messages (see chat.poll_tokens).
-    version = poll_tokens.read(poll_tokens.conversation_key(public_id, request.user.pk))
+    version = _conversation_token(request, public_id)
     conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
     before = _parse_int(request.GET.get("before"))
     at = _parse_int(request.GET.get("at"))
@@ -252,9 +257,8 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpRespons
 
 
 def _mark_read(conversation: Conversation, user) -> None:
-    last_id = conversation.last_message_id
-    if last_id and (conversation.my_last_read_id or 0) < last_id:
-        services.conversation_mark_read(conversation=conversation, user=user, up_to_message_id=last_id)
+    if conversation.last_message_id:
+        _mark_read_up_to(conversation, user, conversation.last_message_id)
 
 
 def _render_new_messages(
@@ -303,7 +307,7 @@ def conversation_poll(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     new messages to append, and out-of-band updates of the cursor, the token, the ad snapshot, read
     receipts and the other participant's "last seen". Delivered messages count as read.
     """
-    version = poll_tokens.read(poll_tokens.conversation_key(public_id, request.user.pk))
+    version = _conversation_token(request, public_id)
     conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
     after = _parse_int(request.GET.get("after")) or 0
     return _render_new_messages(request, conversation, after=after, version=version)
@@ -344,14 +348,14 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
                 },
             )
             return reswap(retarget(response, "#composer"), "outerHTML")
-        version = poll_tokens.read(poll_tokens.conversation_key(public_id, request.user.pk))
+        version = _conversation_token(request, public_id)
         context = _conversation_context(request, conversation, version=version, before=None)
         context.update(_list_context(request, active_public_id=conversation.public_id))
         context.update({"form": form, "typed": typed})
         return render(request, PAGE_TEMPLATE, context, status=400)
     if request.htmx:
         # Read after the send committed and before the messages after the cursor are.
-        version = poll_tokens.read(poll_tokens.conversation_key(public_id, request.user.pk))
+        version = _conversation_token(request, public_id)
         return _render_new_messages(request, conversation, after=after, version=version)
     return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")
 
@@ -381,7 +385,7 @@ def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             flash.error(request, " ".join(error.messages))
             return redirect(conversation)
         _mark_read(conversation, request.user)
-        version = poll_tokens.read(poll_tokens.conversation_key(public_id, request.user.pk))
+        version = _conversation_token(request, public_id)
         context = _conversation_context(request, conversation, version=version, before=None)
         context.update(_list_context(request, active_public_id=conversation.public_id))
         context.update({"form": MessageForm(), "offer_error": " ".join(error.messages), "offer_typed": typed})
