@@ -24,9 +24,9 @@ def refresh_last_seen(user_id: int, *, gate_seen: bool = False) -> None:
 class LastSeenMiddleware:
     """Refresh ``User.last_seen_at`` at most once per MARKETPLACE_ONLINE_WINDOW_S seconds per user.
 
-    Runs after the view: a view that already handled it (the cache-only "nothing new" poll, which never
-    loads the session) sets ``request.last_seen_handled`` so this does not load the user for it. An open
-    chat polls every 30 s, so an active user is rewritten within 30 s of the window and stays "online".
+    Runs after the view. The cache-only "nothing new" poll never reaches it (``chat.middleware`` answers
+    first and refreshes last-seen itself). An open chat polls every 30 s, so an active user is rewritten
+    within 30 s of the window and stays "online".
     """
 
     def __init__(self, get_response):
@@ -34,8 +34,7 @@ class LastSeenMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not getattr(request, "last_seen_handled", False):
-            user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated:
-                refresh_last_seen(user.pk)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            refresh_last_seen(user.pk)
         return response

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -15,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
-from accounts.middleware import last_seen_cache_key, refresh_last_seen
 from ads.models import Ad
 from ads.views import render_ad_detail_with_error
 from chat import poll_tokens, selectors, services
@@ -99,27 +97,10 @@ def _message_rows(messages: list[Message], *, previous: datetime | None = None) 
     return rows
 
 
-def _nothing_new(request: HtmxHttpRequest, *, key: str, user_id: int) -> bool:
-    """True when the client's ``v`` equals the cached token at *key*: the poll can answer 204.
-
-    Costs one cache round trip (which also reads the user's last-seen gate) and no database query; the
-    session is not loaded.
-    """
-    client_token = request.GET.get("v")
-    if not client_token:
-        return False
-    gate = last_seen_cache_key(user_id)
-    found = poll_tokens.peek_many([key, gate])
-    if found.get(key) != client_token:
-        return False
-    refresh_last_seen(user_id, gate_seen=gate in found)
-    request.last_seen_handled = True
-    return True
-
-
 def answers_nothing_new_from_cache(key_for):
-    """Decorate a poll view: 204 straight from the cache when the client's ``v`` is the current token of
-    ``key_for(user_id, **view_kwargs)``; otherwise run the view as a normal logged-in request.
+    """Mark a poll view as answerable from the cache: ``chat.middleware.NothingNewPollMiddleware`` answers
+    204 before sessions, authentication and CSRF run when the client's ``v`` is the current token of
+    ``key_for(user_id, **view_kwargs)``; otherwise the view runs as a normal logged-in request.
 
     The user id comes from the signed ``k`` parameter (``poll_tokens.user_poll_key``); a missing or forged
     ``k`` simply means the full path.
@@ -127,15 +108,8 @@ def answers_nothing_new_from_cache(key_for):
 
     def decorator(view):
         protected = login_required(view)
-
-        @wraps(view)
-        def wrapper(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponse:
-            user_id = poll_tokens.user_from_poll_key(request.GET.get("k"))
-            if user_id and _nothing_new(request, key=key_for(user_id, **kwargs), user_id=user_id):
-                return HttpResponse(status=204)
-            return protected(request, *args, **kwargs)
-
-        return wrapper
+        protected.poll_token_key = key_for
+        return protected
 
     return decorator
 

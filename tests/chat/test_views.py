@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -233,6 +234,27 @@ def test_poll_with_nothing_new_is_204_without_any_query(
         response = client.get(poll_url(conversation), params, headers=HTMX)
     assert response.status_code == 204
     assert response.content == b""
+
+
+def test_nothing_new_poll_is_answered_before_the_session_and_csrf_middleware(
+    client, conversation, buyer
+):
+    # No session cookie at all: the token plus the signed user key are what a 204 needs; nothing else
+    # (no Vary: Cookie, no Set-Cookie) shows that the session stack ran.
+    params = poll_params(conversation, buyer, conversation.last_message_id)
+    response = client.get(poll_url(conversation), params, headers=HTMX)
+    assert response.status_code == 204
+    assert "Cookie" not in response.get("Vary", "")
+    assert not response.cookies
+    # A stale token without a session goes the full path: the login redirect, not a 204.
+    stale = client.get(poll_url(conversation), {**params, "v": "stale"}, headers=HTMX)
+    assert stale["HX-Redirect"].startswith(reverse(settings.LOGIN_URL))
+
+
+def test_a_v_parameter_on_other_pages_is_not_a_poll(login, conversation, buyer):
+    params = poll_params(conversation, buyer, conversation.last_message_id)
+    response = login(buyer).get(conversation.get_absolute_url(), params)
+    assert response.status_code == 200
 
 
 def test_poll_delivers_new_messages_and_marks_them_read(login, conversation, buyer, seller):
