@@ -225,6 +225,7 @@ def main() -> None:
                     (
                         role,
                         last_at,
+                        last_at,
                         conversation_id,
                         user,
                         last_id - unread if count > 1 or not unread else None,
@@ -262,7 +263,15 @@ def main() -> None:
         copy(
             cursor,
             "chat_conversationparticipant",
-            ["role", "updated_at", "conversation_id", "user_id", "last_read_message_id", "unread_count"],
+            [
+                "role",
+                "last_message_at",
+                "updated_at",
+                "conversation_id",
+                "user_id",
+                "last_read_message_id",
+                "unread_count",
+            ],
             participants,
         )
         step("conversations and participants copied")

@@ -16,8 +16,8 @@ def _with_membership(queryset: QuerySet[Conversation], *, user: User) -> QuerySe
     """Join *user*'s participant row (and the other participant's) and annotate the per-participant state.
 
     Annotations: ``my_cleared_up_to_id``, ``my_last_read_id`` (message ids or None), ``my_unread_count``,
-    ``my_archived_at``, ``my_role`` and ``other_last_read_id`` (the other participant's read pointer,
-    for read receipts).
+    ``my_archived_at``, ``my_role``, ``my_last_message_at`` (the list's sort key) and
+    ``other_last_read_id`` (the other participant's read pointer, for read receipts).
     """
     return (
         queryset.annotate(
@@ -31,6 +31,7 @@ def _with_membership(queryset: QuerySet[Conversation], *, user: User) -> QuerySe
             my_unread_count=F("membership__unread_count"),
             my_archived_at=F("membership__archived_at"),
             my_role=F("membership__role"),
+            my_last_message_at=F("membership__last_message_at"),
             other_last_read_id=F("other_membership__last_read_message_id"),
         )
     )
@@ -73,10 +74,12 @@ def conversation_list_for_user(
         queryset = queryset.filter(ad_public_id=ad_public_id)
     if before is not None:
         before_at, before_id = before
-        queryset = queryset.filter(last_message_at__lte=before_at).exclude(
-            last_message_at=before_at, id__gte=before_id
+        queryset = queryset.filter(my_last_message_at__lte=before_at).exclude(
+            my_last_message_at=before_at, id__gte=before_id
         )
-    return queryset.select_related("buyer", "seller", "last_message").order_by("-last_message_at", "-id")
+    # Sorted by the participant's copy of last_message_at: PostgreSQL walks participant_list_idx for this
+    # user (conversation.id equals membership.conversation_id through the join) and stops after one page.
+    return queryset.select_related("buyer", "seller", "last_message").order_by("-my_last_message_at", "-id")
 
 
 def conversation_get_for_participant(*, public_id: str, user: User) -> Conversation:

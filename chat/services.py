@@ -95,12 +95,16 @@ def _conversation_get_or_create(*, buyer: User, ad: Ad, created_at: datetime | N
             ConversationParticipant.objects.bulk_create(
                 [
                     ConversationParticipant(
-                        conversation=conversation, user=buyer, role=ConversationParticipant.Role.BUYER
+                        conversation=conversation,
+                        user=buyer,
+                        role=ConversationParticipant.Role.BUYER,
+                        last_message_at=now,
                     ),
                     ConversationParticipant(
                         conversation=conversation,
                         user_id=ad.owner_id,
                         role=ConversationParticipant.Role.SELLER,
+                        last_message_at=now,
                     ),
                 ]
             )
@@ -134,10 +138,10 @@ def _message_create(
     # The sender has read everything up to their own message; the other participant has one more unread
     # message, and a conversation they had archived comes back to their main list.
     ConversationParticipant.objects.filter(conversation=conversation, user=sender).update(
-        last_read_message=message, unread_count=0, updated_at=now
+        last_read_message=message, unread_count=0, last_message_at=sent_at, updated_at=now
     )
     ConversationParticipant.objects.filter(conversation=conversation).exclude(user=sender).update(
-        unread_count=F("unread_count") + 1, archived_at=None, updated_at=now
+        unread_count=F("unread_count") + 1, archived_at=None, last_message_at=sent_at, updated_at=now
     )
     participants = [conversation.buyer_id, conversation.seller_id]
     poll_tokens.bump(

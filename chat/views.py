@@ -63,7 +63,7 @@ def _list_context(request: HtmxHttpRequest, *, active_public_id: str = "") -> di
     if len(rows) > page_size:
         rows = rows[:page_size]
         last = rows[-1]
-        next_cursor = f"{int(last.last_message_at.timestamp() * 1_000_000)}_{last.id}"
+        next_cursor = f"{int(last.my_last_message_at.timestamp() * 1_000_000)}_{last.id}"
     list_query = {
         "active": active_public_id,
         "ad": ad_public_id,
@@ -87,12 +87,23 @@ def _list_context(request: HtmxHttpRequest, *, active_public_id: str = "") -> di
 
 
 def _message_rows(messages: list[Message], *, previous: datetime | None = None) -> list[dict]:
-    """Pair each message with its local day and whether a day separator goes before it."""
+    """Pair each message with its local day, whether a day separator goes before it, and its local time
+    (``iso`` for ``datetime=``, ``clock`` as shown)."""
     rows = []
     previous_day = timezone.localdate(previous) if previous else None
     for message in messages:
-        day = timezone.localdate(message.created_at)
-        rows.append({"message": message, "day": day, "new_day": day != previous_day})
+        local = timezone.localtime(message.created_at)
+        day = local.date()
+        rows.append(
+            {
+                "message": message,
+                "day": day,
+                "new_day": day != previous_day,
+                # Formatted here, once: template date filters cost ~20 µs each, 50 messages a page.
+                "iso": local.isoformat(),
+                "clock": local.strftime("%H:%M"),
+            }
+        )
         previous_day = day
     return rows
 
