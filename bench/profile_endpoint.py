@@ -2,7 +2,7 @@
 """Profile one hot endpoint in-process (Django test client, production settings) with cProfile.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_large \\
-        .venv/bin/python bench/profile.py list --requests 200 --sort tottime
+        .venv/bin/python bench/profile_endpoint.py list --requests 200 --sort tottime
 
 Endpoints (as in bench/run, as the heavy seller of bench/generate): floor, poll, listpoll, deliver, list,
 conv. Prints the mean wall time per request without the profiler, then the top functions by the sort key.
@@ -38,7 +38,9 @@ from chat.models import Conversation  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("endpoint", choices=["floor", "poll", "listpoll", "deliver", "list", "conv"])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--sort", default="cumulative", help="pstats sort key, e.g. cumulative or tottime")
@@ -57,7 +59,9 @@ def main() -> None:
     list_token = poll_tokens.read(poll_tokens.list_key(seller.pk))
     requests = {
         "floor": lambda: client.get("/healthz"),
-        "poll": lambda: client.get(poll_url, {"v": conversation_token, "k": key, "after": last}, headers=htmx),
+        "poll": lambda: client.get(
+            poll_url, {"v": conversation_token, "k": key, "after": last}, headers=htmx
+        ),
         "listpoll": lambda: client.get("/chat/poll/", {"v": list_token, "k": key}, headers=htmx),
         "deliver": lambda: client.get(poll_url, {"v": "stale", "k": key, "after": last - 1}, headers=htmx),
         "list": lambda: client.get("/chat/"),
