@@ -72,3 +72,27 @@ class User(AbstractBaseUser, PermissionsMixin):
             return False
         now = now or timezone.now()
         return now - self.last_seen_at < timedelta(seconds=settings.MARKETPLACE_ONLINE_WINDOW_S)
+
+
+class UserBlock(models.Model):
+    """*blocker* blocked *blocked*: neither can message the other (the blocker unblocks from "Blocked users").
+
+    Blocking hides nothing that was already said: conversations and messages stay as evidence for reports.
+    """
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made", db_index=False)
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(_("blocked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("user block")
+        verbose_name_plural = _("user blocks")
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="user_block_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="user_block_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocked {self.blocked_id}"

@@ -1,11 +1,14 @@
-"""Writes to accounts: sign-up, profile, last seen, moderator role."""
+"""Writes to accounts: sign-up, profile, last seen, moderator role, blocks."""
 
 from datetime import datetime
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import User, UserBlock
 from marketplace.images import process_uploaded_image
 
 MODERATORS_GROUP = "Moderators"
@@ -76,3 +79,40 @@ def user_make_moderator(*, user: User) -> User:
     user.save(update_fields=["is_staff"])
     user.groups.add(group)
     return user
+
+
+@transaction.atomic
+def user_block(*, blocker: User, blocked: User) -> UserBlock:
+    """Block *blocked* for *blocker* and return the block (the existing one if already blocked).
+
+    From then on neither can send the other a message, an offer or a new conversation (checked by
+    ``chat.services``); nothing already said is hidden or deleted. Raises ValidationError (code
+    ``block_self``) when both are the same user.
+    """
+    if blocker.pk == blocked.pk:
+        raise ValidationError(_("You can't block yourself."), code="block_self")
+    block, _created = UserBlock.objects.get_or_create(blocker=blocker, blocked=blocked)
+    _refresh_shared_conversations(blocker.pk, blocked.pk)
+    return block
+
+
+@transaction.atomic
+def user_unblock(*, blocker: User, blocked_id: int) -> bool:
+    """Lift *blocker*'s block on user *blocked_id*; return False when there was none."""
+    deleted, _details = UserBlock.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()
+    if deleted:
+        _refresh_shared_conversations(blocker.pk, blocked_id)
+    return bool(deleted)
+
+
+def _refresh_shared_conversations(first_id: int, second_id: int) -> None:
+    """Replace both users' poll tokens of the conversations they share (the composer state changed)."""
+    from chat import poll_tokens
+    from chat.models import Conversation
+
+    shared = Conversation.objects.filter(
+        Q(buyer_id=first_id, seller_id=second_id) | Q(buyer_id=second_id, seller_id=first_id)
+    ).values_list("public_id", flat=True)
+    poll_tokens.bump(
+        conversation_views=[(public_id, user_id) for public_id in shared for user_id in (first_id, second_id)]
+    )

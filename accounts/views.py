@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import ProfileForm, SignupForm
+from accounts.models import UserBlock
 
 
 @require_http_methods(["GET", "POST"])
@@ -63,3 +64,23 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:profile")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/profile.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def blocked_users(request: HttpRequest) -> HttpResponse:
+    """List the users the logged-in user blocked, newest first, each with an Unblock button."""
+    blocks = UserBlock.objects.filter(blocker=request.user).select_related("blocked").order_by("-created_at")
+    return render(request, "accounts/blocked.html", {"blocks": blocks})
+
+
+@login_required
+@require_POST
+def unblock(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Lift the logged-in user's block on *user_id*; back to ``next`` (same site only) or the list."""
+    if services.user_unblock(blocker=request.user, blocked_id=user_id):
+        messages.success(request, "Unblocked. You can write to each other again.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "accounts:blocked"
+    return redirect(target)

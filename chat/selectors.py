@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import F, FilteredRelation, Func, Q, QuerySet
+from django.db.models import Exists, F, FilteredRelation, Func, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import User
+from accounts.models import User, UserBlock
 from chat import poll_tokens
 from chat.models import Conversation, ConversationParticipant, Message
 
@@ -85,11 +85,26 @@ def conversation_list_for_user(
 def conversation_get_for_participant(*, public_id: str, user: User) -> Conversation:
     """Return the conversation *public_id* annotated with *user*'s state (see ``_with_membership``).
 
-    Raises Http404 when it does not exist or *user* is not a participant: the two cases answer alike so
-    a conversation's existence never leaks. One query (buyer and seller joined).
+    Also annotates ``i_blocked_other`` and ``other_blocked_me`` (booleans). Raises Http404 when it does
+    not exist or *user* is not a participant: the two cases answer alike so a conversation's existence
+    never leaks. One query (buyer and seller joined).
     """
     conversation = (
         _with_membership(Conversation.objects.filter(public_id=public_id), user=user)
+        .annotate(
+            # Blocks between the two, for the composer; the user is one participant, so a block made or
+            # received by the user involving either participant id is a block with the other one.
+            i_blocked_other=Exists(
+                UserBlock.objects.filter(blocker=user).filter(
+                    Q(blocked_id=OuterRef("buyer_id")) | Q(blocked_id=OuterRef("seller_id"))
+                )
+            ),
+            other_blocked_me=Exists(
+                UserBlock.objects.filter(blocked=user).filter(
+                    Q(blocker_id=OuterRef("buyer_id")) | Q(blocker_id=OuterRef("seller_id"))
+                )
+            ),
+        )
         .select_related("buyer", "seller")
         .first()
     )

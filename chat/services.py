@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import User, UserBlock
 from ads.models import Ad
 from chat import poll_tokens
 from chat.models import MESSAGE_MAX_LENGTH, Conversation, ConversationParticipant, Message, Offer
@@ -38,7 +38,29 @@ ERROR_MESSAGES = {
     "offer_not_seller": _("Only the seller can accept or decline an offer."),
     "offer_not_own": _("Only the buyer who made the offer can withdraw it."),
     "offer_not_pending": _("This offer is already %(status)s."),
+    "blocked": _("You can't reply to this conversation."),
+    "blocked_by_you": _("You blocked %(name)s. Unblock them under “Blocked users” to write again."),
+    "blocked_start": _("You can't write to this seller."),
 }
+
+
+def _refuse_if_blocked(*, sender: User, recipient_id: int) -> None:
+    """Raise ValidationError when either user blocked the other (one indexed query).
+
+    Codes: ``blocked`` (the recipient blocked the sender: the sender is told only that they can't
+    reply) and ``blocked_by_you`` (the sender blocked the recipient).
+    """
+    blockers = set(
+        UserBlock.objects.filter(
+            Q(blocker_id=sender.pk, blocked_id=recipient_id)
+            | Q(blocker_id=recipient_id, blocked_id=sender.pk)
+        ).values_list("blocker_id", flat=True)
+    )
+    if recipient_id in blockers:
+        raise ValidationError(ERROR_MESSAGES["blocked"], code="blocked")
+    if sender.pk in blockers:
+        name = User.objects.filter(pk=recipient_id).values_list("display_name", flat=True).first()
+        raise ValidationError(ERROR_MESSAGES["blocked_by_you"], code="blocked_by_you", params={"name": name})
 
 
 def message_body_clean(body: str) -> str:
@@ -167,14 +189,21 @@ def conversation_start(
     *created_at* (aware datetime) and *first_sender_is_seller* (the seller greeted first) are for importers
     replaying recorded dialogues; the site leaves them at their defaults.
 
-    Raises ValidationError with code ``own_ad`` (buyer owns the ad), ``ad_unavailable`` (sold or removed)
-    or a body error (see ``message_body_clean``). Locks the conversation row while the message is added.
+    Raises ValidationError with code ``own_ad`` (buyer owns the ad), ``ad_unavailable`` (sold or removed),
+    ``blocked``/``blocked_by_you`` (one of them blocked the other) or a body error (see
+    ``message_body_clean``). Locks the conversation row while the message is added.
     """
     body = message_body_clean(body)
     if ad.owner_id == buyer.pk:
         raise ValidationError(ERROR_MESSAGES["own_ad"], code="own_ad")
     if ad.status != Ad.Status.ACTIVE:
         raise ValidationError(ERROR_MESSAGES["ad_unavailable"], code="ad_unavailable")
+    try:
+        _refuse_if_blocked(sender=buyer, recipient_id=ad.owner_id)
+    except ValidationError as error:
+        if error.code == "blocked":
+            raise ValidationError(ERROR_MESSAGES["blocked_start"], code="blocked") from None
+        raise
     conversation = _conversation_get_or_create(buyer=buyer, ad=ad, created_at=created_at)
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     sender = ad.owner if first_sender_is_seller else buyer
@@ -192,13 +221,15 @@ def message_send(
     conversation gets it back in their list with this message (only later messages are shown to them).
     *created_at* (aware datetime) is for importers replaying history; the site leaves it None.
 
-    Raises PermissionDenied if *sender* is not a participant, ValidationError for a bad body.
-    Locks the conversation row for the duration of the insert.
+    Raises PermissionDenied if *sender* is not a participant, ValidationError for a bad body or a block
+    between the two (codes ``blocked``, ``blocked_by_you``). Locks the conversation row for the duration of
+    the insert.
     """
     body = message_body_clean(body)
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if sender.pk not in (locked.buyer_id, locked.seller_id):
         raise PermissionDenied("Only participants can write in a conversation.")
+    _refuse_if_blocked(sender=sender, recipient_id=locked.other_user_id(sender.pk))
     message = _message_create(conversation=locked, sender=sender, body=body, created_at=created_at)
     conversation.last_message = message
     conversation.last_message_at = locked.last_message_at
@@ -404,6 +435,7 @@ def offer_make(
         raise ValidationError(ERROR_MESSAGES["offer_not_buyer"], code="offer_not_buyer")
     if locked.ad_status != Ad.Status.ACTIVE:
         raise ValidationError(ERROR_MESSAGES["offer_ad_unavailable"], code="offer_ad_unavailable")
+    _refuse_if_blocked(sender=buyer, recipient_id=locked.seller_id)
     now = created_at or timezone.now()
     for pending in Offer.objects.select_for_update().filter(conversation=locked, status=Offer.Status.PENDING):
         _expire_if_due(conversation=locked, offer=pending, now=now)

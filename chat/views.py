@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
+from accounts import services as account_services
 from ads.models import Ad
 from ads.views import render_ad_detail_with_error
 from chat import poll_tokens, selectors, services
@@ -357,6 +358,21 @@ def conversation_delete(request: HtmxHttpRequest, public_id: str) -> HttpRespons
 
 @login_required
 @require_POST
+def conversation_block(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Block the other participant of the conversation (see ``accounts.services.user_block``)."""
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    other = conversation.other_participant(request.user)
+    account_services.user_block(blocker=request.user, blocked=other)
+    flash.success(
+        request,
+        f"You blocked {other.display_name}. They can't write to you; the conversation is kept. "
+        "You can unblock them under “Blocked users” on your profile.",
+    )
+    return redirect(conversation)
+
+
+@login_required
+@require_POST
 def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Make an offer (buyer). Success shows the conversation with the offer card; a refused amount
     re-renders the page with the error and the typed amount (status 400).
@@ -459,7 +475,9 @@ def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpRespo
             )
         except ValidationError as error:
             if error.code not in REFUSAL_CODES:
-                raise
+                # A block (or a body rule): shown above the text, which stays in the box.
+                form.add_error("body", error)
+                return render_ad_detail_with_error(request, ad, form)
             # Not about the text: say why on the ad page (or the list, when the ad is gone).
             flash.error(request, " ".join(error.messages))
             if ad.status == Ad.Status.REMOVED and ad.owner_id != request.user.pk:
