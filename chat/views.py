@@ -20,6 +20,7 @@ from ads.views import render_ad_detail_with_error
 from chat import poll_tokens, selectors, services
 from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES, MessageForm, StartConversationForm
 from chat.models import Conversation, Message, Offer
+from chat.safety import safety_notes
 from marketplace.http import HtmxHttpRequest, login_required
 
 PAGE_TEMPLATE = "chat/page.html"
@@ -87,9 +88,12 @@ def _list_context(request: HtmxHttpRequest, *, active_public_id: str = "") -> di
     }
 
 
-def _message_rows(messages: list[Message], *, previous: datetime | None = None) -> list[dict]:
+def _message_rows(
+    messages: list[Message], *, viewer_id: int, previous: datetime | None = None
+) -> list[dict]:
     """Pair each message with its local day, whether a day separator goes before it, and its local time
-    (``iso`` for ``datetime=``, ``clock`` as shown)."""
+    (``iso`` for ``datetime=``, ``clock`` as shown), and the safety notes the viewer gets next to the other
+    person's text messages (``chat.safety``; the message itself is shown unchanged)."""
     rows = []
     previous_day = timezone.localdate(previous) if previous else None
     for message in messages:
@@ -103,6 +107,9 @@ def _message_rows(messages: list[Message], *, previous: datetime | None = None) 
                 # Formatted here, once: template date filters cost ~20 µs each, 50 messages a page.
                 "iso": local.isoformat(),
                 "clock": local.strftime("%H:%M"),
+                "safety_notes": safety_notes(message.body)
+                if message.sender_id != viewer_id and message.kind == Message.Kind.TEXT
+                else (),
             }
         )
         previous_day = day
@@ -210,7 +217,7 @@ def _conversation_context(
     before = at if at is not None else before
     return {
         **_participant_context(request, conversation, version=version),
-        "message_rows": _message_rows(messages),
+        "message_rows": _message_rows(messages, viewer_id=request.user.pk),
         "has_earlier": has_earlier,
         "earliest_message_id": messages[0].id if messages else None,
         "viewing_earlier": before is not None,
@@ -270,7 +277,7 @@ def _render_new_messages(
     context = {
         **_participant_context(request, conversation, version=version),
         "changed_offers": list(changed_offers.values()),
-        "message_rows": _message_rows(new_messages, previous=previous),
+        "message_rows": _message_rows(new_messages, viewer_id=request.user.pk, previous=previous),
         "cursor": new_messages[-1].id if new_messages else after,
         "version": version,
         "badge": selectors.unread_badge(user=request.user),
