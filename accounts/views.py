@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import services
 from accounts.forms import ProfileForm, SignupForm
 from accounts.models import UserBlock
+from marketplace.ratelimits import RateLimited, check_rate_limit
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,3 +86,25 @@ def unblock(request: HttpRequest, user_id: int) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "accounts:blocked"
     return redirect(target)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login view with the ``login_by_ip`` rate limit on attempts (POSTs).
+
+    Over the limit, the form comes back with the typed email and the wait time, status 429 with
+    Retry-After, and the password is not checked at all.
+    """
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        try:
+            check_rate_limit(request, "login_by_ip", key="ip")
+        except RateLimited as limited:
+            # An unbound form keeps the typed email without validating (which would check the password).
+            form = self.form_class(request, initial={"username": request.POST.get("username", "")[:254]})
+            context = self.get_context_data(form=form, rate_limit_error=limited.message)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(limited.retry_after_s)
+            return response
+        return super().post(request, *args, **kwargs)

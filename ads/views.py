@@ -51,9 +51,11 @@ def ad_detail(request, public_id: str) -> HttpResponse:
     return render(request, "ads/detail.html", _detail_context(request, ad))
 
 
-def render_ad_detail_with_error(request, ad: Ad, form: StartConversationForm) -> HttpResponse:
-    """Re-render the ad page with the "Write to seller" form's errors and typed text (status 400)."""
-    return render(request, "ads/detail.html", _detail_context(request, ad, start_form=form), status=400)
+def render_ad_detail_with_error(
+    request, ad: Ad, form: StartConversationForm, *, status: int = 400
+) -> HttpResponse:
+    """Re-render the ad page with the "Write to seller" form's errors and typed text (400, or 429)."""
+    return render(request, "ads/detail.html", _detail_context(request, ad, start_form=form), status=status)
 
 
 @login_required

@@ -22,10 +22,19 @@ from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES, MessageForm, S
 from chat.models import Conversation, Message, Offer
 from chat.safety import safety_notes
 from marketplace.http import HtmxHttpRequest, login_required
+from marketplace.ratelimits import RateLimited, check_rate_limit
 
 PAGE_TEMPLATE = "chat/page.html"
 # conversation_start refusals that are about the ad, not the typed text.
 REFUSAL_CODES = {"own_ad", "ad_unavailable"}
+
+
+def _with_retry_after(response: HttpResponse, limited: RateLimited | None) -> HttpResponse:
+    """Turn an error response into 429 + Retry-After (seconds) when a rate limit caused it."""
+    if limited is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(limited.retry_after_s)
+    return response
 
 
 def _parse_int(value: str | None) -> int | None:
@@ -311,18 +320,24 @@ def conversation_poll(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Send a message. htmx: append it (and anything newer than ``after``) at once; else redirect.
 
-    An invalid body re-renders the composer with the error and the typed text (htmx: 200 retargeted to
-    the composer; without JavaScript: the whole page with status 400).
+    An invalid body, a block or the ``message_by_user`` rate limit re-renders the composer with the
+    reason and the typed text (htmx: 200 retargeted to the composer; without JavaScript: the whole page
+    with status 400, or 429 with Retry-After for the rate limit).
     """
     conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
     form = MessageForm(request.POST)
     after = _parse_int(request.POST.get("after")) or 0
     message = None
+    limited = None
     if form.is_valid():
         try:
+            check_rate_limit(request, "message_by_user")
             message = services.message_send(
                 conversation=conversation, sender=request.user, body=form.cleaned_data["body"]
             )
+        except RateLimited as error:
+            limited = error
+            form.add_error("body", error.message)
         except ValidationError as error:
             form.add_error("body", error)
         else:
@@ -345,7 +360,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         context = _conversation_context(request, conversation, version=version, before=None)
         context.update(_list_context(request, active_public_id=conversation.public_id))
         context.update({"form": form, "typed": typed})
-        return render(request, PAGE_TEMPLATE, context, status=400)
+        return _with_retry_after(render(request, PAGE_TEMPLATE, context, status=400), limited)
     if request.htmx:
         # Read after the send committed and before the messages after the cursor are.
         version = _conversation_token(request, public_id)
@@ -382,22 +397,28 @@ def conversation_block(request: HtmxHttpRequest, public_id: str) -> HttpResponse
 @require_POST
 def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Make an offer (buyer). Success shows the conversation with the offer card; a refused amount
-    re-renders the page with the error and the typed amount (status 400).
+    re-renders the page with the error and the typed amount (status 400; 429 for the rate limit).
     """
     conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
     typed = request.POST.get("amount", "")[:30]
+    limited = None
     try:
+        check_rate_limit(request, "message_by_user")  # an offer is a message in the thread
         offer = services.offer_make(conversation=conversation, buyer=request.user, amount=typed)
-    except ValidationError as error:
-        if error.code != "offer_amount":
+    except (RateLimited, ValidationError) as error:
+        if isinstance(error, RateLimited):
+            limited, reason = error, error.message
+        elif error.code != "offer_amount":
             flash.error(request, " ".join(error.messages))
             return redirect(conversation)
+        else:
+            reason = " ".join(error.messages)
         _mark_read(conversation, request.user)
         version = _conversation_token(request, public_id)
         context = _conversation_context(request, conversation, version=version, before=None)
         context.update(_list_context(request, active_public_id=conversation.public_id))
-        context.update({"form": MessageForm(), "offer_error": " ".join(error.messages), "offer_typed": typed})
-        return render(request, PAGE_TEMPLATE, context, status=400)
+        context.update({"form": MessageForm(), "offer_error": reason, "offer_typed": typed})
+        return _with_retry_after(render(request, PAGE_TEMPLATE, context, status=400), limited)
     return redirect(f"{conversation.get_absolute_url()}#offer-{offer.id}")
 
 
@@ -464,18 +485,38 @@ def unread_badge_poll(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "base.html#unread-badge", {"badge": badge, "badge_polls": True})
 
 
+def _check_start_rate_limits(request: HtmxHttpRequest, ad: Ad) -> None:
+    """Count a "Write to seller" against the limits: a new conversation counts against
+    ``conversation_by_user`` (and ``conversation_by_new_user`` for accounts younger than
+    MARKETPLACE_NEW_ACCOUNT_S); writing again in an existing one is a message (``message_by_user``).
+    Raises RateLimited."""
+    if Conversation.objects.filter(buyer=request.user, seller_id=ad.owner_id, ad=ad).exists():
+        check_rate_limit(request, "message_by_user")
+        return
+    check_rate_limit(request, "conversation_by_user")
+    account_age = timezone.now() - request.user.date_joined
+    if account_age.total_seconds() < settings.MARKETPLACE_NEW_ACCOUNT_S:
+        check_rate_limit(request, "conversation_by_new_user")
+
+
 @login_required
 @require_POST
 def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpResponse:
     """ "Write to seller": send the first message about an ad and open the conversation.
 
-    Reuses the existing conversation for (buyer, seller, ad). A refused text (empty, too long)
-    re-renders the ad page with the error and the typed text (status 400); a refused ad (own, sold,
-    removed) redirects back with the reason as a flash message.
+    Reuses the existing conversation for (buyer, seller, ad). A refused text (empty, too long), a block
+    or a rate limit re-renders the ad page with the reason and the typed text (status 400; 429 with
+    Retry-After for a rate limit); a refused ad (own, sold, removed) redirects back with the reason as a
+    flash message.
     """
     ad = get_object_or_404(Ad.objects.with_card_data(), public_id=ad_public_id)
     form = StartConversationForm(request.POST)
     if form.is_valid():
+        try:
+            _check_start_rate_limits(request, ad)
+        except RateLimited as limited:
+            form.add_error("body", limited.message)
+            return _with_retry_after(render_ad_detail_with_error(request, ad, form), limited)
         try:
             conversation, message = services.conversation_start(
                 buyer=request.user, ad=ad, body=form.cleaned_data["body"]

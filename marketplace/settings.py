@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -170,3 +171,25 @@ MARKETPLACE_PHOTOS_PER_AD = 8
 # Serve uploaded media from Django itself (demo and single-host deployments); put a CDN or object
 # storage in front in a larger deployment.
 MARKETPLACE_SERVE_MEDIA = env.bool("MARKETPLACE_SERVE_MEDIA", default=True)
+
+# Named rate limits, Zulip style: rule -> [(window seconds, max requests in it), ...]; every window of a
+# rule applies. Counted in the cache (Redis in production, so they hold across server processes) by
+# django-ratelimit; see marketplace/ratelimits.py. Figures: a person typing fast sends a short message
+# every 3 s (20/min leaves room, a bot sending 100/min does not get through); sellers answer many buyers,
+# buyers rarely open more than 10 new chats an hour; an account younger than a day is the usual spam
+# source, so it gets 3 new chats an hour.
+MARKETPLACE_RATE_LIMITS = {
+    "message_by_user": [(60, 20), (3600, 300)],
+    "conversation_by_user": [(3600, 10), (86400, 50)],
+    "conversation_by_new_user": [(3600, 3)],
+    "report_by_user": [(86400, 10)],
+    "login_by_ip": [(300, 10), (3600, 50)],
+}
+MARKETPLACE_NEW_ACCOUNT_S = 24 * 3600
+# Behind a proxy, the client address is in a header the proxy sets (e.g. HTTP_X_FORWARDED_FOR with a
+# trusted single hop); REMOTE_ADDR is right when clients connect directly (docker-compose, runserver).
+RATELIMIT_IP_META_KEY = env.str("DJANGO_RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# The development/test cache (locmem) is per process; production uses Redis (CACHE_URL).
+SILENCED_SYSTEM_CHECKS = (
+    ["django_ratelimit.E003", "django_ratelimit.W001"] if "locmem" in CACHES["default"]["BACKEND"] else []
+)

@@ -1,0 +1,53 @@
+"""Named rate limits (``settings.MARKETPLACE_RATE_LIMITS``), counted in the cache by django-ratelimit."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit.core import get_usage
+
+
+class RateLimited(Exception):
+    """Raised when a named rule's window is full; ``retry_after_s`` is the seconds until it reopens."""
+
+    def __init__(self, rule: str, retry_after_s: int):
+        self.rule = rule
+        self.retry_after_s = max(1, retry_after_s)
+        super().__init__(f"rate limit {rule}: retry in {self.retry_after_s} s")
+
+    @property
+    def message(self) -> str:
+        """What to tell the person: how long to wait."""
+        return (
+            f"You're doing that too often. Please slow down and try again in {wait_text(self.retry_after_s)}."
+        )
+
+
+def wait_text(seconds: int) -> str:
+    """Return "N s", "N min" or "N h" for a wait of *seconds* (rounded up)."""
+    if seconds < 90:
+        return f"{seconds} s"
+    if seconds < 90 * 60:
+        return f"{-(-seconds // 60)} min"
+    return f"{-(-seconds // 3600)} h"
+
+
+def check_rate_limit(request: HttpRequest, rule: str, *, key: str = "user") -> None:
+    """Count one request against every window of *rule* and raise RateLimited when any is exceeded.
+
+    *rule* is a key of ``settings.MARKETPLACE_RATE_LIMITS`` (``[(window seconds, max requests), ...]``);
+    *key* is a django-ratelimit key: ``"user"`` (the user id, the address for anonymous requests) or
+    ``"ip"``. A request over the limit still counts (a bot hammering stays blocked). Raises KeyError for
+    an unknown rule. If the cache fails, django-ratelimit's default (fail closed) applies.
+    """
+    retry_after = None
+    for window_s, limit in settings.MARKETPLACE_RATE_LIMITS[rule]:
+        usage = get_usage(
+            request, group=f"{rule}:{window_s}", key=key, rate=f"{limit}/{window_s}s", increment=True
+        )
+        if usage and usage["should_limit"]:
+            # time_left is -1 when the cache could not count: wait a whole window then.
+            wait = usage["time_left"] if usage["time_left"] > 0 else window_s
+            retry_after = max(retry_after or 0, wait)
+    if retry_after is not None:
+        raise RateLimited(rule, retry_after)

@@ -1,0 +1,79 @@
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from chat.models import Conversation, Message
+from marketplace.ratelimits import wait_text
+from tests.factories import TEST_PASSWORD, AdFactory, UserFactory
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_100_messages_in_a_minute_deliver_20_and_refuse_the_rest_in_place(login, conversation, buyer):
+    client = login(buyer)
+    url = reverse("chat:send", args=[conversation.public_id])
+    refused = []
+    for n in range(100):
+        response = client.post(url, {"body": f"spam {n}", "after": 0}, headers=HTMX)
+        assert response.status_code == 200
+        if response.get("HX-Retarget") == "#composer":
+            refused.append((n, response.content.decode()))
+    stored = Message.objects.filter(conversation=conversation, body__startswith="spam ").count()
+    assert stored == 20
+    assert len(refused) == 80
+    first_refused_n, body = refused[0]
+    assert first_refused_n == 20
+    assert "Please slow down and try again in" in body
+    assert "spam 20" in body  # the typed text stays in the composer
+
+    # Without htmx: 429 with Retry-After, the page still holds the text.
+    response = client.post(url, {"body": "one more"})
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert "one more" in response.content.decode()
+
+
+def test_new_accounts_open_3_conversations_an_hour_older_ones_10(db, login):
+    newcomer = UserFactory()
+    client = login(newcomer)
+    ads = [AdFactory() for _ in range(4)]
+    for ad in ads[:3]:
+        assert client.post(reverse("chat:start", args=[ad.public_id]), {"body": "Hi!"}).status_code == 302
+    response = client.post(reverse("chat:start", args=[ads[3].public_id]), {"body": "Is it available?"})
+    assert response.status_code == 429
+    assert "Is it available?" in response.content.decode()
+    assert "try again in" in response.content.decode()
+    assert not Conversation.objects.filter(ad=ads[3]).exists()
+    # Writing again in an existing conversation is a message, not a new conversation.
+    assert client.post(reverse("chat:start", args=[ads[0].public_id]), {"body": "Still?"}).status_code == 302
+
+    regular = UserFactory(date_joined=timezone.now() - timedelta(days=30))
+    client = login(regular)
+    statuses = [
+        client.post(reverse("chat:start", args=[AdFactory().public_id]), {"body": "Hello"}).status_code
+        for _ in range(11)
+    ]
+    assert statuses == [302] * 10 + [429]
+
+
+def test_login_attempts_per_address_are_limited_even_with_the_right_password(client, buyer):
+    url = reverse("accounts:login")
+    for _ in range(10):
+        response = client.post(url, {"username": buyer.email, "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post(url, {"username": buyer.email, "password": TEST_PASSWORD})
+    assert response.status_code == 429
+    assert "Please slow down" in response.content.decode()
+    assert buyer.email in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The counters live in the shared cache (Redis in production), not in the process.
+    cache.clear()
+    assert client.post(url, {"username": buyer.email, "password": TEST_PASSWORD}).status_code == 302
+
+
+def test_wait_text():
+    assert wait_text(5) == "5 s"
+    assert wait_text(600) == "10 min"
+    assert wait_text(7200) == "2 h"
