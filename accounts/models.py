@@ -25,6 +25,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    # Set with is_active=False by chat.moderation.user_suspend (cleared by unsuspend).
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
     # Privacy settings; both are reciprocal: turning one off also hides the others' from you.
     share_read_receipts = models.BooleanField(
         _("send read receipts"),

@@ -8,8 +8,9 @@ class AdQuerySet(models.QuerySet):
         return self.filter(status=self.model.Status.ACTIVE)
 
     def browsable(self):
-        """Ads shown in public listings: active and sold (a sold ad stays visible, marked sold)."""
-        return self.exclude(status=self.model.Status.REMOVED)
+        """Ads shown in public listings: active and sold (a sold ad stays visible, marked sold), by owners
+        who are not suspended."""
+        return self.exclude(status=self.model.Status.REMOVED).filter(owner__is_active=True)
 
     def search(self, text: str):
         """Filter by words in the title or description (every word must match)."""

@@ -1,9 +1,26 @@
 from django.contrib import admin
-from django.urls import reverse
+from django.contrib import messages as flash
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from chat.models import Conversation, ConversationParticipant, Message, Offer
+from accounts.models import User
+from chat import moderation
+from chat.models import (
+    Conversation,
+    ConversationParticipant,
+    HeldMessage,
+    Message,
+    ModerationAction,
+    Offer,
+    Report,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -17,18 +34,6 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class MessageInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = Message
-    fields = ("created_at", "sender", "kind", "body")
-    readonly_fields = fields
-    extra = 0
-    ordering = ("created_at", "id")
-    show_change_link = True
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("sender")
 
 
 class ParticipantInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -79,16 +84,61 @@ class ConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         ),
     )
     readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
-    inlines = [ParticipantInline, MessageInline]
+    inlines = [ParticipantInline]
 
     @admin.display(description=_("Messages"))
     def all_messages(self, obj):
-        url = reverse("admin:chat_message_changelist") + f"?conversation__id__exact={obj.pk}"
-        return format_html('<a href="{}">Search this conversation\'s messages</a>', url)
+        url = reverse("admin:chat_conversation_read", args=[obj.pk])
+        return format_html(
+            '<a href="{}">Read the messages</a> (recorded in the moderation log, with your reason)', url
+        )
+
+    def get_urls(self):
+        read = path(
+            "<int:conversation_id>/read/",
+            self.admin_site.admin_view(self.read_view),
+            name="chat_conversation_read",
+        )
+        return [read, *super().get_urls()]
+
+    def read_view(self, request, conversation_id: int):
+        """The logged "view conversation" action: GET asks for a reason, POST records it and shows the
+        messages (newest READ_LIMIT)."""
+        conversation = get_object_or_404(
+            Conversation.objects.select_related("buyer", "seller"), pk=conversation_id
+        )
+        if not request.user.has_perm("chat.change_report"):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "conversation": conversation,
+            "title": _("Read a conversation"),
+        }
+        if request.method == "POST":
+            try:
+                moderation.conversation_view_logged(
+                    conversation=conversation, moderator=request.user, reason=request.POST.get("reason", "")
+                )
+            except ValidationError as error:
+                context["error"] = " ".join(error.messages)
+            else:
+                messages = list(
+                    conversation.messages.select_related("sender").order_by("-created_at", "-id")[
+                        : self.READ_LIMIT
+                    ]
+                )
+                context["thread_messages"] = messages[::-1]
+                context["truncated"] = len(messages) == self.READ_LIMIT
+        return TemplateResponse(request, "admin/chat/conversation_read.html", context)
+
+    READ_LIMIT = 200
 
 
 @admin.register(Message)
 class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """For superusers: moderators have no view_message permission (they read through reports or the
+    logged "read the messages" action)."""
+
     list_display = ("created_at", "sender", "conversation_link", "short_body")
     list_filter = ("kind", "created_at")
     search_fields = ("body",)
@@ -116,3 +166,183 @@ class OfferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("conversation", "buyer")
     fields = list_display
     readonly_fields = list_display
+
+
+CONTEXT_MESSAGES = 10
+
+
+def _user_history(user: User) -> dict:
+    """What a moderator needs to judge *user*: account age, reports against and by them, past actions."""
+    counts = Report.objects.aggregate(
+        against=Count("id", filter=Q(reported_user=user)),
+        open_against=Count("id", filter=Q(reported_user=user, status=Report.Status.OPEN)),
+        actioned_against=Count("id", filter=Q(reported_user=user, status=Report.Status.ACTIONED)),
+        made=Count("id", filter=Q(reporter=user)),
+    )
+    return {
+        "user": user,
+        "account_age_days": (timezone.now() - user.date_joined).days,
+        **counts,
+        "actions": ModerationAction.objects.filter(target_user=user).select_related("moderator")[:10],
+    }
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """The moderation queue: open reports oldest first; each opens as a case page with its actions."""
+
+    list_display = ("created_at", "reason", "status", "reported_user", "reporter", "conversation")
+    list_filter = ("status", "reason", "created_at")
+    search_fields = ("=conversation__public_id", "reported_user__email", "reporter__email")
+    list_select_related = ("reported_user", "reporter", "conversation")
+    # "open" sorts after "dismissed" and "actioned": descending puts the open reports first, oldest first.
+    ordering = ("-status", "created_at")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        act = path(
+            "<int:report_id>/act/",
+            self.admin_site.admin_view(require_POST(self.act_view)),
+            name="chat_report_act",
+        )
+        return [act, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The case page: the report, the messages around it, the ad (snapshot and live), both users'
+        history, the log of this case and the action buttons."""
+        report = get_object_or_404(
+            Report.objects.select_related(
+                "reporter", "reported_user", "conversation__ad__owner", "message", "resolved_by"
+            ),
+            pk=object_id,
+        )
+        if not self.has_view_permission(request, report):
+            raise PermissionDenied
+        conversation = report.conversation
+        thread = conversation.messages.select_related("sender")
+        if report.message_id:
+            before = list(
+                thread.filter(id__lt=report.message_id).order_by("-created_at", "-id")[:CONTEXT_MESSAGES]
+            )[::-1]
+            after = list(
+                thread.filter(id__gte=report.message_id).order_by("created_at", "id")[: CONTEXT_MESSAGES + 1]
+            )
+            context_messages = before + after
+        else:
+            context_messages = list(thread.order_by("-created_at", "-id")[: 2 * CONTEXT_MESSAGES])[::-1]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Report #%(id)s") % {"id": report.pk},
+            "opts": self.model._meta,
+            "report": report,
+            "conversation": conversation,
+            "live_ad": conversation.ad,
+            "context_messages": context_messages,
+            "histories": [_user_history(report.reported_user), _user_history(report.reporter)],
+            "case_log": report.actions.select_related("moderator"),
+            "can_act": request.user.has_perm("chat.change_report"),
+        }
+        return TemplateResponse(request, "admin/chat/report/case.html", context)
+
+    def act_view(self, request, report_id: int):
+        """Run one moderator action from the case page (POST ``action``, optional ``message``, ``note``)."""
+        report = get_object_or_404(
+            Report.objects.select_related("conversation__ad", "reported_user"), pk=report_id
+        )
+        action = request.POST.get("action", "")
+        note = request.POST.get("note", "")[:2000]
+        moderator = request.user
+        try:
+            if action == "dismiss":
+                moderation.report_dismiss(report=report, moderator=moderator, note=note)
+            elif action == "remove_message":
+                message = get_object_or_404(
+                    Message, pk=request.POST.get("message"), conversation=report.conversation
+                )
+                moderation.message_remove(message=message, moderator=moderator, report=report, note=note)
+            elif action == "remove_ad" and report.conversation.ad is not None:
+                moderation.ad_remove(ad=report.conversation.ad, moderator=moderator, report=report, note=note)
+            elif action == "suspend":
+                moderation.user_suspend(
+                    user=report.reported_user, moderator=moderator, report=report, note=note
+                )
+            elif action == "unsuspend":
+                moderation.user_unsuspend(user=report.reported_user, moderator=moderator, note=note)
+            else:
+                flash.error(request, _("Unknown action."))
+                return redirect("admin:chat_report_change", report.pk)
+        except ValidationError as error:
+            flash.error(request, " ".join(error.messages))
+        else:
+            flash.success(request, _("Done, and recorded in the moderation log."))
+        return redirect("admin:chat_report_change", report.pk)
+
+
+@admin.register(HeldMessage)
+class HeldMessageAdmin(admin.ModelAdmin):
+    """First messages held because the same text went to many sellers: release (deliver) or reject."""
+
+    list_display = ("created_at", "sender", "ad", "short_body", "status", "reviewed_by")
+    list_filter = ("status", "created_at")
+    list_select_related = ("sender", "ad", "reviewed_by")
+    search_fields = ("sender__email", "body")
+    fields = ("sender", "ad", "body", "status", "created_at", "reviewed_by", "reviewed_at")
+    readonly_fields = fields
+    actions = ["release", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Message"))
+    def short_body(self, obj):
+        return obj.body[:100]
+
+    def _review(self, request, queryset, service, verb):
+        done = 0
+        for held in queryset.filter(status=HeldMessage.Status.HELD):
+            try:
+                service(held=held, moderator=request.user)
+            except ValidationError as error:
+                flash.error(request, f"{held}: {' '.join(error.messages)}")
+            else:
+                done += 1
+        flash.success(request, _("%(count)s message(s) %(verb)s.") % {"count": done, "verb": verb})
+
+    @admin.action(description=_("Release: deliver the selected messages"), permissions=["change"])
+    def release(self, request, queryset):
+        self._review(request, queryset, moderation.held_message_release, _("delivered"))
+
+    @admin.action(description=_("Reject: never deliver the selected messages"), permissions=["change"])
+    def reject(self, request, queryset):
+        self._review(request, queryset, moderation.held_message_reject, _("rejected"))
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit log: read-only for everyone, superusers included."""
+
+    list_display = (
+        "created_at",
+        "moderator",
+        "action",
+        "report",
+        "conversation",
+        "ad",
+        "target_user",
+        "note",
+    )
+    list_filter = ("action", "created_at")
+    list_select_related = ("moderator", "report", "conversation", "ad", "target_user")
+    search_fields = ("moderator__email", "target_user__email", "=conversation__public_id")
+    fields = list_display + ("message", "held_message")
+    readonly_fields = fields
+    date_hierarchy = "created_at"

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chat import services
-from chat.models import MESSAGE_MAX_LENGTH
+from chat.models import MESSAGE_MAX_LENGTH, Report
+from chat.moderation import REPORT_DETAILS_MAX_LENGTH
 
 SUGGESTED_FIRST_MESSAGE = _("Hi! Is this still available?")
 # One click fills the text box; the person still edits and sends it themselves.
@@ -47,3 +48,22 @@ class StartConversationForm(MessageForm):
         kwargs.setdefault("initial", {"body": SUGGESTED_FIRST_MESSAGE})
         super().__init__(*args, **kwargs)
         self.fields["body"].widget.attrs.update({"rows": 3, "enterkeyhint": "enter"})
+
+
+class ReportForm(forms.Form):
+    """Why a conversation or message is reported; the service re-checks every rule."""
+
+    reason = forms.ChoiceField(
+        label=_("What's wrong?"),
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why you are reporting this.")},
+    )
+    details = forms.CharField(
+        label=_("Anything else the moderators should know? (optional)"),
+        required=False,
+        strip=False,
+        max_length=REPORT_DETAILS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": REPORT_DETAILS_MAX_LENGTH}),
+    )
+    block = forms.BooleanField(label=_("Also block this person"), required=False)

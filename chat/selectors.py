@@ -212,6 +212,7 @@ def message_search_for_user(*, user: User, text: str) -> list[Message]:
     ).filter(
         # One filter() call: a second one across the relation would join the participant table again.
         Q(membership__user=user)
+        & Q(removed_by_moderator_at__isnull=True)
         & (
             Q(membership__history_cleared_up_to__isnull=True)
             | Q(id__gt=F("membership__history_cleared_up_to"))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<str:public_id>/unread/", views.conversation_mark_unread, name="mark_unread"),
     path("<str:public_id>/archive/", views.conversation_archive, name="archive"),
     path("<str:public_id>/block/", views.conversation_block, name="block"),
+    path("<str:public_id>/report/", views.conversation_report, name="report"),
     path("<str:public_id>/offers/", views.offer_make, name="offer_make"),
     path("<str:public_id>/offers/<int:offer_id>/<str:action>/", views.offer_act, name="offer_act"),
 ]

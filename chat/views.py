@@ -11,14 +11,20 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts import services as account_services
 from ads.models import Ad
 from ads.views import render_ad_detail_with_error
-from chat import poll_tokens, selectors, services
-from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES, MessageForm, StartConversationForm
+from chat import moderation, poll_tokens, selectors, services
+from chat.forms import (
+    BUYER_QUICK_REPLIES,
+    SELLER_QUICK_REPLIES,
+    MessageForm,
+    ReportForm,
+    StartConversationForm,
+)
 from chat.models import Conversation, Message, Offer
 from chat.safety import safety_notes
 from marketplace.http import HtmxHttpRequest, login_required
@@ -97,9 +103,7 @@ def _list_context(request: HtmxHttpRequest, *, active_public_id: str = "") -> di
     }
 
 
-def _message_rows(
-    messages: list[Message], *, viewer_id: int, previous: datetime | None = None
-) -> list[dict]:
+def _message_rows(messages: list[Message], *, viewer_id: int, previous: datetime | None = None) -> list[dict]:
     """Pair each message with its local day, whether a day separator goes before it, and its local time
     (``iso`` for ``datetime=``, ``clock`` as shown), and the safety notes the viewer gets next to the other
     person's text messages (``chat.safety``; the message itself is shown unchanged)."""
@@ -117,7 +121,9 @@ def _message_rows(
                 "iso": local.isoformat(),
                 "clock": local.strftime("%H:%M"),
                 "safety_notes": safety_notes(message.body)
-                if message.sender_id != viewer_id and message.kind == Message.Kind.TEXT
+                if message.sender_id != viewer_id
+                and message.kind == Message.Kind.TEXT
+                and message.removed_by_moderator_at is None
                 else (),
             }
         )
@@ -205,6 +211,8 @@ def _participant_context(request: HtmxHttpRequest, conversation: Conversation, *
         "read_up_to": (conversation.other_last_read_id or 0) if receipts else 0,
         "version": version,
         "poll_user_key": poll_tokens.user_poll_key(request.user.pk),
+        # Once per page: each of the other person's messages links to it with ?message=<id>.
+        "report_url": f"{conversation.get_absolute_url()}report/",
     }
 
 
@@ -394,6 +402,56 @@ def conversation_block(request: HtmxHttpRequest, public_id: str) -> HttpResponse
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def conversation_report(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Report the conversation, or one of the other person's messages (``?message=<id>``), with a reason.
+
+    GET shows the form; POST files the report (optionally blocking too) and returns to the conversation.
+    A bad form comes back with the typed text (400); the ``report_by_user`` limit answers 429.
+    """
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    other = conversation.other_participant(request.user)
+    message = None
+    message_id = _parse_int(request.GET.get("message") or request.POST.get("message"))
+    if message_id is not None:
+        message = get_object_or_404(
+            Message, pk=message_id, conversation=conversation, sender=other, kind=Message.Kind.TEXT
+        )
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                check_rate_limit(request, "report_by_user")
+                moderation.report_create(
+                    reporter=request.user,
+                    conversation=conversation,
+                    message=message,
+                    reason=form.cleaned_data["reason"],
+                    details=form.cleaned_data["details"],
+                    block=form.cleaned_data["block"],
+                )
+            except RateLimited as limited:
+                form.add_error(None, limited.message)
+                response = render(
+                    request,
+                    "chat/report.html",
+                    {"form": form, "conversation": conversation, "other": other, "reported_message": message},
+                    status=400,
+                )
+                return _with_retry_after(response, limited)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                blocked = " You blocked them too." if form.cleaned_data["block"] else ""
+                flash.success(request, f"Thank you. A moderator will look at your report.{blocked}")
+                return redirect(conversation)
+    context = {"form": form, "conversation": conversation, "other": other, "reported_message": message}
+    return render(request, "chat/report.html", context, status=status)
+
+
+@login_required
 @require_POST
 def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Make an offer (buyer). Success shows the conversation with the offer card; a refused amount
@@ -485,18 +543,19 @@ def unread_badge_poll(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "base.html#unread-badge", {"badge": badge, "badge_polls": True})
 
 
-def _check_start_rate_limits(request: HtmxHttpRequest, ad: Ad) -> None:
+def _check_start_rate_limits(request: HtmxHttpRequest, ad: Ad) -> bool:
     """Count a "Write to seller" against the limits: a new conversation counts against
     ``conversation_by_user`` (and ``conversation_by_new_user`` for accounts younger than
     MARKETPLACE_NEW_ACCOUNT_S); writing again in an existing one is a message (``message_by_user``).
-    Raises RateLimited."""
+    Return True when this starts a new conversation. Raises RateLimited."""
     if Conversation.objects.filter(buyer=request.user, seller_id=ad.owner_id, ad=ad).exists():
         check_rate_limit(request, "message_by_user")
-        return
+        return False
     check_rate_limit(request, "conversation_by_user")
     account_age = timezone.now() - request.user.date_joined
     if account_age.total_seconds() < settings.MARKETPLACE_NEW_ACCOUNT_S:
         check_rate_limit(request, "conversation_by_new_user")
+    return True
 
 
 @login_required
@@ -513,14 +572,22 @@ def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpRespo
     form = StartConversationForm(request.POST)
     if form.is_valid():
         try:
-            _check_start_rate_limits(request, ad)
+            is_new = _check_start_rate_limits(request, ad)
         except RateLimited as limited:
             form.add_error("body", limited.message)
             return _with_retry_after(render_ad_detail_with_error(request, ad, form), limited)
+        body = form.cleaned_data["body"]
+        if is_new and ad.owner_id != request.user.pk and ad.status == Ad.Status.ACTIVE:
+            if moderation.should_hold_first_message(sender=request.user, body=body):
+                moderation.held_message_create(sender=request.user, ad=ad, body=body)
+                flash.info(
+                    request,
+                    "You sent this same message to several sellers, so it is waiting for a moderator's "
+                    "review. It will be delivered if it's fine; you don't need to send it again.",
+                )
+                return redirect(ad)
         try:
-            conversation, message = services.conversation_start(
-                buyer=request.user, ad=ad, body=form.cleaned_data["body"]
-            )
+            conversation, message = services.conversation_start(buyer=request.user, ad=ad, body=body)
         except ValidationError as error:
             if error.code not in REFUSAL_CODES:
                 # A block (or a body rule): shown above the text, which stays in the box.

@@ -193,3 +193,7 @@ RATELIMIT_IP_META_KEY = env.str("DJANGO_RATELIMIT_IP_META_KEY", default="REMOTE_
 SILENCED_SYSTEM_CHECKS = (
     ["django_ratelimit.E003", "django_ratelimit.W001"] if "locmem" in CACHES["default"]["BACKEND"] else []
 )
+# The same first message to this many different sellers within the window: the next copy is held for a
+# moderator instead of delivered (chat.moderation.should_hold_first_message).
+MARKETPLACE_DUPLICATE_TEXT_MAX_RECIPIENTS = 3
+MARKETPLACE_DUPLICATE_TEXT_WINDOW_S = 15 * 60

@@ -46,18 +46,31 @@ def test_conversation_search_by_email_public_id_and_title(moderator_client):
         assert first.public_id in body and second.public_id not in body
 
 
-def test_moderator_reads_messages_but_cannot_change_them(moderator_client):
+def test_moderators_read_messages_only_through_the_logged_action(moderator_client):
+    from chat.models import ModerationAction
+
     (conversation,) = make_conversations(1)
     page = moderator_client.get(reverse("admin:chat_conversation_change", args=[conversation.pk]))
-    assert page.status_code == 200 and "Hi there" in page.content.decode()
+    assert page.status_code == 200 and "Hi there" not in page.content.decode()
+    assert moderator_client.get(reverse("admin:chat_message_changelist")).status_code == 403
     message = conversation.messages.get()
     response = moderator_client.post(
         reverse("admin:chat_message_change", args=[message.pk]), {"body": "edited"}
     )
     assert response.status_code == 403
-    assert (
-        moderator_client.get(reverse("admin:chat_message_changelist"), {"q": "Hi there"}).status_code == 200
-    )
+
+    read_url = reverse("admin:chat_conversation_read", args=[conversation.pk])
+    form = moderator_client.get(read_url).content.decode()
+    assert "Why do you need to read it?" in form and "Hi there" not in form
+    refused = moderator_client.post(read_url, {"reason": "  "}).content.decode()
+    assert "Say why you need to read this conversation." in refused and "Hi there" not in refused
+    assert not ModerationAction.objects.exists()
+
+    shown = moderator_client.post(read_url, {"reason": "Police request #123"}).content.decode()
+    assert "Hi there" in shown
+    logged = ModerationAction.objects.get()
+    assert logged.action == "view_conversation" and logged.note == "Police request #123"
+    assert logged.conversation == conversation and logged.moderator.email == "mod@example.com"
     message.refresh_from_db()
     assert message.body == "Hi there"
 

@@ -1,0 +1,283 @@
+"""Reports, held messages and moderator actions. Every moderator action writes the audit log
+(``ModerationAction``) in the same transaction as its effect, so the log cannot miss an action.
+
+Moderators are staff users with ``chat.change_report`` (the "Moderators" group); other callers get
+PermissionDenied.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services as account_services
+from accounts.models import User
+from ads import services as ad_services
+from ads.models import Ad
+from chat import poll_tokens
+from chat.models import Conversation, HeldMessage, Message, ModerationAction, Report
+
+REPORT_DETAILS_MAX_LENGTH = 2000
+ERROR_MESSAGES = {
+    "report_reason": _("Choose why you are reporting this."),
+    "report_details": _("Please keep the details under %(limit)s characters."),
+    "report_message": _("You can report the other person's messages in this conversation."),
+}
+
+
+def _require_moderator(moderator: User) -> None:
+    if not (moderator.is_active and moderator.is_staff and moderator.has_perm("chat.change_report")):
+        raise PermissionDenied("Only moderators can do this.")
+
+
+def _log(moderator: User, action: str, **targets) -> ModerationAction:
+    return ModerationAction.objects.create(moderator=moderator, action=action, **targets)
+
+
+def _refresh_views(conversation: Conversation) -> None:
+    """Make both participants' next poll re-render (a message or the ad changed under them)."""
+    participants = (conversation.buyer_id, conversation.seller_id)
+    poll_tokens.bump(
+        conversation_views=[(conversation.public_id, user_id) for user_id in participants],
+        user_ids=participants,
+    )
+
+
+@transaction.atomic
+def report_create(
+    *,
+    reporter: User,
+    conversation: Conversation,
+    reason: str,
+    details: str = "",
+    message: Message | None = None,
+    block: bool = False,
+) -> Report:
+    """File *reporter*'s report about *conversation* (or one of the other participant's messages in it).
+
+    *reason* is a ``Report.Reason`` value; *details* optional text up to 2000 characters, stored as typed.
+    *block* also blocks the other participant (``accounts.services.user_block``). Raises PermissionDenied
+    for a non-participant and ValidationError (codes ``report_reason``, ``report_details``,
+    ``report_message``) for bad input.
+    """
+    if reporter.pk not in (conversation.buyer_id, conversation.seller_id):
+        raise PermissionDenied("Only participants can report a conversation.")
+    if reason not in Report.Reason.values:
+        raise ValidationError(ERROR_MESSAGES["report_reason"], code="report_reason")
+    if len(details) > REPORT_DETAILS_MAX_LENGTH:
+        raise ValidationError(
+            ERROR_MESSAGES["report_details"],
+            code="report_details",
+            params={"limit": REPORT_DETAILS_MAX_LENGTH},
+        )
+    other_id = conversation.other_user_id(reporter.pk)
+    if message is not None and (message.conversation_id != conversation.pk or message.sender_id != other_id):
+        raise ValidationError(ERROR_MESSAGES["report_message"], code="report_message")
+    report = Report.objects.create(
+        reporter=reporter,
+        reported_user_id=other_id,
+        conversation=conversation,
+        message=message,
+        reason=reason,
+        details=details,
+    )
+    if block:
+        account_services.user_block(blocker=reporter, blocked=User.objects.get(pk=other_id))
+    return report
+
+
+def _close_report(report: Report | None, *, moderator: User, status: str) -> None:
+    if report is None:
+        return
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if locked.status == Report.Status.OPEN:
+        locked.status = status
+        locked.resolved_by = moderator
+        locked.resolved_at = timezone.now()
+        locked.save(update_fields=["status", "resolved_by", "resolved_at"])
+    report.status = locked.status
+
+
+@transaction.atomic
+def report_dismiss(*, report: Report, moderator: User, note: str = "") -> Report:
+    """Close *report* with no action (logged). Raises PermissionDenied for non-moderators."""
+    _require_moderator(moderator)
+    _close_report(report, moderator=moderator, status=Report.Status.DISMISSED)
+    _log(
+        moderator,
+        ModerationAction.Action.DISMISS_REPORT,
+        report=report,
+        conversation=report.conversation,
+        note=note,
+    )
+    return report
+
+
+@transaction.atomic
+def message_remove(
+    *, message: Message, moderator: User, report: Report | None = None, note: str = ""
+) -> Message:
+    """Replace *message* by "Removed by a moderator" for both participants (the body stays for evidence).
+
+    Closes *report* as actioned when given; logged. Raises PermissionDenied for non-moderators.
+    """
+    _require_moderator(moderator)
+    if message.removed_by_moderator_at is None:
+        message.removed_by_moderator_at = timezone.now()
+        message.save(update_fields=["removed_by_moderator_at"])
+    _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
+    _log(
+        moderator,
+        ModerationAction.Action.REMOVE_MESSAGE,
+        report=report,
+        conversation_id=message.conversation_id,
+        message=message,
+        note=note,
+    )
+    _refresh_views(message.conversation)
+    return message
+
+
+@transaction.atomic
+def ad_remove(*, ad: Ad, moderator: User, report: Report | None = None, note: str = "") -> Ad:
+    """Remove *ad* (``ads.services.ad_remove``: every conversation shows it as unavailable); logged."""
+    _require_moderator(moderator)
+    ad_services.ad_remove(ad=ad, user=moderator)
+    _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
+    _log(moderator, ModerationAction.Action.REMOVE_AD, report=report, ad=ad, note=note)
+    return ad
+
+
+def _refresh_all_views_of(user: User) -> None:
+    """Replace *user*'s list token and their view of each of their conversations: their next poll goes
+    the full, authenticated path (which a suspended user no longer passes)."""
+    public_ids = Conversation.objects.filter(participants__user=user).values_list("public_id", flat=True)
+    poll_tokens.bump(
+        conversation_views=[(public_id, user.pk) for public_id in public_ids], user_ids=[user.pk]
+    )
+
+
+@transaction.atomic
+def user_suspend(*, user: User, moderator: User, report: Report | None = None, note: str = "") -> User:
+    """Suspend *user*: they cannot log in, their sessions end and their ads leave the site; logged.
+
+    Sessions end because Django's ModelBackend refuses inactive users on every request (the session
+    row may remain until it expires, but it authenticates no one). Their messages stay as evidence.
+    Raises PermissionDenied for non-moderators and when *user* is staff (moderators do not suspend each
+    other; a superuser edits staff accounts).
+    """
+    _require_moderator(moderator)
+    if user.is_staff:
+        raise PermissionDenied("Staff accounts are not suspended from the moderation queue.")
+    User.objects.filter(pk=user.pk).update(is_active=False, suspended_at=timezone.now())
+    user.refresh_from_db(fields=["is_active", "suspended_at"])
+    _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
+    _log(moderator, ModerationAction.Action.SUSPEND_USER, report=report, target_user=user, note=note)
+    _refresh_all_views_of(user)
+    return user
+
+
+@transaction.atomic
+def user_unsuspend(*, user: User, moderator: User, note: str = "") -> User:
+    """Lift *user*'s suspension (they can log in again; their ads are listed again); logged."""
+    _require_moderator(moderator)
+    User.objects.filter(pk=user.pk).update(is_active=True, suspended_at=None)
+    user.refresh_from_db(fields=["is_active", "suspended_at"])
+    _log(moderator, ModerationAction.Action.UNSUSPEND_USER, target_user=user, note=note)
+    return user
+
+
+@transaction.atomic
+def conversation_view_logged(*, conversation: Conversation, moderator: User, reason: str) -> ModerationAction:
+    """Record that *moderator* opened *conversation*'s messages outside a report, with their *reason*.
+
+    Raises PermissionDenied for non-moderators and ValidationError (code ``view_reason``) without a reason.
+    """
+    _require_moderator(moderator)
+    if not reason.strip():
+        raise ValidationError(_("Say why you need to read this conversation."), code="view_reason")
+    return _log(
+        moderator,
+        ModerationAction.Action.VIEW_CONVERSATION,
+        conversation=conversation,
+        note=reason.strip()[:2000],
+    )
+
+
+def duplicate_first_message_recipients(*, sender: User, body: str, now=None) -> int:
+    """Return how many different sellers *sender* sent exactly *body* to as a first message within the
+    last MARKETPLACE_DUPLICATE_TEXT_WINDOW_S seconds (one query on the sender's recent messages)."""
+    now = now or timezone.now()
+    since = now - timedelta(seconds=settings.MARKETPLACE_DUPLICATE_TEXT_WINDOW_S)
+    return (
+        Message.objects.filter(sender=sender, created_at__gte=since, body=body, conversation__buyer=sender)
+        .values("conversation__seller_id")
+        .distinct()
+        .count()
+    )
+
+
+def should_hold_first_message(*, sender: User, body: str) -> bool:
+    """True when *body* has already gone to MARKETPLACE_DUPLICATE_TEXT_MAX_RECIPIENTS sellers recently:
+    the next copy waits for a moderator (``HeldMessage``) instead of being delivered.
+
+    Exact text match after trimming: trivially varied copies get through (see the closing note).
+    """
+    recipients = duplicate_first_message_recipients(sender=sender, body=body)
+    return recipients >= settings.MARKETPLACE_DUPLICATE_TEXT_MAX_RECIPIENTS
+
+
+@transaction.atomic
+def held_message_create(*, sender: User, ad: Ad, body: str) -> HeldMessage:
+    """Keep *body* for *ad*'s seller until a moderator reviews it (nothing is delivered meanwhile)."""
+    return HeldMessage.objects.create(sender=sender, ad=ad, body=body)
+
+
+@transaction.atomic
+def held_message_release(*, held: HeldMessage, moderator: User, note: str = "") -> HeldMessage:
+    """Deliver a held message (``chat.services.conversation_start``) and mark it released; logged.
+
+    Raises PermissionDenied for non-moderators; ValidationError when it was already reviewed or the ad
+    can no longer be contacted (then it stays held).
+    """
+    from chat import services
+
+    _require_moderator(moderator)
+    locked = HeldMessage.objects.select_for_update().get(pk=held.pk)
+    if locked.status != HeldMessage.Status.HELD:
+        raise ValidationError(_("This message was already reviewed."), code="held_reviewed")
+    services.conversation_start(buyer=locked.sender, ad=locked.ad, body=locked.body)
+    locked.status = HeldMessage.Status.RELEASED
+    locked.reviewed_by = moderator
+    locked.reviewed_at = timezone.now()
+    locked.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    _log(moderator, ModerationAction.Action.RELEASE_HELD, held_message=locked, ad=locked.ad, note=note)
+    return locked
+
+
+@transaction.atomic
+def held_message_reject(*, held: HeldMessage, moderator: User, note: str = "") -> HeldMessage:
+    """Never deliver a held message (it stays as evidence); logged. Raises PermissionDenied/ValidationError
+    as ``held_message_release``."""
+    _require_moderator(moderator)
+    locked = HeldMessage.objects.select_for_update().get(pk=held.pk)
+    if locked.status != HeldMessage.Status.HELD:
+        raise ValidationError(_("This message was already reviewed."), code="held_reviewed")
+    locked.status = HeldMessage.Status.REJECTED
+    locked.reviewed_by = moderator
+    locked.reviewed_at = timezone.now()
+    locked.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    _log(
+        moderator,
+        ModerationAction.Action.REJECT_HELD,
+        held_message=locked,
+        ad=locked.ad,
+        target_user=locked.sender,
+        note=note,
+    )
+    return locked
