@@ -48,6 +48,12 @@ class ProfileForm(forms.Form):
         help_text=_("When off, nobody sees when you were last online, and you don't see theirs."),
     )
 
+    email_unread_messages = forms.BooleanField(
+        label=_("Email me about unread messages"),
+        required=False,
+        help_text=_("At most one email per batch, only when you haven't been on the site for a while."),
+    )
+
     def clean_display_name(self):
         name = self.cleaned_data["display_name"].strip()
         if not name:

@@ -25,6 +25,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    email_unread_messages = models.BooleanField(
+        _("email me about unread messages"),
+        default=True,
+        help_text=_(
+            "One email per batch when you have unread messages and haven't been on the site for a while."
+        ),
+    )
     # Set with is_active=False by chat.moderation.user_suspend (cleared by unsuspend).
     suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
     # Privacy settings; both are reciprocal: turning one off also hides the others' from you.

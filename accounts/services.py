@@ -42,9 +42,10 @@ def user_update_profile(
     avatar=None,
     share_read_receipts: bool | None = None,
     share_last_seen: bool | None = None,
+    email_unread_messages: bool | None = None,
 ) -> User:
-    """Change *user*'s display name, privacy settings (when given) and, with *avatar* (an uploaded file),
-    their avatar.
+    """Change *user*'s display name, privacy and email settings (when given) and, with *avatar* (an
+    uploaded file), their avatar.
 
     The avatar is verified and re-encoded by Pillow (EXIF stripped) and stored as a 256 px JPEG.
     Raises ValidationError for an invalid name or image.
@@ -57,6 +58,9 @@ def user_update_profile(
     if share_last_seen is not None:
         user.share_last_seen = share_last_seen
         fields.append("share_last_seen")
+    if email_unread_messages is not None:
+        user.email_unread_messages = email_unread_messages
+        fields.append("email_unread_messages")
     if avatar is not None:
         processed = process_uploaded_image(
             avatar, max_bytes=AVATAR_MAX_BYTES, max_pixels=AVATAR_MAX_PIXELS, max_side=256, thumbnail_side=64
@@ -116,3 +120,8 @@ def _refresh_shared_conversations(first_id: int, second_id: int) -> None:
     poll_tokens.bump(
         conversation_views=[(public_id, user_id) for public_id in shared for user_id in (first_id, second_id)]
     )
+
+
+def user_unsubscribe_unread_emails(*, user_id: int) -> bool:
+    """Turn off unread-messages emails for user *user_id*; return False when no such user exists."""
+    return bool(User.objects.filter(pk=user_id).update(email_unread_messages=False))

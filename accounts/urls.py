@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("blocked/", views.blocked_users, name="blocked"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("blocked/<int:user_id>/unblock/", views.unblock, name="unblock"),
     path(
         "password/change/",

@@ -3,9 +3,10 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services
@@ -48,6 +49,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "display_name": user.display_name,
             "share_read_receipts": user.share_read_receipts,
             "share_last_seen": user.share_last_seen,
+            "email_unread_messages": user.email_unread_messages,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -58,6 +60,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 avatar=form.cleaned_data.get("avatar"),
                 share_read_receipts=form.cleaned_data["share_read_receipts"],
                 share_last_seen=form.cleaned_data["share_last_seen"],
+                email_unread_messages=form.cleaned_data["email_unread_messages"],
             )
         except ValidationError as error:
             form.add_error("avatar", error)
@@ -108,3 +111,22 @@ class LoginView(auth_views.LoginView):
             response["Retry-After"] = str(limited.retry_after_s)
             return response
         return super().post(request, *args, **kwargs)
+
+
+@csrf_exempt  # the signed token is the credential; RFC 8058 one-click POSTs come without a CSRF token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop unread-messages emails from the link in one (no login needed: the token is signed).
+
+    GET shows a confirmation button (link scanners must not unsubscribe people); POST, from that button
+    or a mail client's RFC 8058 one-click request, turns the emails off. A forged token answers 404.
+    """
+    from chat.notifications import user_id_from_unsubscribe_token
+
+    user_id = user_id_from_unsubscribe_token(token)
+    if user_id is None:
+        raise Http404("This unsubscribe link is not valid.")
+    done = request.method == "POST"
+    if done and not services.user_unsubscribe_unread_emails(user_id=user_id):
+        raise Http404("This unsubscribe link is not valid.")
+    return render(request, "accounts/unsubscribe.html", {"done": done})

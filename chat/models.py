@@ -148,6 +148,9 @@ class ConversationParticipant(models.Model):
     unread_count = models.PositiveIntegerField(_("unread messages"), default=0)
     hidden_at = models.DateTimeField(_("deleted by participant at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # The newest message id an unread-messages email already covered (chat.notifications): the next
+    # email only mentions conversations with messages after it.
+    notified_up_to_message_id = models.BigIntegerField(_("emailed up to message"), null=True, blank=True)
     # Copy of Conversation.last_message_at, written in the same transaction as every message: the chat
     # list reads one user's rows newest first straight off participant_list_idx instead of scanning
     # conversations by time (which degrades with the size of the whole table).

@@ -104,7 +104,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ads:list"
 LOGOUT_REDIRECT_URL = "ads:list"
 
-EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Console in development; in production EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 (parsed by
+# django-environ into EMAIL_BACKEND/HOST/PORT/USER/PASSWORD/TLS).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Marketplace <no-reply@marketplace.test>")
 
 LANGUAGE_CODE = "en-us"
@@ -197,3 +199,7 @@ SILENCED_SYSTEM_CHECKS = (
 # moderator instead of delivered (chat.moderation.should_hold_first_message).
 MARKETPLACE_DUPLICATE_TEXT_MAX_RECIPIENTS = 3
 MARKETPLACE_DUPLICATE_TEXT_WINDOW_S = 15 * 60
+# Unread-messages emails (chat.notifications, run by `manage.py notify_unread --loop 60`): sent when a
+# user has not been seen for this long. Links in emails point at MARKETPLACE_SITE_URL.
+MARKETPLACE_NOTIFY_AFTER_S = env.int("MARKETPLACE_NOTIFY_AFTER_S", default=10 * 60)
+MARKETPLACE_SITE_URL = env.str("MARKETPLACE_SITE_URL", default="http://127.0.0.1:8000")
