@@ -16,9 +16,13 @@ class MultiplePhotoField(forms.FileField):
 
     widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 
+    def __init__(self, *args, max_count_setting: str = "MARKETPLACE_PHOTOS_PER_AD", **kwargs):
+        self.max_count_setting = max_count_setting  # read at clean time, so tests can change it
+        super().__init__(*args, **kwargs)
+
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        limit = settings.MARKETPLACE_PHOTOS_PER_AD
+        limit = getattr(settings, self.max_count_setting)
         if len(files) > limit:
             raise ValidationError(
                 _("Choose at most %(limit)s photos."), code="too_many_photos", params={"limit": limit}

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ads.forms import MultiplePhotoField
 from chat import services
 from chat.models import MESSAGE_MAX_LENGTH, Report
 from chat.moderation import REPORT_DETAILS_MAX_LENGTH
@@ -37,16 +38,31 @@ class MessageForm(forms.Form):
         ),
     )
 
-    def clean_body(self):
-        return services.message_body_clean(self.cleaned_data.get("body", ""))
+    photos = MultiplePhotoField(
+        label=_("Photos"),
+        required=False,
+        max_count_setting="MARKETPLACE_PHOTOS_PER_MESSAGE",
+        help_text=_("Up to 5 photos, JPEG, PNG or WebP, 10 MB each."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        photos = cleaned.get("photos") or []
+        if "body" in cleaned:
+            try:
+                cleaned["body"] = services.message_body_clean(cleaned["body"], allow_empty=bool(photos))
+            except forms.ValidationError as error:
+                self.add_error("body", error)
+        return cleaned
 
 
 class StartConversationForm(MessageForm):
-    """The "Write to seller" box on an ad page, prefilled with a suggested first message."""
+    """The "Write to seller" box on an ad page, prefilled with a suggested first message (text only)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"body": SUGGESTED_FIRST_MESSAGE})
         super().__init__(*args, **kwargs)
+        del self.fields["photos"]
         self.fields["body"].widget.attrs.update({"rows": 3, "enterkeyhint": "enter"})
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ads.models import Ad
+from chat.storage import PrivateMediaStorage
 from marketplace.ids import new_public_id
 
 MESSAGE_MAX_LENGTH = 4000
@@ -257,6 +258,8 @@ class Message(models.Model):
         verbose_name=_("offer"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # How many MessagePhoto rows the message has: pages fetch photos only for messages that have some.
+    photo_count = models.PositiveSmallIntegerField(_("photos"), default=0)
     # Set by chat.moderation.message_remove: both participants see "Removed by a moderator" instead of
     # the body, which stays in the row for the report's evidence.
     removed_by_moderator_at = models.DateTimeField(_("removed by a moderator at"), null=True, blank=True)
@@ -269,8 +272,10 @@ class Message(models.Model):
             models.Index(fields=["conversation", "created_at", "id"], name="message_conversation_time_idx"),
         ]
         constraints = [
+            # Text, or at least one photo (a photo-only message has an empty body).
             models.CheckConstraint(
-                condition=GreaterThanOrEqual(Length("body"), 1), name="message_body_not_empty"
+                condition=GreaterThanOrEqual(Length("body"), 1) | models.Q(photo_count__gt=0),
+                name="message_body_or_photos",
             ),
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("body"), MESSAGE_MAX_LENGTH), name="message_body_max_length"
@@ -281,6 +286,40 @@ class Message(models.Model):
         # Not the body: admin pages print related messages by str(), and moderators read message text
         # only through a report or the logged "read the messages" action.
         return f"Message #{self.pk}"
+
+
+def message_photo_upload_to(instance: "MessagePhoto", filename: str) -> str:
+    return f"chat/{instance.message.conversation_id}/{filename}"
+
+
+class MessagePhoto(models.Model):
+    """A photo sent in a message: verified and re-encoded by Pillow (EXIF/GPS gone), thumbnail made once.
+
+    Stored in PrivateMediaStorage, so the only way to fetch it is the access-checked photo view.
+    """
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(
+        _("image"),
+        storage=PrivateMediaStorage(),
+        upload_to=message_photo_upload_to,
+        width_field="width",
+        height_field="height",
+    )
+    thumbnail = models.ImageField(
+        _("thumbnail"), storage=PrivateMediaStorage(), upload_to=message_photo_upload_to
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("message photo")
+        verbose_name_plural = _("message photos")
+
+    def __str__(self) -> str:
+        return f"Photo {self.position} of message #{self.message_id}"
 
 
 class Report(models.Model):

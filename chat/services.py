@@ -8,9 +8,11 @@ a message committed late.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
@@ -21,7 +23,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User, UserBlock
 from ads.models import Ad
 from chat import poll_tokens
-from chat.models import MESSAGE_MAX_LENGTH, Conversation, ConversationParticipant, Message, Offer
+from chat.models import (
+    MESSAGE_MAX_LENGTH,
+    Conversation,
+    ConversationParticipant,
+    Message,
+    MessagePhoto,
+    Offer,
+)
+from marketplace.images import ProcessedImage
 from marketplace.money import format_money
 
 # User-facing error texts, keyed by code so forms, views and tests share them.
@@ -41,6 +51,7 @@ ERROR_MESSAGES = {
     "blocked": _("You can't reply to this conversation."),
     "blocked_by_you": _("You blocked %(name)s. Unblock them under “Blocked users” to write again."),
     "blocked_start": _("You can't write to this seller."),
+    "too_many_photos": _("Send at most %(limit)s photos in one message."),
 }
 
 
@@ -63,14 +74,17 @@ def _refuse_if_blocked(*, sender: User, recipient_id: int) -> None:
         raise ValidationError(ERROR_MESSAGES["blocked_by_you"], code="blocked_by_you", params={"name": name})
 
 
-def message_body_clean(body: str) -> str:
+def message_body_clean(body: str, *, allow_empty: bool = False) -> str:
     """Return *body* ready to store: line endings normalised to ``\\n``, surrounding whitespace trimmed.
 
-    Nothing else is changed (no HTML stripping: bodies are escaped on output).
-    Raises ValidationError with code ``empty``, ``too_long`` or ``null_character``.
+    Nothing else is changed (no HTML stripping: bodies are escaped on output). *allow_empty* is for
+    messages that carry photos. Raises ValidationError with code ``empty``, ``too_long`` or
+    ``null_character``.
     """
     cleaned = (body or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not cleaned:
+        if allow_empty:
+            return ""
         raise ValidationError(ERROR_MESSAGES["empty"], code="empty")
     if "\x00" in cleaned:
         raise ValidationError(ERROR_MESSAGES["null_character"], code="null_character")
@@ -143,6 +157,7 @@ def _message_create(
     created_at: datetime | None,
     kind: str = Message.Kind.TEXT,
     offer: Offer | None = None,
+    photo_count: int = 0,
 ) -> Message:
     """Insert a message into a conversation that the caller has locked; update the denormalised fields."""
     now = timezone.now()
@@ -151,7 +166,13 @@ def _message_create(
     if conversation.last_message_id is not None and sent_at < conversation.last_message_at:
         sent_at = conversation.last_message_at
     message = Message.objects.create(
-        conversation=conversation, sender=sender, body=body, created_at=sent_at, kind=kind, offer=offer
+        conversation=conversation,
+        sender=sender,
+        body=body,
+        created_at=sent_at,
+        kind=kind,
+        offer=offer,
+        photo_count=photo_count,
     )
     conversation.last_message = message
     conversation.last_message_at = sent_at
@@ -213,7 +234,12 @@ def conversation_start(
 
 @transaction.atomic
 def message_send(
-    *, conversation: Conversation, sender: User, body: str, created_at: datetime | None = None
+    *,
+    conversation: Conversation,
+    sender: User,
+    body: str,
+    photos: Sequence[ProcessedImage] = (),
+    created_at: datetime | None = None,
 ) -> Message:
     """Append a message from *sender* to *conversation* and return it.
 
@@ -221,16 +247,32 @@ def message_send(
     conversation gets it back in their list with this message (only later messages are shown to them).
     *created_at* (aware datetime) is for importers replaying history; the site leaves it None.
 
-    Raises PermissionDenied if *sender* is not a participant, ValidationError for a bad body or a block
+    *photos* (up to MARKETPLACE_PHOTOS_PER_MESSAGE, already verified by ``process_uploaded_image``) are
+    stored with it; with photos the body may be empty.
+    Raises PermissionDenied if *sender* is not a participant, ValidationError for a bad body, too many
+    photos (``too_many_photos``) or a block
     between the two (codes ``blocked``, ``blocked_by_you``). Locks the conversation row for the duration of
     the insert.
     """
-    body = message_body_clean(body)
+    body = message_body_clean(body, allow_empty=bool(photos))
+    if len(photos) > settings.MARKETPLACE_PHOTOS_PER_MESSAGE:
+        raise ValidationError(
+            ERROR_MESSAGES["too_many_photos"],
+            code="too_many_photos",
+            params={"limit": settings.MARKETPLACE_PHOTOS_PER_MESSAGE},
+        )
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if sender.pk not in (locked.buyer_id, locked.seller_id):
         raise PermissionDenied("Only participants can write in a conversation.")
     _refuse_if_blocked(sender=sender, recipient_id=locked.other_user_id(sender.pk))
-    message = _message_create(conversation=locked, sender=sender, body=body, created_at=created_at)
+    message = _message_create(
+        conversation=locked, sender=sender, body=body, created_at=created_at, photo_count=len(photos)
+    )
+    for position, photo in enumerate(photos):
+        stored = MessagePhoto(message=message, position=position)
+        stored.image.save(f"{message.pk}-{position}.jpg", photo.image, save=False)
+        stored.thumbnail.save(f"{message.pk}-{position}-thumb.jpg", photo.thumbnail, save=False)
+        stored.save()
     conversation.last_message = message
     conversation.last_message_at = locked.last_message_at
     return message

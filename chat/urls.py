@@ -18,6 +18,7 @@ urlpatterns = [
     path("<str:public_id>/archive/", views.conversation_archive, name="archive"),
     path("<str:public_id>/block/", views.conversation_block, name="block"),
     path("<str:public_id>/report/", views.conversation_report, name="report"),
+    path("<str:public_id>/photos/<int:photo_id>/<str:variant>/", views.message_photo, name="message_photo"),
     path("<str:public_id>/offers/", views.offer_make, name="offer_make"),
     path("<str:public_id>/offers/<int:offer_id>/<str:action>/", views.offer_act, name="offer_act"),
 ]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,7 +25,7 @@ from chat.forms import (
     ReportForm,
     StartConversationForm,
 )
-from chat.models import Conversation, Message, Offer
+from chat.models import Conversation, Message, MessagePhoto, Offer
 from chat.safety import safety_notes
 from marketplace.http import HtmxHttpRequest, login_required
 from marketplace.ratelimits import RateLimited, check_rate_limit
@@ -103,10 +103,22 @@ def _list_context(request: HtmxHttpRequest, *, active_public_id: str = "") -> di
     }
 
 
+def _attach_photos(messages: list[Message]) -> None:
+    """Set ``message.photo_list`` on each message: one query, and none when no message has photos."""
+    with_photos = [message.id for message in messages if message.photo_count]
+    by_message: dict[int, list[MessagePhoto]] = {}
+    if with_photos:
+        for photo in MessagePhoto.objects.filter(message_id__in=with_photos).order_by("position", "id"):
+            by_message.setdefault(photo.message_id, []).append(photo)
+    for message in messages:
+        message.photo_list = by_message.get(message.id, [])
+
+
 def _message_rows(messages: list[Message], *, viewer_id: int, previous: datetime | None = None) -> list[dict]:
     """Pair each message with its local day, whether a day separator goes before it, and its local time
     (``iso`` for ``datetime=``, ``clock`` as shown), and the safety notes the viewer gets next to the other
     person's text messages (``chat.safety``; the message itself is shown unchanged)."""
+    _attach_photos(messages)
     rows = []
     previous_day = timezone.localdate(previous) if previous else None
     for message in messages:
@@ -211,8 +223,10 @@ def _participant_context(request: HtmxHttpRequest, conversation: Conversation, *
         "read_up_to": (conversation.other_last_read_id or 0) if receipts else 0,
         "version": version,
         "poll_user_key": poll_tokens.user_poll_key(request.user.pk),
-        # Once per page: each of the other person's messages links to it with ?message=<id>.
+        # Once per page: each of the other person's messages links to it with ?message=<id>, and photos
+        # are fetched from <conversation>/photos/<id>/<variant>/.
         "report_url": f"{conversation.get_absolute_url()}report/",
+        "photos_url": f"{conversation.get_absolute_url()}photos/",
     }
 
 
@@ -333,7 +347,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     with status 400, or 429 with Retry-After for the rate limit).
     """
     conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     after = _parse_int(request.POST.get("after")) or 0
     message = None
     limited = None
@@ -341,7 +355,10 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         try:
             check_rate_limit(request, "message_by_user")
             message = services.message_send(
-                conversation=conversation, sender=request.user, body=form.cleaned_data["body"]
+                conversation=conversation,
+                sender=request.user,
+                body=form.cleaned_data["body"],
+                photos=form.cleaned_data["photos"],
             )
         except RateLimited as error:
             limited = error
@@ -600,3 +617,30 @@ def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpRespo
             return redirect(ad)
         return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")
     return render_ad_detail_with_error(request, ad, form)
+
+
+@require_GET
+def message_photo(request: HtmxHttpRequest, public_id: str, photo_id: int, variant: str) -> HttpResponse:
+    """Serve a chat photo (``variant`` "full" or "thumb") to the conversation's participants and moderators.
+
+    Everyone else, logged in or not, gets 404: the URL says nothing about whether the photo exists. A photo
+    of a message removed by a moderator is shown only to moderators.
+    """
+    if variant not in ("full", "thumb") or not request.user.is_authenticated:
+        raise Http404("No such photo.")
+    photo = (
+        MessagePhoto.objects.select_related("message__conversation")
+        .filter(pk=photo_id, message__conversation__public_id=public_id)
+        .first()
+    )
+    if photo is None:
+        raise Http404("No such photo.")
+    conversation = photo.message.conversation
+    is_participant = request.user.pk in (conversation.buyer_id, conversation.seller_id)
+    is_moderator = request.user.is_staff and request.user.has_perm("chat.change_report")
+    if not is_moderator and (not is_participant or photo.message.removed_by_moderator_at):
+        raise Http404("No such photo.")
+    stored = photo.image if variant == "full" else photo.thumbnail
+    response = FileResponse(stored.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -203,3 +203,7 @@ MARKETPLACE_DUPLICATE_TEXT_WINDOW_S = 15 * 60
 # user has not been seen for this long. Links in emails point at MARKETPLACE_SITE_URL.
 MARKETPLACE_NOTIFY_AFTER_S = env.int("MARKETPLACE_NOTIFY_AFTER_S", default=10 * 60)
 MARKETPLACE_SITE_URL = env.str("MARKETPLACE_SITE_URL", default="http://127.0.0.1:8000")
+# Chat photos: at most this many per message (limits as for ad photos: MARKETPLACE_PHOTO_MAX_*), stored
+# outside MEDIA_ROOT and served only through an access-checked view.
+MARKETPLACE_PHOTOS_PER_MESSAGE = 5
+MARKETPLACE_PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")

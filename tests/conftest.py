@@ -13,6 +13,7 @@ from tests.factories import AdFactory, UserFactory
 def _isolated_cache_and_media(settings, tmp_path):
     """Each test starts with an empty cache (sessions, last-seen gate) and its own media folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MARKETPLACE_PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
     # A fast hasher: the default PBKDF2 costs ~0.3 s per user created.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()

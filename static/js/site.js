@@ -44,7 +44,9 @@
     var target = event.target;
     if (event.key !== "Enter" || event.shiftKey || event.isComposing || !target.matches("[data-enter-sends]")) return;
     event.preventDefault();
-    if (target.value.trim() && target.form && !target.disabled) target.form.requestSubmit();
+    var file = target.form && target.form.querySelector(".composer-file");
+    var hasPhotos = file && file.files && file.files.length > 0;
+    if ((target.value.trim() || hasPhotos) && target.form && !target.disabled) target.form.requestSubmit();
   });
   document.addEventListener("input", function (event) {
     if (event.target.matches("#composer textarea")) autosize(event.target);
@@ -116,13 +118,38 @@
     var form = event.detail.elt;
     if (!form || form.id !== "composer") return;
     var xhr = event.detail.xhr;
+    var progress = form.querySelector(".composer-progress");
+    if (progress) progress.hidden = true;
     if (event.detail.successful && !xhr.getResponseHeader("HX-Retarget")) {
       var textarea = form.querySelector("textarea");
       textarea.value = "";
       autosize(textarea);
       var error = form.querySelector(".composer-error");
       if (error) error.remove();
+      var file = form.querySelector(".composer-file");
+      if (file) { file.value = ""; showChosenFiles(file); }
     }
+  });
+
+  // Photos: say what is attached, refuse more than the limit before uploading, show upload progress.
+  function showChosenFiles(input) {
+    var label = input.closest("form").querySelector(".composer-files");
+    if (!label) return;
+    var count = input.files ? input.files.length : 0;
+    var max = parseInt(input.getAttribute("data-max-files") || "5", 10);
+    input.setCustomValidity(count > max ? "Choose at most " + max + " photos." : "");
+    label.textContent = count > max ? "Too many photos: choose at most " + max + "."
+      : count ? count + (count === 1 ? " photo attached" : " photos attached") : "";
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches(".composer-file")) showChosenFiles(event.target);
+  });
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var form = event.target.closest && event.target.closest("#composer");
+    if (!form || !event.detail.lengthComputable || event.detail.total < 200000) return;
+    var progress = form.querySelector(".composer-progress");
+    progress.hidden = false;
+    progress.value = Math.round((event.detail.loaded / event.detail.total) * 100);
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     var composer = document.getElementById("composer");
