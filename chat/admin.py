@@ -225,7 +225,7 @@ class ReportAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, report):
             raise PermissionDenied
         conversation = report.conversation
-        thread = conversation.messages.select_related("sender")
+        thread = conversation.messages.select_related("sender").prefetch_related("photos")
         if report.message_id:
             before = list(
                 thread.filter(id__lt=report.message_id).order_by("-created_at", "-id")[:CONTEXT_MESSAGES]
