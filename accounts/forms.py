@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import BaseUserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -59,3 +59,21 @@ class ProfileForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Enter the name other people will see."), code="blank_name")
         return name
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, telling a suspended user (with the right password) why they can't log in."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+            if username and password:
+                user = User.objects.filter(email__iexact=username, suspended_at__isnull=False).first()
+                if user is not None and user.check_password(password):
+                    raise forms.ValidationError(
+                        _("This account is suspended by our moderators; contact support if it's a mistake."),
+                        code="suspended",
+                    ) from None
+            raise

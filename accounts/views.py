@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services
-from accounts.forms import ProfileForm, SignupForm
+from accounts.forms import LoginForm, ProfileForm, SignupForm
 from accounts.models import UserBlock
 from marketplace.ratelimits import RateLimited, check_rate_limit
 
@@ -99,6 +99,7 @@ class LoginView(auth_views.LoginView):
     """
 
     redirect_authenticated_user = True
+    form_class = LoginForm
 
     def post(self, request, *args, **kwargs):
         try:

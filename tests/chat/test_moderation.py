@@ -255,3 +255,17 @@ def test_a_rejected_held_message_is_never_delivered(moderator, buyer):
     with pytest.raises(Exception):  # noqa: B017 - already reviewed
         moderation.held_message_release(held=held, moderator=moderator)
     assert not Conversation.objects.filter(ad=ad).exists()
+
+
+def test_a_suspended_user_is_told_why_they_cannot_log_in(client, moderator, seller):
+    from tests.factories import TEST_PASSWORD
+
+    moderation.user_suspend(user=seller, moderator=moderator)
+    wrong = client.post(reverse("accounts:login"), {"username": seller.email, "password": "nope"})
+    assert "suspended" not in wrong.content.decode()  # the wrong password reveals nothing
+    right = client.post(
+        reverse("accounts:login"), {"username": seller.email.upper(), "password": TEST_PASSWORD}
+    )
+    assert right.status_code == 200
+    assert "This account is suspended" in right.content.decode()
+    assert "_auth_user_id" not in client.session
