@@ -69,7 +69,24 @@ def user_update_profile(
         fields.append("avatar")
     user.full_clean(exclude=["password"])
     user.save(update_fields=fields)
+    _refresh_partners_views(user)
     return user
+
+
+def _refresh_partners_views(user: User) -> None:
+    """Replace the poll tokens of every conversation *user* is in, for both sides, and of both sides'
+    lists: names, avatars and privacy settings appear in pages rendered (and cached) for the other side."""
+    from chat import poll_tokens
+    from chat.models import Conversation
+
+    pairs = Conversation.objects.filter(Q(buyer=user) | Q(seller=user)).values_list(
+        "public_id", "buyer_id", "seller_id"
+    )
+    views, user_ids = [], {user.pk}
+    for public_id, buyer_id, seller_id in pairs:
+        views += [(public_id, buyer_id), (public_id, seller_id)]
+        user_ids.update((buyer_id, seller_id))
+    poll_tokens.bump(conversation_views=views, user_ids=user_ids)
 
 
 @transaction.atomic

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
@@ -17,7 +18,7 @@ from django_htmx.http import reswap, retarget
 from accounts import services as account_services
 from ads.models import Ad
 from ads.views import render_ad_detail_with_error
-from chat import moderation, poll_tokens, selectors, services
+from chat import fragments, moderation, poll_tokens, selectors, services
 from chat.forms import (
     BUYER_QUICK_REPLIES,
     SELLER_QUICK_REPLIES,
@@ -62,18 +63,35 @@ def _parse_list_cursor(value: str | None) -> tuple[datetime, int] | None:
 
 
 def _list_context(request: HtmxHttpRequest, *, active_public_id: str = "") -> dict:
-    """Build the conversation list's context: one page of rows, the older-page cursor and the poll stamp."""
+    """Build the conversation list pane: ``conversation_list_html`` (one page of rows, the older-page cursor
+    and the poll stamp, from the fragment cache when nothing changed) and what the page around it needs."""
     ad_public_id = request.GET.get("ad", "")[:10]
     list_filter = request.GET.get("filter", "all")
     if list_filter not in selectors.LIST_FILTERS:
         list_filter = "all"
-    before = _parse_list_cursor(request.GET.get("before"))
-    page_size = settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE
+    raw_before = request.GET.get("before", "")[:40]
+    context = {
+        "active_public_id": active_public_id,
+        "filter_ad_public_id": ad_public_id,
+        "list_filter": list_filter,
+        "list_filters": [(key, label) for key, (label, _) in selectors.LIST_FILTERS.items()],
+    }
     # The token is read before the rows: a change landing in between shows up at the next poll.
     list_version = poll_tokens.read(poll_tokens.list_key(request.user.pk))
+    fragment_key = fragments.key(
+        "list", request.user.pk, list_version, list_filter, ad_public_id, raw_before, active_public_id
+    )
+    cached = fragments.get(fragment_key)
+    if cached is not None:
+        context.update(conversation_list_html=cached["html"], filter_ad_title=cached["filter_ad_title"])
+        return context
+    page_size = settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE
     rows = list(
         selectors.conversation_list_for_user(
-            user=request.user, list_filter=list_filter, ad_public_id=ad_public_id, before=before
+            user=request.user,
+            list_filter=list_filter,
+            ad_public_id=ad_public_id,
+            before=_parse_list_cursor(raw_before),
         )[: page_size + 1]
     )
     next_cursor = ""
@@ -81,26 +99,22 @@ def _list_context(request: HtmxHttpRequest, *, active_public_id: str = "") -> di
         rows = rows[:page_size]
         last = rows[-1]
         next_cursor = f"{int(last.my_last_message_at.timestamp() * 1_000_000)}_{last.id}"
-    list_query = {
-        "active": active_public_id,
-        "ad": ad_public_id,
-        "before": request.GET.get("before", "")[:40],
-    }
+    list_query = {"active": active_public_id, "ad": ad_public_id, "before": raw_before}
     poll_vals = {
         "v": list_version,
         "k": poll_tokens.user_poll_key(request.user.pk),
         **{key: value for key, value in list_query.items() if value},
     }
-    return {
-        "conversations": rows,
-        "active_public_id": active_public_id,
-        "filter_ad_public_id": ad_public_id,
-        "list_filter": list_filter,
-        "list_filters": [(key, label) for key, (label, _) in selectors.LIST_FILTERS.items()],
-        "filter_ad_title": rows[0].ad_title if ad_public_id and rows else "",
-        "next_cursor": next_cursor,
-        "list_poll_vals": json.dumps(poll_vals),
-    }
+    context.update(
+        conversations=rows,
+        filter_ad_title=rows[0].ad_title if ad_public_id and rows else "",
+        next_cursor=next_cursor,
+        list_poll_vals=json.dumps(poll_vals),
+    )
+    html = render_to_string(f"{PAGE_TEMPLATE}#conversation-list", context, request=request)
+    fragments.put(fragment_key, html, filter_ad_title=context["filter_ad_title"])
+    context["conversation_list_html"] = html
+    return context
 
 
 def _attach_photos(messages: list[Message]) -> None:
@@ -238,23 +252,53 @@ def _conversation_context(
     before: int | None,
     at: int | None = None,
 ) -> dict:
-    page_size = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
+    """Build the open conversation's context: the participant state and ``messages_html`` (one page of
+    messages, with "Load earlier" when there is more), from the fragment cache when nothing changed."""
+    context = _participant_context(request, conversation, version=version)
+    context["viewing_earlier"] = (at if at is not None else before) is not None
+    csrf_secret = request.META.get("CSRF_COOKIE", "")  # offer cards carry forms with this viewer's token
+    fragment_key = fragments.key(
+        "messages",
+        request.user.pk,
+        conversation.public_id,
+        version,
+        before,
+        at,
+        csrf_secret,
+        context["show_receipts"],
+        context["read_up_to"],
+    )
+    cached = fragments.get(fragment_key) if csrf_secret else None
+    if cached is not None:
+        context.update(messages_html=cached["html"], cursor=cached["cursor"])
+        return context
     messages, has_earlier = selectors.message_page(
         conversation=conversation,
-        limit=page_size,
+        limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE,
         before_message_id=at if at is not None else before,
         inclusive=at is not None,
     )
-    before = at if at is not None else before
-    return {
-        **_participant_context(request, conversation, version=version),
-        "message_rows": _message_rows(messages, viewer_id=request.user.pk),
-        "has_earlier": has_earlier,
-        "earliest_message_id": messages[0].id if messages else None,
-        "viewing_earlier": before is not None,
+    context.update(
+        message_rows=_message_rows(messages, viewer_id=request.user.pk),
+        has_earlier=has_earlier,
+        earliest_message_id=messages[0].id if messages else None,
         # The poll cursor is the newest message the page shows (the conversation's last visible one).
-        "cursor": messages[-1].id if messages and before is None else (conversation.last_message_id or 0),
-    }
+        cursor=messages[-1].id
+        if messages and not context["viewing_earlier"]
+        else (conversation.last_message_id or 0),
+    )
+    html = render_to_string(f"{PAGE_TEMPLATE}#earlier-messages", context, request=request)
+    if csrf_secret:
+        # A pending offer's card changes with time alone (countdown, then "expired").
+        pending = [
+            message.offer.expires_at
+            for message in messages
+            if message.offer_id and message.offer.status == Offer.Status.PENDING
+        ]
+        valid_until = min([*pending, timezone.now() + timedelta(seconds=60)]) if pending else None
+        fragments.put(fragment_key, html, valid_until=valid_until, cursor=context["cursor"])
+    context["messages_html"] = html
+    return context
 
 
 @login_required
@@ -273,7 +317,7 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     at = _parse_int(request.GET.get("at"))
     context = _conversation_context(request, conversation, version=version, before=before, at=at)
     if request.htmx and before is not None:
-        return render(request, f"{PAGE_TEMPLATE}#earlier-messages", context)
+        return HttpResponse(context["messages_html"])
     _mark_read(conversation, request.user)
     context.update(_list_context(request, active_public_id=conversation.public_id))
     context["form"] = MessageForm()

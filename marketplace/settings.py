@@ -207,3 +207,6 @@ MARKETPLACE_SITE_URL = env.str("MARKETPLACE_SITE_URL", default="http://127.0.0.1
 # outside MEDIA_ROOT and served only through an access-checked view.
 MARKETPLACE_PHOTOS_PER_MESSAGE = 5
 MARKETPLACE_PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
+# Seconds a rendered list pane or page of messages stays in the cache (chat/fragments.py; keys change with
+# every relevant change, so this only bounds memory). 0 turns fragment caching off.
+MARKETPLACE_FRAGMENT_CACHE_S = env.int("MARKETPLACE_FRAGMENT_CACHE_S", default=600)
