@@ -188,6 +188,8 @@ MARKETPLACE_RATE_LIMITS = {
     "login_by_ip": [(300, 10), (3600, 50)],
 }
 MARKETPLACE_NEW_ACCOUNT_S = 24 * 3600
+# Off only for load tests that hammer one endpoint as one user (bench/run sets it).
+RATELIMIT_ENABLE = env.bool("DJANGO_RATELIMIT_ENABLE", default=True)
 # Behind a proxy, the client address is in a header the proxy sets (e.g. HTTP_X_FORWARDED_FOR with a
 # trusted single hop); REMOTE_ADDR is right when clients connect directly (docker-compose, runserver).
 RATELIMIT_IP_META_KEY = env.str("DJANGO_RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")

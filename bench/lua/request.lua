@@ -31,7 +31,8 @@ function request()
 end
 
 function response(status, headers, body)
-  if status >= 200 and status < 300 then
+  -- A refused htmx send (validation, block, rate limit) is a 200 retargeted to the composer: not "ok".
+  if status >= 200 and status < 300 and not headers["HX-Retarget"] and not headers["hx-retarget"] then
     ok_responses = ok_responses + 1
     local next_cursor = body and body:match('id="message%-cursor" value="(%d+)"')
     if next_cursor then cursor = next_cursor end
