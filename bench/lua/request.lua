@@ -12,15 +12,26 @@ function init(args)
   sent = 0
   cursor = os.getenv("BENCH_AFTER") or "0"
   thread_id = tostring(tid)
+  -- BENCH_TARGETS="path|after path|after ...": spread requests over several conversations, each request
+  -- going to the next one with that conversation's starting cursor.
+  targets = {}
+  for path, after in string.gmatch(os.getenv("BENCH_TARGETS") or "", "(%S+)|(%d+)") do
+    table.insert(targets, {path = path, after = after})
+  end
 end
 
 function request()
   sent = sent + 1
+  local path = os.getenv("BENCH_PATH")
+  local after = cursor
+  if #targets > 0 then
+    local target = targets[(sent + tonumber(thread_id) * 7919) % #targets + 1]
+    path, after = target.path, target.after
+  end
   local body = os.getenv("BENCH_BODY")
   if body then
-    body = body:gsub("{n}", thread_id .. "-" .. sent):gsub("{after}", cursor)
+    body = body:gsub("{n}", thread_id .. "-" .. sent):gsub("{after}", after)
   end
-  local path = os.getenv("BENCH_PATH")
   local headers = {}
   headers["Cookie"] = os.getenv("BENCH_COOKIE")
   headers["HX-Request"] = os.getenv("BENCH_HTMX")
