@@ -191,7 +191,7 @@ def _user_history(user: User) -> dict:
 class ReportAdmin(admin.ModelAdmin):
     """The moderation queue: open reports oldest first; each opens as a case page with its actions."""
 
-    list_display = ("created_at", "reason", "status", "reported_user", "reporter", "conversation")
+    list_display = ("created_at", "status", "reason", "reported_user", "reporter", "conversation")
     list_filter = ("status", "reason", "created_at")
     search_fields = ("=conversation__public_id", "reported_user__email", "reporter__email")
     list_select_related = ("reported_user", "reporter", "conversation")
@@ -288,7 +288,7 @@ class ReportAdmin(admin.ModelAdmin):
 class HeldMessageAdmin(admin.ModelAdmin):
     """First messages held because the same text went to many sellers: release (deliver) or reject."""
 
-    list_display = ("created_at", "sender", "ad", "short_body", "status", "reviewed_by")
+    list_display = ("created_at", "short_body", "sender", "status", "ad", "reviewed_by")
     list_filter = ("status", "created_at")
     list_select_related = ("sender", "ad", "reviewed_by")
     search_fields = ("sender__email", "body")
