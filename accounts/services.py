@@ -5,7 +5,6 @@ from datetime import datetime
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User, UserBlock
@@ -69,24 +68,9 @@ def user_update_profile(
         fields.append("avatar")
     user.full_clean(exclude=["password"])
     user.save(update_fields=fields)
-    _refresh_partners_views(user)
+    # Names, avatars and privacy settings show in pages rendered (and cached) for the other side.
+    _refresh_conversations(user.pk)
     return user
-
-
-def _refresh_partners_views(user: User) -> None:
-    """Replace the poll tokens of every conversation *user* is in, for both sides, and of both sides'
-    lists: names, avatars and privacy settings appear in pages rendered (and cached) for the other side."""
-    from chat import poll_tokens
-    from chat.models import Conversation
-
-    pairs = Conversation.objects.filter(Q(buyer=user) | Q(seller=user)).values_list(
-        "public_id", "buyer_id", "seller_id"
-    )
-    views, user_ids = [], {user.pk}
-    for public_id, buyer_id, seller_id in pairs:
-        views += [(public_id, buyer_id), (public_id, seller_id)]
-        user_ids.update((buyer_id, seller_id))
-    poll_tokens.bump(conversation_views=views, user_ids=user_ids)
 
 
 @transaction.atomic
@@ -113,7 +97,7 @@ def user_block(*, blocker: User, blocked: User) -> UserBlock:
     if blocker.pk == blocked.pk:
         raise ValidationError(_("You can't block yourself."), code="block_self")
     block, _created = UserBlock.objects.get_or_create(blocker=blocker, blocked=blocked)
-    _refresh_shared_conversations(blocker.pk, blocked.pk)
+    _refresh_conversations(blocker.pk, other_user_id=blocked.pk)
     return block
 
 
@@ -122,23 +106,20 @@ def user_unblock(*, blocker: User, blocked_id: int) -> bool:
     """Lift *blocker*'s block on user *blocked_id*; return False when there was none."""
     deleted, _details = UserBlock.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()
     if deleted:
-        _refresh_shared_conversations(blocker.pk, blocked_id)
+        _refresh_conversations(blocker.pk, other_user_id=blocked_id)
     return bool(deleted)
-
-
-def _refresh_shared_conversations(first_id: int, second_id: int) -> None:
-    """Replace both users' poll tokens of the conversations they share (the composer state changed)."""
-    from chat import poll_tokens
-    from chat.models import Conversation
-
-    shared = Conversation.objects.filter(
-        Q(buyer_id=first_id, seller_id=second_id) | Q(buyer_id=second_id, seller_id=first_id)
-    ).values_list("public_id", flat=True)
-    poll_tokens.bump(
-        conversation_views=[(public_id, user_id) for public_id in shared for user_id in (first_id, second_id)]
-    )
 
 
 def user_unsubscribe_unread_emails(*, user_id: int) -> bool:
     """Turn off unread-messages emails for user *user_id*; return False when no such user exists."""
     return bool(User.objects.filter(pk=user_id).update(email_unread_messages=False))
+
+
+def _refresh_conversations(user_id: int, *, other_user_id: int | None = None) -> None:
+    """Replace the poll tokens of *user_id*'s conversations (with *other_user_id* only, when given), both
+    sides' views and lists: what changed shows in pages rendered for either participant."""
+    from chat import poll_tokens, selectors
+
+    poll_tokens.bump_conversations(
+        selectors.conversation_rows_for_user(user_id=user_id, other_user_id=other_user_id)
+    )

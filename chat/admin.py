@@ -107,7 +107,7 @@ class ConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         conversation = get_object_or_404(
             Conversation.objects.select_related("buyer", "seller"), pk=conversation_id
         )
-        if not request.user.has_perm("chat.change_report"):
+        if not moderation.is_moderator(request.user):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
@@ -246,7 +246,7 @@ class ReportAdmin(admin.ModelAdmin):
             "context_messages": context_messages,
             "histories": [_user_history(report.reported_user), _user_history(report.reporter)],
             "case_log": report.actions.select_related("moderator"),
-            "can_act": request.user.has_perm("chat.change_report"),
+            "can_act": moderation.is_moderator(request.user),
         }
         return TemplateResponse(request, "admin/chat/report/case.html", context)
 

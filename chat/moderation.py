@@ -19,7 +19,7 @@ from accounts import services as account_services
 from accounts.models import User
 from ads import services as ad_services
 from ads.models import Ad
-from chat import poll_tokens
+from chat import poll_tokens, selectors
 from chat.models import Conversation, HeldMessage, Message, ModerationAction, Report
 
 REPORT_DETAILS_MAX_LENGTH = 2000
@@ -30,22 +30,18 @@ ERROR_MESSAGES = {
 }
 
 
+def is_moderator(user) -> bool:
+    """True for an active staff user with ``chat.change_report`` (anonymous users included: False)."""
+    return bool(user.is_active and user.is_staff and user.has_perm("chat.change_report"))
+
+
 def _require_moderator(moderator: User) -> None:
-    if not (moderator.is_active and moderator.is_staff and moderator.has_perm("chat.change_report")):
+    if not is_moderator(moderator):
         raise PermissionDenied("Only moderators can do this.")
 
 
 def _log(moderator: User, action: str, **targets) -> ModerationAction:
     return ModerationAction.objects.create(moderator=moderator, action=action, **targets)
-
-
-def _refresh_views(conversation: Conversation) -> None:
-    """Make both participants' next poll re-render (a message or the ad changed under them)."""
-    participants = (conversation.buyer_id, conversation.seller_id)
-    poll_tokens.bump(
-        conversation_views=[(conversation.public_id, user_id) for user_id in participants],
-        user_ids=participants,
-    )
 
 
 @transaction.atomic
@@ -139,7 +135,8 @@ def message_remove(
         message=message,
         note=note,
     )
-    _refresh_views(message.conversation)
+    conversation = message.conversation
+    poll_tokens.bump_conversations([(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
     return message
 
 
@@ -151,15 +148,6 @@ def ad_remove(*, ad: Ad, moderator: User, report: Report | None = None, note: st
     _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
     _log(moderator, ModerationAction.Action.REMOVE_AD, report=report, ad=ad, note=note)
     return ad
-
-
-def _refresh_all_views_of(user: User) -> None:
-    """Replace *user*'s list token and their view of each of their conversations: their next poll goes
-    the full, authenticated path (which a suspended user no longer passes)."""
-    public_ids = Conversation.objects.filter(participants__user=user).values_list("public_id", flat=True)
-    poll_tokens.bump(
-        conversation_views=[(public_id, user.pk) for public_id in public_ids], user_ids=[user.pk]
-    )
 
 
 @transaction.atomic
@@ -178,7 +166,10 @@ def user_suspend(*, user: User, moderator: User, report: Report | None = None, n
     user.refresh_from_db(fields=["is_active", "suspended_at"])
     _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
     _log(moderator, ModerationAction.Action.SUSPEND_USER, report=report, target_user=user, note=note)
-    _refresh_all_views_of(user)
+    # Their next poll goes the full, authenticated path, which a suspended user no longer passes.
+    poll_tokens.bump_conversations(
+        selectors.conversation_rows_for_user(user_id=user.pk), only_user_id=user.pk
+    )
     return user
 
 
@@ -238,6 +229,22 @@ def held_message_create(*, sender: User, ad: Ad, body: str) -> HeldMessage:
     return HeldMessage.objects.create(sender=sender, ad=ad, body=body)
 
 
+def _held_for_review(held: HeldMessage, *, moderator: User) -> HeldMessage:
+    """Lock *held* for a moderator's decision; ValidationError if someone already decided."""
+    _require_moderator(moderator)
+    locked = HeldMessage.objects.select_for_update().get(pk=held.pk)
+    if locked.status != HeldMessage.Status.HELD:
+        raise ValidationError(_("This message was already reviewed."), code="held_reviewed")
+    return locked
+
+
+def _mark_reviewed(locked: HeldMessage, *, moderator: User, status: str) -> None:
+    locked.status = status
+    locked.reviewed_by = moderator
+    locked.reviewed_at = timezone.now()
+    locked.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+
+
 @transaction.atomic
 def held_message_release(*, held: HeldMessage, moderator: User, note: str = "") -> HeldMessage:
     """Deliver a held message (``chat.services.conversation_start``) and mark it released; logged.
@@ -247,15 +254,9 @@ def held_message_release(*, held: HeldMessage, moderator: User, note: str = "") 
     """
     from chat import services
 
-    _require_moderator(moderator)
-    locked = HeldMessage.objects.select_for_update().get(pk=held.pk)
-    if locked.status != HeldMessage.Status.HELD:
-        raise ValidationError(_("This message was already reviewed."), code="held_reviewed")
+    locked = _held_for_review(held, moderator=moderator)
     services.conversation_start(buyer=locked.sender, ad=locked.ad, body=locked.body)
-    locked.status = HeldMessage.Status.RELEASED
-    locked.reviewed_by = moderator
-    locked.reviewed_at = timezone.now()
-    locked.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    _mark_reviewed(locked, moderator=moderator, status=HeldMessage.Status.RELEASED)
     _log(moderator, ModerationAction.Action.RELEASE_HELD, held_message=locked, ad=locked.ad, note=note)
     return locked
 
@@ -264,14 +265,8 @@ def held_message_release(*, held: HeldMessage, moderator: User, note: str = "") 
 def held_message_reject(*, held: HeldMessage, moderator: User, note: str = "") -> HeldMessage:
     """Never deliver a held message (it stays as evidence); logged. Raises PermissionDenied/ValidationError
     as ``held_message_release``."""
-    _require_moderator(moderator)
-    locked = HeldMessage.objects.select_for_update().get(pk=held.pk)
-    if locked.status != HeldMessage.Status.HELD:
-        raise ValidationError(_("This message was already reviewed."), code="held_reviewed")
-    locked.status = HeldMessage.Status.REJECTED
-    locked.reviewed_by = moderator
-    locked.reviewed_at = timezone.now()
-    locked.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    locked = _held_for_review(held, moderator=moderator)
+    _mark_reviewed(locked, moderator=moderator, status=HeldMessage.Status.REJECTED)
     _log(
         moderator,
         ModerationAction.Action.REJECT_HELD,

@@ -83,6 +83,25 @@ def bump(*, conversation_views: Iterable[tuple[str, int]] = (), user_ids: Iterab
     on_commit(write)
 
 
+def bump_conversations(
+    conversations: Iterable[tuple[str, int, int]], *, only_user_id: int | None = None
+) -> None:
+    """Replace, on commit, the tokens of these conversations' views and of their participants' lists.
+
+    *conversations* are ``(public_id, buyer_id, seller_id)`` rows (e.g. a ``values_list`` of those three
+    fields); *only_user_id* limits the change to that participant's views and list.
+    """
+    views, user_ids = [], set()
+    for public_id, buyer_id, seller_id in conversations:
+        for user_id in (buyer_id, seller_id):
+            if only_user_id is None or user_id == only_user_id:
+                views.append((public_id, user_id))
+                user_ids.add(user_id)
+    if only_user_id is not None:
+        user_ids.add(only_user_id)
+    bump(conversation_views=views, user_ids=user_ids)
+
+
 def user_poll_key(user_id: int) -> str:
     """Return the signed user id that pages embed in their polls (for the last-seen refresh on a 204)."""
     return signing.dumps(user_id, salt=USER_KEY_SALT, compress=False)

@@ -82,6 +82,15 @@ def conversation_list_for_user(
     return queryset.select_related("buyer", "seller", "last_message").order_by("-my_last_message_at", "-id")
 
 
+def conversation_rows_for_user(*, user_id: int, other_user_id: int | None = None) -> QuerySet:
+    """Return ``(public_id, buyer_id, seller_id)`` of every conversation *user_id* is in (only those with
+    *other_user_id* when given): the shape ``poll_tokens.bump_conversations`` takes."""
+    queryset = Conversation.objects.filter(Q(buyer_id=user_id) | Q(seller_id=user_id))
+    if other_user_id is not None:
+        queryset = queryset.filter(Q(buyer_id=other_user_id) | Q(seller_id=other_user_id))
+    return queryset.values_list("public_id", "buyer_id", "seller_id")
+
+
 def conversation_get_for_participant(*, public_id: str, user: User) -> Conversation:
     """Return the conversation *public_id* annotated with *user*'s state (see ``_with_membership``).
 

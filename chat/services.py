@@ -186,10 +186,7 @@ def _message_create(
     ConversationParticipant.objects.filter(conversation=conversation).exclude(user=sender).update(
         unread_count=F("unread_count") + 1, archived_at=None, last_message_at=sent_at, updated_at=now
     )
-    participants = [conversation.buyer_id, conversation.seller_id]
-    poll_tokens.bump(
-        conversation_views=[(conversation.public_id, p) for p in participants], user_ids=participants
-    )
+    poll_tokens.bump_conversations([(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
     return message
 
 
@@ -398,10 +395,7 @@ def conversations_sync_ad_status(*, ad: Ad) -> int:
     changing = Conversation.objects.filter(ad=ad).exclude(ad_status=ad.status)
     affected = list(changing.values_list("public_id", "buyer_id", "seller_id"))
     count = changing.update(ad_status=ad.status, updated_at=timezone.now())
-    poll_tokens.bump(
-        conversation_views=[(public_id, user_id) for public_id, *users in affected for user_id in users],
-        user_ids={user_id for _, *users in affected for user_id in users},
-    )
+    poll_tokens.bump_conversations(affected)
     return count
 
 

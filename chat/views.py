@@ -680,9 +680,11 @@ def message_photo(request: HtmxHttpRequest, public_id: str, photo_id: int, varia
     if photo is None:
         raise Http404("No such photo.")
     conversation = photo.message.conversation
-    is_participant = request.user.pk in (conversation.buyer_id, conversation.seller_id)
-    is_moderator = request.user.is_staff and request.user.has_perm("chat.change_report")
-    if not is_moderator and (not is_participant or photo.message.removed_by_moderator_at):
+    participant_may_see = (
+        request.user.pk in (conversation.buyer_id, conversation.seller_id)
+        and not photo.message.removed_by_moderator_at
+    )
+    if not (participant_may_see or moderation.is_moderator(request.user)):
         raise Http404("No such photo.")
     stored = photo.image if variant == "full" else photo.thumbnail
     response = FileResponse(stored.open("rb"), content_type="image/jpeg")
