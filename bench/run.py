@@ -110,6 +110,21 @@ def wrk(base: str, *, path: str, connections: int, duration: int, threads: int, 
     }
 
 
+def measure_sends(base: str, *, conversations: list, prefix: str, **wrk_args) -> dict:
+    """Drive sends of ``<prefix> <n>`` into *conversations* with wrk, then count what the database stored:
+    ``stored`` messages and ``duplicates`` (the same text stored twice). Earlier runs' messages with this
+    prefix are renamed first so only this run's are counted."""
+    ids = [conversation.pk for conversation in conversations]
+    earlier = Message.objects.filter(conversation_id__in=ids, body__startswith=f"{prefix} ")
+    earlier.update(body=f"earlier {prefix}")
+    result = wrk(base, method="POST", body=f"body={prefix}+{{n}}&after={{after}}", **wrk_args)
+    time.sleep(1)  # let requests in flight when wrk stopped finish
+    sent = Message.objects.filter(conversation_id__in=ids, body__startswith=f"{prefix} ")
+    result["stored"] = sent.count()
+    result["duplicates"] = result["stored"] - sent.values("body").distinct().count()
+    return result
+
+
 def queries_per_request(client: Client, method: str, path: str, **kwargs) -> int:
     getattr(client, method)(path, **kwargs)  # warm caches
     with CaptureQueriesContext(connection) as captured:
@@ -241,25 +256,15 @@ def main() -> None:
             rows.append({"endpoint": name, **result})
             print(f"{name}: {result}", flush=True)
 
-        Message.objects.filter(conversation=send_conversation, body__startswith="bench ").update(
-            body="earlier bench"
-        )
-        send = wrk(
+        sender = {"cookie": cookie, "csrf": csrf, "referer": f"{base}/", "htmx": "true", **common}
+        send = measure_sends(
             base,
-            **common,
+            conversations=[send_conversation],
+            prefix="bench",
             path=f"/chat/{send_conversation.public_id}/send/",
-            method="POST",
-            body="body=bench+{n}&after={after}",
             after=send_conversation.last_message_id,
-            cookie=cookie,
-            csrf=csrf,
-            referer=f"{base}/",
-            htmx="true",
+            **sender,
         )
-        time.sleep(1)
-        sent = Message.objects.filter(conversation=send_conversation, body__startswith="bench ")
-        stored = sent.count()
-        distinct = sent.values("body").distinct().count()
         send["queries"] = queries_per_request(
             client,
             "post",
@@ -267,37 +272,21 @@ def main() -> None:
             data={"body": "bench query count", "after": 2**62},
             headers={"HX-Request": "true"},
         )
-        send["stored"] = stored
-        send["duplicates"] = stored - distinct
         rows.append({"endpoint": "send a message (32 connections, one conversation)", **send})
         print(f"send a message: {send}", flush=True)
 
         # The usual case: sends spread over many conversations (one conversation's sends queue on its row
         # lock by design, so the row above is the worst case, not the typical one).
         spread = list(Conversation.objects.filter(seller=seller).order_by("id")[2:])
-        spread_ids = [conversation.pk for conversation in spread]
-        Message.objects.filter(conversation_id__in=spread_ids, body__startswith="spread ").update(
-            body="earlier spread"
-        )
-        targets = " ".join(f"/chat/{c.public_id}/send/|{c.last_message_id}" for c in spread)
-        spread_send = wrk(
+        spread_send = measure_sends(
             base,
-            **common,
+            conversations=spread,
+            prefix="spread",
             path="/",
-            targets=targets,
-            method="POST",
-            body="body=spread+{n}&after={after}",
-            cookie=cookie,
-            csrf=csrf,
-            referer=f"{base}/",
-            htmx="true",
+            targets=" ".join(f"/chat/{c.public_id}/send/|{c.last_message_id}" for c in spread),
+            **sender,
         )
-        time.sleep(1)
-        sent = Message.objects.filter(conversation_id__in=spread_ids, body__startswith="spread ")
-        stored = sent.count()
         spread_send["queries"] = send["queries"]
-        spread_send["stored"] = stored
-        spread_send["duplicates"] = stored - sent.values("body").distinct().count()
         rows.append({"endpoint": f"send a message (spread over {len(spread)} conversations)", **spread_send})
         print(f"send, spread: {spread_send}", flush=True)
     finally:
