@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from accounts import services
+
 
 def last_seen_cache_key(user_id: int) -> str:
     return f"accounts:last-seen-written:{user_id}"
@@ -16,8 +18,6 @@ def refresh_last_seen(user_id: int, *, gate_seen: bool = False) -> None:
     if gate_seen:
         return
     if cache.add(last_seen_cache_key(user_id), 1, timeout=settings.MARKETPLACE_ONLINE_WINDOW_S):
-        from accounts import services
-
         services.user_touch_last_seen(user_id=user_id, now=timezone.now())
 
 

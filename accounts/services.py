@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts import signals
 from accounts.models import User, UserBlock
 from marketplace.images import process_uploaded_image
 
@@ -69,7 +70,7 @@ def user_update_profile(
     user.full_clean(exclude=["password"])
     user.save(update_fields=fields)
     # Names, avatars and privacy settings show in pages rendered (and cached) for the other side.
-    _refresh_conversations(user.pk)
+    signals.user_profile_changed.send(sender=User, user_id=user.pk)
     return user
 
 
@@ -91,13 +92,13 @@ def user_block(*, blocker: User, blocked: User) -> UserBlock:
     """Block *blocked* for *blocker* and return the block (the existing one if already blocked).
 
     From then on neither can send the other a message, an offer or a new conversation (checked by
-    ``chat.services``); nothing already said is hidden or deleted. Raises ValidationError (code
+    the chat services); nothing already said is hidden or deleted. Raises ValidationError (code
     ``block_self``) when both are the same user.
     """
     if blocker.pk == blocked.pk:
         raise ValidationError(_("You can't block yourself."), code="block_self")
     block, _created = UserBlock.objects.get_or_create(blocker=blocker, blocked=blocked)
-    _refresh_conversations(blocker.pk, other_user_id=blocked.pk)
+    signals.user_block_changed.send(sender=UserBlock, blocker_id=blocker.pk, blocked_id=blocked.pk)
     return block
 
 
@@ -106,20 +107,10 @@ def user_unblock(*, blocker: User, blocked_id: int) -> bool:
     """Lift *blocker*'s block on user *blocked_id*; return False when there was none."""
     deleted, _details = UserBlock.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()
     if deleted:
-        _refresh_conversations(blocker.pk, other_user_id=blocked_id)
+        signals.user_block_changed.send(sender=UserBlock, blocker_id=blocker.pk, blocked_id=blocked_id)
     return bool(deleted)
 
 
 def user_unsubscribe_unread_emails(*, user_id: int) -> bool:
     """Turn off unread-messages emails for user *user_id*; return False when no such user exists."""
     return bool(User.objects.filter(pk=user_id).update(email_unread_messages=False))
-
-
-def _refresh_conversations(user_id: int, *, other_user_id: int | None = None) -> None:
-    """Replace the poll tokens of *user_id*'s conversations (with *other_user_id* only, when given), both
-    sides' views and lists: what changed shows in pages rendered for either participant."""
-    from chat import poll_tokens, selectors
-
-    poll_tokens.bump_conversations(
-        selectors.conversation_rows_for_user(user_id=user_id, other_user_id=other_user_id)
-    )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import services
 from accounts.forms import LoginForm, ProfileForm, SignupForm
 from accounts.models import UserBlock
+from accounts.tokens import user_id_from_unsubscribe_token
 from marketplace.ratelimits import RateLimited, check_rate_limit
 
 
@@ -122,8 +123,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     GET shows a confirmation button (link scanners must not unsubscribe people); POST, from that button
     or a mail client's RFC 8058 one-click request, turns the emails off. A forged token answers 404.
     """
-    from chat.notifications import user_id_from_unsubscribe_token
-
     user_id = user_id_from_unsubscribe_token(token)
     if user_id is None:
         raise Http404("This unsubscribe link is not valid.")

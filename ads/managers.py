@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 
 class AdQuerySet(models.QuerySet):
@@ -19,9 +19,6 @@ class AdQuerySet(models.QuerySet):
         return self
 
     def with_card_data(self):
-        """Fetch what an ad card shows: category, owner and photos in position order (2 extra queries)."""
-        from ads.models import AdPhoto
-
-        return self.select_related("category", "owner").prefetch_related(
-            Prefetch("photos", queryset=AdPhoto.objects.order_by("position", "id"))
-        )
+        """Fetch what an ad card shows: category, owner and photos in position order (AdPhoto's
+        ``Meta.ordering``; 2 extra queries)."""
+        return self.select_related("category", "owner").prefetch_related("photos")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from ads import signals
 from ads.models import Ad, AdPhoto, Category
 from marketplace.images import ProcessedImage
 
@@ -95,8 +97,6 @@ def ad_photo_add(*, ad: Ad, user: User, photo: ProcessedImage) -> AdPhoto:
     Raises PermissionDenied if *user* is not the owner, ValidationError (``too_many_photos``) above
     MARKETPLACE_PHOTOS_PER_AD. Locks the ad row so concurrent uploads cannot exceed the limit.
     """
-    from django.conf import settings
-
     _require_owner(ad=ad, user=user)
     locked = Ad.objects.select_for_update().get(pk=ad.pk)
     count = locked.photos.count()
@@ -113,12 +113,10 @@ def ad_photo_add(*, ad: Ad, user: User, photo: ProcessedImage) -> AdPhoto:
 
 
 def _ad_set_status(*, ad: Ad, status: str) -> Ad:
-    from chat import services as chat_services
-
     ad.status = status
     ad.save(update_fields=["status", "updated_at"])
     # Same transaction: a conversation's sold/removed flag can never disagree with the ad.
-    chat_services.conversations_sync_ad_status(ad=ad)
+    signals.ad_status_changed.send(sender=Ad, ad=ad)
     return ad
 
 

@@ -3,28 +3,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ads import selectors, services
+from ads import presenters, selectors, services
 from ads.forms import AdForm, AdSearchForm
 from ads.models import Ad
-from chat import selectors as chat_selectors
-from chat.forms import BUYER_QUICK_REPLIES, StartConversationForm
 
 
 @require_GET
 def ad_list(request) -> HttpResponse:
     """Browse ads: optional ``q`` (words in title/description), ``category`` (slug) and ``page``."""
     form = AdSearchForm(request.GET or None)
-    ads = Ad.objects.browsable().with_card_data()
-    if form.is_valid():
-        if form.cleaned_data["q"]:
-            ads = ads.search(form.cleaned_data["q"])
-        if form.cleaned_data["category"]:
-            ads = ads.filter(category=form.cleaned_data["category"])
+    filters = form.cleaned_data if form.is_valid() else {}
+    ads = selectors.ad_list_browsable(text=filters.get("q") or "", category=filters.get("category"))
     paginator = Paginator(ads, settings.MARKETPLACE_ADS_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -32,30 +26,11 @@ def ad_list(request) -> HttpResponse:
     return render(request, "ads/list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-def _detail_context(request, ad: Ad, **extra) -> dict:
-    context = {"ad": ad, "photos": list(ad.photos.all()), "quick_replies": BUYER_QUICK_REPLIES}
-    if request.user.is_authenticated and ad.owner_id == request.user.pk:
-        context["conversation_count"] = chat_selectors.conversation_count_for_ad(
-            user=request.user, ad_public_id=ad.public_id
-        )
-    elif "start_form" not in extra:
-        context["start_form"] = StartConversationForm()
-    context.update(extra)
-    return context
-
-
 @require_GET
 def ad_detail(request, public_id: str) -> HttpResponse:
     """Show one ad with its photos and, for a logged-in visitor who is not the owner, "Write to seller"."""
     ad = selectors.ad_get_for_viewer(public_id=public_id, user=request.user)
-    return render(request, "ads/detail.html", _detail_context(request, ad))
-
-
-def render_ad_detail_with_error(
-    request, ad: Ad, form: StartConversationForm, *, status: int = 400
-) -> HttpResponse:
-    """Re-render the ad page with the "Write to seller" form's errors and typed text (400, or 429)."""
-    return render(request, "ads/detail.html", _detail_context(request, ad, start_form=form), status=status)
+    return render(request, presenters.AD_DETAIL_TEMPLATE, presenters.ad_detail_context(ad=ad))
 
 
 @login_required
@@ -79,19 +54,11 @@ def ad_create(request) -> HttpResponse:
     return render(request, "ads/form.html", {"form": form, "ad": None}, status=status)
 
 
-def _own_ad(request, public_id: str) -> Ad:
-    ad = get_object_or_404(Ad, public_id=public_id)
-    if ad.owner_id != request.user.pk:
-        # Other people's ads answer 404 here, not 403: the edit URL is not theirs to know about.
-        raise Http404("No such ad.")
-    return ad
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def ad_edit(request, public_id: str) -> HttpResponse:
     """Edit an ad (owner only; others get 404) and add photos."""
-    ad = _own_ad(request, public_id)
+    ad = selectors.ad_get_owned(public_id=public_id, user=request.user)
     if ad.status == Ad.Status.REMOVED:
         messages.error(request, "This ad was removed and can't be edited.")
         return redirect(ad)
@@ -118,7 +85,7 @@ def ad_edit(request, public_id: str) -> HttpResponse:
 
 
 def _status_change(request, public_id: str, action, done_message: str) -> HttpResponse:
-    ad = _own_ad(request, public_id)
+    ad = selectors.ad_get_owned(public_id=public_id, user=request.user)
     try:
         action(ad=ad, user=request.user)
     except (ValidationError, PermissionDenied) as error:
@@ -161,6 +128,6 @@ def ad_remove(request, public_id: str) -> HttpResponse:
 @require_GET
 def my_ads(request) -> HttpResponse:
     """List the logged-in user's own ads, every status."""
-    ads = Ad.objects.filter(owner=request.user).with_card_data()
+    ads = selectors.ad_list_owned(user=request.user)
     page = Paginator(ads, settings.MARKETPLACE_ADS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "ads/mine.html", {"page": page})

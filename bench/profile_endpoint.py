@@ -33,8 +33,8 @@ django.setup()
 from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from chat import poll_tokens  # noqa: E402
 from chat.models import Conversation  # noqa: E402
+from chat.polling import tokens as poll_tokens  # noqa: E402
 
 
 def main() -> None:
@@ -60,10 +60,12 @@ def main() -> None:
     requests = {
         "floor": lambda: client.get("/healthz"),
         "poll": lambda: client.get(
-            poll_url, {"v": conversation_token, "k": key, "after": last}, headers=htmx
+            poll_url, {"token": conversation_token, "user_key": key, "after": last}, headers=htmx
         ),
-        "listpoll": lambda: client.get("/chat/poll/", {"v": list_token, "k": key}, headers=htmx),
-        "deliver": lambda: client.get(poll_url, {"v": "stale", "k": key, "after": last - 1}, headers=htmx),
+        "listpoll": lambda: client.get("/chat/poll/", {"token": list_token, "user_key": key}, headers=htmx),
+        "deliver": lambda: client.get(
+            poll_url, {"token": "stale", "user_key": key, "after": last - 1}, headers=htmx
+        ),
         "list": lambda: client.get("/chat/"),
         "conv": lambda: client.get(conversation.get_absolute_url()),
     }

@@ -58,8 +58,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from chat import poll_tokens, selectors  # noqa: E402
+from chat import selectors  # noqa: E402
 from chat.models import Conversation, Message  # noqa: E402
+from chat.polling import tokens as poll_tokens  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 LUA = ROOT / "bench" / "lua" / "request.lua"
@@ -228,14 +229,14 @@ def main() -> None:
         poll = f"/chat/{long_conversation.public_id}/poll/"
         endpoints = [
             ("floor: bare Django view", {"path": "/healthz"}),
-            ("nothing-new poll, list", {"path": f"/chat/poll/?v={list_stamp}&k={key}", **auth}),
+            ("nothing-new poll, list", {"path": f"/chat/poll/?token={list_stamp}&user_key={key}", **auth}),
             (
                 "nothing-new poll, open conversation",
-                {"path": f"{poll}?v={stamp}&k={key}&after={last_id}", **auth},
+                {"path": f"{poll}?token={stamp}&user_key={key}&after={last_id}", **auth},
             ),
             (
                 "poll delivering one new message",
-                {"path": f"{poll}?v=stale&k={key}&after={last_id - 1}", **auth},
+                {"path": f"{poll}?token=stale&user_key={key}&after={last_id - 1}", **auth},
             ),
             ("conversation list page, heavy seller", {"path": "/chat/", "cookie": cookie}),
             (

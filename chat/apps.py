@@ -5,3 +5,12 @@ class ChatConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "chat"
     verbose_name = "Chat"
+
+    def ready(self) -> None:
+        from accounts import signals as account_signals
+        from ads import signals as ad_signals
+        from chat import receivers
+
+        ad_signals.ad_status_changed.connect(receivers.sync_snapshots_on_ad_status)
+        account_signals.user_profile_changed.connect(receivers.refresh_tokens_on_profile_change)
+        account_signals.user_block_changed.connect(receivers.refresh_tokens_on_block_change)

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ads.forms import MultiplePhotoField
 from chat import services
-from chat.models import MESSAGE_MAX_LENGTH, Report
-from chat.moderation import REPORT_DETAILS_MAX_LENGTH
+from chat.models import MESSAGE_MAX_LENGTH
+from marketplace.forms import MultiplePhotoField
 
+# Ids are bigint: a larger number would fail in the database instead of reading as "no such message".
+MAX_ID = 2**63 - 1
 SUGGESTED_FIRST_MESSAGE = _("Hi! Is this still available?")
 # One click fills the text box; the person still edits and sends it themselves.
 BUYER_QUICK_REPLIES = [
@@ -66,20 +67,21 @@ class StartConversationForm(MessageForm):
         self.fields["body"].widget.attrs.update({"rows": 3, "enterkeyhint": "enter"})
 
 
-class ReportForm(forms.Form):
-    """Why a conversation or message is reported; the service re-checks every rule."""
+class MessageCursorForm(forms.Form):
+    """The message-id parameters of conversation pages, polls and reports. A malformed or negative value
+    reads as absent (a stale or hand-edited URL shows the latest page, never an error)."""
 
-    reason = forms.ChoiceField(
-        label=_("What's wrong?"),
-        choices=Report.Reason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose why you are reporting this.")},
-    )
-    details = forms.CharField(
-        label=_("Anything else the moderators should know? (optional)"),
-        required=False,
-        strip=False,
-        max_length=REPORT_DETAILS_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": REPORT_DETAILS_MAX_LENGTH}),
-    )
-    block = forms.BooleanField(label=_("Also block this person"), required=False)
+    after = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False)
+    before = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False)
+    at = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False)
+    message = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False)
+    # The other participant's read pointer as the page last showed it (polls send it back).
+    read_up_to = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False)
+
+    @classmethod
+    def read(cls, data, *names: str):
+        """Return the value of *names* in *data* (a QueryDict): one int or None, or a tuple for several."""
+        form = cls(data)
+        form.is_valid()  # invalid fields are simply missing from cleaned_data
+        values = tuple(form.cleaned_data.get(name) for name in names)
+        return values[0] if len(names) == 1 else values

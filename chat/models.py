@@ -31,7 +31,7 @@ class Conversation(models.Model):
     ``ad_status`` follows the live ad (sold/removed). ``last_message`` and ``last_message_at`` are kept
     by ``chat.services`` under a row lock so the list renders without per-row queries. ``updated_at``
     records when something a participant sees last changed (for moderators); polls do not read it, they
-    compare cached change tokens (``chat.poll_tokens``).
+    compare cached change tokens (``chat.polling.tokens``).
     """
 
     public_id = models.CharField(
@@ -109,10 +109,11 @@ class Conversation(models.Model):
 
 
 class ConversationParticipant(models.Model):
-    """One participant's own state in a conversation: read pointer and deleted ("cleared") history.
+    """One participant's own state in a conversation: read pointer, hidden history, archive.
 
-    ``history_cleared_up_to`` is the last message this participant deleted from their view ("Delete
-    chat"); they see only later messages, and the conversation is out of their list until one arrives.
+    ``hidden_up_to`` is the last message this participant hid from their own view ("Hide
+    conversation", ``conversation_hide``); they see only later messages, and the conversation is out of
+    their list until one arrives.
     ``last_read_message`` is the read pointer; ``unread_count`` counts the other participant's messages
     after it, kept by ``chat.services`` on every send and read so neither the list nor the header badge
     ever counts message history. ``archived_at`` moves the conversation to the "Archived" filter until
@@ -143,11 +144,11 @@ class ConversationParticipant(models.Model):
     last_read_message = models.ForeignKey(
         "Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
-    history_cleared_up_to = models.ForeignKey(
+    hidden_up_to = models.ForeignKey(
         "Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     unread_count = models.PositiveIntegerField(_("unread messages"), default=0)
-    hidden_at = models.DateTimeField(_("deleted by participant at"), null=True, blank=True)
+    hidden_at = models.DateTimeField(_("hidden by participant at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     # The newest message id an unread-messages email already covered (chat.notifications): the next
     # email only mentions conversations with messages after it.
@@ -320,128 +321,3 @@ class MessagePhoto(models.Model):
 
     def __str__(self) -> str:
         return f"Photo {self.position} of message #{self.message_id}"
-
-
-class Report(models.Model):
-    """A participant's report of a conversation or of one message in it, for the moderation queue."""
-
-    class Reason(models.TextChoices):
-        SPAM = "spam", _("Spam")
-        SCAM = "scam", _("Scam or fraud")
-        HARASSMENT = "harassment", _("Harassment or abuse")
-        PROHIBITED = "prohibited", _("Prohibited item")
-        OTHER = "other", _("Something else")
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        DISMISSED = "dismissed", _("Dismissed")
-        ACTIONED = "actioned", _("Action taken")
-
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports_made", db_index=False
-    )
-    reported_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports_received"
-    )
-    conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="reports")
-    message = models.ForeignKey(
-        Message, on_delete=models.PROTECT, null=True, blank=True, related_name="reports", db_index=False
-    )
-    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    details = models.TextField(_("details"), max_length=2000, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
-        indexes = [models.Index(fields=["status", "created_at"], name="report_queue_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_reason_display()} — {self.conversation.public_id}"
-
-
-class HeldMessage(models.Model):
-    """A first message to a seller held for review instead of delivered (same text to many sellers).
-
-    Released by a moderator, it is delivered through ``chat.services.conversation_start``; rejected, it
-    stays here as evidence and is never delivered.
-    """
-
-    class Status(models.TextChoices):
-        HELD = "held", _("Waiting for review")
-        RELEASED = "released", _("Released")
-        REJECTED = "rejected", _("Rejected")
-
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    ad = models.ForeignKey(Ad, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(_("body"), max_length=MESSAGE_MAX_LENGTH)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.HELD)
-    created_at = models.DateTimeField(_("held at"), default=timezone.now)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("held message")
-        verbose_name_plural = _("held messages")
-        indexes = [models.Index(fields=["status", "created_at"], name="held_message_queue_idx")]
-
-    def __str__(self) -> str:
-        return self.body[:60]
-
-
-class ModerationAction(models.Model):
-    """The audit log: one row per moderator action, written by chat.moderation in the action's transaction.
-
-    Append-only: no one edits or deletes rows through the site or the admin.
-    """
-
-    class Action(models.TextChoices):
-        DISMISS_REPORT = "dismiss_report", _("Dismissed the report")
-        REMOVE_MESSAGE = "remove_message", _("Removed a message")
-        REMOVE_AD = "remove_ad", _("Removed the ad")
-        SUSPEND_USER = "suspend_user", _("Suspended a user")
-        UNSUSPEND_USER = "unsuspend_user", _("Lifted a suspension")
-        VIEW_CONVERSATION = "view_conversation", _("Read a conversation")
-        RELEASE_HELD = "release_held", _("Released a held message")
-        REJECT_HELD = "reject_held", _("Rejected a held message")
-
-    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    report = models.ForeignKey(
-        Report, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
-    )
-    conversation = models.ForeignKey(
-        Conversation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    message = models.ForeignKey(
-        Message, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
-    )
-    ad = models.ForeignKey(Ad, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    target_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    held_message = models.ForeignKey(
-        HeldMessage, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
-    )
-    note = models.TextField(_("note"), max_length=2000, blank=True)
-    created_at = models.DateTimeField(_("at"), default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("moderation action")
-        verbose_name_plural = _("moderation log")
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.moderator_id}"

@@ -18,7 +18,6 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
@@ -28,24 +27,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.tokens import unsubscribe_token
 from chat.models import ConversationParticipant
 
 logger = logging.getLogger(__name__)
-
-UNSUBSCRIBE_SALT = "accounts.unsubscribe-unread-emails"
-
-
-def unsubscribe_token(user_id: int) -> str:
-    """Return the signed token of the one-click unsubscribe link for *user_id* (no expiry)."""
-    return signing.dumps(user_id, salt=UNSUBSCRIBE_SALT, compress=False)
-
-
-def user_id_from_unsubscribe_token(token: str) -> int | None:
-    """Return the user id signed into *token*, or None when it is forged or malformed."""
-    try:
-        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
 
 
 def _pending(now) -> Q:

@@ -8,14 +8,15 @@ from django.db.models import Exists, F, FilteredRelation, Func, OuterRef, Q, Que
 from django.http import Http404
 
 from accounts.models import User, UserBlock
-from chat import poll_tokens
-from chat.models import Conversation, ConversationParticipant, Message
+from accounts.selectors import is_moderator
+from chat.models import Conversation, ConversationParticipant, Message, MessagePhoto, Offer
+from chat.polling import tokens
 
 
 def _with_membership(queryset: QuerySet[Conversation], *, user: User) -> QuerySet[Conversation]:
     """Join *user*'s participant row (and the other participant's) and annotate the per-participant state.
 
-    Annotations: ``my_cleared_up_to_id``, ``my_last_read_id`` (message ids or None), ``my_unread_count``,
+    Annotations: ``my_hidden_up_to_id``, ``my_last_read_id`` (message ids or None), ``my_unread_count``,
     ``my_archived_at``, ``my_role``, ``my_last_message_at`` (the list's sort key) and
     ``other_last_read_id`` (the other participant's read pointer, for read receipts).
     """
@@ -26,7 +27,7 @@ def _with_membership(queryset: QuerySet[Conversation], *, user: User) -> QuerySe
         )
         .filter(membership__user=user)
         .annotate(
-            my_cleared_up_to_id=F("membership__history_cleared_up_to_id"),
+            my_hidden_up_to_id=F("membership__hidden_up_to_id"),
             my_last_read_id=F("membership__last_read_message_id"),
             my_unread_count=F("membership__unread_count"),
             my_archived_at=F("membership__archived_at"),
@@ -66,7 +67,7 @@ def conversation_list_for_user(
     # Filter on the annotation, not on membership__…: a second filter() across the relation would join
     # the participant table again.
     queryset = _with_membership(Conversation.objects.all(), user=user).filter(
-        Q(my_cleared_up_to_id__isnull=True) | Q(last_message_id__gt=F("my_cleared_up_to_id")),
+        Q(my_hidden_up_to_id__isnull=True) | Q(last_message_id__gt=F("my_hidden_up_to_id")),
     )
     if list_filter is not None:
         queryset = queryset.filter(LIST_FILTERS.get(list_filter, LIST_FILTERS["all"])[1])
@@ -84,7 +85,7 @@ def conversation_list_for_user(
 
 def conversation_rows_for_user(*, user_id: int, other_user_id: int | None = None) -> QuerySet:
     """Return ``(public_id, buyer_id, seller_id)`` of every conversation *user_id* is in (only those with
-    *other_user_id* when given): the shape ``poll_tokens.bump_conversations`` takes."""
+    *other_user_id* when given): the shape ``tokens.bump_conversations`` takes."""
     queryset = Conversation.objects.filter(Q(buyer_id=user_id) | Q(seller_id=user_id))
     if other_user_id is not None:
         queryset = queryset.filter(Q(buyer_id=other_user_id) | Q(seller_id=other_user_id))
@@ -128,25 +129,23 @@ def unread_conversation_count(*, user: User) -> int:
 
 
 def unread_badge(*, user: User) -> dict:
-    """Return the header badge's state: ``{"version": list poll token, "count": unread conversations,
-    "user_key": signed key for polls}``; the token is read first (see ``chat.poll_tokens``)."""
-    version = poll_tokens.read(poll_tokens.list_key(user.pk))
-    return {
-        "version": version,
-        "count": unread_conversation_count(user=user),
-        "user_key": poll_tokens.user_poll_key(user.pk),
-    }
+    """Return the header badge's state: ``{"token": list poll token, "count": unread conversations,
+    "user_key": signed key for polls}``; the token is read first (see ``chat.polling.tokens``)."""
+    token, count = tokens.read_before(
+        tokens.list_key(user.pk), lambda _token: unread_conversation_count(user=user)
+    )
+    return {"token": token, "count": count, "user_key": tokens.user_poll_key(user.pk)}
 
 
 def message_list_visible(*, conversation: Conversation) -> QuerySet[Message]:
     """Return the messages of *conversation* its viewer may see (after their deleted history), oldest first.
 
     *conversation* must come from ``conversation_get_for_participant`` (it carries the viewer's
-    ``my_cleared_up_to_id``).
+    ``my_hidden_up_to_id``).
     """
     queryset = Message.objects.filter(conversation=conversation).select_related("offer")
-    if conversation.my_cleared_up_to_id is not None:
-        queryset = queryset.filter(id__gt=conversation.my_cleared_up_to_id)
+    if conversation.my_hidden_up_to_id is not None:
+        queryset = queryset.filter(id__gt=conversation.my_hidden_up_to_id)
     return queryset.order_by("created_at", "id")
 
 
@@ -179,13 +178,104 @@ def message_page(
     return list(reversed(newest_first[:limit])), has_earlier
 
 
-def message_list_after(*, conversation: Conversation, after_id: int) -> QuerySet[Message]:
-    """Return visible messages of *conversation* newer than message id *after_id*, oldest first.
+def message_list_after(
+    *, conversation: Conversation, after_id: int, limit: int
+) -> tuple[list[Message], bool]:
+    """Return up to *limit* visible messages of *conversation* newer than message id *after_id*, oldest
+    first, and whether more follow (``(messages, has_more)``; one query).
 
     Message ids grow with time inside a conversation (sends are serialised by a row lock in
-    ``chat.services``), so an id cursor is exact.
+    ``chat.services``), so an id cursor is exact. The LIMIT keeps a poll from a stale or missing cursor
+    from returning the whole history; the rest comes with the next poll.
     """
-    return message_list_visible(conversation=conversation).filter(id__gt=after_id)
+    rows = list(message_list_visible(conversation=conversation).filter(id__gt=after_id)[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def message_list_newly_read(
+    *, conversation: Conversation, sender_id: int, after_id: int, up_to_id: int, limit: int
+) -> list[Message]:
+    """Return *sender_id*'s messages with ids in (*after_id*, *up_to_id*], oldest first, at most *limit*:
+    the receipts that turned ✓✓ since a page showed *after_id* as the read pointer (one query)."""
+    if up_to_id <= after_id:
+        return []
+    return list(
+        Message.objects.filter(
+            conversation=conversation, sender_id=sender_id, id__gt=after_id, id__lte=up_to_id
+        )
+        .exclude(kind=Message.Kind.SYSTEM)
+        .only("id")
+        .order_by("-id")[:limit][::-1]
+    )
+
+
+def message_created_at(*, conversation: Conversation, message_id: int):
+    """Return the ``created_at`` of message *message_id* in *conversation*, or None (one query)."""
+    return (
+        Message.objects.filter(conversation=conversation, id=message_id)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+def message_photos_for(messages: list[Message]) -> dict[int, list[MessagePhoto]]:
+    """Return the photos of *messages* by message id, in position order: one query, and none when no
+    message has photos (``Message.photo_count``)."""
+    with_photos = [message.id for message in messages if message.photo_count]
+    by_message: dict[int, list[MessagePhoto]] = {}
+    if with_photos:
+        for photo in MessagePhoto.objects.filter(message_id__in=with_photos).order_by("position", "id"):
+            by_message.setdefault(photo.message_id, []).append(photo)
+    return by_message
+
+
+def message_get_reportable(*, conversation: Conversation, message_id: int, user: User) -> Message:
+    """Return the other participant's text message *message_id* in *conversation* (from
+    ``conversation_get_for_participant`` for *user*); Http404 for anything else (own, system, another
+    conversation)."""
+    message = Message.objects.filter(
+        pk=message_id,
+        conversation=conversation,
+        sender_id=conversation.other_user_id(user.pk),
+        kind=Message.Kind.TEXT,
+    ).first()
+    if message is None:
+        raise Http404("No such message.")
+    return message
+
+
+def message_photo_get_for_viewer(*, public_id: str, photo_id: int, user: User) -> MessagePhoto:
+    """Return photo *photo_id* of conversation *public_id* if *user* may see it: a participant (unless a
+    moderator removed the message) or a moderator. Http404 for everyone else and for a missing photo:
+    the answer says nothing about whether it exists."""
+    photo = (
+        MessagePhoto.objects.select_related("message__conversation")
+        .filter(pk=photo_id, message__conversation__public_id=public_id)
+        .first()
+    )
+    if photo is None:
+        raise Http404("No such photo.")
+    conversation = photo.message.conversation
+    participant_may_see = (
+        user.pk in (conversation.buyer_id, conversation.seller_id)
+        and not photo.message.removed_by_moderator_at
+    )
+    if not (participant_may_see or is_moderator(user)):  # the permission check only when needed
+        raise Http404("No such photo.")
+    return photo
+
+
+def offer_get_for_conversation(*, conversation: Conversation, offer_id: int) -> Offer:
+    """Return offer *offer_id* of *conversation* (already checked for the viewer); Http404 otherwise."""
+    offer = Offer.objects.filter(pk=offer_id, conversation=conversation).first()
+    if offer is None:
+        raise Http404("No such offer.")
+    return offer
+
+
+def conversation_exists(*, buyer: User, ad) -> bool:
+    """Return True when *buyer* already has a conversation with the owner of *ad* about it (one query)."""
+    return Conversation.objects.filter(buyer=buyer, seller_id=ad.owner_id, ad=ad).exists()
 
 
 def conversation_count_for_ad(*, user: User, ad_public_id: str) -> int:
@@ -222,10 +312,7 @@ def message_search_for_user(*, user: User, text: str) -> list[Message]:
         # One filter() call: a second one across the relation would join the participant table again.
         Q(membership__user=user)
         & Q(removed_by_moderator_at__isnull=True)
-        & (
-            Q(membership__history_cleared_up_to__isnull=True)
-            | Q(id__gt=F("membership__history_cleared_up_to"))
-        )
+        & (Q(membership__hidden_up_to__isnull=True) | Q(id__gt=F("membership__hidden_up_to")))
     )
     if connection.vendor == "postgresql":
         queryset = queryset.annotate(document=MessageDocument("body")).filter(

@@ -1,6 +1,13 @@
 """Typing helpers shared by views."""
 
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required as django_login_required
 from django.http import HttpRequest
+from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 
@@ -15,14 +22,6 @@ def login_required(view):
     gets ``HX-Redirect`` to the login page for the page it came from, instead of a login page swapped
     into the chat.
     """
-    from functools import wraps
-    from urllib.parse import urlencode
-
-    from django.conf import settings
-    from django.contrib.auth.decorators import login_required as django_login_required
-    from django.shortcuts import resolve_url
-    from django_htmx.http import HttpResponseClientRedirect
-
     protected = django_login_required(view)
 
     @wraps(view)

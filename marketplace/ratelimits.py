@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import get_usage
 
 
@@ -51,3 +51,11 @@ def check_rate_limit(request: HttpRequest, rule: str, *, key: str = "user") -> N
             retry_after = max(retry_after or 0, wait)
     if retry_after is not None:
         raise RateLimited(rule, retry_after)
+
+
+def with_retry_after(response: HttpResponse, limited: RateLimited | None) -> HttpResponse:
+    """Return *response* as 429 with ``Retry-After`` (seconds) when *limited* caused it, else unchanged."""
+    if limited is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(limited.retry_after_s)
+    return response

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "accounts",
     "ads",
     "chat",
+    "chat.moderation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,7 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # First after security headers: "nothing new" polls are answered from the cache before sessions load.
-    "chat.middleware.NothingNewPollMiddleware",
+    "chat.polling.gate.NothingNewPollMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.marketplace",
+                "chat.context_processors.unread_badge",
             ],
         },
     },

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("chat/", include("chat.urls")),
+    path("chat/", include("chat.moderation.urls")),
     path("", include("ads.urls")),
 ]
 

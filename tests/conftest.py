@@ -29,7 +29,7 @@ def _commit_hooks_run_at_once(request, monkeypatch):
     """
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
-        monkeypatch.setattr("chat.poll_tokens.on_commit", lambda func, using=None, robust=False: func())
+        monkeypatch.setattr("chat.polling.tokens.on_commit", lambda func, using=None, robust=False: func())
 
 
 @pytest.fixture
@@ -83,20 +83,20 @@ def make_image_bytes(
 
 def conversation_token(conversation, user) -> str:
     """The poll token *user*'s open conversation page would carry (``v``)."""
-    from chat import poll_tokens
+    from chat.polling import tokens as poll_tokens
 
     return poll_tokens.read(poll_tokens.conversation_key(conversation.public_id, user.pk))
 
 
 def list_token(user) -> str:
     """The poll token *user*'s conversation list (and header badge) would carry (``v``)."""
-    from chat import poll_tokens
+    from chat.polling import tokens as poll_tokens
 
     return poll_tokens.read(poll_tokens.list_key(user.pk))
 
 
 def user_key(user) -> str:
     """The signed user key pages put in their polls (``k``)."""
-    from chat import poll_tokens
+    from chat.polling import tokens as poll_tokens
 
     return poll_tokens.user_poll_key(user.pk)

@@ -6,6 +6,9 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from chat import selectors
+from chat.forms import BUYER_QUICK_REPLIES, StartConversationForm
+
 register = template.Library()
 
 # http(s) URLs and bare www. hosts; trailing punctuation is not part of the link.
@@ -78,21 +81,17 @@ def offer_status(offer) -> str:
     return offer.current_status()
 
 
-AVATAR_PIXELS = {"sm": 30, "md": 42, "lg": 64}
-
-
-@register.simple_tag
-def avatar(person, size: str = "md") -> SafeString:
-    """Render *person*'s avatar image, or their initial in a circle (one tag per row: no template include)."""
-    pixels = AVATAR_PIXELS.get(size, 42)
-    if person.avatar:
-        return format_html(
-            '<img class="avatar avatar--{}" src="{}" alt="" width="{}" height="{}">',
-            size,
-            person.avatar.url,
-            pixels,
-            pixels,
+@register.inclusion_tag("chat/_ad_contact.html", takes_context=True)
+def ad_contact(context, ad):
+    """Render the chat side of an ad page: "Write to seller" for a buyer (``start_form`` from the context
+    when re-rendered with an error), the conversations link with their count for the owner (one query)."""
+    user = context["user"]
+    panel = {"ad": ad, "user": user}
+    if user.is_authenticated and ad.owner_id == user.pk:
+        panel["conversation_count"] = selectors.conversation_count_for_ad(
+            user=user, ad_public_id=ad.public_id
         )
-    return format_html(
-        '<span class="avatar avatar--{} avatar--initial" aria-hidden="true">{}</span>', size, person.initial
-    )
+    else:
+        panel["start_form"] = context.get("start_form") or StartConversationForm()
+        panel["quick_replies"] = BUYER_QUICK_REPLIES
+    return panel

@@ -19,17 +19,6 @@
     textarea.style.height = Math.min(textarea.scrollHeight, 160) + "px";
   }
 
-  // Only one copy of a message or a day separator, whatever order polls and sends land in.
-  function removeDuplicates() {
-    var list = document.getElementById("message-list");
-    if (!list) return;
-    var seen = {};
-    list.querySelectorAll(".message[id], .day-separator[data-day]").forEach(function (item) {
-      var key = item.id || "day-" + item.getAttribute("data-day");
-      if (seen[key]) item.remove(); else seen[key] = true;
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     scrollToBottom();
     var textarea = document.querySelector("#composer textarea");
@@ -75,7 +64,6 @@
     var el = scroller();
     var target = event.detail.target;
     if (!el || !target) return;
-    removeDuplicates();
     if (target.id === "message-list" && stickToBottom) {
       scrollToBottom();
     } else if (keepFromBottom !== null) {
@@ -83,23 +71,6 @@
       keepFromBottom = null;
     }
   });
-
-  // Read receipts: the poll says up to which message the other participant has read (0 when hidden).
-  function applyReadState() {
-    var state = document.getElementById("read-state");
-    if (!state) return;
-    var upTo = parseInt(state.getAttribute("data-read-up-to"), 10) || 0;
-    document.querySelectorAll("#message-list .message--own").forEach(function (item) {
-      var receipt = item.querySelector(".receipt");
-      if (receipt && !receipt.classList.contains("is-read") && parseInt(item.getAttribute("data-message-id"), 10) <= upTo) {
-        receipt.classList.add("is-read");
-        receipt.textContent = "✓✓";
-        receipt.title = "Read";
-        receipt.setAttribute("aria-label", "Read");
-      }
-    });
-  }
-  document.addEventListener("htmx:afterSettle", applyReadState);
 
   // Quick replies fill the composer; the person still chooses to send.
   document.addEventListener("click", function (event) {
@@ -113,22 +84,12 @@
     textarea.focus();
   });
 
-  // A send that the server accepted clears the composer; a refused one comes back with the text kept.
+  // The server re-renders the composer itself (empty, out of band, after a send; with the reason and the
+  // typed text after a refusal); only the upload progress bar is left to hide.
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
-    if (!form || form.id !== "composer") return;
-    var xhr = event.detail.xhr;
-    var progress = form.querySelector(".composer-progress");
+    var progress = form && form.id === "composer" && form.querySelector(".composer-progress");
     if (progress) progress.hidden = true;
-    if (event.detail.successful && !xhr.getResponseHeader("HX-Retarget")) {
-      var textarea = form.querySelector("textarea");
-      textarea.value = "";
-      autosize(textarea);
-      var error = form.querySelector(".composer-error");
-      if (error) error.remove();
-      var file = form.querySelector(".composer-file");
-      if (file) { file.value = ""; showChosenFiles(file); }
-    }
   });
 
   // Photos: say what is attached, refuse more than the limit before uploading, show upload progress.
@@ -158,10 +119,22 @@
       if (textarea && document.activeElement === document.body) textarea.focus();
     }
   });
-  // Network failure or server error: keep the text, tell the user in place.
+  // A send that did not arrive, or an answer the composer cannot show: keep the text and say why in place.
+  var SEND_ERRORS = {
+    0: "Not sent: check your connection and press Send again. Your text is kept.",
+    400: "Not sent: the message could not be read. Your text is kept; please try again.",
+    403: "Not sent: your session expired. Reload the page (your text is kept until then) and send again.",
+    404: "Not sent: this conversation is no longer available to you.",
+    413: "Not sent: the photos are too large together. Choose fewer or smaller photos.",
+    429: "Not sent: you're sending too fast. Wait a moment and press Send again. Your text is kept."
+  };
   function showSendError(event) {
     var form = event.detail.elt;
     if (!form || form.id !== "composer") return;
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    var text = SEND_ERRORS[status] || (status >= 500
+      ? "Not sent: something went wrong on our side. Your text is kept; please try again in a moment."
+      : SEND_ERRORS[0]);
     var error = form.querySelector(".composer-error");
     if (!error) {
       error = document.createElement("p");
@@ -169,7 +142,7 @@
       error.setAttribute("role", "alert");
       form.appendChild(error);
     }
-    error.textContent = "Not sent: check your connection and press Send again. Your text is kept.";
+    error.textContent = text;
   }
   document.addEventListener("htmx:sendError", showSendError);
   document.addEventListener("htmx:responseError", showSendError);

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.tokens import unsubscribe_token
 from chat import notifications, services
 from chat.models import ConversationParticipant
 from tests.factories import AdFactory, UserFactory
@@ -58,7 +59,7 @@ def test_nothing_is_sent_to_active_users_or_when_they_read_meanwhile(seller, buy
 
 def test_opting_out_on_the_profile_or_with_the_link(client, login, seller, buyer, conversation, mailoutbox):
     away(seller)
-    token = notifications.unsubscribe_token(seller.pk)
+    token = unsubscribe_token(seller.pk)
     url = reverse("accounts:unsubscribe", args=[token])
     # GET only asks (link scanners must not unsubscribe anyone).
     page = client.get(url)

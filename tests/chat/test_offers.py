@@ -186,7 +186,7 @@ def test_poll_rerenders_a_decided_offer_card_out_of_band(login, conversation, bu
         login(buyer)
         .get(
             reverse("chat:poll", args=[conversation.public_id]),
-            {"v": stamp, "k": user_key(buyer), "after": after},
+            {"token": stamp, "user_key": user_key(buyer), "after": after},
             headers=HTMX,
         )
         .content.decode()

@@ -7,8 +7,8 @@ from django.urls import reverse
 from PIL import Image
 
 from accounts.services import user_make_moderator
-from chat import moderation
 from chat.models import Message, MessagePhoto
+from chat.moderation import services as moderation
 from tests.ads.test_images import gps_exif, png_header_only
 from tests.conftest import make_image_bytes
 from tests.factories import UserFactory

@@ -64,7 +64,11 @@ def test_the_note_arrives_with_a_poll(login, conversation, buyer, seller):
 
     client = login(seller)
     first = conversation.messages.get()
-    params = {"v": conversation_token(conversation, seller), "k": user_key(seller), "after": first.id}
+    params = {
+        "token": conversation_token(conversation, seller),
+        "user_key": user_key(seller),
+        "after": first.id,
+    }
     services.message_send(conversation=conversation, sender=buyer, body="email me: deal@example.com")
     body = client.get(
         reverse("chat:poll", args=[conversation.public_id]), params, headers={"HX-Request": "true"}

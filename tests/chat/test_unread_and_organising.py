@@ -64,8 +64,8 @@ def test_badge_shows_on_every_page_and_its_poll_needs_no_query(
     client = login(seller)
     body = client.get(reverse("ads:list")).content.decode()
     assert 'id="unread-badge"' in body and ">1</span>" in body
-    params = {"v": list_token(seller), "k": user_key(seller)}
-    assert f'"v": "{params["v"]}"' in body
+    params = {"token": list_token(seller), "user_key": user_key(seller)}
+    assert f'"token": "{params["token"]}"' in body
     with django_assert_num_queries(0):
         response = client.get(reverse("chat:unread_badge"), params, headers=HTMX)
     assert response.status_code == 204
@@ -84,7 +84,7 @@ def test_list_shows_unread_count_per_row(login, conversation, buyer, seller):
 
 def test_list_poll_carries_the_badge_out_of_band(login, conversation, buyer, seller):
     client = login(seller)
-    params = {"v": list_token(seller), "k": user_key(seller)}
+    params = {"token": list_token(seller), "user_key": user_key(seller)}
     services.message_send(conversation=conversation, sender=buyer, body="New")
     body = client.get(reverse("chat:list_poll"), params, headers=HTMX).content.decode()
     assert 'id="unread-badge" class="unread-badge" hx-swap-oob="true"' in body
@@ -126,11 +126,14 @@ def test_the_buyers_poll_sees_the_seller_read(login, conversation, buyer, seller
     client = login(buyer)
     response = client.get(
         reverse("chat:poll", args=[conversation.public_id]),
-        {"v": stamp, "k": user_key(buyer), "after": conversation.last_message_id},
+        {"token": stamp, "user_key": user_key(buyer), "after": conversation.last_message_id, "read_up_to": 0},
         headers=HTMX,
     )
     assert response.status_code == 200
-    assert f'data-read-up-to="{conversation.last_message_id}" hx-swap-oob="true"' in response.content.decode()
+    receipt = (
+        f'id="receipt-{conversation.last_message_id}" title="Read" aria-label="Read" hx-swap-oob="true">✓✓'
+    )
+    assert receipt in response.content.decode()
 
 
 @pytest.mark.parametrize("who_turns_off", ["buyer", "seller"])

@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from accounts.models import UserBlock
 from chat import services
-from chat.models import MessagePhoto, Report
+from chat.models import MessagePhoto
+from chat.moderation.models import Report
 from tests.conftest import make_image_bytes
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_chat_flow import log_in
@@ -74,7 +75,7 @@ def test_photo_scam_note_report_and_block(browser, live_server, tmp_path):
 
 def test_moderator_works_a_case_in_the_admin(browser, live_server):
     from accounts.services import user_make_moderator
-    from chat import moderation
+    from chat.moderation import services as moderation
     from tests.factories import TEST_PASSWORD
 
     recreate_moderators_group()  # transactional tests flush what the data migrations created
@@ -116,7 +117,8 @@ def test_moderator_works_a_case_in_the_admin(browser, live_server):
 
 
 def recreate_moderators_group():
-    """The Moderators group as migrations accounts.0002/0004 and chat.0008 leave it."""
+    """The Moderators group as migrations accounts.0002/0004, chat.0008 and moderation.0001 leave it (the
+    last moves the moderation models' permissions to the ``moderation`` app)."""
     import importlib
 
     from django.contrib.auth.models import Group, Permission
@@ -125,7 +127,7 @@ def recreate_moderators_group():
     chat = importlib.import_module("chat.migrations.0008_moderator_permissions")
     wanted = {(app, model, action) for app, model, action in base}
     wanted |= {("chat", "offer", "view")}
-    wanted |= {("chat", model, action) for model, action in chat.GRANT}
+    wanted |= {("moderation", model, action) for model, action in chat.GRANT}
     wanted -= {("chat", model, action) for model, action in chat.REVOKE}
     group, _ = Group.objects.get_or_create(name="Moderators")
     group.permissions.set(

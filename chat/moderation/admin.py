@@ -1,3 +1,6 @@
+"""The moderators' workplace: conversations, messages and offers (read-only), the report queue with its
+case pages, held first messages and the moderation log."""
+
 from django.contrib import admin
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,16 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from chat import moderation
-from chat.models import (
-    Conversation,
-    ConversationParticipant,
-    HeldMessage,
-    Message,
-    ModerationAction,
-    Offer,
-    Report,
-)
+from accounts.selectors import is_moderator
+from chat.models import Conversation, ConversationParticipant, Message, Offer
+from chat.moderation import services as moderation
+from chat.moderation.models import HeldMessage, ModerationAction, Report
 
 
 class ReadOnlyAdminMixin:
@@ -38,7 +35,7 @@ class ReadOnlyAdminMixin:
 
 class ParticipantInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ConversationParticipant
-    fields = ("user", "role", "last_read_message", "history_cleared_up_to", "hidden_at")
+    fields = ("user", "role", "last_read_message", "hidden_up_to", "hidden_at")
     readonly_fields = fields
     extra = 0
 
@@ -107,7 +104,7 @@ class ConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         conversation = get_object_or_404(
             Conversation.objects.select_related("buyer", "seller"), pk=conversation_id
         )
-        if not moderation.is_moderator(request.user):
+        if not is_moderator(request.user):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
@@ -209,7 +206,7 @@ class ReportAdmin(admin.ModelAdmin):
         act = path(
             "<int:report_id>/act/",
             self.admin_site.admin_view(require_POST(self.act_view)),
-            name="chat_report_act",
+            name="moderation_report_act",
         )
         return [act, *super().get_urls()]
 
@@ -246,9 +243,9 @@ class ReportAdmin(admin.ModelAdmin):
             "context_messages": context_messages,
             "histories": [_user_history(report.reported_user), _user_history(report.reporter)],
             "case_log": report.actions.select_related("moderator"),
-            "can_act": moderation.is_moderator(request.user),
+            "can_act": is_moderator(request.user),
         }
-        return TemplateResponse(request, "admin/chat/report/case.html", context)
+        return TemplateResponse(request, "admin/moderation/report/case.html", context)
 
     def act_view(self, request, report_id: int):
         """Run one moderator action from the case page (POST ``action``, optional ``message``, ``note``)."""
@@ -276,12 +273,12 @@ class ReportAdmin(admin.ModelAdmin):
                 moderation.user_unsuspend(user=report.reported_user, moderator=moderator, note=note)
             else:
                 flash.error(request, _("Unknown action."))
-                return redirect("admin:chat_report_change", report.pk)
+                return redirect("admin:moderation_report_change", report.pk)
         except ValidationError as error:
             flash.error(request, " ".join(error.messages))
         else:
             flash.success(request, _("Done, and recorded in the moderation log."))
-        return redirect("admin:chat_report_change", report.pk)
+        return redirect("admin:moderation_report_change", report.pk)
 
 
 @admin.register(HeldMessage)

@@ -2,10 +2,11 @@
 
 Every conversation and every user's conversation list has a random token in the cache. Services replace the
 token after each commit that changes what a participant would see (``bump``); a page or a poll that renders
-state reads the token *before* reading the database and hands it to the client as ``v``. A poll whose ``v``
-still equals the cached token is answered 204 at once. That answer reveals nothing: matching requires already
-holding the current token, which only a page rendered for a participant gives out. Any doubt (missing token,
-cache error) falls through to the full, authenticated path, which costs what it did before.
+state reads the token *before* reading the database (``read_before``) and hands it to the client as
+``token``. A poll whose ``token`` still equals the cached token is answered 204 at once. That answer
+reveals nothing: matching requires already holding the current token, which only a page rendered for a
+participant gives out. Any doubt (missing token, cache error) falls through to the full, authenticated
+path, which costs what it did before.
 
 Ordering argument: a token is replaced only after the change committed, and readers take the token before the
 data, so a client holding token T has seen every change committed before T was written; any later change
@@ -16,18 +17,20 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core import signing
 from django.core.cache import cache
 from django.db.transaction import on_commit
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Tokens expire so the cache does not keep one per conversation forever; an expired token only costs the
 # client one full poll.
 TOKEN_TTL_S = 24 * 3600
-USER_KEY_SALT = "chat.poll-user"
+USER_KEY_SALT = "chat.poll-user"  # unchanged by the move: pages already out keep working
 
 
 def conversation_key(public_id: str, user_id: int) -> str:
@@ -40,7 +43,10 @@ def list_key(user_id: int) -> str:
 
 
 def read(key: str) -> str:
-    """Return the current token for *key*, creating one if the cache has none (or is unreachable)."""
+    """Return the current token for *key*, creating one if the cache has none (or is unreachable).
+
+    Callers that then read the database use ``read_before``.
+    """
     try:
         token = cache.get(key)
         if token is None:
@@ -50,6 +56,18 @@ def read(key: str) -> str:
         logger.warning("poll token cache unavailable", exc_info=True)
         token = None
     return token or f"nocache-{secrets.token_urlsafe(6)}"
+
+
+def read_before(key: str, load: Callable[[str], T]) -> tuple[str, T]:
+    """Return ``(token, load(token))`` for *key*, the token read first: the only order that is safe.
+    *load* gets the token because cached fragments are keyed by it.
+
+    A change committed between the two reads replaces the token after its commit, so the client's next
+    poll with this token misses the cache and fetches it; read the other way round, that change could be
+    hidden behind a token that already includes it. Exceptions from *load* (Http404, …) propagate.
+    """
+    token = read(key)
+    return token, load(token)
 
 
 def peek_many(keys: list[str]) -> dict:

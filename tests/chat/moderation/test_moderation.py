@@ -9,8 +9,10 @@ from django.utils import timezone
 from accounts.models import UserBlock
 from accounts.services import user_make_moderator
 from ads.models import Ad
-from chat import moderation, services
-from chat.models import Conversation, HeldMessage, ModerationAction, Report
+from chat import services
+from chat.models import Conversation
+from chat.moderation import services as moderation
+from chat.moderation.models import HeldMessage, ModerationAction, Report
 from tests.factories import AdFactory, UserFactory
 
 
@@ -27,7 +29,7 @@ def scam_message(conversation, seller):
 
 
 def report_url(conversation, message=None):
-    url = reverse("chat:report", args=[conversation.public_id])
+    url = reverse("moderation:report", args=[conversation.public_id])
     return f"{url}?message={message.id}" if message else url
 
 
@@ -96,7 +98,7 @@ def test_case_page_shows_the_message_in_context_the_ad_and_the_users_history(
     moderation.report_create(reporter=buyer, conversation=conversation, reason="spam")
     client.force_login(moderator)
 
-    page = client.get(reverse("admin:chat_report_change", args=[report.pk])).content.decode()
+    page = client.get(reverse("admin:moderation_report_change", args=[report.pk])).content.decode()
 
     assert "Pay the deposit by Western Union first" in page
     assert "Why would I do that?" in page  # the context after the reported message
@@ -115,7 +117,7 @@ def test_removing_a_message_shows_a_placeholder_to_both_and_logs_it(
     )
     client.force_login(moderator)
     response = client.post(
-        reverse("admin:chat_report_act", args=[report.pk]),
+        reverse("admin:moderation_report_act", args=[report.pk]),
         {"action": "remove_message", "message": scam_message.id, "note": "deposit scam"},
     )
     assert response.status_code == 302
@@ -142,8 +144,8 @@ def test_dismiss_and_remove_ad_are_logged(client, moderator, conversation, buyer
     first = moderation.report_create(reporter=buyer, conversation=conversation, reason="other")
     second = moderation.report_create(reporter=buyer, conversation=conversation, reason="prohibited")
     client.force_login(moderator)
-    client.post(reverse("admin:chat_report_act", args=[first.pk]), {"action": "dismiss"})
-    client.post(reverse("admin:chat_report_act", args=[second.pk]), {"action": "remove_ad"})
+    client.post(reverse("admin:moderation_report_act", args=[first.pk]), {"action": "dismiss"})
+    client.post(reverse("admin:moderation_report_act", args=[second.pk]), {"action": "remove_ad"})
     first.refresh_from_db()
     ad.refresh_from_db()
     conversation.refresh_from_db()
@@ -164,7 +166,7 @@ def test_suspension_ends_sessions_hides_ads_and_can_be_lifted(
     assert seller_client.get(reverse("chat:list")).status_code == 200
 
     client.force_login(moderator)
-    client.post(reverse("admin:chat_report_act", args=[report.pk]), {"action": "suspend"})
+    client.post(reverse("admin:moderation_report_act", args=[report.pk]), {"action": "suspend"})
 
     seller.refresh_from_db()
     assert not seller.is_active and seller.suspended_at is not None
@@ -178,7 +180,7 @@ def test_suspension_ends_sessions_hides_ads_and_can_be_lifted(
     # Their messages stay as evidence.
     assert conversation.messages.filter(sender=buyer).exists()
 
-    client.post(reverse("admin:chat_report_act", args=[report.pk]), {"action": "unsuspend"})
+    client.post(reverse("admin:moderation_report_act", args=[report.pk]), {"action": "unsuspend"})
     seller.refresh_from_db()
     assert seller.is_active and seller.suspended_at is None
     assert buyer_client.get(ad.get_absolute_url()).status_code == 200
@@ -190,7 +192,9 @@ def test_suspension_ends_sessions_hides_ads_and_can_be_lifted(
 
 def test_only_moderators_act(client, login, conversation, buyer, seller, scam_message):
     report = moderation.report_create(reporter=buyer, conversation=conversation, reason="scam")
-    response = login(seller).post(reverse("admin:chat_report_act", args=[report.pk]), {"action": "dismiss"})
+    response = login(seller).post(
+        reverse("admin:moderation_report_act", args=[report.pk]), {"action": "dismiss"}
+    )
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     staff_without_permission = UserFactory(is_staff=True)
     with pytest.raises(PermissionDenied):
@@ -205,10 +209,10 @@ def test_the_audit_log_is_read_only(client, moderator, conversation, buyer):
     moderation.report_dismiss(report=report, moderator=moderator)
     action = ModerationAction.objects.get()
     client.force_login(moderator)
-    assert client.get(reverse("admin:chat_moderationaction_changelist")).status_code == 200
+    assert client.get(reverse("admin:moderation_moderationaction_changelist")).status_code == 200
     assert (
         client.post(
-            reverse("admin:chat_moderationaction_delete", args=[action.pk]), {"post": "yes"}
+            reverse("admin:moderation_moderationaction_delete", args=[action.pk]), {"post": "yes"}
         ).status_code
         == 403
     )
@@ -238,7 +242,8 @@ def test_the_same_first_message_to_a_fourth_seller_is_held_then_released(client,
 
     client.force_login(moderator)
     client.post(
-        reverse("admin:chat_heldmessage_changelist"), {"action": "release", "_selected_action": [held.pk]}
+        reverse("admin:moderation_heldmessage_changelist"),
+        {"action": "release", "_selected_action": [held.pk]},
     )
     held.refresh_from_db()
     assert held.status == "released" and held.reviewed_by == moderator

@@ -1,8 +1,8 @@
 """Reports, held messages and moderator actions. Every moderator action writes the audit log
 (``ModerationAction``) in the same transaction as its effect, so the log cannot miss an action.
 
-Moderators are staff users with ``chat.change_report`` (the "Moderators" group); other callers get
-PermissionDenied.
+Moderators are staff users with ``moderation.change_report`` (the "Moderators" group,
+``accounts.selectors.is_moderator``); other callers get PermissionDenied.
 """
 
 from __future__ import annotations
@@ -17,10 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services as account_services
 from accounts.models import User
+from accounts.selectors import is_moderator
 from ads import services as ad_services
 from ads.models import Ad
-from chat import poll_tokens, selectors
-from chat.models import Conversation, HeldMessage, Message, ModerationAction, Report
+from chat import selectors
+from chat import services as chat_services
+from chat.models import Conversation, Message
+from chat.moderation.models import HeldMessage, ModerationAction, Report
+from chat.polling import tokens
 
 REPORT_DETAILS_MAX_LENGTH = 2000
 ERROR_MESSAGES = {
@@ -28,11 +32,6 @@ ERROR_MESSAGES = {
     "report_details": _("Please keep the details under %(limit)s characters."),
     "report_message": _("You can report the other person's messages in this conversation."),
 }
-
-
-def is_moderator(user) -> bool:
-    """True for an active staff user with ``chat.change_report`` (anonymous users included: False)."""
-    return bool(user.is_active and user.is_staff and user.has_perm("chat.change_report"))
 
 
 def _require_moderator(moderator: User) -> None:
@@ -136,7 +135,7 @@ def message_remove(
         note=note,
     )
     conversation = message.conversation
-    poll_tokens.bump_conversations([(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
+    tokens.bump_conversations([(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
     return message
 
 
@@ -167,9 +166,7 @@ def user_suspend(*, user: User, moderator: User, report: Report | None = None, n
     _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
     _log(moderator, ModerationAction.Action.SUSPEND_USER, report=report, target_user=user, note=note)
     # Their next poll goes the full, authenticated path, which a suspended user no longer passes.
-    poll_tokens.bump_conversations(
-        selectors.conversation_rows_for_user(user_id=user.pk), only_user_id=user.pk
-    )
+    tokens.bump_conversations(selectors.conversation_rows_for_user(user_id=user.pk), only_user_id=user.pk)
     return user
 
 
@@ -252,10 +249,8 @@ def held_message_release(*, held: HeldMessage, moderator: User, note: str = "") 
     Raises PermissionDenied for non-moderators; ValidationError when it was already reviewed or the ad
     can no longer be contacted (then it stays held).
     """
-    from chat import services
-
     locked = _held_for_review(held, moderator=moderator)
-    services.conversation_start(buyer=locked.sender, ad=locked.ad, body=locked.body)
+    chat_services.conversation_start(buyer=locked.sender, ad=locked.ad, body=locked.body)
     _mark_reviewed(locked, moderator=moderator, status=HeldMessage.Status.RELEASED)
     _log(moderator, ModerationAction.Action.RELEASE_HELD, held_message=locked, ad=locked.ad, note=note)
     return locked

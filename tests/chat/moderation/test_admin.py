@@ -47,7 +47,7 @@ def test_conversation_search_by_email_public_id_and_title(moderator_client):
 
 
 def test_moderators_read_messages_only_through_the_logged_action(moderator_client):
-    from chat.models import ModerationAction
+    from chat.moderation.models import ModerationAction
 
     (conversation,) = make_conversations(1)
     page = moderator_client.get(reverse("admin:chat_conversation_change", args=[conversation.pk]))

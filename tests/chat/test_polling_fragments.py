@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services as account_services
-from chat import fragments, services
+from chat import services
+from chat.polling import fragments
 from tests.factories import TEST_PASSWORD
 
 THREAD = re.compile(r'id="message-list".*?</ol>', re.S)

@@ -1,0 +1,23 @@
+"""User-facing error texts of the chat services, keyed by the ValidationError code they are raised with,
+so forms, views and tests share them."""
+
+from django.utils.translation import gettext_lazy as _
+
+ERROR_MESSAGES = {
+    "empty": _("Write a message before sending."),
+    "too_long": _("Messages can be at most %(limit)s characters (yours has %(length)s)."),
+    "null_character": _("The message contains a character that cannot be sent."),
+    "own_ad": _("This is your own ad: buyers' conversations about it are in your chats."),
+    "ad_unavailable": _("This ad is no longer available, so a new conversation can't be started."),
+    "nothing_to_mark": _("There is no message from the other person to mark as unread."),
+    "offer_not_buyer": _("Only the buyer can make an offer."),
+    "offer_ad_unavailable": _("This ad is no longer for sale, so offers are closed."),
+    "offer_amount": _("Enter an amount above 0 and up to %(max)s, with at most two decimals."),
+    "offer_not_seller": _("Only the seller can accept or decline an offer."),
+    "offer_not_own": _("Only the buyer who made the offer can withdraw it."),
+    "offer_not_pending": _("This offer is already %(status)s."),
+    "blocked": _("You can't reply to this conversation."),
+    "blocked_by_you": _("You blocked %(name)s. Unblock them under “Blocked users” to write again."),
+    "blocked_start": _("You can't write to this seller."),
+    "too_many_photos": _("Send at most %(limit)s photos in one message."),
+}

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ModerationConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "chat.moderation"
+    label = "moderation"
+    verbose_name = "Moderation"
+
+    def ready(self) -> None:
+        from chat import signals
+        from chat.moderation import receivers
+
+        signals.first_message_screen.connect(receivers.hold_repeated_first_message)

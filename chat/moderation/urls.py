@@ -1,0 +1,9 @@
+from django.urls import path
+
+from chat.moderation import views
+
+app_name = "moderation"
+
+urlpatterns = [
+    path("<str:public_id>/report/", views.conversation_report, name="report"),
+]

@@ -1,0 +1,63 @@
+"""The participant's side of moderation: reporting a conversation or a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from chat import selectors
+from chat.forms import MessageCursorForm
+from chat.moderation import services
+from chat.moderation.forms import ReportForm
+from marketplace.http import HtmxHttpRequest, login_required
+from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_report(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Report the conversation, or one of the other person's messages (``?message=<id>``), with a reason.
+
+    GET shows the form; POST files the report (optionally blocking too) and returns to the conversation.
+    A bad form comes back with the typed text (400); the ``report_by_user`` limit answers 429 with
+    Retry-After. Non-participants, and a message that is not the other person's text, get 404.
+    """
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    other = conversation.other_participant(request.user)
+    message_id = MessageCursorForm.read(request.GET, "message")
+    if message_id is None:
+        message_id = MessageCursorForm.read(request.POST, "message")
+    message = None
+    if message_id is not None:
+        message = selectors.message_get_reportable(
+            conversation=conversation, message_id=message_id, user=request.user
+        )
+    form = ReportForm(request.POST or None)
+    context = {"form": form, "conversation": conversation, "other": other, "reported_message": message}
+    if request.method != "POST":
+        return render(request, "chat/report.html", context)
+    limited = None
+    if form.is_valid():
+        try:
+            check_rate_limit(request, "report_by_user")
+            services.report_create(
+                reporter=request.user,
+                conversation=conversation,
+                message=message,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+                block=form.cleaned_data["block"],
+            )
+        except RateLimited as error:
+            limited = error
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            blocked = " You blocked them too." if form.cleaned_data["block"] else ""
+            flash.success(request, f"Thank you. A moderator will look at your report.{blocked}")
+            return redirect(conversation)
+    return with_retry_after(render(request, "chat/report.html", context, status=400), limited)

@@ -1,0 +1,73 @@
+"""The cheapest answer the site gives: 204 to a poll that has nothing new, before the rest of the stack."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.urls import Resolver404, get_resolver
+
+from accounts.middleware import last_seen_cache_key, refresh_last_seen
+from chat.polling import tokens
+from marketplace.http import login_required
+
+# The poll's query parameters: the change token the client holds and the signed user key.
+TOKEN_PARAM = "token"
+USER_KEY_PARAM = "user_key"
+
+
+def answers_nothing_new_from_cache(key_for):
+    """Mark a poll view as answerable from the cache: ``NothingNewPollMiddleware`` answers 204 before
+    sessions, authentication and CSRF run when the client's ``token`` is the current token of
+    ``key_for(user_id, **view_kwargs)``; otherwise the view runs as a normal logged-in request.
+
+    The user id comes from the signed ``user_key`` parameter (``tokens.user_poll_key``); a missing or
+    forged key simply means the full path.
+    """
+
+    def decorator(view):
+        protected = login_required(view)
+        protected.poll_token_key = key_for
+        return protected
+
+    return decorator
+
+
+class NothingNewPollMiddleware:
+    """Answer a poll 204 from one cache round trip when the client's ``token`` is still the current one.
+
+    Applies to views marked by ``answers_nothing_new_from_cache`` (they carry ``poll_token_key``). Sits
+    right after SecurityMiddleware, so a "nothing new" poll never loads the session, the user or the CSRF
+    cookie and never touches the database. What the 204 reveals is only that the caller holds the current
+    random token for that key, which only a page rendered for that participant gave out (see
+    ``chat.polling.tokens``). Any mismatch, a missing/forged user key or a cache error falls through to the
+    normal, authenticated view. It also refreshes the user's "last seen", as a full request would (the
+    gate key comes back in the same round trip).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "GET" and TOKEN_PARAM in request.GET:
+            if self._nothing_new(request):
+                return HttpResponse(status=204)
+        return self.get_response(request)
+
+    @staticmethod
+    def _nothing_new(request) -> bool:
+        try:
+            match = get_resolver().resolve(request.path_info)
+        except Resolver404:
+            return False
+        key_for = getattr(match.func, "poll_token_key", None)
+        if key_for is None:
+            return False
+        user_id = tokens.user_from_poll_key(request.GET.get(USER_KEY_PARAM))
+        if not user_id:
+            return False
+        key = key_for(user_id, **match.kwargs)
+        gate = last_seen_cache_key(user_id)
+        found = tokens.peek_many([key, gate])
+        if found.get(key) != request.GET[TOKEN_PARAM]:
+            return False
+        refresh_last_seen(user_id, gate_seen=gate in found)
+        return True

@@ -1,0 +1,27 @@
+"""Chat's reactions to the lower layers' signals (connected in ``ChatConfig.ready``)."""
+
+from __future__ import annotations
+
+from ads.models import Ad
+from chat import selectors, services
+from chat.polling import tokens
+
+
+def sync_snapshots_on_ad_status(*, ad: Ad, **kwargs) -> None:
+    """``ads.signals.ad_status_changed``: copy the new status into every conversation's snapshot (in the
+    ad's transaction)."""
+    services.conversations_sync_ad_status(ad=ad)
+
+
+def refresh_tokens_on_profile_change(*, user_id: int, **kwargs) -> None:
+    """``accounts.signals.user_profile_changed``: names, avatars and privacy settings show in pages rendered
+    (and cached) for both sides, so every conversation of the user gets new tokens on commit."""
+    tokens.bump_conversations(selectors.conversation_rows_for_user(user_id=user_id))
+
+
+def refresh_tokens_on_block_change(*, blocker_id: int, blocked_id: int, **kwargs) -> None:
+    """``accounts.signals.user_block_changed``: the composer and notices of the two users' conversations
+    change for both, so those conversations get new tokens on commit."""
+    tokens.bump_conversations(
+        selectors.conversation_rows_for_user(user_id=blocker_id, other_user_id=blocked_id)
+    )

@@ -1,0 +1,45 @@
+"""Writes to chat state, one module per topic. Views, admin actions, management commands and tests all go
+through these functions; nothing else mutates chat state.
+
+The names below are the public surface (``from chat import services; services.message_send(...)``).
+"""
+
+from chat.errors import ERROR_MESSAGES
+from chat.services.conversations import (
+    conversation_first_message_held,
+    conversation_hide,
+    conversation_set_archived,
+    conversation_start,
+    conversations_sync_ad_status,
+)
+from chat.services.messages import message_body_clean, message_send
+from chat.services.offers import (
+    offer_accept,
+    offer_amount_clean,
+    offer_decline,
+    offer_make,
+    offer_withdraw,
+    offers_expire_due,
+)
+from chat.services.photos import message_photos_store
+from chat.services.read_state import conversation_mark_read, conversation_mark_unread
+
+__all__ = [
+    "ERROR_MESSAGES",
+    "conversation_first_message_held",
+    "conversation_hide",
+    "conversation_mark_read",
+    "conversation_mark_unread",
+    "conversation_set_archived",
+    "conversation_start",
+    "conversations_sync_ad_status",
+    "message_body_clean",
+    "message_photos_store",
+    "message_send",
+    "offer_accept",
+    "offer_amount_clean",
+    "offer_decline",
+    "offer_make",
+    "offer_withdraw",
+    "offers_expire_due",
+]

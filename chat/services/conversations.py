@@ -1,0 +1,174 @@
+"""Writes that start, hide, archive and re-snapshot conversations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from ads.models import Ad
+from chat import signals
+from chat.errors import ERROR_MESSAGES
+from chat.models import Conversation, ConversationParticipant, Message
+from chat.polling import tokens
+from chat.services.messages import message_body_clean, message_create_locked, refuse_if_blocked
+
+
+def _snapshot_fields(ad: Ad) -> dict:
+    cover = ad.cover_photo
+    return {
+        "ad_entity_type": ad.category.slug,
+        "ad_public_id": ad.public_id,
+        "ad_title": ad.title,
+        "ad_thumbnail_url": cover.thumbnail.url if cover else "",
+        "ad_price": ad.price,
+        "ad_link": ad.get_absolute_url(),
+        "ad_status": ad.status,
+    }
+
+
+def _conversation_get_or_create(*, buyer: User, ad: Ad, created_at: datetime | None = None) -> Conversation:
+    existing = Conversation.objects.filter(buyer=buyer, seller_id=ad.owner_id, ad=ad).first()
+    if existing is not None:
+        return existing
+    try:
+        # Savepoint: a concurrent request may insert the same (buyer, seller, ad) first; the unique
+        # constraint makes this insert fail, and the row the other request created is used instead.
+        with transaction.atomic():
+            now = created_at or timezone.now()
+            conversation = Conversation.objects.create(
+                buyer=buyer,
+                seller_id=ad.owner_id,
+                ad=ad,
+                created_at=now,
+                last_message_at=now,
+                updated_at=now,
+                **_snapshot_fields(ad),
+            )
+            ConversationParticipant.objects.bulk_create(
+                [
+                    ConversationParticipant(
+                        conversation=conversation,
+                        user=buyer,
+                        role=ConversationParticipant.Role.BUYER,
+                        last_message_at=now,
+                    ),
+                    ConversationParticipant(
+                        conversation=conversation,
+                        user_id=ad.owner_id,
+                        role=ConversationParticipant.Role.SELLER,
+                        last_message_at=now,
+                    ),
+                ]
+            )
+            return conversation
+    except IntegrityError:
+        return Conversation.objects.get(buyer=buyer, seller_id=ad.owner_id, ad=ad)
+
+
+@transaction.atomic
+def conversation_start(
+    *,
+    buyer: User,
+    ad: Ad,
+    body: str,
+    created_at: datetime | None = None,
+    first_sender_is_seller: bool = False,
+) -> tuple[Conversation, Message]:
+    """Send *body* from *buyer* to the owner of *ad*, creating their conversation about it if needed.
+
+    Returns ``(conversation, message)``. The conversation is created together with its first message, so a
+    seller never sees an empty conversation. One conversation exists per (buyer, seller, ad): concurrent
+    calls return the same one (database unique constraint; the loser of the race reuses the winner's row).
+    *created_at* (aware datetime) and *first_sender_is_seller* (the seller greeted first) are for importers
+    replaying recorded dialogues; the site leaves them at their defaults.
+
+    Raises ValidationError with code ``own_ad`` (buyer owns the ad), ``ad_unavailable`` (sold or removed),
+    ``blocked``/``blocked_by_you`` (one of them blocked the other) or a body error (see
+    ``message_body_clean``). Locks the conversation row while the message is added.
+    """
+    body = message_body_clean(body)
+    if ad.owner_id == buyer.pk:
+        raise ValidationError(ERROR_MESSAGES["own_ad"], code="own_ad")
+    if ad.status != Ad.Status.ACTIVE:
+        raise ValidationError(ERROR_MESSAGES["ad_unavailable"], code="ad_unavailable")
+    try:
+        refuse_if_blocked(sender=buyer, recipient_id=ad.owner_id)
+    except ValidationError as error:
+        if error.code == "blocked":
+            raise ValidationError(ERROR_MESSAGES["blocked_start"], code="blocked") from None
+        raise
+    conversation = _conversation_get_or_create(buyer=buyer, ad=ad, created_at=created_at)
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    sender = ad.owner if first_sender_is_seller else buyer
+    message = message_create_locked(
+        conversation=conversation, sender=sender, body=body, created_at=created_at
+    )
+    return conversation, message
+
+
+def conversation_first_message_held(*, buyer: User, ad: Ad, body: str) -> bool:
+    """Ask the rooms that screen first messages (``chat.signals.first_message_screen``; moderation holds
+    the same text sent to many sellers) whether *body*, the first message of a new conversation from
+    *buyer* about *ad*, is taken for review instead of delivered. Returns True when it was held."""
+    responses = signals.first_message_screen.send(sender=Conversation, user=buyer, ad=ad, body=body)
+    return any(held for _receiver, held in responses)
+
+
+@transaction.atomic
+def conversation_hide(*, conversation: Conversation, user: User) -> None:
+    """Delete *conversation* from *user*'s view: hide it and its history up to now, for *user* only.
+
+    The other participant keeps everything and nothing is deleted from the database. A later message
+    brings the conversation back to *user*'s list, showing only messages after this moment.
+    Raises ConversationParticipant.DoesNotExist if *user* is not a participant. Locks the conversation
+    row so a message being sent at the same moment is either hidden or shown, never half of each.
+    """
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    participant = ConversationParticipant.objects.get(conversation=locked, user=user)
+    now = timezone.now()
+    participant.hidden_up_to_id = locked.last_message_id
+    participant.last_read_message_id = locked.last_message_id
+    participant.unread_count = 0
+    participant.hidden_at = now
+    participant.updated_at = now
+    participant.save(
+        update_fields=[
+            "hidden_up_to",
+            "last_read_message",
+            "unread_count",
+            "hidden_at",
+            "updated_at",
+        ]
+    )
+    tokens.bump(conversation_views=[(locked.public_id, user.pk)], user_ids=[user.pk])
+
+
+def conversation_set_archived(*, conversation: Conversation, user: User, archived: bool) -> None:
+    """Archive (or unarchive) *conversation* for *user* only: it leaves (or rejoins) the main list.
+
+    A later message from the other participant unarchives it (see ``message_create_locked``). One UPDATE;
+    does nothing for a non-participant.
+    """
+    now = timezone.now()
+    ConversationParticipant.objects.filter(conversation=conversation, user=user).update(
+        archived_at=now if archived else None, updated_at=now
+    )
+    tokens.bump(user_ids=[user.pk])
+
+
+def conversations_sync_ad_status(*, ad: Ad) -> int:
+    """Copy *ad*'s status into the snapshot of every conversation about it; return how many changed.
+
+    One SELECT and one UPDATE; replaces the poll tokens of those conversations and their participants' lists
+    so open chats and lists pick the change up on their next poll.
+    Call inside the transaction that changed the ad so the flag can never disagree with the ad.
+    """
+    changing = Conversation.objects.filter(ad=ad).exclude(ad_status=ad.status)
+    affected = list(changing.values_list("public_id", "buyer_id", "seller_id"))
+    count = changing.update(ad_status=ad.status, updated_at=timezone.now())
+    tokens.bump_conversations(affected)
+    return count

@@ -1,0 +1,152 @@
+"""Writes that add messages to a conversation.
+
+Ordering rule: every write that adds a message or reads ``last_message`` to act on it first locks the
+conversation row (``SELECT … FOR UPDATE``), then the participant rows. Messages of one conversation are
+therefore created one at a time, so their ids and ``created_at`` grow together and a poll's "after message
+id" cursor never skips a message committed late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import User, UserBlock
+from chat.errors import ERROR_MESSAGES
+from chat.models import MESSAGE_MAX_LENGTH, Conversation, ConversationParticipant, Message, Offer
+from chat.polling import tokens
+from chat.services.photos import message_photos_store
+from marketplace.images import ProcessedImage
+
+
+def refuse_if_blocked(*, sender: User, recipient_id: int) -> None:
+    """Raise ValidationError when either user blocked the other (one indexed query).
+
+    Codes: ``blocked`` (the recipient blocked the sender: the sender is told only that they can't
+    reply) and ``blocked_by_you`` (the sender blocked the recipient).
+    """
+    blockers = set(
+        UserBlock.objects.filter(
+            Q(blocker_id=sender.pk, blocked_id=recipient_id)
+            | Q(blocker_id=recipient_id, blocked_id=sender.pk)
+        ).values_list("blocker_id", flat=True)
+    )
+    if recipient_id in blockers:
+        raise ValidationError(ERROR_MESSAGES["blocked"], code="blocked")
+    if sender.pk in blockers:
+        name = User.objects.filter(pk=recipient_id).values_list("display_name", flat=True).first()
+        raise ValidationError(ERROR_MESSAGES["blocked_by_you"], code="blocked_by_you", params={"name": name})
+
+
+def message_body_clean(body: str, *, allow_empty: bool = False) -> str:
+    """Return *body* ready to store: line endings normalised to ``\\n``, surrounding whitespace trimmed.
+
+    Nothing else is changed (no HTML stripping: bodies are escaped on output). *allow_empty* is for
+    messages that carry photos. Raises ValidationError with code ``empty``, ``too_long`` or
+    ``null_character``.
+    """
+    cleaned = (body or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not cleaned:
+        if allow_empty:
+            return ""
+        raise ValidationError(ERROR_MESSAGES["empty"], code="empty")
+    if "\x00" in cleaned:
+        raise ValidationError(ERROR_MESSAGES["null_character"], code="null_character")
+    if len(cleaned) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            ERROR_MESSAGES["too_long"],
+            code="too_long",
+            params={"limit": MESSAGE_MAX_LENGTH, "length": len(cleaned)},
+        )
+    return cleaned
+
+
+def message_create_locked(
+    *,
+    conversation: Conversation,
+    sender: User,
+    body: str,
+    created_at: datetime | None,
+    kind: str = Message.Kind.TEXT,
+    offer: Offer | None = None,
+    photo_count: int = 0,
+) -> Message:
+    """Insert a message into *conversation*, which the caller has locked (``select_for_update``), and keep
+    the denormalised state in step: the conversation's last message, the sender's read pointer, the
+    other participant's unread count (+1, relative to the current value) and archive flag, both
+    participants' ``last_message_at``. Replaces both participants' poll tokens on commit. Returns the
+    message; *created_at* (aware datetime) is for importers."""
+    now = timezone.now()
+    sent_at = created_at or now
+    # Clocks of several app servers may disagree slightly; never let a message sort before its predecessor.
+    if conversation.last_message_id is not None and sent_at < conversation.last_message_at:
+        sent_at = conversation.last_message_at
+    message = Message.objects.create(
+        conversation=conversation,
+        sender=sender,
+        body=body,
+        created_at=sent_at,
+        kind=kind,
+        offer=offer,
+        photo_count=photo_count,
+    )
+    conversation.last_message = message
+    conversation.last_message_at = sent_at
+    conversation.updated_at = now
+    conversation.save(update_fields=["last_message", "last_message_at", "updated_at"])
+    # The sender has read everything up to their own message; the other participant has one more unread
+    # message, and a conversation they had archived comes back to their main list.
+    ConversationParticipant.objects.filter(conversation=conversation, user=sender).update(
+        last_read_message=message, unread_count=0, last_message_at=sent_at, updated_at=now
+    )
+    ConversationParticipant.objects.filter(conversation=conversation).exclude(user=sender).update(
+        unread_count=F("unread_count") + 1, archived_at=None, last_message_at=sent_at, updated_at=now
+    )
+    tokens.bump_conversations([(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
+    return message
+
+
+@transaction.atomic
+def message_send(
+    *,
+    conversation: Conversation,
+    sender: User,
+    body: str,
+    photos: Sequence[ProcessedImage] = (),
+    created_at: datetime | None = None,
+) -> Message:
+    """Append a message from *sender* to *conversation* and return it.
+
+    Participants may keep writing after the ad is sold or removed. A participant who had deleted the
+    conversation gets it back in their list with this message (only later messages are shown to them).
+    *created_at* (aware datetime) is for importers replaying history; the site leaves it None.
+
+    *photos* (up to MARKETPLACE_PHOTOS_PER_MESSAGE, already verified by ``process_uploaded_image``) are
+    stored with it; with photos the body may be empty.
+    Raises PermissionDenied if *sender* is not a participant, ValidationError for a bad body, too many
+    photos (``too_many_photos``) or a block
+    between the two (codes ``blocked``, ``blocked_by_you``). Locks the conversation row for the duration of
+    the insert.
+    """
+    body = message_body_clean(body, allow_empty=bool(photos))
+    if len(photos) > settings.MARKETPLACE_PHOTOS_PER_MESSAGE:
+        raise ValidationError(
+            ERROR_MESSAGES["too_many_photos"],
+            code="too_many_photos",
+            params={"limit": settings.MARKETPLACE_PHOTOS_PER_MESSAGE},
+        )
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if sender.pk not in (locked.buyer_id, locked.seller_id):
+        raise PermissionDenied("Only participants can write in a conversation.")
+    refuse_if_blocked(sender=sender, recipient_id=locked.other_user_id(sender.pk))
+    message = message_create_locked(
+        conversation=locked, sender=sender, body=body, created_at=created_at, photo_count=len(photos)
+    )
+    message_photos_store(message=message, photos=photos)
+    return message

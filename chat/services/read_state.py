@@ -1,0 +1,82 @@
+"""Writes to a participant's read state: read pointer and unread count."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import User
+from chat.errors import ERROR_MESSAGES
+from chat.models import Conversation, ConversationParticipant, Message
+from chat.polling import tokens
+
+
+def conversation_mark_read(*, conversation: Conversation, user: User, up_to_message_id: int) -> bool:
+    """Advance *user*'s read pointer in *conversation* to *up_to_message_id* (never backwards).
+
+    One UPDATE: the unread count becomes the number of the other participant's messages after the new
+    pointer (those not delivered yet), which reads only unread rows, never the history. Returns True if
+    the pointer moved. Does nothing for a non-participant.
+    """
+    still_unread = (
+        Message.objects.filter(conversation=OuterRef("conversation"), id__gt=up_to_message_id)
+        .exclude(sender=OuterRef("user"))
+        .order_by()
+        .values("conversation")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    updated = (
+        ConversationParticipant.objects.filter(conversation=conversation, user=user)
+        .filter(Q(last_read_message__isnull=True) | Q(last_read_message__lt=up_to_message_id))
+        .update(
+            last_read_message_id=up_to_message_id,
+            unread_count=Coalesce(Subquery(still_unread, output_field=IntegerField()), 0),
+            updated_at=timezone.now(),
+        )
+    )
+    if updated:
+        # The reader's list (unread state) and the other participant's view (read receipts) change.
+        other_id = conversation.seller_id if user.pk == conversation.buyer_id else conversation.buyer_id
+        tokens.bump(conversation_views=[(conversation.public_id, other_id)], user_ids=[user.pk])
+    return bool(updated)
+
+
+@transaction.atomic
+def conversation_mark_unread(*, conversation: Conversation, user: User) -> None:
+    """Mark *conversation* unread for *user*: the read pointer goes back to just before the other
+    participant's latest message, so it shows bold with a badge until opened again.
+
+    Raises ValidationError (code ``nothing_to_mark``) when the other participant has not written anything
+    visible to *user*. Raises ConversationParticipant.DoesNotExist for a non-participant.
+    """
+    participant = ConversationParticipant.objects.select_for_update().get(
+        conversation=conversation, user=user
+    )
+    latest_from_other = (
+        Message.objects.filter(conversation=conversation, id__gt=participant.hidden_up_to_id or 0)
+        .exclude(sender=user)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if latest_from_other is None:
+        raise ValidationError(ERROR_MESSAGES["nothing_to_mark"], code="nothing_to_mark")
+    previous = (
+        Message.objects.filter(conversation=conversation, id__lt=latest_from_other)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    participant.last_read_message_id = previous
+    participant.unread_count = (
+        Message.objects.filter(conversation=conversation, id__gte=latest_from_other)
+        .exclude(sender=user)
+        .count()
+    )
+    participant.updated_at = timezone.now()
+    participant.save(update_fields=["last_read_message", "unread_count", "updated_at"])
+    tokens.bump(user_ids=[user.pk])

@@ -1,0 +1,218 @@
+"""The chat list, an open conversation, search, and the per-participant actions on a conversation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages as flash
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import services as account_services
+from ads import presenters as ad_presenters
+from ads import selectors as ad_selectors
+from ads.models import Ad
+from chat import presenters, selectors, services
+from chat.forms import MessageCursorForm, MessageForm, StartConversationForm
+from chat.models import Conversation
+from chat.polling import tokens
+from marketplace.http import HtmxHttpRequest, login_required
+from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
+
+# conversation_start refusals that are about the ad, not the typed text.
+REFUSAL_CODES = {"own_ad", "ad_unavailable"}
+
+
+def mark_read_up_to(conversation: Conversation, user, message_id: int | None) -> None:
+    """Advance *user*'s read pointer to *message_id* unless the page already knows it is there (saves
+    the UPDATE on every re-opened, already-read conversation)."""
+    if message_id and (conversation.my_last_read_id or 0) < message_id:
+        services.conversation_mark_read(conversation=conversation, user=user, up_to_message_id=message_id)
+
+
+def conversation_for_page(request: HtmxHttpRequest, public_id: str) -> tuple[str, Conversation]:
+    """Return ``(poll token, conversation)`` for the viewer, the token read first (Http404 for
+    non-participants)."""
+    return tokens.read_before(
+        tokens.conversation_key(public_id, request.user.pk),
+        lambda _token: selectors.conversation_get_for_participant(public_id=public_id, user=request.user),
+    )
+
+
+def render_conversation_page(
+    request: HtmxHttpRequest, conversation: Conversation, *, token: str, status: int = 200, **extra
+) -> HttpResponse:
+    """Render the whole chat page with *conversation* open (latest page) and *extra* context."""
+    context = presenters.conversation_pane(request, conversation, token=token, before=None)
+    context.update(presenters.list_pane(request, active_public_id=conversation.public_id))
+    context.setdefault("form", MessageForm())
+    context.update(extra)
+    return render(request, presenters.PAGE_TEMPLATE, context, status=status)
+
+
+@login_required
+@require_GET
+def conversation_list(request: HtmxHttpRequest) -> HttpResponse:
+    """Show the user's conversations (``?ad=<public id>`` narrows to one ad, ``?before=`` pages back)."""
+    return render(request, presenters.PAGE_TEMPLATE, presenters.list_pane(request))
+
+
+@login_required
+@require_GET
+def conversation_search(request: HtmxHttpRequest) -> HttpResponse:
+    """Search the user's own conversations (``q``): message text, ad titles and the other person's name.
+
+    Results link to the message in its conversation. Nothing from conversations the user is not in, or
+    from history they hid, is ever searched.
+    """
+    query = request.GET.get("q", "").strip()[:200]
+    context = presenters.list_pane(request)
+    context.update(
+        search_query=query,
+        message_hits=selectors.message_search_for_user(user=request.user, text=query),
+        conversation_hits=selectors.conversation_search_for_user(user=request.user, text=query),
+    )
+    return render(request, presenters.PAGE_TEMPLATE, context)
+
+
+@login_required
+@require_GET
+def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Show the list and the active conversation; ``?before=<message id>`` shows an earlier page and
+    ``?at=<message id>`` the page ending with that message (a search result in its context).
+
+    Opening the conversation advances the read pointer to its last message. With htmx and ``before``
+    only the earlier messages are returned (prepended by "Load earlier messages").
+    """
+    token, conversation = conversation_for_page(request, public_id)
+    before, at = MessageCursorForm.read(request.GET, "before", "at")
+    context = presenters.conversation_pane(request, conversation, token=token, before=before, at=at)
+    if request.htmx and before is not None:
+        return HttpResponse(
+            presenters.earlier_page_html(conversation, context["messages_html"], before=before)
+        )
+    mark_read_up_to(conversation, request.user, conversation.last_message_id)
+    context.update(presenters.list_pane(request, active_public_id=conversation.public_id))
+    context["form"] = MessageForm()
+    return render(request, presenters.PAGE_TEMPLATE, context)
+
+
+@login_required
+@require_POST
+def conversation_hide(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Hide the conversation from the user's own view (see ``services.conversation_hide``)."""
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    services.conversation_hide(conversation=conversation, user=request.user)
+    flash.success(request, "Conversation hidden. The other participant still has their copy.")
+    return redirect("chat:list")
+
+
+@login_required
+@require_POST
+def conversation_block(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Block the other participant of the conversation (see ``accounts.services.user_block``)."""
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    other = conversation.other_participant(request.user)
+    account_services.user_block(blocker=request.user, blocked=other)
+    flash.success(
+        request,
+        f"You blocked {other.display_name}. They can't write to you; the conversation is kept. "
+        "You can unblock them under “Blocked users” on your profile.",
+    )
+    return redirect(conversation)
+
+
+@login_required
+@require_POST
+def conversation_mark_unread(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Mark the conversation unread for the user and go back to the list (opening it would read it)."""
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    try:
+        services.conversation_mark_unread(conversation=conversation, user=request.user)
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+        return redirect(conversation)
+    return redirect("chat:list")
+
+
+@login_required
+@require_POST
+def conversation_archive(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Archive (``archived=1``) or unarchive (``archived=0``) the conversation for the user only."""
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    archived = request.POST.get("archived", "1") == "1"
+    services.conversation_set_archived(conversation=conversation, user=request.user, archived=archived)
+    if archived:
+        flash.success(
+            request, "Archived. It comes back when a new message arrives; find it under “Archived”."
+        )
+        return redirect("chat:list")
+    flash.success(request, "Moved back to your chats.")
+    return redirect(conversation)
+
+
+def _check_start_rate_limits(request: HtmxHttpRequest, ad: Ad) -> bool:
+    """Count a "Write to seller" against the limits: a new conversation counts against
+    ``conversation_by_user`` (and ``conversation_by_new_user`` for accounts younger than
+    MARKETPLACE_NEW_ACCOUNT_S); writing again in an existing one is a message (``message_by_user``).
+    Return True when this starts a new conversation. Raises RateLimited."""
+    if selectors.conversation_exists(buyer=request.user, ad=ad):
+        check_rate_limit(request, "message_by_user")
+        return False
+    check_rate_limit(request, "conversation_by_user")
+    account_age = timezone.now() - request.user.date_joined
+    if account_age.total_seconds() < settings.MARKETPLACE_NEW_ACCOUNT_S:
+        check_rate_limit(request, "conversation_by_new_user")
+    return True
+
+
+def _ad_page_with_error(request: HtmxHttpRequest, ad: Ad, form: StartConversationForm) -> HttpResponse:
+    """Re-render the ad page with the "Write to seller" form's errors and typed text (status 400)."""
+    context = {**ad_presenters.ad_detail_context(ad=ad), "start_form": form}
+    return render(request, ad_presenters.AD_DETAIL_TEMPLATE, context, status=400)
+
+
+@login_required
+@require_POST
+def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpResponse:
+    """ "Write to seller": send the first message about an ad and open the conversation.
+
+    Reuses the existing conversation for (buyer, seller, ad). A refused text (empty, too long), a block
+    or a rate limit re-renders the ad page with the reason and the typed text (status 400; 429 with
+    Retry-After for a rate limit); a refused ad (own, sold, removed) redirects back with the reason as a
+    flash message. A first message that a screening room holds (``services.conversation_first_message_held``)
+    is not delivered, and the buyer is told it waits for review.
+    """
+    ad = ad_selectors.ad_get_any(public_id=ad_public_id)
+    form = StartConversationForm(request.POST)
+    if not form.is_valid():
+        return _ad_page_with_error(request, ad, form)
+    try:
+        is_new = _check_start_rate_limits(request, ad)
+    except RateLimited as limited:
+        form.add_error("body", limited.message)
+        return with_retry_after(_ad_page_with_error(request, ad, form), limited)
+    body = form.cleaned_data["body"]
+    if is_new and ad.owner_id != request.user.pk and ad.status == Ad.Status.ACTIVE:
+        if services.conversation_first_message_held(buyer=request.user, ad=ad, body=body):
+            flash.info(
+                request,
+                "You sent this same message to several sellers, so it is waiting for a moderator's "
+                "review. It will be delivered if it's fine; you don't need to send it again.",
+            )
+            return redirect(ad)
+    try:
+        conversation, message = services.conversation_start(buyer=request.user, ad=ad, body=body)
+    except ValidationError as error:
+        if error.code not in REFUSAL_CODES:
+            # A block (or a body rule): shown above the text, which stays in the box.
+            form.add_error("body", error)
+            return _ad_page_with_error(request, ad, form)
+        # Not about the text: say why on the ad page (or the list, when the ad is gone).
+        flash.error(request, " ".join(error.messages))
+        if ad.status == Ad.Status.REMOVED and ad.owner_id != request.user.pk:
+            return redirect("ads:list")
+        return redirect(ad)
+    return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")

@@ -1,0 +1,87 @@
+"""The polls: the conversation list, the open conversation and the header badge.
+
+Each is marked ``answers_nothing_new_from_cache``: a poll whose token is still current is answered 204 by
+``chat.polling.gate`` before sessions load. What reaches these views has something to deliver.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from chat import presenters, selectors
+from chat.forms import MessageCursorForm
+from chat.models import Conversation
+from chat.polling import tokens
+from chat.polling.gate import answers_nothing_new_from_cache
+from chat.views.conversations import conversation_for_page, mark_read_up_to
+from marketplace.http import HtmxHttpRequest
+
+
+@require_GET
+@answers_nothing_new_from_cache(lambda user_id: tokens.list_key(user_id))
+def conversation_list_poll(request: HtmxHttpRequest) -> HttpResponse:
+    """Answer the list's poll (``token``, ``user_key``, and the list's own ``active``/``ad``/``before``):
+    the re-rendered list with the header badge out of band."""
+    context = presenters.list_pane(request, active_public_id=request.GET.get("active", "")[:10])
+    context["badge"] = selectors.unread_badge(user=request.user)
+    return render(request, f"{presenters.PAGE_TEMPLATE}#list-poll-response", context)
+
+
+def render_new_messages(
+    request: HtmxHttpRequest,
+    conversation: Conversation,
+    *,
+    token: str,
+    after: int,
+    read_up_to: int = 0,
+    shown_read_up_to: int | None = None,
+    **extra,
+) -> HttpResponse:
+    """Render the messages after the client's cursor *after* (at most one page) with the out-of-band
+    updates and *extra* context, marking the delivered ones read (*read_up_to*: the viewer's pointer is
+    known to be there already)."""
+    messages, has_more = selectors.message_list_after(
+        conversation=conversation, after_id=after, limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE
+    )
+    if messages and messages[-1].id > read_up_to:
+        mark_read_up_to(conversation, request.user, messages[-1].id)
+    context = presenters.new_messages(
+        request,
+        conversation,
+        token=token,
+        after=after,
+        messages=messages,
+        has_more=has_more,
+        shown_read_up_to=shown_read_up_to,
+    )
+    context.update(extra)
+    return render(request, f"{presenters.PAGE_TEMPLATE}#poll-response", context)
+
+
+@require_GET
+@answers_nothing_new_from_cache(lambda user_id, public_id: tokens.conversation_key(public_id, user_id))
+def conversation_poll(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Answer the open conversation's poll (``after`` = newest message id shown, ``read_up_to`` = the
+    other participant's read pointer as shown, ``token``, ``user_key``).
+
+    For a logged-in participant: the new messages to append (at most a page), and out-of-band updates
+    of the cursor, the token, the ad snapshot, read receipts and the other participant's "last seen".
+    Delivered messages count as read.
+    """
+    token, conversation = conversation_for_page(request, public_id)
+    after, shown_read_up_to = MessageCursorForm.read(request.GET, "after", "read_up_to")
+    return render_new_messages(
+        request, conversation, token=token, after=after or 0, shown_read_up_to=shown_read_up_to
+    )
+
+
+@require_GET
+@answers_nothing_new_from_cache(lambda user_id: tokens.list_key(user_id))
+def unread_badge_poll(request: HtmxHttpRequest) -> HttpResponse:
+    """Refresh the header's unread badge on pages without a chat list (user + one count on a partial
+    index)."""
+    badge = selectors.unread_badge(user=request.user)
+    return render(request, "base.html#unread-badge", {"badge": badge, "badge_polls": True})
