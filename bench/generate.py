@@ -3,15 +3,19 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/marketplace_bench bench/generate --scale small
 
-Scales (messages): ``small`` ≈ 100,000, ``large`` ≈ 10,000,000. Shape, at both scales:
+Scales (messages): ``tiny`` ≈ 2,000 (CI's smoke run), ``small`` ≈ 100,000, ``large`` ≈ 10,000,000.
+Shape, at every scale (tiny: 40 heavy conversations, the first with 500 messages):
 - ``bench-seller@bench.invalid``: a heavy seller with 400 conversations (one per buyer and ad); the
   first one has 10,000 messages;
-- ``bench-buyer-0@bench.invalid``: a heavy buyer, in 300 of those conversations;
+- ``bench-buyer-0@bench.invalid``: a heavy buyer, in 3/4 of those conversations;
 - a long tail of conversations between other users, 2–40 messages each (geometric-ish, mean ≈ 12).
 Users' password is ``bench-password``. Message texts are drawn from ../shared/data/craigslistbargain
 when present.
 Secondary indexes of chat_message are dropped during the load and rebuilt after it (much faster than
 maintaining them row by row); unread counters and last-message pointers are written as the services keep them.
+Every table is written with every column of its model (``copy_model``): a column the generator does not
+set gets the field's default, or NULL; a NOT NULL column with neither stops the run naming it, so a
+migration that adds one fails here (and in CI's smoke run) instead of at COPY time.
 Prints progress and the time taken. Refuses to run on a database that already has users.
 """
 
@@ -35,16 +39,19 @@ django.setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models.fields import AutoFieldMixin  # noqa: E402
 
+from accounts.models import User  # noqa: E402
+from ads.models import Ad  # noqa: E402
+from chat.models import Conversation, ConversationParticipant, Message  # noqa: E402
 from marketplace.ids import new_public_id  # noqa: E402
 
 SCALES = {
-    # messages in the tail, users, tail conversations
-    "small": {"users": 3_000, "tail_conversations": 7_300},
-    "large": {"users": 100_000, "tail_conversations": 885_000},
+    # users, tail conversations, the heavy seller's conversations, messages in the first of them
+    "tiny": {"users": 120, "tail_conversations": 60, "heavy": 40, "long": 500},
+    "small": {"users": 3_000, "tail_conversations": 7_300, "heavy": 400, "long": 10_000},
+    "large": {"users": 100_000, "tail_conversations": 885_000, "heavy": 400, "long": 10_000},
 }
-HEAVY_CONVERSATIONS = 400
-LONG_CONVERSATION = 10_000
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "craigslistbargain"
 NOW = datetime.now(tz=UTC)
 
@@ -65,11 +72,41 @@ def corpus() -> list[str]:
     ]
 
 
-def copy(cursor, table: str, columns: list[str], rows) -> int:
+def copy_model(cursor, model, given: list[str], rows) -> int:
+    """COPY *rows* (tuples of the *given* field attnames, e.g. ``owner_id``) into *model*'s table with every
+    concrete column: the others get the field's default (called per row when callable) or NULL (an
+    auto-incremented id not given is left to its sequence).
+
+    Exits naming the column when a NOT NULL column is neither given nor has a default. Returns the count.
+    """
+    position = {name: index for index, name in enumerate(given)}
+    unknown = set(given) - {field.attname for field in model._meta.concrete_fields}
+    if unknown:
+        sys.exit(f"bench/generate: {model._meta.db_table} has no column(s) {sorted(unknown)}")
+    columns, fillers = [], []
+    for field in model._meta.concrete_fields:
+        if field.attname not in position and isinstance(field, AutoFieldMixin):
+            continue  # the sequence numbers it
+        columns.append(field.column)
+        if field.attname in position:
+            fillers.append((0, position[field.attname]))
+        elif field.has_default():
+            default = field.default
+            fillers.append((1, default) if callable(default) else (2, field.get_default()))
+        elif field.null:
+            fillers.append((2, None))
+        else:
+            sys.exit(
+                f"bench/generate: {model._meta.db_table}.{field.column} is NOT NULL without a default; "
+                "give it a value in bench/generate.py"
+            )
     count = 0
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out:
+    quoted = ", ".join(f'"{column}"' for column in columns)
+    with cursor.copy(f'COPY "{model._meta.db_table}" ({quoted}) FROM STDIN') as out:
         for row in rows:
-            out.write_row(row)
+            out.write_row(
+                [row[value] if kind == 0 else value() if kind == 1 else value for kind, value in fillers]
+            )
             count += 1
     return count
 
@@ -102,9 +139,9 @@ def main() -> None:
         password = make_password("bench-password")
         users = scale["users"]
         step(f"users: {users}")
-        copy(
+        copy_model(
             cursor,
-            "accounts_user",
+            User,
             [
                 "id",
                 "password",
@@ -139,18 +176,19 @@ def main() -> None:
 
         # Conversations: (seller, buyer, message count).
         plan = []
-        for n in range(HEAVY_CONVERSATIONS):
-            buyer = heavy_buyer_id if n < 300 else 3 + n
-            plan.append((seller_id, buyer, LONG_CONVERSATION if n == 0 else rng.randint(2, 30)))
+        heavy = scale["heavy"]
+        for n in range(heavy):
+            buyer = heavy_buyer_id if n < heavy * 3 // 4 else 3 + n
+            plan.append((seller_id, buyer, scale["long"] if n == 0 else rng.randint(2, 30)))
         for _ in range(scale["tail_conversations"]):
             seller, buyer = rng.sample(range(3, users + 1), 2)
             plan.append((seller, buyer, min(40, 2 + int(rng.expovariate(1 / 10)))))
         total_messages = sum(count for _, _, count in plan)
         step(f"conversations: {len(plan)}, messages: {total_messages}")
 
-        copy(
+        copy_model(
             cursor,
-            "ads_ad",
+            Ad,
             [
                 "id",
                 "public_id",
@@ -233,9 +271,9 @@ def main() -> None:
                     )
                 )
             next_message_id = last_id + 1
-        copy(
+        copy_model(
             cursor,
-            "chat_conversation",
+            Conversation,
             [
                 "id",
                 "public_id",
@@ -260,9 +298,9 @@ def main() -> None:
             "UPDATE chat_conversation c SET ad_public_id = a.public_id, ad_link = '/ads/' || a.public_id "
             "|| '/', ad_title = a.title, ad_price = a.price FROM ads_ad a WHERE a.id = c.ad_id"
         )
-        copy(
+        copy_model(
             cursor,
-            "chat_conversationparticipant",
+            ConversationParticipant,
             [
                 "role",
                 "last_message_at",
@@ -301,9 +339,9 @@ def main() -> None:
                     if written % 1_000_000 == 0:
                         step(f"messages: {written:,}")
 
-        copy(
+        copy_model(
             cursor,
-            "chat_message",
+            Message,
             ["id", "body", "created_at", "conversation_id", "sender_id", "kind"],
             message_rows(),
         )
