@@ -21,6 +21,9 @@ else:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# Django 5.x transitional setting: urlize (chat message links) assumes https for bare hosts, as Django 7 will.
+URLIZE_ASSUME_HTTPS = True
+
 INSTALLED_APPS = [
     "accounts",
     "ads",

@@ -1,9 +1,8 @@
-import re
 from datetime import timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
 
 from chat import selectors
@@ -11,9 +10,8 @@ from chat.forms import BUYER_QUICK_REPLIES, StartConversationForm
 
 register = template.Library()
 
-# http(s) URLs and bare www. hosts; trailing punctuation is not part of the link.
-URL_PATTERN = re.compile(r"(?i)\b((?:https?://|www\.)[^\s<>\"']+)")
-TRAILING_PUNCTUATION = ".,;:!?)]}'\""
+# urlize marks links rel="nofollow"; chat links also open apart from the chat and pass no referrer.
+LINK_ATTRIBUTES = ' rel="nofollow noopener noreferrer" target="_blank"'
 
 
 @register.filter
@@ -24,27 +22,15 @@ def other_participant(conversation, user):
 
 @register.filter
 def message_body(text: str) -> SafeString:
-    """Escape a message body and turn http(s)/www URLs into links that pass no referrer or ranking.
+    """Escape a message body and turn URLs into links (Django's ``urlize``: http(s), bare ``www.`` and
+    common-TLD hosts, email addresses) that pass no referrer or ranking.
 
-    Only http and https links are produced, so a body can never carry a ``javascript:`` link.
-    Line breaks are kept by CSS (``white-space: pre-wrap``), not by inserting tags.
+    urlize escapes everything else and only produces http(s) and mailto links, so a body can never carry
+    a ``javascript:`` link; bare hosts get https (``URLIZE_ASSUME_HTTPS``). Line breaks are kept by CSS
+    (``white-space: pre-wrap``), not by inserting tags.
     """
-    parts = []
-    position = 0
-    for match in URL_PATTERN.finditer(text):
-        url = match.group(1)
-        stripped = url.rstrip(TRAILING_PUNCTUATION)
-        start, end = match.start(1), match.start(1) + len(stripped)
-        parts.append(escape(text[position:start]))
-        href = stripped if stripped.lower().startswith("http") else f"https://{stripped}"
-        parts.append(
-            format_html(
-                '<a href="{}" rel="nofollow noopener noreferrer" target="_blank">{}</a>', href, stripped
-            )
-        )
-        position = end
-    parts.append(escape(text[position:]))
-    return mark_safe("".join(str(part) for part in parts))
+    linked = urlize(text, nofollow=True, autoescape=True)
+    return mark_safe(linked.replace(' rel="nofollow"', LINK_ATTRIBUTES))  # noqa: S308 - urlize escaped it
 
 
 @register.filter
