@@ -21,15 +21,14 @@ def _isolated_cache_and_media(settings, tmp_path):
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _commit_hooks_run_at_once(request, monkeypatch):
-    """In tests wrapped in one transaction, run poll-token updates at once, as a real commit would.
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed(): services.x(...)`` runs the on-commit callbacks (poll-token replacements) queued
+    inside, as the commit of a real request would; tests run inside one transaction that never commits.
 
-    Transactional tests (threads, browser) keep Django's real on_commit.
+    Transactional tests (threads, browser) commit for real and do not need it.
     """
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        monkeypatch.setattr("chat.polling.tokens.on_commit", lambda func, using=None, robust=False: func())
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

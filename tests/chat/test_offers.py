@@ -177,11 +177,12 @@ def test_offer_urls_are_404_for_non_participants(login, conversation, buyer, str
     )
 
 
-def test_poll_rerenders_a_decided_offer_card_out_of_band(login, conversation, buyer, seller):
+def test_poll_rerenders_a_decided_offer_card_out_of_band(login, conversation, buyer, seller, committed):
     offer = services.offer_make(conversation=conversation, buyer=buyer, amount="400")
     stamp = conversation_token(conversation, buyer)
     after = conversation.messages.latest("id").id
-    services.offer_accept(offer=offer, seller=seller)
+    with committed():
+        services.offer_accept(offer=offer, seller=seller)
     body = (
         login(buyer)
         .get(

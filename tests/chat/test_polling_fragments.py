@@ -34,10 +34,11 @@ def test_a_new_message_and_a_read_receipt_reach_a_cached_page(login, conversatio
     assert thread(client.get(conversation.get_absolute_url())).count("✓✓") == before + 1
 
 
-def test_the_other_persons_new_name_shows_in_a_cached_list(login, conversation, buyer, seller):
+def test_the_other_persons_new_name_shows_in_a_cached_list(login, conversation, buyer, seller, committed):
     client = login(seller)
     assert buyer.display_name in client.get(reverse("chat:list")).content.decode()
-    account_services.user_update_profile(user=buyer, display_name="Beatrice B.")
+    with committed():
+        account_services.user_update_profile(user=buyer, display_name="Beatrice B.")
     assert "Beatrice B." in client.get(reverse("chat:list")).content.decode()
 
 

@@ -59,7 +59,7 @@ def test_the_recipient_sees_a_note_and_the_message_unchanged(login, conversation
     assert 'class="safety-note"' not in buyer_page
 
 
-def test_the_note_arrives_with_a_poll(login, conversation, buyer, seller):
+def test_the_note_arrives_with_a_poll(login, conversation, buyer, seller, committed):
     from tests.conftest import conversation_token, user_key
 
     client = login(seller)
@@ -69,7 +69,8 @@ def test_the_note_arrives_with_a_poll(login, conversation, buyer, seller):
         "user_key": user_key(seller),
         "after": first.id,
     }
-    services.message_send(conversation=conversation, sender=buyer, body="email me: deal@example.com")
+    with committed():
+        services.message_send(conversation=conversation, sender=buyer, body="email me: deal@example.com")
     body = client.get(
         reverse("chat:poll", args=[conversation.public_id]), params, headers={"HX-Request": "true"}
     )

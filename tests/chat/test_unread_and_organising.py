@@ -59,7 +59,7 @@ def test_badge_caps_at_99(value, shown):
 
 
 def test_badge_shows_on_every_page_and_its_poll_needs_no_query(
-    login, conversation, seller, django_assert_num_queries
+    login, conversation, seller, django_assert_num_queries, committed
 ):
     client = login(seller)
     body = client.get(reverse("ads:list")).content.decode()
@@ -69,7 +69,8 @@ def test_badge_shows_on_every_page_and_its_poll_needs_no_query(
     with django_assert_num_queries(0):
         response = client.get(reverse("chat:unread_badge"), params, headers=HTMX)
     assert response.status_code == 204
-    services.conversation_start(buyer=UserFactory(), ad=AdFactory(owner=seller), body="Another buyer")
+    with committed():
+        services.conversation_start(buyer=UserFactory(), ad=AdFactory(owner=seller), body="Another buyer")
     # 1 user, 2 count on the partial index.
     with django_assert_num_queries(2):
         response = client.get(reverse("chat:unread_badge"), params, headers=HTMX)
@@ -82,10 +83,11 @@ def test_list_shows_unread_count_per_row(login, conversation, buyer, seller):
     assert 'class="row-unread" aria-label="2 unread">2</span>' in body
 
 
-def test_list_poll_carries_the_badge_out_of_band(login, conversation, buyer, seller):
+def test_list_poll_carries_the_badge_out_of_band(login, conversation, buyer, seller, committed):
     client = login(seller)
     params = {"token": list_token(seller), "user_key": user_key(seller)}
-    services.message_send(conversation=conversation, sender=buyer, body="New")
+    with committed():
+        services.message_send(conversation=conversation, sender=buyer, body="New")
     body = client.get(reverse("chat:list_poll"), params, headers=HTMX).content.decode()
     assert 'id="unread-badge" class="unread-badge" hx-swap-oob="true"' in body
 
@@ -118,11 +120,12 @@ def test_own_messages_show_sent_then_read(login, conversation, buyer, seller):
     assert 'aria-label="Read">✓✓</span>' in body
 
 
-def test_the_buyers_poll_sees_the_seller_read(login, conversation, buyer, seller):
+def test_the_buyers_poll_sees_the_seller_read(login, conversation, buyer, seller, committed):
     stamp = conversation_token(conversation, buyer)
-    services.conversation_mark_read(
-        conversation=conversation, user=seller, up_to_message_id=conversation.last_message_id
-    )
+    with committed():
+        services.conversation_mark_read(
+            conversation=conversation, user=seller, up_to_message_id=conversation.last_message_id
+        )
     client = login(buyer)
     response = client.get(
         reverse("chat:poll", args=[conversation.public_id]),
@@ -172,16 +175,20 @@ def test_privacy_settings_are_saved_from_the_profile(login, buyer):
 # --- Archive and filters -------------------------------------------------------------------------------
 
 
-def test_archive_moves_the_conversation_and_a_new_message_brings_it_back(login, conversation, buyer, seller):
+def test_archive_moves_the_conversation_and_a_new_message_brings_it_back(
+    login, conversation, buyer, seller, committed
+):
     client = login(seller)
-    client.post(reverse("chat:archive", args=[conversation.public_id]), {"archived": "1"})
+    with committed():
+        client.post(reverse("chat:archive", args=[conversation.public_id]), {"archived": "1"})
     assert conversation.get_absolute_url() not in client.get(reverse("chat:list")).content.decode()
     archived = client.get(reverse("chat:list"), {"filter": "archived"}).content.decode()
     assert conversation.get_absolute_url() in archived
     # The buyer's list is not affected.
     assert conversation.get_absolute_url() in login(buyer).get(reverse("chat:list")).content.decode()
 
-    services.message_send(conversation=conversation, sender=buyer, body="Still interested")
+    with committed():
+        services.message_send(conversation=conversation, sender=buyer, body="Still interested")
     assert conversation.get_absolute_url() in login(seller).get(reverse("chat:list")).content.decode()
 
 
@@ -191,9 +198,10 @@ def test_own_message_does_not_unarchive(conversation, seller):
     assert ConversationParticipant.objects.get(conversation=conversation, user=seller).archived_at is not None
 
 
-def test_unarchive(login, conversation, seller):
+def test_unarchive(login, conversation, seller, committed):
     client = login(seller)
-    client.post(reverse("chat:archive", args=[conversation.public_id]), {"archived": "1"})
+    with committed():
+        client.post(reverse("chat:archive", args=[conversation.public_id]), {"archived": "1"})
     client.post(reverse("chat:archive", args=[conversation.public_id]), {"archived": "0"})
     assert conversation.get_absolute_url() in client.get(reverse("chat:list")).content.decode()
 

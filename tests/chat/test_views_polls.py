@@ -62,11 +62,12 @@ def test_a_v_parameter_on_other_pages_is_not_a_poll(login, conversation, buyer):
     assert response.status_code == 200
 
 
-def test_poll_delivers_new_messages_and_marks_them_read(login, conversation, buyer, seller):
+def test_poll_delivers_new_messages_and_marks_them_read(login, conversation, buyer, seller, committed):
     client = login(seller)
     first = conversation.messages.get()
     params = poll_params(conversation, seller, first.id)
-    services.message_send(conversation=conversation, sender=buyer, body="Can I pick it up today?")
+    with committed():
+        services.message_send(conversation=conversation, sender=buyer, body="Can I pick it up today?")
 
     response = client.get(poll_url(conversation), params, headers=HTMX)
     body = response.content.decode()
@@ -86,14 +87,15 @@ def test_poll_delivers_new_messages_and_marks_them_read(login, conversation, buy
 
 
 def test_poll_query_count_does_not_grow_with_history(
-    login, conversation, buyer, seller, django_assert_max_num_queries
+    login, conversation, buyer, seller, django_assert_max_num_queries, committed
 ):
     client = login(seller)
     for n in range(60):
         services.message_send(conversation=conversation, sender=buyer, body=f"old {n}")
     last = conversation.messages.latest("id")
     params = poll_params(conversation, seller, last.id)
-    services.message_send(conversation=conversation, sender=buyer, body="new one")
+    with committed():
+        services.message_send(conversation=conversation, sender=buyer, body="new one")
     client.get(reverse("chat:list"))
     # user, conversation, new messages, previous message's time, read pointer update, header badge
     with django_assert_max_num_queries(6):
@@ -101,11 +103,12 @@ def test_poll_query_count_does_not_grow_with_history(
     assert response.content.decode().count('class="message ') == 1
 
 
-def test_poll_shows_the_sold_flag_when_the_ad_is_sold(login, conversation, buyer, seller, ad):
+def test_poll_shows_the_sold_flag_when_the_ad_is_sold(login, conversation, buyer, seller, ad, committed):
     client = login(buyer)
     last = conversation.messages.get()
     params = poll_params(conversation, buyer, last.id)
-    ad_services.ad_mark_sold(ad=ad, user=seller)
+    with committed():
+        ad_services.ad_mark_sold(ad=ad, user=seller)
     body = client.get(poll_url(conversation), params, headers=HTMX).content.decode()
     assert 'id="ad-snapshot" class="ad-snapshot ad-snapshot--sold" hx-swap-oob="true"' in body
     assert "Sold" in body
@@ -122,10 +125,11 @@ def test_list_poll_with_nothing_new_is_204_without_any_query(
     assert response.status_code == 204
 
 
-def test_list_poll_rerenders_the_list_when_a_conversation_arrives(login, seller, ad):
+def test_list_poll_rerenders_the_list_when_a_conversation_arrives(login, seller, ad, committed):
     client = login(seller)
     params = {"token": list_token(seller), "user_key": user_key(seller)}
-    services.conversation_start(buyer=UserFactory(display_name="New Buyer"), ad=ad, body="Hello there")
+    with committed():
+        services.conversation_start(buyer=UserFactory(display_name="New Buyer"), ad=ad, body="Hello there")
     response = client.get(reverse("chat:list_poll"), params, headers=HTMX)
     body = response.content.decode()
     assert response.status_code == 200
