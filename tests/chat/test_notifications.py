@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts import services as account_services
 from accounts.tokens import unsubscribe_token
 from chat import notifications, services
 from chat.models import ConversationParticipant
@@ -17,7 +17,7 @@ from tests.factories import AdFactory, UserFactory
 
 
 def away(user, minutes=30):
-    User.objects.filter(pk=user.pk).update(last_seen_at=timezone.now() - timedelta(minutes=minutes))
+    account_services.user_touch_last_seen(user_id=user.pk, now=timezone.now() - timedelta(minutes=minutes))
 
 
 def test_one_email_per_batch_listing_every_unread_conversation(seller, buyer, conversation, mailoutbox):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from accounts import services as account_services
 from ads import services as ad_services
 from chat import services
 from chat.models import Conversation, ConversationParticipant, Message
@@ -263,9 +264,9 @@ def test_header_shows_online_or_last_seen(login, conversation, buyer, seller):
 
     from django.utils import timezone
 
-    type(seller).objects.filter(pk=seller.pk).update(last_seen_at=timezone.now() - timedelta(minutes=1))
+    account_services.user_touch_last_seen(user_id=seller.pk, now=timezone.now() - timedelta(minutes=1))
     assert "online" in login(buyer).get(conversation.get_absolute_url()).content.decode()
-    type(seller).objects.filter(pk=seller.pk).update(last_seen_at=timezone.now() - timedelta(hours=3))
+    account_services.user_touch_last_seen(user_id=seller.pk, now=timezone.now() - timedelta(hours=3))
     assert "last seen 3\xa0hours ago" in login(buyer).get(conversation.get_absolute_url()).content.decode()
 
 

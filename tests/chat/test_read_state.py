@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts import services as account_services
 from chat import selectors, services
 from chat.models import ConversationParticipant
 from chat.templatetags.chat_tags import badge_count
@@ -141,8 +142,9 @@ def test_the_buyers_poll_sees_the_seller_read(login, conversation, buyer, seller
 
 @pytest.mark.parametrize("who_turns_off", ["buyer", "seller"])
 def test_read_receipts_are_reciprocal(login, conversation, buyer, seller, who_turns_off):
-    type(buyer).objects.filter(pk={"buyer": buyer, "seller": seller}[who_turns_off].pk).update(
-        share_read_receipts=False
+    person = {"buyer": buyer, "seller": seller}[who_turns_off]
+    account_services.user_update_profile(
+        user=person, display_name=person.display_name, share_read_receipts=False
     )
     login(seller).get(conversation.get_absolute_url())
     body = login(buyer).get(conversation.get_absolute_url()).content.decode()
@@ -152,9 +154,9 @@ def test_read_receipts_are_reciprocal(login, conversation, buyer, seller, who_tu
 def test_last_seen_is_reciprocal(login, conversation, buyer, seller):
     from django.utils import timezone
 
-    type(seller).objects.filter(pk=seller.pk).update(last_seen_at=timezone.now())
+    account_services.user_touch_last_seen(user_id=seller.pk, now=timezone.now())
     assert "is-online" in login(buyer).get(conversation.get_absolute_url()).content.decode()
-    type(buyer).objects.filter(pk=buyer.pk).update(share_last_seen=False)
+    account_services.user_update_profile(user=buyer, display_name=buyer.display_name, share_last_seen=False)
     body = login(buyer).get(conversation.get_absolute_url()).content.decode()
     assert "is-online" not in body and "last seen" not in body
 
