@@ -1,8 +1,11 @@
+from datetime import UTC, datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chat import services
 from chat.models import MESSAGE_MAX_LENGTH
+from chat.selectors import LIST_FILTERS
 from marketplace.forms import MultiplePhotoField
 
 # Ids are bigint: a larger number would fail in the database instead of reading as "no such message".
@@ -85,3 +88,36 @@ class MessageCursorForm(forms.Form):
         form.is_valid()  # invalid fields are simply missing from cleaned_data
         values = tuple(form.cleaned_data.get(name) for name in names)
         return values[0] if len(names) == 1 else values
+
+
+class ListQueryForm(forms.Form):
+    """The chat list's query parameters: ``filter`` (a ``selectors.LIST_FILTERS`` key, else "all"), ``ad``
+    (an ad's public id) and ``before``, the "older conversations" keyset cursor ``<microseconds>_<id>``
+    (malformed: the first page). Invalid values read as absent, like ``MessageCursorForm``."""
+
+    filter = forms.ChoiceField(choices=[(key, key) for key in LIST_FILTERS], required=False)
+    ad = forms.CharField(max_length=10, required=False)
+    before = forms.CharField(max_length=40, required=False)
+
+    def clean_before(self) -> tuple[datetime, int] | None:
+        value = self.cleaned_data["before"]
+        try:
+            micros, conversation_id = value.split("_")
+            return datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC), int(conversation_id)
+        except (ValueError, OverflowError, OSError):
+            return None
+
+    @classmethod
+    def read(cls, data) -> dict:
+        """Return ``{"filter", "ad", "before", "before_raw"}`` from *data* (a QueryDict), defaults for
+        anything invalid; ``before_raw`` is the cursor as sent (fragment cache keys and links use it)."""
+        form = cls(data)
+        form.is_valid()
+        values = form.cleaned_data
+        before = values.get("before")
+        return {
+            "filter": values.get("filter") or "all",
+            "ad": values.get("ad") or "",
+            "before": before,
+            "before_raw": data.get("before", "")[:40] if before else "",
+        }

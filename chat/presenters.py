@@ -6,7 +6,7 @@ Nothing here writes: views call the services (marking read, sending) and then th
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from chat import selectors
-from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES
+from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES, ListQueryForm
 from chat.models import Conversation, Message, Offer
 from chat.polling import fragments, tokens
 from chat.safety import safety_notes
@@ -23,26 +23,13 @@ from chat.safety import safety_notes
 PAGE_TEMPLATE = "chat/page.html"
 
 
-def list_cursor_parse(value: str | None) -> tuple[datetime, int] | None:
-    """Parse the list's "older conversations" cursor ``<microseconds>_<id>``; None when malformed."""
-    try:
-        micros, conversation_id = (value or "").split("_")
-        moment = datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC)
-        return moment, int(conversation_id)
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
 def list_pane(request: HttpRequest, *, active_public_id: str = "") -> dict:
     """Return the conversation list pane's context: ``conversation_list_html`` (one page of rows, the
     older-page cursor and the poll token, from the fragment cache when nothing changed) and what the page
     around it needs. Query parameters: ``ad`` (public id), ``filter`` (a ``LIST_FILTERS`` key),
     ``before`` (the keyset cursor)."""
-    ad_public_id = request.GET.get("ad", "")[:10]
-    list_filter = request.GET.get("filter", "all")
-    if list_filter not in selectors.LIST_FILTERS:
-        list_filter = "all"
-    raw_before = request.GET.get("before", "")[:40]
+    query = ListQueryForm.read(request.GET)
+    ad_public_id, list_filter, raw_before = query["ad"], query["filter"], query["before_raw"]
     context = {
         "active_public_id": active_public_id,
         "filter_ad_public_id": ad_public_id,
@@ -62,7 +49,7 @@ def list_pane(request: HttpRequest, *, active_public_id: str = "") -> dict:
             user=request.user,
             list_filter=list_filter,
             ad_public_id=ad_public_id,
-            before=list_cursor_parse(raw_before),
+            before=query["before"],
         )[: page_size + 1]
         return fragment_key, list(rows)
 

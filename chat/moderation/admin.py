@@ -4,18 +4,16 @@ case pages, held first messages and the moderation log."""
 from django.contrib import admin
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from accounts.selectors import is_moderator
 from chat.models import Conversation, ConversationParticipant, Message, Offer
+from chat.moderation import selectors
 from chat.moderation import services as moderation
 from chat.moderation.models import HeldMessage, ModerationAction, Report
 
@@ -101,9 +99,7 @@ class ConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def read_view(self, request, conversation_id: int):
         """The logged "view conversation" action: GET asks for a reason, POST records it and shows the
         messages (newest READ_LIMIT)."""
-        conversation = get_object_or_404(
-            Conversation.objects.select_related("buyer", "seller"), pk=conversation_id
-        )
+        conversation = selectors.conversation_get_for_moderator(conversation_id=conversation_id)
         if not is_moderator(request.user):
             raise PermissionDenied
         context = {
@@ -119,16 +115,9 @@ class ConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             except ValidationError as error:
                 context["error"] = " ".join(error.messages)
             else:
-                messages = list(
-                    conversation.messages.select_related("sender").order_by("-created_at", "-id")[
-                        : self.READ_LIMIT
-                    ]
-                )
-                context["thread_messages"] = messages[::-1]
-                context["truncated"] = len(messages) == self.READ_LIMIT
+                messages, truncated = selectors.conversation_messages_for_moderator(conversation=conversation)
+                context.update(conversation_messages=messages, truncated=truncated)
         return TemplateResponse(request, "admin/chat/conversation_read.html", context)
-
-    READ_LIMIT = 200
 
 
 @admin.register(Message)
@@ -165,25 +154,6 @@ class OfferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = list_display
 
 
-CONTEXT_MESSAGES = 10
-
-
-def _user_history(user: User) -> dict:
-    """What a moderator needs to judge *user*: account age, reports against and by them, past actions."""
-    counts = Report.objects.aggregate(
-        against=Count("id", filter=Q(reported_user=user)),
-        open_against=Count("id", filter=Q(reported_user=user, status=Report.Status.OPEN)),
-        actioned_against=Count("id", filter=Q(reported_user=user, status=Report.Status.ACTIONED)),
-        made=Count("id", filter=Q(reporter=user)),
-    )
-    return {
-        "user": user,
-        "account_age_days": (timezone.now() - user.date_joined).days,
-        **counts,
-        "actions": ModerationAction.objects.filter(target_user=user).select_related("moderator")[:10],
-    }
-
-
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     """The moderation queue: open reports oldest first; each opens as a case page with its actions."""
@@ -213,26 +183,10 @@ class ReportAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The case page: the report, the messages around it, the ad (snapshot and live), both users'
         history, the log of this case and the action buttons."""
-        report = get_object_or_404(
-            Report.objects.select_related(
-                "reporter", "reported_user", "conversation__ad__owner", "message", "resolved_by"
-            ),
-            pk=object_id,
-        )
+        report = selectors.report_get_for_case(report_id=object_id)
         if not self.has_view_permission(request, report):
             raise PermissionDenied
         conversation = report.conversation
-        thread = conversation.messages.select_related("sender").prefetch_related("photos")
-        if report.message_id:
-            before = list(
-                thread.filter(id__lt=report.message_id).order_by("-created_at", "-id")[:CONTEXT_MESSAGES]
-            )[::-1]
-            after = list(
-                thread.filter(id__gte=report.message_id).order_by("created_at", "id")[: CONTEXT_MESSAGES + 1]
-            )
-            context_messages = before + after
-        else:
-            context_messages = list(thread.order_by("-created_at", "-id")[: 2 * CONTEXT_MESSAGES])[::-1]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Report #%(id)s") % {"id": report.pk},
@@ -240,8 +194,11 @@ class ReportAdmin(admin.ModelAdmin):
             "report": report,
             "conversation": conversation,
             "live_ad": conversation.ad,
-            "context_messages": context_messages,
-            "histories": [_user_history(report.reported_user), _user_history(report.reporter)],
+            "context_messages": selectors.report_context_messages(report=report),
+            "histories": [
+                selectors.user_history(user=report.reported_user),
+                selectors.user_history(user=report.reporter),
+            ],
             "case_log": report.actions.select_related("moderator"),
             "can_act": is_moderator(request.user),
         }
@@ -249,9 +206,7 @@ class ReportAdmin(admin.ModelAdmin):
 
     def act_view(self, request, report_id: int):
         """Run one moderator action from the case page (POST ``action``, optional ``message``, ``note``)."""
-        report = get_object_or_404(
-            Report.objects.select_related("conversation__ad", "reported_user"), pk=report_id
-        )
+        report = selectors.report_get_for_case(report_id=report_id)
         action = request.POST.get("action", "")
         note = request.POST.get("note", "")[:2000]
         moderator = request.user
@@ -259,9 +214,7 @@ class ReportAdmin(admin.ModelAdmin):
             if action == "dismiss":
                 moderation.report_dismiss(report=report, moderator=moderator, note=note)
             elif action == "remove_message":
-                message = get_object_or_404(
-                    Message, pk=request.POST.get("message"), conversation=report.conversation
-                )
+                message = selectors.report_message_get(report=report, message_id=request.POST.get("message"))
                 moderation.message_remove(message=message, moderator=moderator, report=report, note=note)
             elif action == "remove_ad" and report.conversation.ad is not None:
                 moderation.ad_remove(ad=report.conversation.ad, moderator=moderator, report=report, note=note)

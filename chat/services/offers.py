@@ -29,7 +29,7 @@ def _locked_offer(offer: Offer) -> tuple[Conversation, Offer]:
 
 
 def _expire_if_due(*, conversation: Conversation, offer: Offer, now: datetime) -> None:
-    """Record a pending offer past its expiry as expired, with a notice in the thread."""
+    """Record a pending offer past its expiry as expired, with a notice in the conversation."""
     if offer.status == Offer.Status.PENDING and offer.expires_at <= now:
         offer.status = Offer.Status.EXPIRED
         offer.decided_at = now
@@ -74,7 +74,7 @@ def offer_make(
 ) -> Offer:
     """Make an offer of *amount* (see ``offer_amount_clean``) as the buyer; return it.
 
-    A pending offer is replaced (its card says so). The offer appears in the thread as an offer card
+    A pending offer is replaced (its card says so). The offer appears in the conversation as an offer card
     (a message of kind ``offer``) and expires after MARKETPLACE_OFFER_TTL_S seconds. *created_at* is
     for importers. Raises PermissionDenied for a non-participant, ValidationError with code
     ``offer_not_buyer``, ``offer_ad_unavailable`` or ``offer_amount``. Locks the conversation row.
@@ -177,7 +177,7 @@ def offer_withdraw(*, offer: Offer, buyer: User) -> Offer:
 
 
 def offers_expire_due(*, now: datetime | None = None) -> int:
-    """Record every pending offer past its expiry as expired, each with a notice in its thread.
+    """Record every pending offer past its expiry as expired, each with a notice in its conversation.
 
     Returns how many were expired. Each offer is handled in its own transaction under the same locks as
     the other offer actions, and rows another process is handling are skipped (``skip_locked``), so

@@ -9,7 +9,7 @@ class Command(BaseCommand):
     """``manage.py expire_offers [--loop SECONDS]``: record pending offers past their expiry as expired.
 
     Offers already read as expired everywhere the moment they are due; this adds the "offer expired"
-    notice to their threads. Safe to run in several processes at once (see ``offers_expire_due``).
+    notice to their conversations. Safe to run in several processes at once (see ``offers_expire_due``).
     """
 
     help = "Mark pending offers past their expiry as expired, with a notice in each conversation."
