@@ -86,31 +86,34 @@ def report_create(
     return report
 
 
-def _close_report(report: Report | None, *, moderator: User, status: str) -> None:
+def _close_report(report: Report | None, *, moderator: User, status: str) -> Report | None:
+    """Close *report* (under its row lock) with *status* unless someone closed it first; return the
+    fresh row (None without a report)."""
     if report is None:
-        return
+        return None
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.status == Report.Status.OPEN:
         locked.status = status
         locked.resolved_by = moderator
         locked.resolved_at = timezone.now()
         locked.save(update_fields=["status", "resolved_by", "resolved_at"])
-    report.status = locked.status
+    return locked
 
 
 @transaction.atomic
 def report_dismiss(*, report: Report, moderator: User, note: str = "") -> Report:
-    """Close *report* with no action (logged). Raises PermissionDenied for non-moderators."""
+    """Close *report* with no action (logged) and return it as stored. Raises PermissionDenied for
+    non-moderators."""
     _require_moderator(moderator)
-    _close_report(report, moderator=moderator, status=Report.Status.DISMISSED)
+    closed = _close_report(report, moderator=moderator, status=Report.Status.DISMISSED)
     _log(
         moderator,
         ModerationAction.Action.DISMISS_REPORT,
-        report=report,
-        conversation=report.conversation,
+        report=closed,
+        conversation_id=closed.conversation_id,
         note=note,
     )
-    return report
+    return closed
 
 
 @transaction.atomic
@@ -119,12 +122,14 @@ def message_remove(
 ) -> Message:
     """Replace *message* by "Removed by a moderator" for both participants (the body stays for evidence).
 
-    Closes *report* as actioned when given; logged. Raises PermissionDenied for non-moderators.
+    Closes *report* as actioned when given; logged. Returns the message as stored (the caller's
+    instance is not changed). Raises PermissionDenied for non-moderators.
     """
     _require_moderator(moderator)
-    if message.removed_by_moderator_at is None:
-        message.removed_by_moderator_at = timezone.now()
-        message.save(update_fields=["removed_by_moderator_at"])
+    Message.objects.filter(pk=message.pk, removed_by_moderator_at__isnull=True).update(
+        removed_by_moderator_at=timezone.now()
+    )
+    message = Message.objects.select_related("conversation").get(pk=message.pk)
     _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
     _log(
         moderator,
@@ -155,14 +160,14 @@ def user_suspend(*, user: User, moderator: User, report: Report | None = None, n
 
     Sessions end because Django's ModelBackend refuses inactive users on every request (the session
     row may remain until it expires, but it authenticates no one). Their messages stay as evidence.
-    Raises PermissionDenied for non-moderators and when *user* is staff (moderators do not suspend each
-    other; a superuser edits staff accounts).
+    Returns the user as stored. Raises PermissionDenied for non-moderators and when *user* is staff
+    (moderators do not suspend each other; a superuser edits staff accounts).
     """
     _require_moderator(moderator)
     if user.is_staff:
         raise PermissionDenied("Staff accounts are not suspended from the moderation queue.")
     User.objects.filter(pk=user.pk).update(is_active=False, suspended_at=timezone.now())
-    user.refresh_from_db(fields=["is_active", "suspended_at"])
+    user = User.objects.get(pk=user.pk)  # the stored row; the caller's instance is not changed
     _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
     _log(moderator, ModerationAction.Action.SUSPEND_USER, report=report, target_user=user, note=note)
     # Their next poll goes the full, authenticated path, which a suspended user no longer passes.
@@ -172,10 +177,11 @@ def user_suspend(*, user: User, moderator: User, report: Report | None = None, n
 
 @transaction.atomic
 def user_unsuspend(*, user: User, moderator: User, note: str = "") -> User:
-    """Lift *user*'s suspension (they can log in again; their ads are listed again); logged."""
+    """Lift *user*'s suspension (they can log in again; their ads are listed again); logged. Returns the
+    user as stored."""
     _require_moderator(moderator)
     User.objects.filter(pk=user.pk).update(is_active=True, suspended_at=None)
-    user.refresh_from_db(fields=["is_active", "suspended_at"])
+    user = User.objects.get(pk=user.pk)
     _log(moderator, ModerationAction.Action.UNSUSPEND_USER, target_user=user, note=note)
     return user
 

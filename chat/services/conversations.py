@@ -119,10 +119,11 @@ def conversation_first_message_held(*, buyer: User, ad: Ad, body: str) -> bool:
 
 
 @transaction.atomic
-def conversation_hide(*, conversation: Conversation, user: User) -> None:
+def conversation_hide(*, conversation: Conversation, user: User) -> ConversationParticipant:
     """Delete *conversation* from *user*'s view: hide it and its history up to now, for *user* only.
 
-    The other participant keeps everything and nothing is deleted from the database. A later message
+    Returns *user*'s participant row as saved. The other participant keeps everything and nothing is
+    deleted from the database. A later message
     brings the conversation back to *user*'s list, showing only messages after this moment.
     Raises ConversationParticipant.DoesNotExist if *user* is not a participant. Locks the conversation
     row so a message being sent at the same moment is either hidden or shown, never half of each.
@@ -145,6 +146,7 @@ def conversation_hide(*, conversation: Conversation, user: User) -> None:
         ]
     )
     tokens.bump(conversation_views=[(locked.public_id, user.pk)], user_ids=[user.pk])
+    return participant
 
 
 def conversation_set_archived(*, conversation: Conversation, user: User, archived: bool) -> None:
