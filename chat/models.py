@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ads.models import Ad
+from chat.managers import ConversationManager
 from chat.storage import PrivateMediaStorage
 from marketplace.ids import new_public_id
 
@@ -75,6 +76,8 @@ class Conversation(models.Model):
         verbose_name=_("last message"),
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    objects = ConversationManager()
 
     class Meta:
         verbose_name = _("conversation")

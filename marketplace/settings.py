@@ -74,6 +74,8 @@ TEMPLATES = [
                 "marketplace.context_processors.marketplace",
                 "chat.context_processors.unread_badge",
             ],
+            # marketplace is the project package, not an app: its tag library is registered by name.
+            "libraries": {"marketplace_tags": "marketplace.templatetags.marketplace_tags"},
         },
     },
 ]
