@@ -144,8 +144,8 @@ def explain_plans() -> str:
         ).order_by("-created_at", "-id")[:51],
         # The query message_list_after runs (it returns a list, so its queryset is rebuilt here).
         "messages after a cursor": selectors.message_list_visible(conversation=conversation).filter(
-            id__gt=conversation.last_message_id - 1
-        )[:51],
+            id__gte=conversation.last_message_id - 1
+        )[:52],
         "open conversation with both memberships": selectors._with_membership(
             Conversation.objects.filter(public_id=conversation.public_id), user=seller
         ),

@@ -212,15 +212,16 @@ def new_messages(
     after: int,
     messages: list[Message],
     has_more: bool,
+    cursor_at: datetime | None = None,
     shown_read_up_to: int | None = None,
 ) -> dict:
     """Return the context of a delivering poll (or an htmx send): *messages* after the client's cursor
     *after*, out-of-band updates of the cursor, poller, snapshot, presence, receipts and badge, and the
     offer cards a new notice changed. With *has_more* (the poll was cut at its LIMIT) the poller gets no
-    token, so its next poll goes the full path and fetches the rest. *shown_read_up_to* is the other
+    token, so its next poll goes the full path and fetches the rest. *cursor_at* is the time of message
+    *after* (for the day separator). *shown_read_up_to* is the other
     participant's read pointer as the page shows it: own messages read since get their receipt out of
     band (``newly_read``), the ones delivered now are rendered right anyway."""
-    previous = selectors.message_created_at(conversation=conversation, message_id=after) if after else None
     # Offer cards already on the page whose state a new notice changed are re-rendered out of band.
     changed_offers = {
         message.offer_id: message.offer
@@ -241,7 +242,7 @@ def new_messages(
         **context,
         "newly_read": newly_read,
         "changed_offers": list(changed_offers.values()),
-        "message_rows": message_rows(messages, viewer_id=request.user.pk, previous=previous),
+        "message_rows": message_rows(messages, viewer_id=request.user.pk, previous=cursor_at),
         "cursor": messages[-1].id if messages else after,
         "badge": selectors.unread_badge(user=request.user),
     }

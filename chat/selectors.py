@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import Exists, F, FilteredRelation, Func, OuterRef, Q, QuerySet
@@ -186,16 +188,21 @@ def message_page(
 
 def message_list_after(
     *, conversation: Conversation, after_id: int, limit: int
-) -> tuple[list[Message], bool]:
+) -> tuple[list[Message], bool, datetime | None]:
     """Return up to *limit* visible messages of *conversation* newer than message id *after_id*, oldest
-    first, and whether more follow (``(messages, has_more)``; one query).
+    first, whether more follow, and the ``created_at`` of message *after_id* itself (None when it is not
+    visible): ``(messages, has_more, cursor_at)``, one query (the cursor row comes with the new ones; its
+    time decides whether the first new message opens a new day).
 
     Message ids grow with time inside a conversation (sends are serialised by a row lock in
     ``chat.services``), so an id cursor is exact. The LIMIT keeps a poll from a stale or missing cursor
     from returning the whole history; the rest comes with the next poll.
     """
-    rows = list(message_list_visible(conversation=conversation).filter(id__gt=after_id)[: limit + 1])
-    return rows[:limit], len(rows) > limit
+    rows = list(message_list_visible(conversation=conversation).filter(id__gte=after_id)[: limit + 2])
+    cursor_at = None
+    if rows and rows[0].id == after_id:
+        cursor_at = rows.pop(0).created_at
+    return rows[:limit], len(rows) > limit, cursor_at
 
 
 def message_list_newly_read(

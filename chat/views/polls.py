@@ -43,7 +43,7 @@ def render_new_messages(
     """Render the messages after the client's cursor *after* (at most one page) with the out-of-band
     updates and *extra* context, marking the delivered ones read (*read_up_to*: the viewer's pointer is
     known to be there already)."""
-    messages, has_more = selectors.message_list_after(
+    messages, has_more, cursor_at = selectors.message_list_after(
         conversation=conversation, after_id=after, limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     )
     if messages and messages[-1].id > read_up_to:
@@ -55,6 +55,7 @@ def render_new_messages(
         after=after,
         messages=messages,
         has_more=has_more,
+        cursor_at=cursor_at,
         shown_read_up_to=shown_read_up_to,
     )
     context.update(extra)

@@ -97,8 +97,8 @@ def test_poll_query_count_does_not_grow_with_history(
     with committed():
         services.message_send(conversation=conversation, sender=buyer, body="new one")
     client.get(reverse("chat:list"))
-    # user, conversation, new messages, previous message's time, read pointer update, header badge
-    with django_assert_max_num_queries(6):
+    # user, conversation, new messages (with the cursor message's time), read pointer update, header badge
+    with django_assert_max_num_queries(5):
         response = client.get(poll_url(conversation), params, headers=HTMX)
     assert response.content.decode().count('class="message ') == 1
 
@@ -179,3 +179,18 @@ def test_a_poll_without_a_cursor_delivers_one_page_and_comes_back_for_the_rest(
     assert delivered == [str(first.id), str(sent[0].id)]  # oldest first, at most a page
     assert f'id="message-cursor" value="{sent[0].id}"' in body
     assert '"token": ""' in body  # no token: the next poll takes the full path and gets the rest
+
+
+def test_a_poll_opens_a_new_day_after_yesterdays_message(login, buyer, seller, ad, committed):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    conversation, first = services.conversation_start(
+        buyer=buyer, ad=ad, body="Still there?", created_at=timezone.now() - timedelta(days=1)
+    )
+    params = poll_params(conversation, seller, first.id)
+    with committed():
+        services.message_send(conversation=conversation, sender=buyer, body="Hello again")
+    body = login(seller).get(poll_url(conversation), params, headers=HTMX).content.decode()
+    assert body.count("day-separator") == 1 and "Hello again" in body
