@@ -77,6 +77,8 @@ def test_buyer_writes_seller_replies_both_see_it_without_reloading(browser, live
     composer.press("Enter")
     expect(seller_page.locator("#message-list .message--own").last).to_contain_text("Come by on Saturday.")
     expect(composer).to_have_value("")
+    # The composer came back out of band; the keyboard user is still in it, ready for the next message.
+    expect(composer).to_be_focused()
     assert seller_page.locator("#message-list .message").count() == 2
 
     # The buyer sees the reply without reloading, once.
