@@ -3,9 +3,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from PIL import Image
 
 from chat import services as chat_services
+from chat.polling import tokens
 from tests.factories import AdFactory, UserFactory
 
 
@@ -80,22 +82,29 @@ def make_image_bytes(
     return buffer.getvalue()
 
 
-def conversation_token(conversation, user) -> str:
-    """The poll token *user*'s open conversation page would carry (``v``)."""
-    from chat.polling import tokens as poll_tokens
+# Headers of a request htmx sends.
+HTMX = {"HX-Request": "true"}
 
-    return poll_tokens.read(poll_tokens.conversation_key(conversation.public_id, user.pk))
+
+def conversation_token(conversation, user) -> str:
+    """The poll token *user*'s open conversation page would carry (``token``)."""
+    return tokens.read(tokens.conversation_key(conversation.public_id, user.pk))
 
 
 def list_token(user) -> str:
-    """The poll token *user*'s conversation list (and header badge) would carry (``v``)."""
-    from chat.polling import tokens as poll_tokens
-
-    return poll_tokens.read(poll_tokens.list_key(user.pk))
+    """The poll token *user*'s conversation list (and header badge) would carry (``token``)."""
+    return tokens.read(tokens.list_key(user.pk))
 
 
 def user_key(user) -> str:
-    """The signed user key pages put in their polls (``k``)."""
-    from chat.polling import tokens as poll_tokens
+    """The signed user key pages put in their polls (``user_key``)."""
+    return tokens.user_poll_key(user.pk)
 
-    return poll_tokens.user_poll_key(user.pk)
+
+def poll_url(conversation) -> str:
+    return reverse("chat:poll", args=[conversation.public_id])
+
+
+def poll_params(conversation, user, after) -> dict:
+    """The query of *user*'s conversation poll holding the current token, with cursor *after*."""
+    return {"token": conversation_token(conversation, user), "user_key": user_key(user), "after": after}

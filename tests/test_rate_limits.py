@@ -6,9 +6,8 @@ from django.utils import timezone
 
 from chat.models import Conversation, Message
 from marketplace.ratelimits import wait_text
+from tests.conftest import HTMX
 from tests.factories import TEST_PASSWORD, AdFactory, UserFactory
-
-HTMX = {"HX-Request": "true"}
 
 
 def test_100_messages_in_a_minute_deliver_20_and_refuse_the_rest_in_place(login, conversation, buyer):

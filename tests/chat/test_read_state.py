@@ -8,11 +8,10 @@ from accounts import services as account_services
 from chat import selectors, services
 from chat.models import ConversationParticipant
 from chat.templatetags.chat_tags import badge_count
-from tests.conftest import conversation_token, list_token, user_key
+from tests.conftest import HTMX, conversation_token, list_token, user_key
 from tests.factories import AdFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HX-Request": "true"}
 
 
 def unread(conversation, user):

@@ -12,7 +12,6 @@ from chat import services
 from chat.models import Offer
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HX-Request": "true"}
 
 
 def test_buyer_makes_an_offer_that_appears_as_a_card(conversation, buyer, seller):

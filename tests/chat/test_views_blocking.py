@@ -6,9 +6,8 @@ from accounts import services as account_services
 from accounts.models import UserBlock
 from chat import services
 from chat.models import Conversation, Message
+from tests.conftest import HTMX
 from tests.factories import AdFactory
-
-HTMX = {"HX-Request": "true"}
 
 
 def send_url(conversation):

@@ -10,20 +10,10 @@ from accounts import services as account_services
 from ads import services as ad_services
 from chat import services
 from chat.models import Conversation, ConversationParticipant, Message
-from tests.conftest import conversation_token, user_key
+from tests.conftest import HTMX, poll_params, poll_url, user_key
 from tests.factories import AdFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HX-Request": "true"}
-
-
-def poll_url(conversation):
-    return reverse("chat:poll", args=[conversation.public_id])
-
-
-def poll_params(conversation, user, after):
-    return {"token": conversation_token(conversation, user), "user_key": user_key(user), "after": after}
 
 
 # --- Write to seller -------------------------------------------------------------------------------
@@ -307,15 +297,13 @@ def test_nothing_new_poll_keeps_the_user_online_with_one_write(
 def test_a_stale_or_forged_poll_goes_the_full_path_and_strangers_get_404(
     login, conversation, buyer, stranger
 ):
-    from chat.polling import tokens as poll_tokens
-
     params = poll_params(conversation, buyer, conversation.last_message_id)
     client = login(stranger)
     assert client.get(poll_url(conversation), {**params, "token": "guess"}, headers=HTMX).status_code == 404
     assert (
         client.get(poll_url(conversation), {**params, "user_key": "forged"}, headers=HTMX).status_code == 404
     )
-    own_key = poll_tokens.user_poll_key(stranger.pk)
+    own_key = user_key(stranger)
     assert (
         client.get(poll_url(conversation), {**params, "user_key": own_key}, headers=HTMX).status_code == 404
     )

@@ -6,19 +6,9 @@ import pytest
 from django.urls import reverse
 
 from chat import services
-from tests.conftest import conversation_token, user_key
+from tests.conftest import HTMX
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HX-Request": "true"}
-
-
-def poll_url(conversation):
-    return reverse("chat:poll", args=[conversation.public_id])
-
-
-def poll_params(conversation, user, after):
-    return {"token": conversation_token(conversation, user), "user_key": user_key(user), "after": after}
 
 
 # --- Sending --------------------------------------------------------------------------------------

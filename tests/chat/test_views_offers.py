@@ -5,10 +5,9 @@ from django.urls import reverse
 
 from chat import services
 from chat.models import Message, Offer
-from tests.conftest import conversation_token, user_key
+from tests.conftest import HTMX, conversation_token, user_key
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HX-Request": "true"}
 
 
 def test_offer_flow_through_the_pages(login, conversation, buyer, seller, ad):

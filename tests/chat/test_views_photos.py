@@ -10,10 +10,8 @@ from accounts.services import user_make_moderator
 from chat.models import Message, MessagePhoto
 from chat.moderation import services as moderation
 from tests.ads.test_images import gps_exif, png_header_only
-from tests.conftest import make_image_bytes
+from tests.conftest import HTMX, make_image_bytes
 from tests.factories import UserFactory
-
-HTMX = {"HX-Request": "true"}
 
 
 def send(client, conversation, *, body="", photos=(), htmx=True):

@@ -10,20 +10,10 @@ from accounts import services as account_services
 from ads import services as ad_services
 from chat import services
 from chat.models import ConversationParticipant
-from tests.conftest import conversation_token, list_token, user_key
+from tests.conftest import HTMX, conversation_token, list_token, poll_params, poll_url, user_key
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HX-Request": "true"}
-
-
-def poll_url(conversation):
-    return reverse("chat:poll", args=[conversation.public_id])
-
-
-def poll_params(conversation, user, after):
-    return {"token": conversation_token(conversation, user), "user_key": user_key(user), "after": after}
 
 
 # --- Polling --------------------------------------------------------------------------------------
