@@ -105,3 +105,42 @@ class ConversationManager(models.Manager):
         for name in BLOCK_COLUMNS:
             setattr(conversation, name, bool(next(values)))
         return conversation
+
+
+class MessageManager(models.Manager):
+    def list_from(
+        self, *, conversation_id: int, from_id: int, after_hidden_id: int | None, limit: int
+    ) -> list:
+        """Return up to *limit* messages of conversation *conversation_id* with ids from *from_id* on (and
+        after *after_hidden_id*, the viewer's hidden history), oldest first, each with its ``offer``.
+
+        A raw query (``Manager.raw``: the ORM's converters, no query compilation) for the delivering poll
+        and the send's answer; offers are fetched in one more query only when a message has one. The ORM
+        form of the same read is ``selectors.message_list_visible``; the tests compare the two.
+        """
+        columns = ", ".join(f'"{field.column}"' for field in self.model._meta.concrete_fields)
+        sql = (
+            f'SELECT {columns} FROM "{self.model._meta.db_table}"'
+            " WHERE conversation_id = %s AND id >= %s AND id > %s ORDER BY created_at, id LIMIT %s"
+        )
+        messages = list(self.raw(sql, [conversation_id, from_id, after_hidden_id or 0, limit]))
+        offer_ids = {message.offer_id for message in messages if message.offer_id}
+        if offer_ids:
+            offers = self.model._meta.get_field("offer").related_model.objects.in_bulk(offer_ids)
+            for message in messages:
+                if message.offer_id:
+                    message.offer = offers[message.offer_id]
+        return messages
+
+
+class ParticipantManager(models.Manager):
+    def unread_conversation_count(self, *, user_id: int) -> int:
+        """Return how many of user *user_id*'s conversations have unread messages: one COUNT served by the
+        partial index ``participant_unread_idx`` (``unread_count > 0``), as raw SQL because the header
+        badge is on every page and poll and compiling the ORM query cost more than running it."""
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f'SELECT COUNT(*) FROM "{self.model._meta.db_table}" WHERE user_id = %s AND unread_count > 0',
+                [user_id],
+            )
+            return cursor.fetchone()[0]

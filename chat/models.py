@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ads.models import Ad
-from chat.managers import ConversationManager
+from chat.managers import ConversationManager, MessageManager, ParticipantManager
 from chat.storage import PrivateMediaStorage
 from marketplace.ids import new_public_id
 
@@ -162,6 +162,8 @@ class ConversationParticipant(models.Model):
     last_message_at = models.DateTimeField(_("last message at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
+    objects = ParticipantManager()
+
     class Meta:
         verbose_name = _("conversation participant")
         verbose_name_plural = _("conversation participants")
@@ -267,6 +269,8 @@ class Message(models.Model):
     # Set by chat.moderation.message_remove: both participants see "Removed by a moderator" instead of
     # the body, which stays in the row for the report's evidence.
     removed_by_moderator_at = models.DateTimeField(_("removed by a moderator at"), null=True, blank=True)
+
+    objects = MessageManager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -133,7 +133,7 @@ def conversation_query_for_participant(*, public_id: str, user: User) -> QuerySe
 
 def unread_conversation_count(*, user: User) -> int:
     """Return how many of *user*'s conversations have unread messages: one query on a partial index."""
-    return ConversationParticipant.objects.filter(user=user, unread_count__gt=0).count()
+    return ConversationParticipant.objects.unread_conversation_count(user_id=user.pk)
 
 
 def unread_badge(*, user: User) -> dict:
@@ -198,7 +198,12 @@ def message_list_after(
     ``chat.services``), so an id cursor is exact. The LIMIT keeps a poll from a stale or missing cursor
     from returning the whole history; the rest comes with the next poll.
     """
-    rows = list(message_list_visible(conversation=conversation).filter(id__gte=after_id)[: limit + 2])
+    rows = Message.objects.list_from(
+        conversation_id=conversation.pk,
+        from_id=after_id,
+        after_hidden_id=conversation.my_hidden_up_to_id,
+        limit=limit + 2,
+    )
     cursor_at = None
     if rows and rows[0].id == after_id:
         cursor_at = rows.pop(0).created_at

@@ -5,7 +5,8 @@ import pytest
 from accounts import services as account_services
 from chat import selectors, services
 from chat.managers import BLOCK_COLUMNS, MEMBERSHIP_FIELDS
-from chat.models import Conversation
+from chat.models import Conversation, ConversationParticipant, Message
+from tests.factories import AdFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +54,38 @@ def test_it_is_one_query(conversation, buyer, django_assert_num_queries):
     with django_assert_num_queries(1):
         fast = Conversation.objects.get_for_participant(public_id=conversation.public_id, user_id=buyer.pk)
         assert fast.seller.display_name and fast.buyer.pk == buyer.pk
+
+
+def test_messages_from_a_cursor_match_the_orm_read_with_their_offers(conversation, buyer, seller):
+    first = conversation.messages.get()
+    services.message_send(conversation=conversation, sender=seller, body="Yes")
+    offer = services.offer_make(conversation=conversation, buyer=buyer, amount="300")
+    services.conversation_hide(conversation=conversation, user=seller)
+    services.message_send(conversation=conversation, sender=buyer, body="After the hide")
+    offers_seen = {}
+    for viewer in (buyer, seller):
+        seen = selectors.conversation_get_for_participant(public_id=conversation.public_id, user=viewer)
+        fast = Message.objects.list_from(
+            conversation_id=conversation.pk,
+            from_id=first.id,
+            after_hidden_id=seen.my_hidden_up_to_id,
+            limit=10,
+        )
+        orm = list(selectors.message_list_visible(conversation=seen).filter(id__gte=first.id)[:10])
+        assert [_fields(m) for m in fast] == [_fields(m) for m in orm]
+        assert [m.offer for m in fast if m.offer_id] == [m.offer for m in orm if m.offer_id]
+        offers_seen[viewer] = {m.offer.pk for m in fast if m.offer_id}
+    # The buyer sees the offer card; the seller hid everything up to the offer.
+    assert offers_seen == {buyer: {offer.pk}, seller: set()}
+
+
+def test_the_unread_count_matches_the_orm_count(conversation, buyer, seller):
+    services.conversation_start(buyer=buyer, ad=AdFactory(owner=seller), body="Another")
+    for user in (buyer, seller):
+        expected = ConversationParticipant._base_manager.filter(user=user, unread_count__gt=0).count()
+        assert ConversationParticipant.objects.unread_conversation_count(user_id=user.pk) == expected
+    assert ConversationParticipant.objects.unread_conversation_count(user_id=seller.pk) == 2
+
+
+def _fields(message):
+    return {field.attname: getattr(message, field.attname) for field in Message._meta.concrete_fields}
