@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from chat import selectors
 from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES, ListQueryForm
@@ -246,3 +247,54 @@ def new_messages(
         "cursor": messages[-1].id if messages else after,
         "badge": selectors.unread_badge(user=request.user),
     }
+
+
+# Stand-ins in the cached conversation pane for the parts rendered fresh every time. User text cannot
+# produce them: it is escaped ("<" becomes "&lt;").
+STATUS_MARK = mark_safe("<!--chat:participant-status-->")
+MESSAGES_MARK = mark_safe("<!--chat:messages-->")
+
+
+def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
+    """Return the open conversation's pane (header and menu, ad snapshot, poller, offer form, composer)
+    around ``context["messages_html"]``, with the other participant's status rendered fresh.
+
+    Without an error or typed text to show, the pane is cached (``chat.polling.fragments``) under the
+    conversation's poll token and everything else it shows that the token does not cover: the viewer, the
+    CSRF secret (its forms), the archive and block flags, the read pointer and the cursor the poller
+    carries, whether an earlier page is shown. The status ("online", "last seen 5 minutes ago") changes
+    with time alone, so it is rendered each time and put in place of STATUS_MARK.
+    """
+    status = render_to_string(f"{PAGE_TEMPLATE}#participant-status", context, request=request)
+    conversation = context["conversation"]
+    form = context.get("form")
+    cacheable = not (
+        context.get("typed")
+        or context.get("offer_error")
+        or (form is not None and form.is_bound and form.errors)
+    )
+    csrf_secret = request.META.get("CSRF_COOKIE", "")
+    fragment_key = fragments.key(
+        "conversation-pane",
+        request.user.pk,
+        conversation.public_id,
+        context["poll_token"],
+        csrf_secret,
+        conversation.my_archived_at,
+        conversation.i_blocked_other,
+        conversation.other_blocked_me,
+        context["read_up_to"],
+        context["cursor"],
+        context["viewing_earlier"],
+    )
+    cached = fragments.get(fragment_key) if cacheable and csrf_secret else None
+    if cached is not None:
+        html = cached["html"]
+    else:
+        marked = {**context, "participant_status_html": STATUS_MARK, "messages_html": MESSAGES_MARK}
+        html = render_to_string(f"{PAGE_TEMPLATE}#conversation-pane", marked, request=request)
+        if cacheable and csrf_secret:
+            fragments.put(fragment_key, html)
+    return mark_safe(  # noqa: S308 - our own rendered templates, put together
+        html.replace(STATUS_MARK, status, 1).replace(MESSAGES_MARK, context["messages_html"], 1)
+    )

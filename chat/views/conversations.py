@@ -49,6 +49,7 @@ def render_conversation_page(
     context.update(presenters.list_pane(request, active_public_id=conversation.public_id))
     context.setdefault("form", MessageForm())
     context.update(extra)
+    context["conversation_pane_html"] = presenters.conversation_chrome(request, context)
     return render(request, presenters.PAGE_TEMPLATE, context, status=status)
 
 
@@ -96,6 +97,7 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     mark_read_up_to(conversation, request.user, conversation.last_message_id)
     context.update(presenters.list_pane(request, active_public_id=conversation.public_id))
     context["form"] = MessageForm()
+    context["conversation_pane_html"] = presenters.conversation_chrome(request, context)
     return render(request, presenters.PAGE_TEMPLATE, context)
 
 
