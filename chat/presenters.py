@@ -26,9 +26,9 @@ PAGE_TEMPLATE = "chat/page.html"
 
 def list_pane(request: HttpRequest, *, active_public_id: str = "") -> dict:
     """Return the conversation list pane's context: ``conversation_list_html`` (one page of rows, the
-    older-page cursor and the poll token, from the fragment cache when nothing changed) and what the page
-    around it needs. Query parameters: ``ad`` (public id), ``filter`` (a ``LIST_FILTERS`` key),
-    ``before`` (the keyset cursor)."""
+    older-page cursor and the poll token, from the fragment cache when nothing changed), ``list_token``
+    and what the page around it needs. Query parameters: ``ad`` (public id), ``filter`` (a
+    ``LIST_FILTERS`` key), ``before`` (the keyset cursor)."""
     query = ListQueryForm.read(request.GET)
     ad_public_id, list_filter, raw_before = query["ad"], query["filter"], query["before_raw"]
     context = {
@@ -55,6 +55,7 @@ def list_pane(request: HttpRequest, *, active_public_id: str = "") -> dict:
         return fragment_key, list(rows)
 
     list_token, (fragment_key, loaded) = tokens.read_before(tokens.list_key(request.user.pk), load)
+    context["list_token"] = list_token  # the header badge reuses it (selectors.unread_badge)
     if isinstance(loaded, dict):
         context.update(conversation_list_html=loaded["html"], filter_ad_title=loaded["filter_ad_title"])
         return context

@@ -136,13 +136,20 @@ def unread_conversation_count(*, user: User) -> int:
     return ConversationParticipant.objects.unread_conversation_count(user_id=user.pk)
 
 
-def unread_badge(*, user: User) -> dict:
+def unread_badge(*, user: User, list_token: str | None = None) -> dict:
     """Return the header badge's state: ``{"token": list poll token, "count": unread conversations,
-    "user_key": signed key for polls}``; the token is read first (see ``chat.polling.tokens``)."""
-    token, count = tokens.read_before(
-        tokens.list_key(user.pk), lambda _token: unread_conversation_count(user=user)
-    )
-    return {"token": token, "count": count, "user_key": tokens.user_poll_key(user.pk)}
+    "user_key": signed key for polls}``; the token is read first (see ``chat.polling.tokens``).
+
+    *list_token* is the list token the caller already read earlier in this request (the list pane): an
+    older token is always safe, it only means one full poll more.
+    """
+    if list_token is None:
+        list_token, count = tokens.read_before(
+            tokens.list_key(user.pk), lambda _token: unread_conversation_count(user=user)
+        )
+    else:
+        count = unread_conversation_count(user=user)
+    return {"token": list_token, "count": count, "user_key": tokens.user_poll_key(user.pk)}
 
 
 def message_list_visible(*, conversation: Conversation) -> QuerySet[Message]:

@@ -41,6 +41,13 @@ def conversation_for_page(request: HtmxHttpRequest, public_id: str) -> tuple[str
     )
 
 
+def render_page(request: HtmxHttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
+    """Render the chat page with *context* (from ``presenters.list_pane`` and friends) and the header
+    badge for the list token the list pane read."""
+    context["badge"] = selectors.unread_badge(user=request.user, list_token=context["list_token"])
+    return render(request, presenters.PAGE_TEMPLATE, context, status=status)
+
+
 def render_conversation_page(
     request: HtmxHttpRequest, conversation: Conversation, *, token: str, status: int = 200, **extra
 ) -> HttpResponse:
@@ -50,14 +57,14 @@ def render_conversation_page(
     context.setdefault("form", MessageForm())
     context.update(extra)
     context["conversation_pane_html"] = presenters.conversation_chrome(request, context)
-    return render(request, presenters.PAGE_TEMPLATE, context, status=status)
+    return render_page(request, context, status=status)
 
 
 @login_required
 @require_GET
 def conversation_list(request: HtmxHttpRequest) -> HttpResponse:
     """Show the user's conversations (``?ad=<public id>`` narrows to one ad, ``?before=`` pages back)."""
-    return render(request, presenters.PAGE_TEMPLATE, presenters.list_pane(request))
+    return render_page(request, presenters.list_pane(request))
 
 
 @login_required
@@ -75,7 +82,7 @@ def conversation_search(request: HtmxHttpRequest) -> HttpResponse:
         message_hits=selectors.message_search_for_user(user=request.user, text=query),
         conversation_hits=selectors.conversation_search_for_user(user=request.user, text=query),
     )
-    return render(request, presenters.PAGE_TEMPLATE, context)
+    return render_page(request, context)
 
 
 @login_required
@@ -98,7 +105,7 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     context.update(presenters.list_pane(request, active_public_id=conversation.public_id))
     context["form"] = MessageForm()
     context["conversation_pane_html"] = presenters.conversation_chrome(request, context)
-    return render(request, presenters.PAGE_TEMPLATE, context)
+    return render_page(request, context)
 
 
 @login_required

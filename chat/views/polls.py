@@ -26,7 +26,7 @@ def conversation_list_poll(request: HtmxHttpRequest) -> HttpResponse:
     """Answer the list's poll (``token``, ``user_key``, and the list's own ``active``/``ad``/``before``):
     the re-rendered list with the header badge out of band."""
     context = presenters.list_pane(request, active_public_id=request.GET.get("active", "")[:10])
-    context["badge"] = selectors.unread_badge(user=request.user)
+    context["badge"] = selectors.unread_badge(user=request.user, list_token=context["list_token"])
     return render(request, f"{presenters.PAGE_TEMPLATE}#list-poll-response", context)
 
 
