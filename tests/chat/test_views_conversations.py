@@ -324,3 +324,11 @@ def test_list_pages_back_with_a_keyset_cursor(client, settings):
         url = match.group(1).replace("&amp;", "&") if match else None
     assert url is None
     assert len(set(seen)) == 45
+
+
+def test_no_template_comment_leaks_into_the_chat_pages(login, conversation, buyer):
+    """Django's {# #} comments are single-line: a multi-line one is printed as text."""
+    client = login(buyer)
+    for url in (reverse("chat:list"), conversation.get_absolute_url(), conversation.get_absolute_url()):
+        body = client.get(url).content.decode()
+        assert "{#" not in body and "#}" not in body and "{%" not in body
