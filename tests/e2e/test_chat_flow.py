@@ -87,6 +87,16 @@ def test_buyer_writes_seller_replies_both_see_it_without_reloading(browser, live
     assert buyer_page.locator("#message-list .message").count() == 2
     assert buyer_page.locator(".day-separator").count() == 1
 
+    # The composer swapped in out of band is live htmx: the next message goes without a page load.
+    seller_page.evaluate("window.stillTheSamePage = true")
+    composer.fill("See you then")
+    composer.press("Enter")
+    expect(seller_page.locator("#message-list .message--own").last).to_contain_text("See you then")
+    assert seller_page.evaluate("window.stillTheSamePage === true")
+    expect(buyer_page.locator("#message-list .message--other").last).to_contain_text(
+        "See you then", timeout=5000
+    )
+
     # A refused message keeps its text and says why, in place.
     buyer_page.evaluate("document.querySelector('#composer textarea').value = '   '")
     buyer_page.click("#composer button[type=submit]")
