@@ -4,6 +4,8 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import services as account_services
@@ -160,9 +162,16 @@ def test_a_poll_without_a_cursor_delivers_one_page_and_comes_back_for_the_rest(
     sent = [
         services.message_send(conversation=conversation, sender=seller, body=f"Line {n}") for n in range(3)
     ]
-    response = login(buyer).get(
-        poll_url(conversation), {"token": "stale", "user_key": user_key(buyer)}, headers=HTMX
-    )
+    client = login(buyer)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            poll_url(conversation), {"token": "stale", "user_key": user_key(buyer)}, headers=HTMX
+        )
+    # The database returns one page (+ the cursor row and one to know more follow), never the history.
+    message_queries = [
+        q["sql"] for q in queries.captured_queries if re.match(r'SELECT [^()]* FROM "chat_message"', q["sql"])
+    ]
+    assert message_queries and all("LIMIT" in sql for sql in message_queries)
     body = response.content.decode()
     delivered = re.findall(r'<li class="message [^"]*" id="message-(\d+)"', body)
     first = conversation.messages.order_by("id").first()
