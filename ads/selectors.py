@@ -13,9 +13,7 @@ def ad_get_for_viewer(*, public_id: str, user: User) -> Ad:
     Removed ads and ads of suspended owners are visible only to their owner and to moderators; everyone
     else gets Http404.
     """
-    ad = Ad.objects.with_card_data().filter(public_id=public_id).first()
-    if ad is None:
-        raise Http404("No such ad.")
+    ad = ad_get_any(public_id=public_id)
     if (ad.status == Ad.Status.REMOVED or not ad.owner.is_active) and not (
         user.is_authenticated and (ad.owner_id == user.pk or user.has_perm("ads.view_ad"))
     ):

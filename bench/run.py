@@ -147,8 +147,9 @@ def explain_plans() -> str:
         "messages after a cursor": selectors.message_list_visible(conversation=conversation).filter(
             id__gte=conversation.last_message_id - 1
         )[:52],
-        "open conversation with both memberships": selectors._with_membership(
-            Conversation.objects.filter(public_id=conversation.public_id), user=seller
+        # The ORM form of the hand-written ConversationManager.get_for_participant query (same plan).
+        "open conversation with both memberships": selectors.conversation_query_for_participant(
+            public_id=conversation.public_id, user=seller
         ),
     }
     out = []

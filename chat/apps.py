@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from accounts import signals as account_signals
+from ads import signals as ad_signals
+
 
 class ChatConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -7,8 +10,7 @@ class ChatConfig(AppConfig):
     verbose_name = "Chat"
 
     def ready(self) -> None:
-        from accounts import signals as account_signals
-        from ads import signals as ad_signals
+        # The receivers import models, which only exist once the app registry is ready.
         from chat import receivers
 
         ad_signals.ad_status_changed.connect(receivers.sync_snapshots_on_ad_status)

@@ -70,30 +70,49 @@ class StartConversationForm(MessageForm):
         self.fields["body"].widget.attrs.update({"rows": 3, "enterkeyhint": "enter"})
 
 
-class MessageCursorForm(forms.Form):
-    """The message-id parameters of conversation pages, polls and reports. A malformed or negative value
-    reads as absent (a stale or hand-edited URL shows the latest page, never an error)."""
+class LenientQueryForm(forms.Form):
+    """A form over query parameters where a malformed value reads as absent, never as an error: a stale or
+    hand-edited URL shows the default page."""
 
-    after = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False)
-    before = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False)
-    at = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False)
-    message = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False)
+    @classmethod
+    def values(cls, data) -> dict:
+        """Return the cleaned values of *data* (a QueryDict or dict); invalid fields are left out."""
+        form = cls(data)
+        form.is_valid()  # invalid fields are simply missing from cleaned_data
+        return form.cleaned_data
+
+
+def _id_field() -> forms.IntegerField:
+    return forms.IntegerField(min_value=0, max_value=MAX_ID, required=False)
+
+
+class MessageCursorForm(LenientQueryForm):
+    """The message-id parameters of conversation pages, polls, reports and moderator actions."""
+
+    after = _id_field()
+    before = _id_field()
+    at = _id_field()
+    message = _id_field()
     # The other participant's read pointer as the page last showed it (polls send it back).
-    read_up_to = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False)
+    read_up_to = _id_field()
 
     @classmethod
     def read(cls, data, *names: str):
         """Return the value of *names* in *data* (a QueryDict): one int or None, or a tuple for several."""
-        form = cls(data)
-        form.is_valid()  # invalid fields are simply missing from cleaned_data
-        values = tuple(form.cleaned_data.get(name) for name in names)
-        return values[0] if len(names) == 1 else values
+        values = cls.values(data)
+        found = tuple(values.get(name) for name in names)
+        return found[0] if len(names) == 1 else found
 
 
-class ListQueryForm(forms.Form):
+def read_id(value) -> int | None:
+    """Return *value* (a string from a URL or a form) as a row id, or None when it is not one."""
+    return MessageCursorForm.read({"message": value}, "message") or None
+
+
+class ListQueryForm(LenientQueryForm):
     """The chat list's query parameters: ``filter`` (a ``selectors.LIST_FILTERS`` key, else "all"), ``ad``
     (an ad's public id) and ``before``, the "older conversations" keyset cursor ``<microseconds>_<id>``
-    (malformed: the first page). Invalid values read as absent, like ``MessageCursorForm``."""
+    (malformed: the first page)."""
 
     filter = forms.ChoiceField(choices=[(key, key) for key in LIST_FILTERS], required=False)
     ad = forms.CharField(max_length=10, required=False)
@@ -111,9 +130,7 @@ class ListQueryForm(forms.Form):
     def read(cls, data) -> dict:
         """Return ``{"filter", "ad", "before", "before_raw"}`` from *data* (a QueryDict), defaults for
         anything invalid; ``before_raw`` is the cursor as sent (fragment cache keys and links use it)."""
-        form = cls(data)
-        form.is_valid()
-        values = form.cleaned_data
+        values = cls.values(data)
         before = values.get("before")
         return {
             "filter": values.get("filter") or "all",

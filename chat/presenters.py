@@ -20,6 +20,7 @@ from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES, ListQueryForm
 from chat.models import Conversation, Message, Offer
 from chat.polling import fragments, tokens
 from chat.safety import safety_notes
+from marketplace.http import cached_reverse
 
 PAGE_TEMPLATE = "chat/page.html"
 
@@ -39,27 +40,27 @@ def list_pane(request: HttpRequest, *, active_public_id: str = "") -> dict:
     }
     page_size = settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE
 
-    def load(token: str) -> tuple[str, dict | list]:
+    def load(token: str) -> tuple[str, dict | None, list]:
+        """The fragment key, the cached fragment if any, else one page of rows (+1 to see more)."""
         fragment_key = fragments.key(
             "list", request.user.pk, token, list_filter, ad_public_id, raw_before, active_public_id
         )
         cached = fragments.get(fragment_key)
         if cached is not None:
-            return fragment_key, cached
+            return fragment_key, cached, []
         rows = selectors.conversation_list_for_user(
             user=request.user,
             list_filter=list_filter,
             ad_public_id=ad_public_id,
             before=query["before"],
         )[: page_size + 1]
-        return fragment_key, list(rows)
+        return fragment_key, None, list(rows)
 
-    list_token, (fragment_key, loaded) = tokens.read_before(tokens.list_key(request.user.pk), load)
+    list_token, (fragment_key, cached, rows) = tokens.read_before(tokens.list_key(request.user.pk), load)
     context["list_token"] = list_token  # the header badge reuses it (selectors.unread_badge)
-    if isinstance(loaded, dict):
-        context.update(conversation_list_html=loaded["html"], filter_ad_title=loaded["filter_ad_title"])
+    if cached is not None:
+        context.update(conversation_list_html=cached["html"], filter_ad_title=cached["filter_ad_title"])
         return context
-    rows = loaded
     next_cursor = ""
     if len(rows) > page_size:
         rows = rows[:page_size]
@@ -135,7 +136,7 @@ def participant_context(request: HttpRequest, conversation: Conversation, *, tok
         "poll_user_key": tokens.user_poll_key(request.user.pk),
         # Once per page: each of the other person's messages links to it with ?message=<id>, and photos
         # are fetched from <conversation>/photos/<id>/<variant>/.
-        "report_url": f"{conversation.get_absolute_url()}report/",
+        "report_url": cached_reverse("moderation:report", conversation.public_id),
         "photos_url": f"{conversation.get_absolute_url()}photos/",
     }
 
@@ -148,7 +149,7 @@ def conversation_pane(
     fragment cache when nothing changed, and ``cursor``, the newest message id the poll starts after."""
     context = participant_context(request, conversation, token=token)
     context["viewing_earlier"] = (at if at is not None else before) is not None
-    csrf_secret = request.META.get("CSRF_COOKIE", "")  # offer cards carry forms with this viewer's token
+    csrf_secret = fragments.csrf_secret(request)  # offer cards carry forms
     fragment_key = fragments.key(
         "messages",
         request.user.pk,
@@ -262,8 +263,8 @@ def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
 
     Without an error or typed text to show, the pane is cached (``chat.polling.fragments``) under the
     conversation's poll token and everything else it shows that the token does not cover: the viewer, the
-    CSRF secret (its forms), the archive and block flags, the read pointer and the cursor the poller
-    carries, whether an earlier page is shown. The status ("online", "last seen 5 minutes ago") changes
+    CSRF secret (its forms), the archive and block flags, the other participant's read pointer the
+    poller carries, whether an earlier page is shown. The status ("online", "last seen 5 minutes ago") changes
     with time alone, so it is rendered each time and put in place of STATUS_MARK.
     """
     status = render_to_string(f"{PAGE_TEMPLATE}#participant-status", context, request=request)
@@ -274,7 +275,7 @@ def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
         or context.get("offer_error")
         or (form is not None and form.is_bound and form.errors)
     )
-    csrf_secret = request.META.get("CSRF_COOKIE", "")
+    csrf_secret = fragments.csrf_secret(request)
     fragment_key = fragments.key(
         "conversation-pane",
         request.user.pk,
@@ -285,7 +286,8 @@ def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
         conversation.i_blocked_other,
         conversation.other_blocked_me,
         context["read_up_to"],
-        context["cursor"],
+        # The poller's cursor is the last visible message (or the last message on an earlier page):
+        # covered by the token, like everything else the token moves with.
         context["viewing_earlier"],
     )
     cached = fragments.get(fragment_key) if cacheable and csrf_secret else None

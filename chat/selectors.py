@@ -11,6 +11,7 @@ from django.http import Http404
 
 from accounts.models import User, UserBlock
 from accounts.selectors import is_moderator
+from chat.managers import MEMBERSHIP_FIELDS
 from chat.models import Conversation, ConversationParticipant, Message, MessagePhoto, Offer
 from chat.polling import tokens
 
@@ -18,10 +19,13 @@ from chat.polling import tokens
 def _with_membership(queryset: QuerySet[Conversation], *, user: User) -> QuerySet[Conversation]:
     """Join *user*'s participant row (and the other participant's) and annotate the per-participant state.
 
-    Annotations: ``my_hidden_up_to_id``, ``my_last_read_id`` (message ids or None), ``my_unread_count``,
+    Annotations (``chat.managers.MEMBERSHIP_FIELDS``, shared with the hand-written query):
+    ``my_hidden_up_to_id``, ``my_last_read_id`` (message ids or None), ``my_unread_count``,
     ``my_archived_at``, ``my_role``, ``my_last_message_at`` (the list's sort key) and
     ``other_last_read_id`` (the other participant's read pointer, for read receipts).
     """
+    relation = {"m": "membership", "o": "other_membership"}
+    participant = ConversationParticipant._meta
     return (
         queryset.annotate(
             membership=FilteredRelation("participants", condition=Q(participants__user=user)),
@@ -29,13 +33,10 @@ def _with_membership(queryset: QuerySet[Conversation], *, user: User) -> QuerySe
         )
         .filter(membership__user=user)
         .annotate(
-            my_hidden_up_to_id=F("membership__hidden_up_to_id"),
-            my_last_read_id=F("membership__last_read_message_id"),
-            my_unread_count=F("membership__unread_count"),
-            my_archived_at=F("membership__archived_at"),
-            my_role=F("membership__role"),
-            my_last_message_at=F("membership__last_message_at"),
-            other_last_read_id=F("other_membership__last_read_message_id"),
+            **{
+                name: F(f"{relation[row]}__{participant.get_field(field_name).attname}")
+                for name, (row, field_name) in MEMBERSHIP_FIELDS.items()
+            }
         )
     )
 

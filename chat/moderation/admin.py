@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import is_moderator
+from chat.forms import read_id
 from chat.models import Conversation, ConversationParticipant, Message, Offer
 from chat.moderation import selectors
 from chat.moderation import services as moderation
@@ -183,7 +184,7 @@ class ReportAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The case page: the report, the messages around it, the ad (snapshot and live), both users'
         history, the log of this case and the action buttons."""
-        report = selectors.report_get_for_case(report_id=object_id)
+        report = selectors.report_get_for_case(report_id=read_id(object_id))
         if not self.has_view_permission(request, report):
             raise PermissionDenied
         conversation = report.conversation
@@ -214,7 +215,9 @@ class ReportAdmin(admin.ModelAdmin):
             if action == "dismiss":
                 moderation.report_dismiss(report=report, moderator=moderator, note=note)
             elif action == "remove_message":
-                message = selectors.report_message_get(report=report, message_id=request.POST.get("message"))
+                message = selectors.report_message_get(
+                    report=report, message_id=read_id(request.POST.get("message"))
+                )
                 moderation.message_remove(message=message, moderator=moderator, report=report, note=note)
             elif action == "remove_ad" and report.conversation.ad is not None:
                 moderation.ad_remove(ad=report.conversation.ad, moderator=moderator, report=report, note=note)

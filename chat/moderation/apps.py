@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from chat import signals
+
 
 class ModerationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -8,7 +10,7 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
-        from chat import signals
+        # The receivers import models, which only exist once the app registry is ready.
         from chat.moderation import receivers
 
         signals.first_message_screen.connect(receivers.hold_repeated_first_message)

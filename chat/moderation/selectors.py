@@ -16,14 +16,14 @@ CONTEXT_MESSAGES = 10
 READ_LIMIT = 200
 
 
-def report_get_for_case(*, report_id) -> Report:
-    """Return report *report_id* (an int or a numeric string) with what its case page shows; Http404 for
-    a missing or malformed id."""
+def report_get_for_case(*, report_id: int | None) -> Report:
+    """Return report *report_id* with what its case page shows; Http404 for a missing id (or None: the
+    caller could not read one, ``chat.forms.read_id``)."""
     report = (
         Report.objects.select_related(
             "reporter", "reported_user", "conversation__ad__owner", "message", "resolved_by"
         )
-        .filter(pk=_as_id(report_id))
+        .filter(pk=report_id)
         .first()
     )
     if report is None:
@@ -43,9 +43,9 @@ def report_context_messages(*, report: Report) -> list[Message]:
     return list(before)[::-1] + list(after)
 
 
-def report_message_get(*, report: Report, message_id) -> Message:
-    """Return message *message_id* of *report*'s conversation; Http404 for anything else (malformed too)."""
-    message = Message.objects.filter(pk=_as_id(message_id), conversation_id=report.conversation_id).first()
+def report_message_get(*, report: Report, message_id: int | None) -> Message:
+    """Return message *message_id* of *report*'s conversation; Http404 for anything else (None too)."""
+    message = Message.objects.filter(pk=message_id, conversation_id=report.conversation_id).first()
     if message is None:
         raise Http404("No such message in this conversation.")
     return message
@@ -68,11 +68,9 @@ def user_history(*, user: User) -> dict:
     }
 
 
-def conversation_get_for_moderator(*, conversation_id) -> Conversation:
-    """Return conversation *conversation_id* with both participants; Http404 when missing or malformed."""
-    conversation = (
-        Conversation.objects.select_related("buyer", "seller").filter(pk=_as_id(conversation_id)).first()
-    )
+def conversation_get_for_moderator(*, conversation_id: int) -> Conversation:
+    """Return conversation *conversation_id* with both participants; Http404 when missing."""
+    conversation = Conversation.objects.select_related("buyer", "seller").filter(pk=conversation_id).first()
     if conversation is None:
         raise Http404("No such conversation.")
     return conversation
@@ -85,11 +83,3 @@ def conversation_messages_for_moderator(*, conversation: Conversation) -> tuple[
         conversation.messages.select_related("sender").order_by("-created_at", "-id")[: READ_LIMIT + 1]
     )
     return newest[:READ_LIMIT][::-1], len(newest) > READ_LIMIT
-
-
-def _as_id(value) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return -1
-    return number if 0 < number < 2**63 else -1

@@ -33,6 +33,13 @@ def key(kind: str, *parts) -> str:
     return f"chat:fragment:{kind}:{digest}"
 
 
+def csrf_secret(request) -> str:
+    """Return the viewer's CSRF secret, part of the key of every fragment that holds forms (their tokens
+    are masked forms of it). "" before the browser has the CSRF cookie: such a fragment is then rendered
+    but not cached, because the secret generated for this response is not the one its key would name."""
+    return request.META.get("CSRF_COOKIE", "")
+
+
 def get(fragment_key: str) -> dict | None:
     """Return the cached value stored by ``put`` (its ``html`` marked safe), or None: missing, past its
     ``valid_until``, caching off, or the cache unreachable."""

@@ -25,10 +25,11 @@ from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_aft
 REFUSAL_CODES = {"own_ad", "ad_unavailable"}
 
 
-def mark_read_up_to(conversation: Conversation, user, message_id: int | None) -> None:
-    """Advance *user*'s read pointer to *message_id* unless the page already knows it is there (saves
-    the UPDATE on every re-opened, already-read conversation)."""
-    if message_id and (conversation.my_last_read_id or 0) < message_id:
+def mark_read_up_to(conversation: Conversation, user, message_id: int | None, *, known: int = 0) -> None:
+    """Advance *user*'s read pointer to *message_id* unless it is known to be there already: the
+    conversation row says so, or *known* (a message id the caller knows the pointer reached) does. Saves
+    the UPDATE on every re-opened, already-read conversation and after the user's own send."""
+    if message_id and max(conversation.my_last_read_id or 0, known) < message_id:
         services.conversation_mark_read(conversation=conversation, user=user, up_to_message_id=message_id)
 
 

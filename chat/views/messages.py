@@ -71,7 +71,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             conversation,
             token=token,
             after=after,
-            read_up_to=message.id,
+            viewer_read_up_to=message.id,
             sent=True,
             form=MessageForm(),
         )

@@ -36,18 +36,19 @@ def render_new_messages(
     *,
     token: str,
     after: int,
-    read_up_to: int = 0,
+    viewer_read_up_to: int = 0,
     shown_read_up_to: int | None = None,
     **extra,
 ) -> HttpResponse:
     """Render the messages after the client's cursor *after* (at most one page) with the out-of-band
-    updates and *extra* context, marking the delivered ones read (*read_up_to*: the viewer's pointer is
-    known to be there already)."""
+    updates and *extra* context, marking the delivered ones read (*viewer_read_up_to*: where the caller
+    knows the viewer's own read pointer already is, e.g. at the message they just sent).
+    *shown_read_up_to* is the other participant's pointer as the page shows it (receipts)."""
     messages, has_more, cursor_at = selectors.message_list_after(
         conversation=conversation, after_id=after, limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     )
-    if messages and messages[-1].id > read_up_to:
-        mark_read_up_to(conversation, request.user, messages[-1].id)
+    if messages:
+        mark_read_up_to(conversation, request.user, messages[-1].id, known=viewer_read_up_to)
     context = presenters.new_messages(
         request,
         conversation,

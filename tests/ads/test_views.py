@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.services import user_make_moderator
 from ads import services
 from ads.models import Ad, Category
 from chat import services as chat_services
@@ -164,8 +165,6 @@ def test_owner_edits_the_ad(login, seller, ad):
 
 def test_moderator_may_remove_any_ad_but_a_stranger_may_not(ad):
     from django.core.exceptions import PermissionDenied
-
-    from accounts.services import user_make_moderator
 
     with pytest.raises(PermissionDenied):
         services.ad_remove(ad=ad, user=UserFactory())

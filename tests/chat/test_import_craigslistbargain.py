@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from ads.models import Ad
 from chat.management.commands.import_craigslistbargain import assign_buyers
-from chat.models import Conversation, Message
+from chat.models import Conversation, Message, Offer
 
 pytestmark = pytest.mark.django_db
 
@@ -107,8 +107,6 @@ def test_import_creates_ads_users_conversations_and_messages(sample_folder):
     assert "skipped 1: dialogue has no chat turns" in output
     assert "skipped 1: turn refused: Write a message before sending." in output
     assert "dialogues: 4/4" in output
-    from chat.models import Offer
-
     offer = Offer.objects.get()
     assert (offer.amount, offer.status, offer.conversation.ad.title) == (
         100,

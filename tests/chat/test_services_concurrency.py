@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, connections
 
 from chat import services
-from chat.models import Conversation, ConversationParticipant, Message
+from chat.models import Conversation, ConversationParticipant, Message, Offer
 from tests.factories import AdFactory, UserFactory
 
 pytestmark = [
@@ -73,8 +73,6 @@ def test_concurrent_sends_keep_id_and_time_order_and_the_last_message_pointer():
 
 def test_simultaneous_accept_and_decline_leave_one_outcome():
     from django.core.exceptions import ValidationError
-
-    from chat.models import Offer
 
     buyer = UserFactory()
     ad = AdFactory()

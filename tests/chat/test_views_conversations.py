@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts import services as account_services
+from accounts.middleware import last_seen_cache_key
 from ads import services as ad_services
 from chat import services
 from chat.models import Conversation, ConversationParticipant, Message
@@ -280,8 +281,6 @@ def test_nothing_new_poll_keeps_the_user_online_with_one_write(
     login, conversation, buyer, django_assert_num_queries
 ):
     from django.core.cache import cache
-
-    from accounts.middleware import last_seen_cache_key
 
     client = login(buyer)
     params = poll_params(conversation, buyer, conversation.last_message_id)

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ads import services as ad_services
+from chat import services as chat_services
 from marketplace.images import placeholder_photo
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import TEST_PASSWORD, CategoryFactory, UserFactory
@@ -135,7 +136,6 @@ def test_buyer_writes_seller_replies_both_see_it_without_reloading(browser, live
 
 
 def test_load_earlier_messages_keeps_the_reader_in_place(browser, live_server):
-    from chat import services as chat_services
     from tests.factories import AdFactory
 
     seller = UserFactory(email="seller2@example.com")
@@ -170,7 +170,6 @@ def test_load_earlier_messages_keeps_the_reader_in_place(browser, live_server):
 
 
 def test_a_list_poll_does_not_move_a_scrolled_list(browser, live_server, settings):
-    from chat import services as chat_services
     from tests.factories import AdFactory
 
     settings.MARKETPLACE_POLL_INTERVAL_S = 1

@@ -6,8 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import UserBlock
+from accounts.services import user_make_moderator
 from chat import services
 from chat.models import MessagePhoto
+from chat.moderation import services as moderation
 from chat.moderation.models import Report
 from tests.conftest import make_image_bytes
 from tests.e2e.conftest import ARTIFACTS
@@ -74,8 +76,6 @@ def test_photo_scam_note_report_and_block(browser, live_server, tmp_path):
 
 
 def test_moderator_works_a_case_in_the_admin(browser, live_server):
-    from accounts.services import user_make_moderator
-    from chat.moderation import services as moderation
     from tests.factories import TEST_PASSWORD
 
     recreate_moderators_group()  # transactional tests flush what the data migrations created

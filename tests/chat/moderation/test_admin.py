@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.services import user_make_moderator
 from chat import services
+from chat.moderation.models import ModerationAction
 from tests.factories import AdFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +48,6 @@ def test_conversation_search_by_email_public_id_and_title(moderator_client):
 
 
 def test_moderators_read_messages_only_through_the_logged_action(moderator_client):
-    from chat.moderation.models import ModerationAction
-
     (conversation,) = make_conversations(1)
     page = moderator_client.get(reverse("admin:chat_conversation_change", args=[conversation.pk]))
     assert page.status_code == 200 and "Hi there" not in page.content.decode()

@@ -274,3 +274,13 @@ def test_a_suspended_user_is_told_why_they_cannot_log_in(client, moderator, sell
     assert right.status_code == 200
     assert "This account is suspended" in right.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_malformed_ids_in_the_moderation_admin_answer_404(client, moderator, conversation, buyer):
+    report = moderation.report_create(reporter=buyer, conversation=conversation, reason="spam")
+    client.force_login(moderator)
+    assert client.get(f"/admin/moderation/report/{'9' * 30}/change/").status_code == 404
+    response = client.post(
+        reverse("admin:moderation_report_act", args=[report.pk]), {"action": "remove_message", "message": "x"}
+    )
+    assert response.status_code == 404
