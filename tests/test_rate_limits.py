@@ -1,5 +1,8 @@
 from datetime import timedelta
+from types import SimpleNamespace
 
+import django_ratelimit.core
+import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +11,14 @@ from chat.models import Conversation, Message
 from marketplace.ratelimits import wait_text
 from tests.conftest import HTMX
 from tests.factories import TEST_PASSWORD, AdFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _one_rate_limit_window(monkeypatch):
+    """Freeze django-ratelimit's clock: its windows end at a per-key offset of the wall clock, so a test
+    whose sends straddle a window's end saw its counters reset (40 of 100 sends stored instead of 20)."""
+    frozen = django_ratelimit.core.time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))
 
 
 def test_100_messages_in_a_minute_deliver_20_and_refuse_the_rest_in_place(login, conversation, buyer):
