@@ -19,5 +19,6 @@ ERROR_MESSAGES = {
     "blocked": _("You can't reply to this conversation."),
     "blocked_by_you": _("You blocked %(name)s. Unblock them under “Blocked users” to write again."),
     "blocked_start": _("You can't write to this seller."),
+    "idempotency_key_reused": _("This form was already used for another conversation. Reload the page."),
     "too_many_photos": _("Send at most %(limit)s photos in one message."),
 }

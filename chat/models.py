@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ads.models import Ad
 from chat.managers import ConversationManager, MessageManager, ParticipantManager
 from chat.storage import PrivateMediaStorage
+from marketplace import idempotency
 from marketplace.ids import new_public_id
 
 MESSAGE_MAX_LENGTH = 4000
@@ -269,6 +270,10 @@ class Message(models.Model):
     # Set by chat.moderation.message_remove: both participants see "Removed by a moderator" instead of
     # the body, which stays in the row for the report's evidence.
     removed_by_moderator_at = models.DateTimeField(_("removed by a moderator at"), null=True, blank=True)
+    # The key of the form that sent it (marketplace.idempotency): a repeated POST finds this row.
+    idempotency_key = models.CharField(  # noqa: DJ001 - NULL is "no key": outside the unique index
+        _("idempotency key"), max_length=idempotency.MAX_LENGTH, null=True, blank=True, editable=False
+    )
 
     objects = MessageManager()
 
@@ -287,6 +292,12 @@ class Message(models.Model):
             ),
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("body"), MESSAGE_MAX_LENGTH), name="message_body_max_length"
+            ),
+            # Exactly once: one message per form submission, however often it is posted.
+            models.UniqueConstraint(
+                fields=["sender", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="message_unique_idempotency_key",
             ),
         ]
 

@@ -20,6 +20,7 @@ from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES, ListQueryForm
 from chat.models import Conversation, Message, Offer
 from chat.polling import fragments, tokens
 from chat.safety import safety_notes
+from marketplace import idempotency
 from marketplace.http import cached_reverse
 
 PAGE_TEMPLATE = "chat/page.html"
@@ -255,6 +256,10 @@ def new_messages(
 # produce them: it is escaped ("<" becomes "&lt;").
 STATUS_MARK = mark_safe("<!--chat:participant-status-->")
 MESSAGES_MARK = mark_safe("<!--chat:messages-->")
+# The forms' idempotency keys are fresh for every page shown, so the cached pane carries marks for them.
+# Marks contain "<", which escaped user text (an ad title, a name) never does.
+COMPOSER_KEY_MARK = mark_safe("<!--chat:composer-key-->")
+OFFER_KEY_MARK = mark_safe("<!--chat:offer-key-->")
 
 
 def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
@@ -265,7 +270,9 @@ def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
     conversation's poll token and everything else it shows that the token does not cover: the viewer, the
     CSRF secret (its forms), the archive and block flags, the other participant's read pointer the
     poller carries, whether an earlier page is shown. The status ("online", "last seen 5 minutes ago") changes
-    with time alone, so it is rendered each time and put in place of STATUS_MARK.
+    with time alone, so it is rendered each time and put in place of STATUS_MARK. The composer's and the
+    offer form's idempotency keys are ``context["composer_key"]``/``["offer_key"]`` when set (a refused
+    submission keeps its key), else fresh ones.
     """
     status = render_to_string(f"{PAGE_TEMPLATE}#participant-status", context, request=request)
     conversation = context["conversation"]
@@ -294,10 +301,20 @@ def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
     if cached is not None:
         html = cached["html"]
     else:
-        marked = {**context, "participant_status_html": STATUS_MARK, "messages_html": MESSAGES_MARK}
+        marked = {
+            **context,
+            "participant_status_html": STATUS_MARK,
+            "messages_html": MESSAGES_MARK,
+            "composer_key": COMPOSER_KEY_MARK,
+            "offer_key": OFFER_KEY_MARK,
+        }
         html = render_to_string(f"{PAGE_TEMPLATE}#conversation-pane", marked, request=request)
         if cacheable and csrf_secret:
             fragments.put(fragment_key, html)
-    return mark_safe(  # noqa: S308 - our own rendered templates, put together
-        html.replace(STATUS_MARK, status, 1).replace(MESSAGES_MARK, context["messages_html"], 1)
+    html = (
+        html.replace(COMPOSER_KEY_MARK, context.get("composer_key") or idempotency.new_key(), 1)
+        .replace(OFFER_KEY_MARK, context.get("offer_key") or idempotency.new_key(), 1)
+        .replace(STATUS_MARK, status, 1)
     )
+    # Messages last: their text is the users', and must never be scanned for the marks above.
+    return mark_safe(html.replace(MESSAGES_MARK, context["messages_html"], 1))  # noqa: S308 - own templates

@@ -270,6 +270,19 @@ def message_get_reportable(*, conversation: Conversation, message_id: int, user:
     return message
 
 
+def message_sent_with_key(*, sender: User, idempotency_key: str | None) -> Message | None:
+    """Return the message (with its conversation and offer) *sender* created with *idempotency_key*
+    (``marketplace.idempotency``), or None, also for no key. Views answer a repeated POST with it before
+    charging rate limits; the services decide races under the conversation lock."""
+    if not idempotency_key:
+        return None
+    return (
+        Message.objects.filter(sender=sender, idempotency_key=idempotency_key)
+        .select_related("conversation", "offer")
+        .first()
+    )
+
+
 def message_photo_get_for_viewer(*, public_id: str, photo_id: int, user: User) -> MessagePhoto:
     """Return photo *photo_id* of conversation *public_id* if *user* may see it: a participant (unless a
     moderator removed the message) or a moderator. Http404 for everyone else and for a missing photo:

@@ -3,6 +3,6 @@
 from django.dispatch import Signal
 
 # Before the first message of a new conversation is delivered. kwargs: ``user`` (the buyer), ``ad``,
-# ``body`` (cleaned text). A receiver that returns True has taken the message (held for review): it is
-# not delivered. Sent outside any transaction.
+# ``body`` (cleaned text), ``idempotency_key`` (the form's key or None). A receiver that returns True
+# has taken the message (held for review): it is not delivered. Sent outside any transaction.
 first_message_screen = Signal()

@@ -32,25 +32,38 @@ def wait_text(seconds: int) -> str:
     return f"{-(-seconds // 3600)} h"
 
 
-def check_rate_limit(request: HttpRequest, rule: str, *, key: str = "user") -> None:
+def check_rate_limit(request: HttpRequest, rule: str, *, key: str = "user", increment: bool = True) -> None:
     """Count one request against every window of *rule* and raise RateLimited when any is exceeded.
 
     *rule* is a key of ``settings.MARKETPLACE_RATE_LIMITS`` (``[(window seconds, max requests), ...]``);
-    *key* is a django-ratelimit key: ``"user"`` (the user id, the address for anonymous requests) or
-    ``"ip"``. A request over the limit still counts (a bot hammering stays blocked). Raises KeyError for
-    an unknown rule. If the cache fails, django-ratelimit's default (fail closed) applies.
+    *key* is a django-ratelimit key: ``"user"`` (the user id, the address for anonymous requests),
+    ``"ip"``, or a callable ``(group, request) -> str``. A request over the limit still counts (a bot
+    hammering stays blocked). With ``increment=False`` nothing is counted: it raises when the next request
+    would be over the limit, for actions counted only once they succeed (``rate_limit_count``).
+    Raises KeyError for an unknown rule. If the cache fails, the limit is not applied
+    (``RATELIMIT_FAIL_OPEN``, see settings).
     """
     retry_after = None
     for window_s, limit in settings.MARKETPLACE_RATE_LIMITS[rule]:
         usage = get_usage(
-            request, group=f"{rule}:{window_s}", key=key, rate=f"{limit}/{window_s}s", increment=True
+            request, group=f"{rule}:{window_s}", key=key, rate=f"{limit}/{window_s}s", increment=increment
         )
-        if usage and usage["should_limit"]:
+        if usage is None:
+            continue
+        over = usage["should_limit"] if increment else usage["count"] >= usage["limit"]
+        if over:
             # time_left is -1 when the cache could not count: wait a whole window then.
             wait = usage["time_left"] if usage["time_left"] > 0 else window_s
             retry_after = max(retry_after or 0, wait)
     if retry_after is not None:
         raise RateLimited(rule, retry_after)
+
+
+def rate_limit_count(request: HttpRequest, rule: str, *, key: str = "user") -> None:
+    """Count one request against every window of *rule* without refusing anything (the action already
+    succeeded; ``check_rate_limit(..., increment=False)`` refused it beforehand if it was over)."""
+    for window_s, limit in settings.MARKETPLACE_RATE_LIMITS[rule]:
+        get_usage(request, group=f"{rule}:{window_s}", key=key, rate=f"{limit}/{window_s}s", increment=True)
 
 
 def with_retry_after(response: HttpResponse, limited: RateLimited | None) -> HttpResponse:

@@ -185,12 +185,15 @@ MARKETPLACE_SERVE_MEDIA = env.bool("MARKETPLACE_SERVE_MEDIA", default=True)
 # rule applies. Counted in the cache (Redis in production, so they hold across server processes) by
 # django-ratelimit; see marketplace/ratelimits.py. Figures: a person typing fast sends a short message
 # every 3 s (20/min leaves room, a bot sending 100/min does not get through); sellers answer many buyers,
-# buyers rarely open more than 10 new chats an hour; an account younger than a day is the usual spam
-# source, so it gets 3 new chats an hour.
+# buyers rarely open more than 10 new chats an hour. An account younger than a day is the usual spam
+# source, but also a real newcomer comparing several sellers of the same thing: it gets 6 new chats an
+# hour and 20 a day (the same text to more than 3 sellers is held for a moderator anyway, see
+# MARKETPLACE_DUPLICATE_TEXT_*). Only conversations actually created count: a refused attempt (sold ad,
+# block) or writing again in an existing conversation does not.
 MARKETPLACE_RATE_LIMITS = {
     "message_by_user": [(60, 20), (3600, 300)],
     "conversation_by_user": [(3600, 10), (86400, 50)],
-    "conversation_by_new_user": [(3600, 3)],
+    "conversation_by_new_user": [(3600, 6), (86400, 20)],
     "report_by_user": [(86400, 10)],
     "login_by_ip": [(300, 10), (3600, 50)],
 }

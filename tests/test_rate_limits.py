@@ -6,7 +6,11 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
+from accounts import services as account_services
+from ads.models import Ad
+from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, Message
 from marketplace.ratelimits import wait_text
 from tests.conftest import HTMX
@@ -45,27 +49,63 @@ def test_100_messages_in_a_minute_deliver_20_and_refuse_the_rest_in_place(login,
     assert "one more" in response.content.decode()
 
 
-def test_new_accounts_open_3_conversations_an_hour_older_ones_10(db, login):
+def test_new_accounts_open_6_conversations_an_hour_older_ones_10(db, login):
     newcomer = UserFactory()
     client = login(newcomer)
-    ads = [AdFactory() for _ in range(4)]
-    for ad in ads[:3]:
-        assert client.post(reverse("chat:start", args=[ad.public_id]), {"body": "Hi!"}).status_code == 302
-    response = client.post(reverse("chat:start", args=[ads[3].public_id]), {"body": "Is it available?"})
+    ads = [AdFactory() for _ in range(7)]
+    for n, ad in enumerate(ads[:6]):
+        response = client.post(reverse("chat:start", args=[ad.public_id]), {"body": f"Hi! ({n})"})
+        assert response.status_code == 302
+    response = client.post(reverse("chat:start", args=[ads[6].public_id]), {"body": "Is it available?"})
     assert response.status_code == 429
     assert "Is it available?" in response.content.decode()
     assert "try again in" in response.content.decode()
-    assert not Conversation.objects.filter(ad=ads[3]).exists()
+    assert not Conversation.objects.filter(ad=ads[6]).exists()
     # Writing again in an existing conversation is a message, not a new conversation.
     assert client.post(reverse("chat:start", args=[ads[0].public_id]), {"body": "Still?"}).status_code == 302
 
     regular = UserFactory(date_joined=timezone.now() - timedelta(days=30))
     client = login(regular)
     statuses = [
-        client.post(reverse("chat:start", args=[AdFactory().public_id]), {"body": "Hello"}).status_code
-        for _ in range(11)
+        client.post(reverse("chat:start", args=[AdFactory().public_id]), {"body": f"Hello ({n})"}).status_code
+        for n in range(11)
     ]
     assert statuses == [302] * 10 + [429]
+
+
+def test_only_conversations_actually_created_count_against_the_newcomer_limit(db, login):
+    newcomer = UserFactory()
+    client = login(newcomer)
+    sold = AdFactory(status=Ad.Status.SOLD)
+    blocker = UserFactory()
+    account_services.user_block(blocker=blocker, blocked=newcomer)
+    blocked_ad = AdFactory(owner=blocker)
+    reused = AdFactory()
+    client.post(reverse("chat:start", args=[reused.public_id]), {"body": "Hi"})
+    for n in range(10):  # refused attempts and a reused conversation cost nothing
+        client.post(reverse("chat:start", args=[sold.public_id]), {"body": f"sold? {n}"})
+        client.post(reverse("chat:start", args=[blocked_ad.public_id]), {"body": f"hello? {n}"})
+    for n in range(2):
+        client.post(reverse("chat:start", args=[reused.public_id]), {"body": f"again {n}"})
+    for n in range(5):
+        response = client.post(reverse("chat:start", args=[AdFactory().public_id]), {"body": f"Hi ({n})"})
+        assert response.status_code == 302, n
+    assert Conversation.objects.filter(buyer=newcomer).count() == 6
+
+
+def test_a_block_is_the_reason_given_even_when_the_limit_is_full(db, login):
+    newcomer = UserFactory()
+    client = login(newcomer)
+    for n in range(6):
+        client.post(reverse("chat:start", args=[AdFactory().public_id]), {"body": f"Hi ({n})"})
+    blocker = UserFactory()
+    account_services.user_block(blocker=blocker, blocked=newcomer)
+    response = client.post(
+        reverse("chat:start", args=[AdFactory(owner=blocker).public_id]), {"body": "Hello"}
+    )
+    assert response.status_code == 400
+    assert escape(str(ERROR_MESSAGES["blocked_start"])) in response.content.decode()
+    assert "slow down" not in response.content.decode()
 
 
 def test_login_attempts_per_address_are_limited_even_with_the_right_password(client, buyer):

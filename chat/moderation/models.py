@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ads.models import Ad
 from chat.models import MESSAGE_MAX_LENGTH, Conversation, Message
+from marketplace import idempotency
 
 
 class Report(models.Model):
@@ -47,12 +48,23 @@ class Report(models.Model):
         db_index=False,
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # The key of the report form (marketplace.idempotency): a repeated POST files one report.
+    idempotency_key = models.CharField(  # noqa: DJ001 - NULL is "no key": outside the unique index
+        _("idempotency key"), max_length=idempotency.MAX_LENGTH, null=True, blank=True, editable=False
+    )
 
     class Meta:
         db_table = "chat_report"
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         indexes = [models.Index(fields=["status", "created_at"], name="report_queue_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="report_unique_idempotency_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} — {self.conversation.public_id}"
@@ -79,12 +91,23 @@ class HeldMessage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    # The key of the "Write to seller" form that sent it: a repeated POST holds one message.
+    idempotency_key = models.CharField(  # noqa: DJ001 - NULL is "no key": outside the unique index
+        _("idempotency key"), max_length=idempotency.MAX_LENGTH, null=True, blank=True, editable=False
+    )
 
     class Meta:
         db_table = "chat_heldmessage"
         verbose_name = _("held message")
         verbose_name_plural = _("held messages")
         indexes = [models.Index(fields=["status", "created_at"], name="held_message_queue_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="held_message_unique_idempotency_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.body[:60]

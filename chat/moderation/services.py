@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +43,14 @@ def _log(moderator: User, action: str, **targets) -> ModerationAction:
     return ModerationAction.objects.create(moderator=moderator, action=action, **targets)
 
 
-@transaction.atomic
+def report_exists(*, reporter: User, idempotency_key: str | None) -> bool:
+    """True when *reporter* already filed a report with *idempotency_key* (False for no key)."""
+    return (
+        bool(idempotency_key)
+        and Report.objects.filter(reporter=reporter, idempotency_key=idempotency_key).exists()
+    )
+
+
 def report_create(
     *,
     reporter: User,
@@ -52,14 +59,56 @@ def report_create(
     details: str = "",
     message: Message | None = None,
     block: bool = False,
+    idempotency_key: str | None = None,
 ) -> Report:
     """File *reporter*'s report about *conversation* (or one of the other participant's messages in it).
 
     *reason* is a ``Report.Reason`` value; *details* optional text up to 2000 characters, stored as typed.
     *block* also blocks the other participant (``accounts.services.user_block``). Raises PermissionDenied
     for a non-participant and ValidationError (codes ``report_reason``, ``report_details``,
-    ``report_message``) for bad input.
+    ``report_message``) for bad input. With *idempotency_key* a repeat returns the report the first
+    call filed and changes nothing (the (reporter, key) unique constraint decides a race).
     """
+    if idempotency_key:
+        earlier = Report.objects.filter(reporter=reporter, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+        try:
+            return _report_create(
+                reporter=reporter,
+                conversation=conversation,
+                reason=reason,
+                details=details,
+                message=message,
+                block=block,
+                idempotency_key=idempotency_key,
+            )
+        except IntegrityError:
+            earlier = Report.objects.filter(reporter=reporter, idempotency_key=idempotency_key).first()
+            if earlier is None:
+                raise
+            return earlier
+    return _report_create(
+        reporter=reporter,
+        conversation=conversation,
+        reason=reason,
+        details=details,
+        message=message,
+        block=block,
+    )
+
+
+@transaction.atomic
+def _report_create(
+    *,
+    reporter: User,
+    conversation: Conversation,
+    reason: str,
+    details: str,
+    message: Message | None,
+    block: bool,
+    idempotency_key: str | None = None,
+) -> Report:
     if reporter.pk not in (conversation.buyer_id, conversation.seller_id):
         raise PermissionDenied("Only participants can report a conversation.")
     if reason not in Report.Reason.values:
@@ -80,6 +129,7 @@ def report_create(
         message=message,
         reason=reason,
         details=details,
+        idempotency_key=idempotency_key,
     )
     if block:
         account_services.user_block(blocker=reporter, blocked=User.objects.get(pk=other_id))
@@ -226,10 +276,30 @@ def should_hold_first_message(*, sender: User, body: str) -> bool:
     return recipients >= settings.MARKETPLACE_DUPLICATE_TEXT_MAX_RECIPIENTS
 
 
-@transaction.atomic
-def held_message_create(*, sender: User, ad: Ad, body: str) -> HeldMessage:
-    """Keep *body* for *ad*'s seller until a moderator reviews it (nothing is delivered meanwhile)."""
-    return HeldMessage.objects.create(sender=sender, ad=ad, body=body)
+def held_message_exists(*, sender: User, idempotency_key: str | None) -> bool:
+    """True when *sender*'s submission with *idempotency_key* is already held (False for no key)."""
+    return (
+        bool(idempotency_key)
+        and HeldMessage.objects.filter(sender=sender, idempotency_key=idempotency_key).exists()
+    )
+
+
+def held_message_create(
+    *, sender: User, ad: Ad, body: str, idempotency_key: str | None = None
+) -> HeldMessage:
+    """Keep *body* for *ad*'s seller until a moderator reviews it (nothing is delivered meanwhile).
+
+    One row per (sender, *idempotency_key*): a concurrent identical submission gets the row the first
+    one created (unique constraint)."""
+    try:
+        with transaction.atomic():
+            return HeldMessage.objects.create(
+                sender=sender, ad=ad, body=body, idempotency_key=idempotency_key
+            )
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        return HeldMessage.objects.get(sender=sender, idempotency_key=idempotency_key)
 
 
 def _held_for_review(held: HeldMessage, *, moderator: User) -> HeldMessage:

@@ -12,6 +12,7 @@ from chat import selectors
 from chat.forms import MessageCursorForm
 from chat.moderation import services
 from chat.moderation.forms import ReportForm
+from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
 from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
 
@@ -21,7 +22,8 @@ from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_aft
 def conversation_report(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Report the conversation, or one of the other person's messages (``?message=<id>``), with a reason.
 
-    GET shows the form; POST files the report (optionally blocking too) and returns to the conversation.
+    GET shows the form; POST files the report (optionally blocking too) and returns to the conversation;
+    a repeat of a filed report (same ``idempotency_key``) answers the same and files nothing.
     A bad form comes back with the typed text (400); the ``report_by_user`` limit answers 429 with
     Retry-After. Non-participants, and a message that is not the other person's text, get 404.
     """
@@ -36,13 +38,22 @@ def conversation_report(request: HtmxHttpRequest, public_id: str) -> HttpRespons
             conversation=conversation, message_id=message_id, user=request.user
         )
     form = ReportForm(request.POST or None)
-    context = {"form": form, "conversation": conversation, "other": other, "reported_message": message}
+    context = {
+        "form": form,
+        "conversation": conversation,
+        "other": other,
+        "reported_message": message,
+        # A refused report keeps its key (nothing was filed with it).
+        "report_key": idempotency.key_to_render(request.POST),
+    }
     if request.method != "POST":
         return render(request, "chat/report.html", context)
     limited = None
     if form.is_valid():
         try:
-            check_rate_limit(request, "report_by_user")
+            key = idempotency.read_key(request.POST)
+            if not services.report_exists(reporter=request.user, idempotency_key=key):
+                check_rate_limit(request, "report_by_user")
             services.report_create(
                 reporter=request.user,
                 conversation=conversation,
@@ -50,6 +61,7 @@ def conversation_report(request: HtmxHttpRequest, public_id: str) -> HttpRespons
                 reason=form.cleaned_data["reason"],
                 details=form.cleaned_data["details"],
                 block=form.cleaned_data["block"],
+                idempotency_key=key,
             )
         except RateLimited as error:
             limited = error

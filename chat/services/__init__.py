@@ -10,6 +10,7 @@ from chat.services.conversations import (
     conversation_hide,
     conversation_set_archived,
     conversation_start,
+    conversation_start_check,
     conversations_sync_ad_status,
 )
 from chat.services.messages import message_body_clean, message_send
@@ -32,6 +33,7 @@ __all__ = [
     "conversation_mark_unread",
     "conversation_set_archived",
     "conversation_start",
+    "conversation_start_check",
     "conversations_sync_ad_status",
     "message_body_clean",
     "message_photos_store",

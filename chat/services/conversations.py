@@ -14,7 +14,12 @@ from chat import signals
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, ConversationParticipant, Message
 from chat.polling import tokens
-from chat.services.messages import message_body_clean, message_create_locked, refuse_if_blocked
+from chat.services.messages import (
+    message_body_clean,
+    message_create_locked,
+    message_repeat_of,
+    refuse_if_blocked,
+)
 
 
 def _snapshot_fields(ad: Ad) -> dict:
@@ -69,7 +74,6 @@ def _conversation_get_or_create(*, buyer: User, ad: Ad, created_at: datetime | N
         return Conversation.objects.get(buyer=buyer, seller_id=ad.owner_id, ad=ad)
 
 
-@transaction.atomic
 def conversation_start(
     *,
     buyer: User,
@@ -77,6 +81,7 @@ def conversation_start(
     body: str,
     created_at: datetime | None = None,
     first_sender_is_seller: bool = False,
+    idempotency_key: str | None = None,
 ) -> tuple[Conversation, Message]:
     """Send *body* from *buyer* to the owner of *ad*, creating their conversation about it if needed.
 
@@ -84,13 +89,52 @@ def conversation_start(
     seller never sees an empty conversation. One conversation exists per (buyer, seller, ad): concurrent
     calls return the same one (database unique constraint; the loser of the race reuses the winner's row).
     *created_at* (aware datetime) and *first_sender_is_seller* (the seller greeted first) are for importers
-    replaying recorded dialogues; the site leaves them at their defaults.
+    replaying recorded dialogues; the site leaves them at their defaults. With *idempotency_key* a repeat
+    returns the message the first call sent (see ``message_send``).
 
     Raises ValidationError with code ``own_ad`` (buyer owns the ad), ``ad_unavailable`` (sold or removed),
-    ``blocked``/``blocked_by_you`` (one of them blocked the other) or a body error (see
-    ``message_body_clean``). Locks the conversation row while the message is added.
+    ``blocked``/``blocked_by_you`` (one of them blocked the other), ``idempotency_key_reused`` or a body
+    error (see ``message_body_clean``). Locks the conversation row while the message is added.
     """
     body = message_body_clean(body)
+    earlier = _started_with_key(buyer=buyer, ad=ad, idempotency_key=idempotency_key)
+    if earlier is not None:
+        return earlier
+    conversation_start_check(buyer=buyer, ad=ad)
+
+    @transaction.atomic
+    def start() -> tuple[Conversation, Message]:
+        conversation = _conversation_get_or_create(buyer=buyer, ad=ad, created_at=created_at)
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        # Under the lock: an identical request that got here first has committed its message.
+        repeat = message_repeat_of(
+            sender=buyer, idempotency_key=idempotency_key, conversation_id=conversation.pk
+        )
+        if repeat is not None:
+            return conversation, repeat
+        sender = ad.owner if first_sender_is_seller else buyer
+        message = message_create_locked(
+            conversation=conversation,
+            sender=sender,
+            body=body,
+            created_at=created_at,
+            idempotency_key=idempotency_key,
+        )
+        return conversation, message
+
+    try:
+        return start()
+    except IntegrityError:
+        earlier = _started_with_key(buyer=buyer, ad=ad, idempotency_key=idempotency_key)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def conversation_start_check(*, buyer: User, ad: Ad) -> None:
+    """Raise the ValidationError ``conversation_start`` would raise about the ad or a block (codes
+    ``own_ad``, ``ad_unavailable``, ``blocked``, ``blocked_by_you``), so views can give that reason before
+    any rate limit; returns None when *buyer* may write about *ad*. One query (blocks)."""
     if ad.owner_id == buyer.pk:
         raise ValidationError(ERROR_MESSAGES["own_ad"], code="own_ad")
     if ad.status != Ad.Status.ACTIVE:
@@ -101,20 +145,37 @@ def conversation_start(
         if error.code == "blocked":
             raise ValidationError(ERROR_MESSAGES["blocked_start"], code="blocked") from None
         raise
-    conversation = _conversation_get_or_create(buyer=buyer, ad=ad, created_at=created_at)
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    sender = ad.owner if first_sender_is_seller else buyer
-    message = message_create_locked(
-        conversation=conversation, sender=sender, body=body, created_at=created_at
+
+
+def _started_with_key(
+    *, buyer: User, ad: Ad, idempotency_key: str | None
+) -> tuple[Conversation, Message] | None:
+    """Return ``(conversation, message)`` that *buyer*'s "Write to seller" with this key already sent about
+    *ad*, or None. A key used for another conversation raises ValidationError (``idempotency_key_reused``)."""
+    if not idempotency_key:
+        return None
+    message = (
+        Message.objects.filter(sender=buyer, idempotency_key=idempotency_key)
+        .select_related("conversation")
+        .first()
     )
-    return conversation, message
+    if message is None:
+        return None
+    if message.conversation.ad_id != ad.pk:
+        raise ValidationError(ERROR_MESSAGES["idempotency_key_reused"], code="idempotency_key_reused")
+    return message.conversation, message
 
 
-def conversation_first_message_held(*, buyer: User, ad: Ad, body: str) -> bool:
+def conversation_first_message_held(
+    *, buyer: User, ad: Ad, body: str, idempotency_key: str | None = None
+) -> bool:
     """Ask the rooms that screen first messages (``chat.signals.first_message_screen``; moderation holds
     the same text sent to many sellers) whether *body*, the first message of a new conversation from
-    *buyer* about *ad*, is taken for review instead of delivered. Returns True when it was held."""
-    responses = signals.first_message_screen.send(sender=Conversation, user=buyer, ad=ad, body=body)
+    *buyer* about *ad*, is taken for review instead of delivered. Returns True when it was held (a
+    repeat with the same *idempotency_key* is held once)."""
+    responses = signals.first_message_screen.send(
+        sender=Conversation, user=buyer, ad=ad, body=body, idempotency_key=idempotency_key
+    )
     return any(held for _receiver, held in responses)
 
 

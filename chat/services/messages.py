@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -67,6 +67,35 @@ def message_body_clean(body: str, *, allow_empty: bool = False) -> str:
     return cleaned
 
 
+def message_repeat_of(*, sender: User, idempotency_key: str | None, conversation_id: int) -> Message | None:
+    """Return the message *sender* already created with *idempotency_key* in this conversation, or None
+    (also for no key). Raises ValidationError (code ``idempotency_key_reused``) when the key was used for
+    a message in another conversation: a client bug, answered as one rather than guessed at."""
+    if not idempotency_key:
+        return None
+    found = (
+        Message.objects.filter(sender=sender, idempotency_key=idempotency_key).select_related("offer").first()
+    )
+    if found is not None and found.conversation_id != conversation_id:
+        raise ValidationError(ERROR_MESSAGES["idempotency_key_reused"], code="idempotency_key_reused")
+    return found
+
+
+def retrying_lost_race(create, *, sender: User, idempotency_key: str | None, conversation_id: int):
+    """Run *create* (a callable owning its transaction); if a request with the same key inserted first in
+    a way the conversation lock did not order (the unique constraint fired), return that request's
+    message instead. Other integrity errors propagate."""
+    try:
+        return create()
+    except IntegrityError:
+        repeat = message_repeat_of(
+            sender=sender, idempotency_key=idempotency_key, conversation_id=conversation_id
+        )
+        if repeat is None:
+            raise
+        return repeat
+
+
 def message_create_locked(
     *,
     conversation: Conversation,
@@ -76,12 +105,14 @@ def message_create_locked(
     kind: str = Message.Kind.TEXT,
     offer: Offer | None = None,
     photo_count: int = 0,
+    idempotency_key: str | None = None,
 ) -> Message:
     """Insert a message into *conversation*, which the caller has locked (``select_for_update``), and keep
     the denormalised state in step: the conversation's last message, the sender's read pointer, the
     other participant's unread count (+1, relative to the current value) and archive flag, both
     participants' ``last_message_at``. Replaces both participants' poll tokens on commit. Returns the
-    message; *created_at* (aware datetime) is for importers."""
+    message; *created_at* (aware datetime) is for importers; *idempotency_key* is stored with it (see
+    ``message_send``)."""
     now = timezone.now()
     sent_at = created_at or now
     # Clocks of several app servers may disagree slightly; never let a message sort before its predecessor.
@@ -95,6 +126,7 @@ def message_create_locked(
         kind=kind,
         offer=offer,
         photo_count=photo_count,
+        idempotency_key=idempotency_key,
     )
     conversation.last_message = message
     conversation.last_message_at = sent_at
@@ -112,7 +144,6 @@ def message_create_locked(
     return message
 
 
-@transaction.atomic
 def message_send(
     *,
     conversation: Conversation,
@@ -120,6 +151,7 @@ def message_send(
     body: str,
     photos: Sequence[ProcessedImage] = (),
     created_at: datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> Message:
     """Append a message from *sender* to *conversation* and return it.
 
@@ -129,10 +161,16 @@ def message_send(
 
     *photos* (up to MARKETPLACE_PHOTOS_PER_MESSAGE, already verified by ``process_uploaded_image``) are
     stored with it; with photos the body may be empty.
+
+    *idempotency_key* (``marketplace.idempotency``) makes the send exactly-once: when *sender* already sent
+    a message with this key here, that message is returned and nothing is written (under the conversation
+    lock, so two identical requests at once also store one message; the (sender, key) unique constraint
+    backs it).
+
     Raises PermissionDenied if *sender* is not a participant, ValidationError for a bad body, too many
-    photos (``too_many_photos``) or a block
-    between the two (codes ``blocked``, ``blocked_by_you``). Locks the conversation row for the duration of
-    the insert.
+    photos (``too_many_photos``), a block between the two (codes ``blocked``, ``blocked_by_you``) or a
+    key used in another conversation (``idempotency_key_reused``). Locks the conversation row for the
+    duration of the insert.
     """
     body = message_body_clean(body, allow_empty=bool(photos))
     if len(photos) > settings.MARKETPLACE_PHOTOS_PER_MESSAGE:
@@ -141,12 +179,27 @@ def message_send(
             code="too_many_photos",
             params={"limit": settings.MARKETPLACE_PHOTOS_PER_MESSAGE},
         )
-    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if sender.pk not in (locked.buyer_id, locked.seller_id):
-        raise PermissionDenied("Only participants can write in a conversation.")
-    refuse_if_blocked(sender=sender, recipient_id=locked.other_user_id(sender.pk))
-    message = message_create_locked(
-        conversation=locked, sender=sender, body=body, created_at=created_at, photo_count=len(photos)
+
+    @transaction.atomic
+    def create() -> Message:
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if sender.pk not in (locked.buyer_id, locked.seller_id):
+            raise PermissionDenied("Only participants can write in a conversation.")
+        repeat = message_repeat_of(sender=sender, idempotency_key=idempotency_key, conversation_id=locked.pk)
+        if repeat is not None:
+            return repeat
+        refuse_if_blocked(sender=sender, recipient_id=locked.other_user_id(sender.pk))
+        message = message_create_locked(
+            conversation=locked,
+            sender=sender,
+            body=body,
+            created_at=created_at,
+            photo_count=len(photos),
+            idempotency_key=idempotency_key,
+        )
+        message_photos_store(message=message, photos=photos)
+        return message
+
+    return retrying_lost_race(
+        create, sender=sender, idempotency_key=idempotency_key, conversation_id=conversation.pk
     )
-    message_photos_store(message=message, photos=photos)
-    return message

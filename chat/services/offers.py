@@ -18,7 +18,12 @@ from accounts.models import User
 from ads.models import Ad
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, Message, Offer
-from chat.services.messages import message_create_locked, refuse_if_blocked
+from chat.services.messages import (
+    message_create_locked,
+    message_repeat_of,
+    refuse_if_blocked,
+    retrying_lost_race,
+)
 from marketplace.money import format_money
 
 
@@ -68,21 +73,57 @@ def offer_amount_clean(amount) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-@transaction.atomic
 def offer_make(
-    *, conversation: Conversation, buyer: User, amount, created_at: datetime | None = None
+    *,
+    conversation: Conversation,
+    buyer: User,
+    amount,
+    created_at: datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> Offer:
     """Make an offer of *amount* (see ``offer_amount_clean``) as the buyer; return it.
 
     A pending offer is replaced (its card says so). The offer appears in the conversation as an offer card
     (a message of kind ``offer``) and expires after MARKETPLACE_OFFER_TTL_S seconds. *created_at* is
     for importers. Raises PermissionDenied for a non-participant, ValidationError with code
-    ``offer_not_buyer``, ``offer_ad_unavailable`` or ``offer_amount``. Locks the conversation row.
+    ``offer_not_buyer``, ``offer_ad_unavailable``, ``offer_amount`` or ``idempotency_key_reused``.
+    With *idempotency_key* a repeat returns the offer the first call made (see ``message_send``). Locks the
+    conversation row.
     """
     value = offer_amount_clean(amount)
+
+    @transaction.atomic
+    def make() -> Message:
+        return _offer_make_locked(
+            conversation=conversation,
+            buyer=buyer,
+            value=value,
+            created_at=created_at,
+            idempotency_key=idempotency_key,
+        )
+
+    card = retrying_lost_race(
+        make, sender=buyer, idempotency_key=idempotency_key, conversation_id=conversation.pk
+    )
+    return card.offer
+
+
+def _offer_make_locked(
+    *,
+    conversation: Conversation,
+    buyer: User,
+    value,
+    created_at: datetime | None,
+    idempotency_key: str | None,
+) -> Message:
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if buyer.pk not in (locked.buyer_id, locked.seller_id):
         raise PermissionDenied("Only participants can make offers.")
+    repeat = message_repeat_of(sender=buyer, idempotency_key=idempotency_key, conversation_id=locked.pk)
+    if repeat is not None:
+        if repeat.offer is None:
+            raise ValidationError(ERROR_MESSAGES["idempotency_key_reused"], code="idempotency_key_reused")
+        return repeat
     if buyer.pk != locked.buyer_id:
         raise ValidationError(ERROR_MESSAGES["offer_not_buyer"], code="offer_not_buyer")
     if locked.ad_status != Ad.Status.ACTIVE:
@@ -102,15 +143,15 @@ def offer_make(
         created_at=now,
         expires_at=now + timedelta(seconds=settings.MARKETPLACE_OFFER_TTL_S),
     )
-    message_create_locked(
+    return message_create_locked(
         conversation=locked,
         sender=buyer,
         body=f"Offer: {format_money(value)}",
         created_at=created_at,
         kind=Message.Kind.OFFER,
         offer=offer,
+        idempotency_key=idempotency_key,
     )
-    return offer
 
 
 def _offer_decide(*, offer: Offer, user: User, status: str, verb: str, created_at: datetime | None) -> Offer:

@@ -7,6 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from chat import selectors
 from chat.forms import BUYER_QUICK_REPLIES, StartConversationForm
+from marketplace import idempotency
 
 register = template.Library()
 
@@ -78,6 +79,9 @@ def ad_contact(context, ad):
             user=user, ad_public_id=ad.public_id
         )
     else:
-        panel["start_form"] = context.get("start_form") or StartConversationForm()
+        form = context.get("start_form") or StartConversationForm()
+        panel["start_form"] = form
+        # A refused submission keeps its key (nothing was created with it); a fresh form gets a new one.
+        panel["start_key"] = idempotency.key_to_render(form.data if form.is_bound else None)
         panel["quick_replies"] = BUYER_QUICK_REPLIES
     return panel

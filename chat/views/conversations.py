@@ -18,8 +18,9 @@ from chat import presenters, selectors, services
 from chat.forms import MessageCursorForm, MessageForm, StartConversationForm
 from chat.models import Conversation
 from chat.polling import tokens
+from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
-from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
+from marketplace.ratelimits import RateLimited, check_rate_limit, rate_limit_count, with_retry_after
 
 # conversation_start refusals that are about the ad, not the typed text.
 REFUSAL_CODES = {"own_ad", "ad_unavailable"}
@@ -164,24 +165,47 @@ def conversation_archive(request: HtmxHttpRequest, public_id: str) -> HttpRespon
 
 
 def _check_start_rate_limits(request: HtmxHttpRequest, ad: Ad) -> bool:
-    """Count a "Write to seller" against the limits: a new conversation counts against
-    ``conversation_by_user`` (and ``conversation_by_new_user`` for accounts younger than
-    MARKETPLACE_NEW_ACCOUNT_S); writing again in an existing one is a message (``message_by_user``).
-    Return True when this starts a new conversation. Raises RateLimited."""
+    """Check a "Write to seller" against the limits and return True when it starts a new conversation.
+
+    Writing again in an existing conversation is a message and is counted now (``message_by_user``). A new
+    conversation is only checked here against ``conversation_by_user`` (and ``conversation_by_new_user``
+    for accounts younger than MARKETPLACE_NEW_ACCOUNT_S); ``_count_new_conversation`` counts it once it
+    exists, so refused attempts cost nothing. Raises RateLimited."""
     if selectors.conversation_exists(buyer=request.user, ad=ad):
         check_rate_limit(request, "message_by_user")
         return False
-    check_rate_limit(request, "conversation_by_user")
-    account_age = timezone.now() - request.user.date_joined
-    if account_age.total_seconds() < settings.MARKETPLACE_NEW_ACCOUNT_S:
-        check_rate_limit(request, "conversation_by_new_user")
+    check_rate_limit(request, "conversation_by_user", increment=False)
+    if _is_new_account(request.user):
+        check_rate_limit(request, "conversation_by_new_user", increment=False)
     return True
 
 
+def _is_new_account(user) -> bool:
+    return (timezone.now() - user.date_joined).total_seconds() < settings.MARKETPLACE_NEW_ACCOUNT_S
+
+
+def _count_new_conversation(request: HtmxHttpRequest) -> None:
+    rate_limit_count(request, "conversation_by_user")
+    if _is_new_account(request.user):
+        rate_limit_count(request, "conversation_by_new_user")
+
+
 def _ad_page_with_error(request: HtmxHttpRequest, ad: Ad, form: StartConversationForm) -> HttpResponse:
-    """Re-render the ad page with the "Write to seller" form's errors and typed text (status 400)."""
+    """Re-render the ad page with the "Write to seller" form's errors, typed text and key (status 400)."""
     context = {**ad_presenters.ad_detail_context(ad=ad), "start_form": form}
     return render(request, ad_presenters.AD_DETAIL_TEMPLATE, context, status=400)
+
+
+def _refused_start(request: HtmxHttpRequest, ad: Ad, form: StartConversationForm, error: ValidationError):
+    """Answer a refused "Write to seller": a block (or a body rule) above the kept text; a refusal about
+    the ad as a flash message on the ad page (or the list, when the ad is gone)."""
+    if error.code not in REFUSAL_CODES:
+        form.add_error("body", error)
+        return _ad_page_with_error(request, ad, form)
+    flash.error(request, " ".join(error.messages))
+    if ad.status == Ad.Status.REMOVED and ad.owner_id != request.user.pk:
+        return redirect("ads:list")
+    return redirect(ad)
 
 
 @login_required
@@ -189,40 +213,48 @@ def _ad_page_with_error(request: HtmxHttpRequest, ad: Ad, form: StartConversatio
 def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpResponse:
     """ "Write to seller": send the first message about an ad and open the conversation.
 
-    Reuses the existing conversation for (buyer, seller, ad). A refused text (empty, too long), a block
-    or a rate limit re-renders the ad page with the reason and the typed text (status 400; 429 with
-    Retry-After for a rate limit); a refused ad (own, sold, removed) redirects back with the reason as a
-    flash message. A first message that a screening room holds (``services.conversation_first_message_held``)
-    is not delivered, and the buyer is told it waits for review.
+    Reuses the existing conversation for (buyer, seller, ad). A repeat of an accepted submission (same
+    ``idempotency_key``) redirects to the message the first one sent, without counting again. The real
+    reason comes first: a refused ad (own, sold, removed) redirects back with the reason as a flash
+    message; a block, a refused text (empty, too long) or a rate limit re-renders the ad page with the
+    reason and the typed text (status 400; 429 with Retry-After for a rate limit). Only conversations
+    actually created count against the new-conversation limits. A first message that a screening room
+    holds (``services.conversation_first_message_held``) is not delivered, and the buyer is told it waits
+    for review.
     """
     ad = ad_selectors.ad_get_any(public_id=ad_public_id)
     form = StartConversationForm(request.POST)
     if not form.is_valid():
         return _ad_page_with_error(request, ad, form)
+    body = form.cleaned_data["body"]
+    try:
+        key = idempotency.read_key(request.POST)
+        earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
+        if earlier is not None and earlier.conversation.ad_id == ad.pk:
+            return redirect(f"{earlier.conversation.get_absolute_url()}#message-{earlier.id}")
+        services.conversation_start_check(buyer=request.user, ad=ad)
+    except ValidationError as error:
+        return _refused_start(request, ad, form, error)
     try:
         is_new = _check_start_rate_limits(request, ad)
     except RateLimited as limited:
         form.add_error("body", limited.message)
         return with_retry_after(_ad_page_with_error(request, ad, form), limited)
-    body = form.cleaned_data["body"]
-    if is_new and ad.owner_id != request.user.pk and ad.status == Ad.Status.ACTIVE:
-        if services.conversation_first_message_held(buyer=request.user, ad=ad, body=body):
-            flash.info(
-                request,
-                "You sent this same message to several sellers, so it is waiting for a moderator's "
-                "review. It will be delivered if it's fine; you don't need to send it again.",
-            )
-            return redirect(ad)
-    try:
-        conversation, message = services.conversation_start(buyer=request.user, ad=ad, body=body)
-    except ValidationError as error:
-        if error.code not in REFUSAL_CODES:
-            # A block (or a body rule): shown above the text, which stays in the box.
-            form.add_error("body", error)
-            return _ad_page_with_error(request, ad, form)
-        # Not about the text: say why on the ad page (or the list, when the ad is gone).
-        flash.error(request, " ".join(error.messages))
-        if ad.status == Ad.Status.REMOVED and ad.owner_id != request.user.pk:
-            return redirect("ads:list")
+    if is_new and services.conversation_first_message_held(
+        buyer=request.user, ad=ad, body=body, idempotency_key=key
+    ):
+        flash.info(
+            request,
+            "You sent this same message to several sellers, so it is waiting for a moderator's "
+            "review. It will be delivered if it's fine; you don't need to send it again.",
+        )
         return redirect(ad)
+    try:
+        conversation, message = services.conversation_start(
+            buyer=request.user, ad=ad, body=body, idempotency_key=key
+        )
+    except ValidationError as error:
+        return _refused_start(request, ad, form, error)
+    if is_new:
+        _count_new_conversation(request)
     return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")

@@ -2,44 +2,56 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import reswap, retarget, trigger_client_event
 
-from chat import presenters, services
+from chat import presenters, selectors, services
 from chat.forms import MessageCursorForm, MessageForm
 from chat.views.conversations import conversation_for_page, render_conversation_page
 from chat.views.polls import render_new_messages
+from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
 from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
 @require_POST
 def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Send a message (``body``, up to MARKETPLACE_PHOTOS_PER_MESSAGE ``photos``; ``after`` = the
-    client's poll cursor). htmx: append it (and anything newer than ``after``) and re-render the composer
-    empty, out of band; without JavaScript: redirect to it.
+    client's poll cursor; ``idempotency_key`` = the composer's key). htmx: append it (and anything newer
+    than ``after``) and re-render the composer empty with a fresh key, out of band; without JavaScript:
+    redirect to it.
 
+    A repeat of an accepted send (same key) gets the same answer and is not charged to the rate limit.
     An invalid body, a block or the ``message_by_user`` rate limit re-renders the composer with the
-    reason and the typed text (htmx: 200 retargeted to the composer; without JavaScript: the whole page
-    with status 400, or 429 with Retry-After for the rate limit).
+    reason, the typed text and the same key (htmx: 200 retargeted to the composer; without JavaScript:
+    the whole page with status 400, or 429 with Retry-After for the rate limit).
     """
     token, conversation = conversation_for_page(request, public_id)
     form = MessageForm(request.POST, request.FILES)
     after = MessageCursorForm.read(request.POST, "after") or 0
+    key = None
     limited = None
     message = None
     if form.is_valid():
         try:
-            check_rate_limit(request, "message_by_user")
+            key = idempotency.read_key(request.POST)
+            if selectors.message_sent_with_key(sender=request.user, idempotency_key=key) is None:
+                check_rate_limit(request, "message_by_user")
             message = services.message_send(
                 conversation=conversation,
                 sender=request.user,
                 body=form.cleaned_data["body"],
                 photos=form.cleaned_data["photos"],
+                idempotency_key=key,
             )
         except RateLimited as error:
             limited = error
@@ -54,25 +66,51 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
                 "form": form,
                 "typed": typed,
                 "cursor": after,
+                "composer_key": idempotency.key_to_render(request.POST),
             }
             response = render(request, f"{presenters.PAGE_TEMPLATE}#composer", context)
             return reswap(retarget(response, "#composer"), "outerHTML")
         response = render_conversation_page(
-            request, conversation, token=token, status=400, form=form, typed=typed
+            request,
+            conversation,
+            token=token,
+            status=400,
+            form=form,
+            typed=typed,
+            composer_key=idempotency.key_to_render(request.POST),
         )
         return with_retry_after(response, limited)
     if request.htmx:
+        return _render_sent(request, conversation, token=token, after=after, message_id=message.id)
+    return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")
+
+
+def _render_sent(
+    request: HtmxHttpRequest, conversation, *, token: str, after: int, message_id: int
+) -> HttpResponse:
+    """Answer an accepted htmx send: the new messages and an empty composer with a fresh key.
+
+    The message is committed, so a failure while rendering (the database or the cache going away) must
+    not turn it into an error: the answer is then an empty 200 with the ``chat:sent`` event, on which
+    site.js clears the composer and polls, and the poll brings the message when it can.
+    """
+    try:
         # The token read before the send: the send replaced it, so the next poll takes the full path
         # once and brings anything (a read receipt, a snapshot change) that the pre-send conversation
         # row could not show. Reading it now instead would vouch for that stale row.
-        # The composer comes back empty, out of band (``sent``).
         return render_new_messages(
             request,
             conversation,
             token=token,
             after=after,
-            viewer_read_up_to=message.id,
+            viewer_read_up_to=message_id,
             sent=True,
             form=MessageForm(),
+            composer_key=idempotency.new_key(),
         )
-    return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")
+    except DatabaseError:
+        logger.exception("message %s stored; rendering the answer failed", message_id)
+        response = reswap(HttpResponse(), "none")
+        return trigger_client_event(
+            response, "chat:sent", {"message_id": message_id, "key": idempotency.new_key()}
+        )

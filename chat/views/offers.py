@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from chat import selectors, services
 from chat.views.conversations import conversation_for_page, mark_read_up_to, render_conversation_page
+from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
 from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
 
@@ -23,19 +24,26 @@ OFFER_ACTIONS = {
 @login_required
 @require_POST
 def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
-    """Make an offer (buyer; ``amount`` as typed, e.g. "350" or "$1,200.50"). Success shows the
-    conversation at the offer card; a refused amount or the rate limit re-renders the page with the
-    reason and the typed amount (status 400; 429 with Retry-After); other refusals are flash messages."""
+    """Make an offer (buyer; ``amount`` as typed, e.g. "350" or "$1,200.50"; ``idempotency_key``).
+
+    Success shows the conversation at the offer card, and so does a repeat of it (not counted again). A
+    refused amount or the rate limit re-renders the page with the reason and the typed amount (status 400;
+    429 with Retry-After); other refusals are flash messages."""
     token, conversation = conversation_for_page(request, public_id)
     typed = request.POST.get("amount", "")[:30]
     limited = None
     try:
-        check_rate_limit(request, "message_by_user")  # an offer is a message in the conversation
-        offer = services.offer_make(conversation=conversation, buyer=request.user, amount=typed)
+        key = idempotency.read_key(request.POST)
+        earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
+        if earlier is None or earlier.offer is None:
+            check_rate_limit(request, "message_by_user")  # an offer is a message in the conversation
+        offer = services.offer_make(
+            conversation=conversation, buyer=request.user, amount=typed, idempotency_key=key
+        )
     except RateLimited as error:
         limited, reason = error, error.message
     except ValidationError as error:
-        if error.code != "offer_amount":
+        if error.code not in ("offer_amount", "bad_idempotency_key"):
             flash.error(request, " ".join(error.messages))
             return redirect(conversation)
         reason = " ".join(error.messages)
@@ -43,7 +51,13 @@ def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         return redirect(f"{conversation.get_absolute_url()}#offer-{offer.id}")
     mark_read_up_to(conversation, request.user, conversation.last_message_id)
     response = render_conversation_page(
-        request, conversation, token=token, status=400, offer_error=reason, offer_typed=typed
+        request,
+        conversation,
+        token=token,
+        status=400,
+        offer_error=reason,
+        offer_typed=typed,
+        offer_key=idempotency.key_to_render(request.POST),
     )
     return with_retry_after(response, limited)
 

@@ -92,6 +92,18 @@
     if (progress) progress.hidden = true;
   });
 
+  // The message was stored but the answer could not be rendered (chat.views.messages): clear the composer,
+  // take the fresh key (the old one would find the stored message) and let the poll bring the message.
+  document.addEventListener("chat:sent", function (event) {
+    var composer = document.getElementById("composer");
+    if (!composer) return;
+    composer.reset();
+    var key = composer.querySelector("[name=idempotency_key]");
+    if (key && event.detail && event.detail.key) key.value = event.detail.key;
+    var poller = document.getElementById("conversation-poller");
+    if (poller && window.htmx) window.htmx.trigger(poller, "chat:poll");
+  });
+
   // Photos: say what is attached, refuse more than the limit before uploading, show upload progress.
   function showChosenFiles(input) {
     var label = input.closest("form").querySelector(".composer-files");

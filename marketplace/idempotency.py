@@ -1,0 +1,49 @@
+"""Idempotency keys for forms that create something (a message, a conversation, an offer, a report).
+
+Each rendered form carries a fresh key in a hidden field; the row it creates stores the key under a
+unique (sender, key) constraint. A repeated POST (a no-JS resubmit, a retry after a timeout, Send pressed
+again after a network error) finds the row the first one created and gets the same answer, instead of a
+second row. The scheme is the one Stripe documents for its API ("Idempotent requests") and the IETF
+draft "The Idempotency-Key HTTP Header Field" standardises; the JSON API maps that header onto the same key.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from nanoid import generate
+
+FIELD = "idempotency_key"
+MAX_LENGTH = 64
+# nanoid (21 characters of [A-Za-z0-9_-]) and UUIDs (36, with hyphens) both fit.
+KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+ERROR = _("This form is out of date. Reload the page and try again; nothing was sent.")
+
+
+def new_key() -> str:
+    """Return a fresh key for one rendered form (21 nanoid characters, 126 random bits)."""
+    return generate(size=21)
+
+
+def read_key(data) -> str | None:
+    """Return the idempotency key posted in *data* (a QueryDict or dict), or None when there is none (a
+    page rendered before keys existed, a client that does not send one: no deduplication then).
+
+    Raises ValidationError (code ``bad_idempotency_key``) for a value that is not 16–64 characters of
+    ``[A-Za-z0-9_-]``.
+    """
+    value = data.get(FIELD) or ""
+    if not value:
+        return None
+    if not KEY_RE.fullmatch(value):
+        raise ValidationError(ERROR, code="bad_idempotency_key")
+    return value
+
+
+def key_to_render(data) -> str:
+    """Return the key a re-rendered form carries: the one posted in *data* when valid (a refused
+    submission created nothing, so a retry may reuse it), else a fresh one (also for ``data=None``)."""
+    posted = (data or {}).get(FIELD) or ""
+    return posted if KEY_RE.fullmatch(posted) else new_key()
