@@ -17,10 +17,18 @@ from chat.polling import tokens
 def conversation_mark_read(*, conversation: Conversation, user: User, up_to_message_id: int) -> bool:
     """Advance *user*'s read pointer in *conversation* to *up_to_message_id* (never backwards).
 
-    One UPDATE: the unread count becomes the number of the other participant's messages after the new
-    pointer (those not delivered yet), which reads only unread rows, never the history. Returns True if
-    the pointer moved. Does nothing for a non-participant.
+    The unread count becomes the number of the other participant's messages after the new pointer (those
+    not delivered yet), which reads only unread rows, never the history. Returns True if the pointer
+    moved. Does nothing for a non-participant.
+
+    Locks *user*'s participant row first (``SELECT … FOR UPDATE``), then counts in a second statement.
+    Lock order, shared with every write that adds a message: conversation row, then participant rows; this
+    takes only the participant row. The lock makes the count exact: a send that has added its +1 to this
+    row but not committed yet holds the row, so the count waits for it and then, in a new statement under
+    READ COMMITTED, sees its message. Counted in the same statement as the wait, it would use the snapshot
+    from before the send and overwrite the +1 (the badge stayed one too low until the next open).
     """
+    pointer_behind = Q(last_read_message__isnull=True) | Q(last_read_message__lt=up_to_message_id)
     still_unread = (
         Message.objects.filter(conversation=OuterRef("conversation"), id__gt=up_to_message_id)
         .exclude(sender=OuterRef("user"))
@@ -29,20 +37,24 @@ def conversation_mark_read(*, conversation: Conversation, user: User, up_to_mess
         .annotate(count=Count("id"))
         .values("count")
     )
-    updated = (
-        ConversationParticipant.objects.filter(conversation=conversation, user=user)
-        .filter(Q(last_read_message__isnull=True) | Q(last_read_message__lt=up_to_message_id))
-        .update(
+    with transaction.atomic(savepoint=False):
+        participant_id = (
+            ConversationParticipant.objects.select_for_update()
+            .filter(pointer_behind, conversation=conversation, user=user)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if participant_id is None:
+            return False
+        ConversationParticipant.objects.filter(pk=participant_id).update(
             last_read_message_id=up_to_message_id,
             unread_count=Coalesce(Subquery(still_unread, output_field=IntegerField()), 0),
             updated_at=timezone.now(),
         )
-    )
-    if updated:
-        # The reader's list (unread state) and the other participant's view (read receipts) change.
-        other_id = conversation.seller_id if user.pk == conversation.buyer_id else conversation.buyer_id
-        tokens.bump(conversation_views=[(conversation.public_id, other_id)], user_ids=[user.pk])
-    return bool(updated)
+    # The reader's list (unread state) and the other participant's view (read receipts) change.
+    other_id = conversation.seller_id if user.pk == conversation.buyer_id else conversation.buyer_id
+    tokens.bump(conversation_views=[(conversation.public_id, other_id)], user_ids=[user.pk])
+    return True
 
 
 @transaction.atomic

@@ -1,9 +1,10 @@
 """Concurrency rules hold in the database, checked with real threads and transactions on PostgreSQL."""
 
 import threading
+import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from chat import services
 from chat.models import Conversation, ConversationParticipant, Message, Offer
@@ -89,3 +90,67 @@ def test_simultaneous_accept_and_decline_leave_one_outcome():
     assert offer.status in ("accepted", "declined")
     assert Message.objects.filter(conversation=conversation, kind="system").count() == 1
     assert Offer.objects.filter(conversation=conversation).count() == 1
+
+
+def _wait_until_a_query_waits_for_a_lock(timeout_s=5.0):
+    """Return True once another session of this database waits for a row lock."""
+    deadline = time.monotonic() + timeout_s
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.02)
+    return False
+
+
+def test_a_read_that_waits_for_an_open_send_counts_that_send():
+    """The read pointer moves while a send to the same participant is not yet committed: afterwards the
+    unread count is the real number of unread messages (before the fix: 0 instead of 1)."""
+    buyer = UserFactory()
+    ad = AdFactory()
+    conversation, _ = services.conversation_start(buyer=buyer, ad=ad, body="one")
+    shown = services.message_send(conversation=conversation, sender=buyer, body="two")
+    sent, release = threading.Event(), threading.Event()
+    errors = []
+
+    def send():
+        try:
+            with transaction.atomic():
+                services.message_send(conversation=conversation, sender=buyer, body="three")
+                sent.set()
+                release.wait(10)
+        except Exception as error:  # noqa: BLE001 - asserted below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def read():
+        try:
+            sent.wait(10)
+            # The seller's page showed "two"; the poll marks it read while "three" is being committed.
+            services.conversation_mark_read(
+                conversation=conversation, user=ad.owner, up_to_message_id=shown.id
+            )
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send), threading.Thread(target=read)]
+    for thread in threads:
+        thread.start()
+    sent.wait(10)
+    assert _wait_until_a_query_waits_for_a_lock(), "the read never waited for the send's row lock"
+    release.set()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    participant = ConversationParticipant.objects.get(conversation=conversation, user=ad.owner)
+    real_unread = Message.objects.filter(conversation=conversation, id__gt=shown.id).exclude(sender=ad.owner)
+    assert participant.last_read_message_id == shown.id
+    assert participant.unread_count == real_unread.count() == 1

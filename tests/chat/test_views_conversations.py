@@ -164,9 +164,10 @@ def test_conversation_page_query_count_is_constant(client, count, django_assert_
         services.message_send(conversation=conversation, sender=conversation.buyer, body=f"message {n}")
     client.force_login(seller)
     client.get(reverse("ads:list"))
-    # 1 user, 2 conversation + both memberships, 3 latest messages page, 4 read pointer update,
-    # 5 conversation rows, 6 header unread badge. Poll tokens come from the cache.
-    with django_assert_num_queries(6):
+    # 1 user, 2 conversation + both memberships, 3 latest messages page, 4 lock the reader's participant
+    # row, 5 read pointer update, 6 conversation rows, 7 header unread badge. Poll tokens come from the
+    # cache.
+    with django_assert_num_queries(7):
         response = client.get(conversation.get_absolute_url())
     assert response.status_code == 200
     # Opening it again: already read, so no update; nothing changed, so the list pane and the messages
