@@ -1,8 +1,12 @@
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from accounts import services
+
+logger = logging.getLogger(__name__)
 
 
 def last_seen_cache_key(user_id: int) -> str:
@@ -24,9 +28,11 @@ def refresh_last_seen(user_id: int, *, gate_seen: bool = False) -> None:
 class LastSeenMiddleware:
     """Refresh ``User.last_seen_at`` at most once per MARKETPLACE_ONLINE_WINDOW_S seconds per user.
 
-    Runs after the view. The cache-only "nothing new" poll never reaches it (``chat.middleware`` answers
-    first and refreshes last-seen itself). An open chat polls every 30 s, so an active user is rewritten
-    within 30 s of the window and stays "online".
+    Runs after the view, so a failure here (the database or the cache going away) is logged and
+    skipped: it must not turn a response, such as an accepted send, into an error. The cache-only
+    "nothing new" poll never reaches it (``chat.polling.gate`` answers first and refreshes last-seen
+    itself). An open chat polls every 30 s, so an active user is rewritten within 30 s of the window and
+    stays "online".
     """
 
     def __init__(self, get_response):
@@ -36,5 +42,8 @@ class LastSeenMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            refresh_last_seen(user.pk)
+            try:
+                refresh_last_seen(user.pk)
+            except Exception:  # noqa: BLE001 - the response exists; nothing after it may fail it
+                logger.warning("last seen not refreshed for user %s", user.pk, exc_info=True)
         return response

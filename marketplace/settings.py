@@ -95,10 +95,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis is a cache here, never the only copy of anything: with it down, pages, sends and polls keep
+# working from PostgreSQL, slower, and recover by themselves when it returns. Per use:
+# - "default" (fragments, the last-seen gate, rate-limit counters) ignores connection errors
+#   (django-redis IGNORE_EXCEPTIONS, logged): a miss renders from the database, last-seen is skipped,
+#   rate limits are not applied (RATELIMIT_FAIL_OPEN below);
+# - "poll" (change tokens, chat.polling.tokens) is the same Redis but raises, because a token that could not
+#   be replaced must not keep answering "nothing new": tokens then fall through to the full path and
+#   retry the invalidation when the cache answers again;
+# - sessions live in the database (one primary-key read per full request; the "nothing new" poll needs
+#   none). A cached copy could outlive a logout made while Redis was unreachable.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# Sessions are read from the cache and written through to the database, so an authenticated poll
-# costs no session query while sessions still survive a cache restart.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+CACHES["poll"] = dict(CACHES["default"])
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # A stopped Redis refuses at once; a hung one costs at most this per call (seconds).
+    redis_options = {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25}
+    CACHES["default"]["OPTIONS"] = {**CACHES["default"].get("OPTIONS", {}), **redis_options}
+    CACHES["poll"]["OPTIONS"] = dict(CACHES["default"]["OPTIONS"])
+    CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -200,6 +216,10 @@ MARKETPLACE_RATE_LIMITS = {
 MARKETPLACE_NEW_ACCOUNT_S = 24 * 3600
 # Off only for load tests that hammer one endpoint as one user (bench/run sets it).
 RATELIMIT_ENABLE = env.bool("DJANGO_RATELIMIT_ENABLE", default=True)
+# Cache down: limits are not applied rather than refusing every send and login. An outage is short and
+# alerts the operators; failing closed would lock every user out of the site meanwhile, while what fails
+# open is bounded (passwords still cost a PBKDF2 hash per try, the duplicate-text hold still runs).
+RATELIMIT_FAIL_OPEN = True
 # Behind a proxy, the client address is in a header the proxy sets (e.g. HTTP_X_FORWARDED_FOR with a
 # trusted single hop); REMOTE_ADDR is right when clients connect directly (docker-compose, runserver).
 RATELIMIT_IP_META_KEY = env.str("DJANGO_RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")

@@ -8,6 +8,12 @@ reveals nothing: matching requires already holding the current token, which only
 participant gives out. Any doubt (missing token, cache error) falls through to the full, authenticated
 path, which costs what it did before.
 
+Tokens live in the "poll" cache, which raises on connection errors (the default cache swallows them). A
+replacement that fails is remembered in this process and retried (as a delete) before its next use of
+the cache, so a Redis that comes back after a network split does not keep serving a token that missed
+a change. A process that exits before the cache returns loses that memory; the token then stays stale
+until it expires (TOKEN_TTL_S) or the next change replaces it.
+
 Ordering argument: a token is replaced only after the change committed, and readers take the token before the
 data, so a client holding token T has seen every change committed before T was written; any later change
 writes a different token.
@@ -20,8 +26,9 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.transaction import on_commit
 
 logger = logging.getLogger(__name__)
@@ -31,6 +38,22 @@ T = TypeVar("T")
 # client one full poll.
 TOKEN_TTL_S = 24 * 3600
 USER_KEY_SALT = "chat.poll-user"  # unchanged by the move: pages already out keep working
+
+
+# Keys whose replacement failed while the cache was unreachable; deleted as soon as it answers again.
+_stale_keys: set[str] = set()
+
+
+def _cache():
+    """Return the token cache, after deleting the keys a failed replacement left stale (raises the cache's
+    connection error while it is still unreachable)."""
+    cache = caches["poll" if "poll" in settings.CACHES else "default"]
+    if _stale_keys:
+        pending = list(_stale_keys)
+        cache.delete_many(pending)
+        _stale_keys.difference_update(pending)
+        logger.warning("poll token cache is back: %d stale tokens deleted", len(pending))
+    return cache
 
 
 def conversation_key(public_id: str, user_id: int) -> str:
@@ -48,6 +71,7 @@ def read(key: str) -> str:
     Callers that then read the database use ``read_before``.
     """
     try:
+        cache = _cache()
         token = cache.get(key)
         if token is None:
             cache.add(key, secrets.token_urlsafe(9), timeout=TOKEN_TTL_S)
@@ -73,7 +97,7 @@ def read_before(key: str, load: Callable[[str], T]) -> tuple[str, T]:
 def peek_many(keys: list[str]) -> dict:
     """Return the cached values for *keys* in one round trip ({} when the cache is unreachable)."""
     try:
-        return cache.get_many(keys)
+        return _cache().get_many(keys)
     except Exception:  # noqa: BLE001
         logger.warning("poll token cache unavailable", exc_info=True)
         return {}
@@ -89,14 +113,11 @@ def bump(*, conversation_views: Iterable[tuple[str, int]] = (), user_ids: Iterab
 
     def write() -> None:
         try:
-            cache.set_many({key: secrets.token_urlsafe(9) for key in keys}, timeout=TOKEN_TTL_S)
+            _cache().set_many({key: secrets.token_urlsafe(9) for key in keys}, timeout=TOKEN_TTL_S)
         except Exception:  # noqa: BLE001
-            # Could not replace: delete instead, so no client keeps matching a token that is now stale.
-            logger.error("could not replace poll tokens; deleting them", exc_info=True)
-            try:
-                cache.delete_many(keys)
-            except Exception:  # noqa: BLE001
-                logger.exception("could not delete poll tokens")
+            # Not replaced: no client may keep matching these tokens once the cache answers again.
+            logger.error("could not replace poll tokens; deleting them when the cache is back", exc_info=True)
+            _stale_keys.update(keys)
 
     on_commit(write)
 

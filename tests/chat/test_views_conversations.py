@@ -149,9 +149,9 @@ def test_list_page_query_count_is_constant(client, count, django_assert_num_quer
     seller = _seller_with_conversations(count)
     client.force_login(seller)
     client.get(reverse("ads:list"))  # warm the last-seen gate
-    # 1: user, 2: conversation rows with buyer, seller and last message joined, 3: header unread badge
-    # (partial index). The list's poll token comes from the cache.
-    with django_assert_num_queries(3):
+    # 1: session, 2: user, 3: conversation rows with buyer, seller and last message joined, 4: header
+    # unread badge (partial index). The list's poll token comes from the cache.
+    with django_assert_num_queries(4):
         response = client.get(reverse("chat:list"))
     assert response.content.decode().count('<a class="conversation-row') == count
 
@@ -164,21 +164,21 @@ def test_conversation_page_query_count_is_constant(client, count, django_assert_
         services.message_send(conversation=conversation, sender=conversation.buyer, body=f"message {n}")
     client.force_login(seller)
     client.get(reverse("ads:list"))
-    # 1 user, 2 conversation + both memberships, 3 latest messages page, 4 lock the reader's participant
-    # row, 5 read pointer update, 6 conversation rows, 7 header unread badge. Poll tokens come from the
-    # cache.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 conversation + both memberships, 4 latest messages page, 5 lock the reader's
+    # participant row, 6 read pointer update, 7 conversation rows, 8 header unread badge. Poll tokens come
+    # from the cache.
+    with django_assert_num_queries(8):
         response = client.get(conversation.get_absolute_url())
     assert response.status_code == 200
     # Opening it again: already read, so no update; nothing changed, so the list pane and the messages
-    # come from the fragment cache: user, conversation, header badge.
-    with django_assert_num_queries(3):
+    # come from the fragment cache: session, user, conversation, header badge.
+    with django_assert_num_queries(4):
         again = client.get(conversation.get_absolute_url())
     thread = re.compile(r'id="message-list".*?</ol>', re.S)
     assert thread.search(again.content.decode()).group() == thread.search(response.content.decode()).group()
-    # With fragment caching off, every page load renders: 5 queries (no read-pointer update).
+    # With fragment caching off, every page load renders: 6 queries (no read-pointer update).
     settings.MARKETPLACE_FRAGMENT_CACHE_S = 0
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(conversation.get_absolute_url())
 
 

@@ -89,9 +89,9 @@ def test_poll_query_count_does_not_grow_with_history(
     with committed():
         services.message_send(conversation=conversation, sender=buyer, body="new one")
     client.get(reverse("chat:list"))
-    # user, conversation, new messages (with the cursor message's time), lock the reader's participant row,
-    # read pointer update, header badge
-    with django_assert_max_num_queries(6):
+    # session, user, conversation, new messages (with the cursor message's time), lock the reader's
+    # participant row, read pointer update, header badge
+    with django_assert_max_num_queries(7):
         response = client.get(poll_url(conversation), params, headers=HTMX)
     assert response.content.decode().count('class="message ') == 1
 
