@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -13,6 +12,7 @@ from accounts import services
 from accounts.forms import LoginForm, ProfileForm, SignupForm
 from accounts.models import UserBlock
 from accounts.tokens import user_id_from_unsubscribe_token
+from marketplace.http import safe_next_url
 from marketplace.ratelimits import RateLimited, check_rate_limit
 
 
@@ -21,9 +21,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     """Create an account and log it in, then continue to ``?next=`` (a local URL) or the ad list."""
     if request.user.is_authenticated:
         return redirect("ads:list")
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next"))
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.user_create(
@@ -86,10 +84,7 @@ def unblock(request: HttpRequest, user_id: int) -> HttpResponse:
     """Lift the logged-in user's block on *user_id*; back to ``next`` (same site only) or the list."""
     if services.user_unblock(blocker=request.user, blocked_id=user_id):
         messages.success(request, "Unblocked. You can write to each other again.")
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "accounts:blocked"
-    return redirect(target)
+    return redirect(safe_next_url(request, request.POST.get("next")) or "accounts:blocked")
 
 
 class LoginView(auth_views.LoginView):

@@ -5,12 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ads import presenters, selectors, services
 from ads.forms import AdForm, AdSearchForm
 from ads.models import Ad
+from marketplace.http import safe_next_url
 
 
 @require_GET
@@ -93,10 +93,7 @@ def _status_change(request, public_id: str, action, done_message: str) -> HttpRe
     else:
         messages.success(request, done_message)
     # "Mark as sold" next to an accepted offer comes back to the conversation it was pressed in.
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect(ad)
+    return redirect(safe_next_url(request, request.POST.get("next")) or ad)
 
 
 @login_required

@@ -23,7 +23,7 @@ def _detail_url_pattern(script_prefix: str) -> str:
 
     Public ids are nanoid strings (``[A-Za-z0-9_-]``), so they need no URL quoting.
     """
-    return reverse("chat:detail", kwargs={"public_id": "PUBLICID"}).replace("PUBLICID", "{public_id}")
+    return reverse("chat:detail", kwargs={"public_id": "PUBLICID00"}).replace("PUBLICID00", "{public_id}")
 
 
 class Conversation(models.Model):

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required as django_login_requir
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
@@ -52,3 +53,13 @@ def cached_reverse(viewname: str, *args) -> str:
     Raises NoReverseMatch like ``reverse``.
     """
     return _reverse(get_script_prefix(), get_urlconf(), viewname, tuple(str(arg) for arg in args))
+
+
+def safe_next_url(request: HttpRequest, value: str | None) -> str:
+    """Return *value* (a ``next`` parameter) when it is a path on this site ("/…") without control
+    characters (a NUL or a line break cannot go into a ``Location`` header), else ``""``. Anything else
+    would reach ``redirect()``, which reads a bare word as a view name."""
+    value = value or ""
+    if not value.startswith("/") or any(ord(char) < 32 or ord(char) == 127 for char in value):
+        return ""
+    return value if url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}) else ""

@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from django.views.static import serve
 
+from marketplace.converters import PublicIdConverter
 from marketplace.views import healthz
+
+register_converter(PublicIdConverter, "public_id")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -9,10 +9,12 @@ def render(source: str, **context) -> str:
 
 def test_cached_url_is_reverse_and_escaped():
     assert render("{% cached_url 'chat:list' %}") == reverse("chat:list")
-    assert render("{% cached_url 'chat:offer_act' 'Ab_c-1' 7 'accept' %}") == reverse(
-        "chat:offer_act", args=["Ab_c-1", 7, "accept"]
+    assert render("{% cached_url 'chat:offer_act' 'Ab_c-12345' 7 'accept' %}") == reverse(
+        "chat:offer_act", args=["Ab_c-12345", 7, "accept"]
     )
-    assert render("{% cached_url 'ads:detail' value %}", value="a b") == reverse("ads:detail", args=["a b"])
+    assert render("{% cached_url 'chat:offer_act' 'Ab_c-12345' 7 value %}", value="a b") == reverse(
+        "chat:offer_act", args=["Ab_c-12345", 7, "a b"]
+    )
 
 
 def test_cached_url_follows_the_script_prefix(settings):

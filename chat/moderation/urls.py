@@ -5,5 +5,5 @@ from chat.moderation import views
 app_name = "moderation"
 
 urlpatterns = [
-    path("<str:public_id>/report/", views.conversation_report, name="report"),
+    path("<public_id:public_id>/report/", views.conversation_report, name="report"),
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services as account_services
@@ -22,6 +23,7 @@ from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
 from marketplace.ratelimits import RateLimited, check_rate_limit, rate_limit_count, with_retry_after
 
+SEARCH_NUL_ERROR = _("The search text contains a character that cannot be searched for.")
 # conversation_start refusals that are about the ad, not the typed text.
 REFUSAL_CODES = {"own_ad", "ad_unavailable"}
 
@@ -79,6 +81,11 @@ def conversation_search(request: HtmxHttpRequest) -> HttpResponse:
     """
     query = request.GET.get("q", "").strip()[:200]
     context = presenters.list_pane(request)
+    if "\x00" in query:
+        # PostgreSQL cannot compare text with a NUL in it; no stored text has one (bodies refuse it).
+        context.update(search_query=query.replace("\x00", ""), search_error=SEARCH_NUL_ERROR)
+        context.update(message_hits=[], conversation_hits=[])
+        return render_page(request, context, status=400)
     context.update(
         search_query=query,
         message_hits=selectors.message_search_for_user(user=request.user, text=query),

@@ -102,7 +102,7 @@ def test_too_long_first_message_keeps_the_typed_text(login, buyer, ad):
 )
 def test_non_participants_get_404_like_a_missing_conversation(login, conversation, stranger, name, method):
     client = login(stranger)
-    for public_id in (conversation.public_id, "doesNotExst"):
+    for public_id in (conversation.public_id, "doesNotExs"):
         response = getattr(client, method)(reverse(name, args=[public_id]), {"body": "hi"})
         assert response.status_code == 404
     assert conversation.messages.count() == 1
