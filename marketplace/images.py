@@ -2,8 +2,9 @@
 
 Only real JPEG, PNG and WebP images are accepted: the decision is made by decoding the bytes, never by
 the file name or the browser's content type. Every accepted image is fully decoded, rotated upright from
-its EXIF orientation and re-encoded without any metadata, so EXIF (including GPS position) never reaches
-storage. Pixel limits are checked from the header before decoding, which refuses decompression bombs.
+its EXIF orientation and re-encoded without any metadata, so EXIF (including GPS position), comments and
+text chunks never reach storage. Pixel limits are checked from the header before decoding, which
+refuses decompression bombs.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ class ProcessedImage:
 
 def _encode_jpeg(image: Image.Image, *, quality: int) -> bytes:
     buffer = io.BytesIO()
-    # No exif= argument: Pillow writes no metadata unless asked to.
+    # Pillow carries what it read into ``info`` (a JPEG comment, PNG text chunks, an ICC profile, DPI) and
+    # writes some of it back, e.g. the comment as a COM segment: nothing of the upload's metadata stays.
+    image.info = {}
     image.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
     return buffer.getvalue()
 

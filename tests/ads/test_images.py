@@ -100,3 +100,43 @@ def test_files_over_the_byte_limit_are_refused():
     with pytest.raises(ValidationError) as error:
         process_uploaded_image(upload(make_image_bytes("PNG")), max_bytes=100, max_pixels=40_000_000)
     assert error.value.code == "file_too_large"
+
+
+def _jpeg_with_comment(comment: bytes) -> io.BytesIO:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 100, 50)).save(buffer, format="JPEG", comment=comment)
+    buffer.seek(0)
+    return buffer
+
+
+def _png_with_text(**chunks: str) -> io.BytesIO:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    for key, value in chunks.items():
+        info.add_text(key, value)
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 50)).save(buffer, format="PNG", pnginfo=info)
+    buffer.seek(0)
+    return buffer
+
+
+def _all_bytes(processed) -> bytes:
+    return processed.image.read() + processed.thumbnail.read()
+
+
+def test_a_jpeg_comment_does_not_survive_the_re_encoding():
+    upload = _jpeg_with_comment(b"<script>alert(1)</script>")
+    assert b"<script>" in upload.getvalue()
+    processed = process_uploaded_image(upload, max_bytes=10**7, max_pixels=10**7)
+    data = _all_bytes(processed)
+    assert b"<script>" not in data
+    assert "comment" not in Image.open(io.BytesIO(data)).info
+
+
+def test_png_text_chunks_do_not_survive_the_re_encoding():
+    upload = _png_with_text(comment="Jane Doe, 12 Elm Street", Author="Jane Doe")
+    processed = process_uploaded_image(upload, max_bytes=10**7, max_pixels=10**7)
+    data = _all_bytes(processed)
+    assert b"Elm Street" not in data
+    assert b"Jane Doe" not in data
