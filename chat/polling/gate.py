@@ -49,7 +49,9 @@ class NothingNewPollMiddleware:
     def __call__(self, request):
         if request.method == "GET" and TOKEN_PARAM in request.GET:
             if self._nothing_new(request):
-                return HttpResponse(status=204)
+                response = HttpResponse(status=204)
+                response["Cache-Control"] = "no-store"
+                return response
         return self.get_response(request)
 
     @staticmethod
