@@ -35,5 +35,38 @@ def browser():
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
+        yield PolicyWatchingBrowser(browser)
         browser.close()
+
+
+# Console messages Chromium prints when the Content-Security-Policy blocks something (an inline style,
+# an eval in htmx, a script without the nonce).
+CSP_VIOLATIONS: list[str] = []
+
+
+class PolicyWatchingBrowser:
+    """The Playwright browser, whose contexts record every Content-Security-Policy violation."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+
+        def on_console(message):
+            if "Content Security Policy" in message.text or "Refused to" in message.text:
+                CSP_VIOLATIONS.append(f"{message.text} at {message.location}")
+
+        context.on("console", on_console)
+        return context
+
+
+@pytest.fixture(autouse=True)
+def no_policy_violations():
+    """Every browser test also checks that the page ran under the strict CSP without a violation."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert CSP_VIOLATIONS == []
