@@ -10,7 +10,6 @@ from django.db.models import Exists, F, FilteredRelation, Func, OuterRef, Q, Que
 from django.http import Http404
 
 from accounts.models import User, UserBlock
-from accounts.selectors import is_moderator
 from chat.managers import MEMBERSHIP_FIELDS
 from chat.models import Conversation, ConversationParticipant, Message, MessagePhoto, Offer
 from chat.polling import tokens
@@ -283,10 +282,9 @@ def message_sent_with_key(*, sender: User, idempotency_key: str | None) -> Messa
     )
 
 
-def message_photo_get_for_viewer(*, public_id: str, photo_id: int, user: User) -> MessagePhoto:
-    """Return photo *photo_id* of conversation *public_id* if *user* may see it: a participant (unless a
-    moderator removed the message) or a moderator. Http404 for everyone else and for a missing photo:
-    the answer says nothing about whether it exists."""
+def message_photo_get(*, public_id: str, photo_id: int) -> MessagePhoto:
+    """Return photo *photo_id* of conversation *public_id* with its message and conversation, for a caller
+    that checks access itself (moderation's gate); Http404 for a missing photo."""
     photo = (
         MessagePhoto.objects.select_related("message__conversation")
         .filter(pk=photo_id, message__conversation__public_id=public_id)
@@ -294,12 +292,19 @@ def message_photo_get_for_viewer(*, public_id: str, photo_id: int, user: User) -
     )
     if photo is None:
         raise Http404("No such photo.")
+    return photo
+
+
+def message_photo_get_for_viewer(*, public_id: str, photo_id: int, user: User) -> MessagePhoto:
+    """Return photo *photo_id* of conversation *public_id* if *user* is a participant and no moderator
+    removed the message. Http404 for everyone else (moderators too: they see photos through moderation's
+    gated, logged view) and for a missing photo: the answer says nothing about whether it exists."""
+    photo = message_photo_get(public_id=public_id, photo_id=photo_id)
     conversation = photo.message.conversation
-    participant_may_see = (
-        user.pk in (conversation.buyer_id, conversation.seller_id)
-        and not photo.message.removed_by_moderator_at
-    )
-    if not (participant_may_see or is_moderator(user)):  # the permission check only when needed
+    if (
+        user.pk not in (conversation.buyer_id, conversation.seller_id)
+        or photo.message.removed_by_moderator_at
+    ):
         raise Http404("No such photo.")
     return photo
 

@@ -127,6 +127,7 @@ class ModerationAction(models.Model):
         SUSPEND_USER = "suspend_user", _("Suspended a user")
         UNSUSPEND_USER = "unsuspend_user", _("Lifted a suspension")
         VIEW_CONVERSATION = "view_conversation", _("Read a conversation")
+        VIEW_PHOTO = "view_photo", _("Viewed a chat photo")
         RELEASE_HELD = "release_held", _("Released a held message")
         REJECT_HELD = "reject_held", _("Rejected a held message")
 

@@ -83,3 +83,16 @@ def conversation_messages_for_moderator(*, conversation: Conversation) -> tuple[
         conversation.messages.select_related("sender").order_by("-created_at", "-id")[: READ_LIMIT + 1]
     )
     return newest[:READ_LIMIT][::-1], len(newest) > READ_LIMIT
+
+
+def moderator_may_read(*, moderator: User, conversation: Conversation) -> bool:
+    """True when *moderator* has grounds to read *conversation* (and its photos): a report on it, or their
+    own logged "read the messages" action on it (``services.conversation_view_logged``). One query."""
+    return (
+        Report.objects.filter(conversation=conversation).exists()
+        or ModerationAction.objects.filter(
+            moderator=moderator,
+            conversation=conversation,
+            action=ModerationAction.Action.VIEW_CONVERSATION,
+        ).exists()
+    )

@@ -22,7 +22,7 @@ from ads import services as ad_services
 from ads.models import Ad
 from chat import selectors
 from chat import services as chat_services
-from chat.models import Conversation, Message
+from chat.models import Conversation, Message, MessagePhoto
 from chat.moderation.models import HeldMessage, ModerationAction, Report
 from chat.polling import tokens
 
@@ -250,6 +250,21 @@ def conversation_view_logged(*, conversation: Conversation, moderator: User, rea
         ModerationAction.Action.VIEW_CONVERSATION,
         conversation=conversation,
         note=reason.strip()[:2000],
+    )
+
+
+def photo_view_logged(*, photo: MessagePhoto, moderator: User) -> ModerationAction:
+    """Record that *moderator* opened *photo* full size (the moderation log shows who saw which photo).
+
+    The caller has checked the grounds (``selectors.moderator_may_read``). Raises PermissionDenied for a
+    non-moderator."""
+    _require_moderator(moderator)
+    return _log(
+        moderator,
+        ModerationAction.Action.VIEW_PHOTO,
+        conversation=photo.message.conversation,
+        message=photo.message,
+        note=f"photo {photo.pk}",
     )
 
 

@@ -6,4 +6,9 @@ app_name = "moderation"
 
 urlpatterns = [
     path("<public_id:public_id>/report/", views.conversation_report, name="report"),
+    path(
+        "<public_id:public_id>/photos/<int:photo_id>/<str:variant>/moderator/",
+        views.message_photo,
+        name="message_photo",
+    ),
 ]

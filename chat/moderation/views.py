@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.selectors import is_moderator
 from chat import selectors
 from chat.forms import MessageCursorForm
+from chat.moderation import selectors as moderation_selectors
 from chat.moderation import services
 from chat.moderation.forms import ReportForm
+from chat.views.photos import PHOTO_VARIANTS, photo_response
 from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
 from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
@@ -73,3 +76,21 @@ def conversation_report(request: HtmxHttpRequest, public_id: str) -> HttpRespons
             flash.success(request, f"Thank you. A moderator will look at your report.{blocked}")
             return redirect(conversation)
     return with_retry_after(render(request, "chat/report.html", context, status=400), limited)
+
+
+@require_GET
+def message_photo(request: HtmxHttpRequest, public_id: str, photo_id: int, variant: str) -> HttpResponse:
+    """Serve a chat photo (``variant`` "full" or "thumb") to a moderator with grounds to read the
+    conversation, exactly as for its messages: a report on it, or their logged "read the messages"
+    action. Full-size views are recorded in the moderation log (thumbnails appear only on the case page
+    and beside the logged messages). Everyone else gets 404, as for a missing photo.
+    """
+    if variant not in PHOTO_VARIANTS or not request.user.is_authenticated or not is_moderator(request.user):
+        raise Http404("No such photo.")
+    photo = selectors.message_photo_get(public_id=public_id, photo_id=photo_id)
+    conversation = photo.message.conversation
+    if not moderation_selectors.moderator_may_read(moderator=request.user, conversation=conversation):
+        raise Http404("No such photo.")
+    if variant == "full":
+        services.photo_view_logged(photo=photo, moderator=request.user)
+    return photo_response(photo, variant)

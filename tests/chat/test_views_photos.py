@@ -9,6 +9,7 @@ from PIL import Image
 from accounts.services import user_make_moderator
 from chat.models import Message, MessagePhoto
 from chat.moderation import services as moderation
+from chat.moderation.models import ModerationAction
 from tests.ads.test_images import gps_exif, png_header_only
 from tests.conftest import HTMX, make_image_bytes
 from tests.factories import UserFactory
@@ -105,7 +106,7 @@ def test_more_than_five_photos_are_refused(login, conversation, buyer):
     assert not MessagePhoto.objects.exists()
 
 
-def test_photos_are_served_only_to_participants_and_moderators(login, conversation, buyer, seller, stranger):
+def test_photos_are_served_only_to_participants(login, conversation, buyer, seller, stranger):
     send(login(buyer), conversation, body="photo", photos=[jpeg()])
     photo = MessagePhoto.objects.get()
     for user in (buyer, seller):
@@ -120,7 +121,39 @@ def test_photos_are_served_only_to_participants_and_moderators(login, conversati
     # The right photo id under another conversation's address is 404 as well.
     assert login(buyer).get(photo_url(photo).replace(conversation.public_id, "xxxxxxxxxx")).status_code == 404
     moderator = user_make_moderator(user=UserFactory())
-    assert login(moderator).get(photo_url(photo)).status_code == 200
+    assert login(moderator).get(photo_url(photo)).status_code == 404  # moderators: the gated view below
+
+
+def moderator_photo_url(photo, variant="full"):
+    conversation = photo.message.conversation
+    return reverse("moderation:message_photo", args=[conversation.public_id, photo.id, variant])
+
+
+def test_moderators_see_a_photo_only_with_grounds_and_each_full_view_is_logged(
+    login, conversation, buyer, seller
+):
+    send(login(buyer), conversation, body="photo", photos=[jpeg()])
+    photo = MessagePhoto.objects.get()
+    moderator = user_make_moderator(user=UserFactory())
+    client = login(moderator)
+    # No report, no logged reading: the photo is as hidden as a missing one (ids are sequential).
+    assert client.get(moderator_photo_url(photo)).status_code == 404
+    assert client.get(moderator_photo_url(photo, "thumb")).status_code == 404
+    assert not ModerationAction.objects.filter(action=ModerationAction.Action.VIEW_PHOTO).exists()
+    # Participants and strangers never get through the moderators' address.
+    assert login(seller).get(moderator_photo_url(photo)).status_code == 404
+
+    moderation.conversation_view_logged(conversation=conversation, moderator=moderator, reason="fraud tip")
+    client = login(moderator)
+    assert client.get(moderator_photo_url(photo)).status_code == 200
+    assert client.get(moderator_photo_url(photo, "thumb")).status_code == 200
+    logged = ModerationAction.objects.get(action=ModerationAction.Action.VIEW_PHOTO)
+    assert (logged.moderator, logged.message_id) == (moderator, photo.message_id)
+
+    other = user_make_moderator(user=UserFactory())
+    assert login(other).get(moderator_photo_url(photo)).status_code == 404  # their own grounds needed
+    moderation.report_create(reporter=seller, conversation=conversation, reason="scam")
+    assert login(other).get(moderator_photo_url(photo)).status_code == 200  # a report is grounds
 
 
 def test_a_removed_message_hides_its_photos_from_participants(login, conversation, buyer, seller):
