@@ -195,6 +195,12 @@ class ReportAdmin(admin.ModelAdmin):
             "report": report,
             "conversation": conversation,
             "live_ad": conversation.ad,
+            # Offered only when the ad is the reported user's (a report about a buyer names the seller's ad).
+            "removable_ad": conversation.ad
+            if conversation.ad is not None
+            and conversation.ad.owner_id == report.reported_user_id
+            and conversation.ad.status != "removed"
+            else None,
             "context_messages": selectors.report_context_messages(report=report),
             "histories": [
                 selectors.user_history(user=report.reported_user),
@@ -206,11 +212,31 @@ class ReportAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/moderation/report/case.html", context)
 
     def act_view(self, request, report_id: int):
-        """Run one moderator action from the case page (POST ``action``, optional ``message``, ``note``)."""
+        """Run one moderator action from the case page (POST ``action``, optional ``message``, ``note``).
+
+        Destructive actions (remove a message, remove the ad, suspend) first answer a confirmation page
+        saying what will happen; its button posts again with ``confirmed=1``. No JavaScript involved, so
+        it works under the admin's strict CSP."""
         report = selectors.report_get_for_case(report_id=report_id)
         action = request.POST.get("action", "")
         note = request.POST.get("note", "")[:2000]
         moderator = request.user
+        if action in DESTRUCTIVE_ACTIONS and request.POST.get("confirmed") != "1":
+            message = None
+            if action == "remove_message":
+                message = selectors.report_message_get(
+                    report=report, message_id=read_id(request.POST.get("message"))
+                )
+            context = {
+                **self.admin_site.each_context(request),
+                "title": DESTRUCTIVE_ACTIONS[action],
+                "opts": self.model._meta,
+                "report": report,
+                "action": action,
+                "note": note,
+                "target_message": message,
+            }
+            return TemplateResponse(request, "admin/moderation/report/confirm.html", context)
         try:
             if action == "dismiss":
                 moderation.report_dismiss(report=report, moderator=moderator, note=note)
@@ -235,6 +261,14 @@ class ReportAdmin(admin.ModelAdmin):
         else:
             flash.success(request, _("Done, and recorded in the moderation log."))
         return redirect("admin:moderation_report_change", report.pk)
+
+
+# The case page's actions that change what users see, each with the question its confirmation asks.
+DESTRUCTIVE_ACTIONS = {
+    "remove_message": _("Remove this message for both participants?"),
+    "remove_ad": _("Remove the ad from the site?"),
+    "suspend": _("Suspend this user?"),
+}
 
 
 @admin.register(HeldMessage)

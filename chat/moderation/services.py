@@ -31,6 +31,9 @@ ERROR_MESSAGES = {
     "report_reason": _("Choose why you are reporting this."),
     "report_details": _("Please keep the details under %(limit)s characters."),
     "report_message": _("You can report the other person's messages in this conversation."),
+    "ad_not_reported_users": _(
+        "The reported user does not own this ad, so it is not removed over this report."
+    ),
 }
 
 
@@ -196,8 +199,13 @@ def message_remove(
 
 @transaction.atomic
 def ad_remove(*, ad: Ad, moderator: User, report: Report | None = None, note: str = "") -> Ad:
-    """Remove *ad* (``ads.services.ad_remove``: every conversation shows it as unavailable); logged."""
+    """Remove *ad* (``ads.services.ad_remove``: every conversation shows it as unavailable); logged.
+
+    Over a *report*, only the reported user's own ad can be removed (a report about a buyer is not a
+    reason to take down the reporter's ad): ValidationError ``ad_not_reported_users`` otherwise."""
     _require_moderator(moderator)
+    if report is not None and ad.owner_id != report.reported_user_id:
+        raise ValidationError(ERROR_MESSAGES["ad_not_reported_users"], code="ad_not_reported_users")
     ad_services.ad_remove(ad=ad, user=moderator)
     _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
     _log(moderator, ModerationAction.Action.REMOVE_AD, report=report, ad=ad, note=note)

@@ -116,10 +116,15 @@ def test_removing_a_message_shows_a_placeholder_to_both_and_logs_it(
         reporter=buyer, conversation=conversation, reason="scam", message=scam_message
     )
     client.force_login(moderator)
-    response = client.post(
-        reverse("admin:moderation_report_act", args=[report.pk]),
-        {"action": "remove_message", "message": scam_message.id, "note": "deposit scam"},
-    )
+    url = reverse("admin:moderation_report_act", args=[report.pk])
+    data = {"action": "remove_message", "message": scam_message.id, "note": "deposit scam"}
+    # First the confirmation: what will happen, and nothing done yet.
+    confirm = client.post(url, data)
+    assert confirm.status_code == 200
+    assert "Remove this message for both participants?" in confirm.content.decode()
+    assert 'name="confirmed" value="1"' in confirm.content.decode()
+    assert not ModerationAction.objects.exists()
+    response = client.post(url, {**data, "confirmed": "1"})
     assert response.status_code == 302
 
     for user in (buyer, seller):
@@ -145,7 +150,9 @@ def test_dismiss_and_remove_ad_are_logged(client, moderator, conversation, buyer
     second = moderation.report_create(reporter=buyer, conversation=conversation, reason="prohibited")
     client.force_login(moderator)
     client.post(reverse("admin:moderation_report_act", args=[first.pk]), {"action": "dismiss"})
-    client.post(reverse("admin:moderation_report_act", args=[second.pk]), {"action": "remove_ad"})
+    client.post(
+        reverse("admin:moderation_report_act", args=[second.pk]), {"action": "remove_ad", "confirmed": "1"}
+    )
     first.refresh_from_db()
     ad.refresh_from_db()
     conversation.refresh_from_db()
@@ -157,6 +164,22 @@ def test_dismiss_and_remove_ad_are_logged(client, moderator, conversation, buyer
     ]
 
 
+def test_a_report_about_a_buyer_does_not_offer_to_remove_the_reporters_ad(
+    client, moderator, conversation, seller, ad
+):
+    report = moderation.report_create(reporter=seller, conversation=conversation, reason="harassment")
+    client.force_login(moderator)
+    case = client.get(reverse("admin:moderation_report_change", args=[report.pk])).content.decode()
+    assert 'value="remove_ad"' not in case
+    assert 'value="suspend"' in case
+    client.post(
+        reverse("admin:moderation_report_act", args=[report.pk]), {"action": "remove_ad", "confirmed": "1"}
+    )
+    ad.refresh_from_db()
+    assert ad.status == Ad.Status.ACTIVE
+    assert not ModerationAction.objects.exists()
+
+
 def test_suspension_ends_sessions_hides_ads_and_can_be_lifted(
     client, login, moderator, conversation, buyer, seller, ad
 ):
@@ -166,7 +189,9 @@ def test_suspension_ends_sessions_hides_ads_and_can_be_lifted(
     assert seller_client.get(reverse("chat:list")).status_code == 200
 
     client.force_login(moderator)
-    client.post(reverse("admin:moderation_report_act", args=[report.pk]), {"action": "suspend"})
+    client.post(
+        reverse("admin:moderation_report_act", args=[report.pk]), {"action": "suspend", "confirmed": "1"}
+    )
 
     seller.refresh_from_db()
     assert not seller.is_active and seller.suspended_at is not None
