@@ -65,33 +65,49 @@ def list_key(user_id: int) -> str:
     return f"chat:poll:list:{user_id}"
 
 
-def read(key: str) -> str:
-    """Return the current token for *key*, creating one if the cache has none (or is unreachable).
+UNSTORED_PREFIX = "nocache-"
 
-    Callers that then read the database use ``read_before``.
+
+def read(key: str, *, create: bool = True) -> str:
+    """Return the current token for *key*, creating one if the cache has none (unless *create* is False).
+
+    With no token to give (none stored and *create* False, or the cache unreachable) it returns an
+    "unstored" token that matches nothing, so the client's next poll takes the full path. Callers that then
+    read the database use ``read_before``.
     """
     try:
         cache = _cache()
         token = cache.get(key)
-        if token is None:
+        if token is None and create:
             cache.add(key, secrets.token_urlsafe(9), timeout=TOKEN_TTL_S)
             token = cache.get(key)
     except Exception:  # noqa: BLE001 - a broken cache must not break the page; polls then go the full path
         logger.warning("poll token cache unavailable", exc_info=True)
         token = None
-    return token or f"nocache-{secrets.token_urlsafe(6)}"
+    return token or f"{UNSTORED_PREFIX}{secrets.token_urlsafe(6)}"
 
 
-def read_before(key: str, load: Callable[[str], T]) -> tuple[str, T]:
+def read_before(key: str, load: Callable[[str], T], *, create_after_load: bool = False) -> tuple[str, T]:
     """Return ``(token, load(token))`` for *key*, the token read first: the only order that is safe.
     *load* gets the token because cached fragments are keyed by it.
 
     A change committed between the two reads replaces the token after its commit, so the client's next
     poll with this token misses the cache and fetches it; read the other way round, that change could be
     hidden behind a token that already includes it. Exceptions from *load* (Http404, …) propagate.
+
+    *create_after_load* is for keys named by the request (a conversation id): a missing token is created
+    only once *load* has passed its access check, so a stranger cannot make the cache store keys for
+    conversations they are not in. This response then carries an unstored token (the client's next poll
+    goes the full path once and picks up the stored one, read before the data as always).
     """
-    token = read(key)
-    return token, load(token)
+    token = read(key, create=not create_after_load)
+    value = load(token)
+    if create_after_load and token.startswith(UNSTORED_PREFIX):
+        try:
+            _cache().add(key, secrets.token_urlsafe(9), timeout=TOKEN_TTL_S)
+        except Exception:  # noqa: BLE001
+            logger.warning("poll token cache unavailable", exc_info=True)
+    return token, value
 
 
 def peek_many(keys: list[str]) -> dict:

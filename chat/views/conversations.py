@@ -38,10 +38,11 @@ def mark_read_up_to(conversation: Conversation, user, message_id: int | None, *,
 
 def conversation_for_page(request: HtmxHttpRequest, public_id: str) -> tuple[str, Conversation]:
     """Return ``(poll token, conversation)`` for the viewer, the token read first (Http404 for
-    non-participants)."""
+    non-participants, before any cache write)."""
     return tokens.read_before(
         tokens.conversation_key(public_id, request.user.pk),
         lambda _token: selectors.conversation_get_for_participant(public_id=public_id, user=request.user),
+        create_after_load=True,  # nothing is written to the cache for a conversation the user is not in
     )
 
 

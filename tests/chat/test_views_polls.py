@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,6 +13,7 @@ from accounts import services as account_services
 from ads import services as ad_services
 from chat import services
 from chat.models import ConversationParticipant
+from chat.polling import tokens
 from tests.conftest import HTMX, conversation_token, list_token, poll_params, poll_url, user_key
 from tests.factories import UserFactory
 
@@ -194,3 +196,15 @@ def test_a_poll_opens_a_new_day_after_yesterdays_message(login, buyer, seller, a
         services.message_send(conversation=conversation, sender=buyer, body="Hello again")
     body = login(seller).get(poll_url(conversation), params, headers=HTMX).content.decode()
     assert body.count("day-separator") == 1 and "Hello again" in body
+
+
+def test_a_stranger_makes_no_cache_key_for_a_conversation_they_are_not_in(
+    login, conversation, stranger, buyer
+):
+    client = login(stranger)
+    assert client.get(conversation.get_absolute_url()).status_code == 404
+    assert client.get(poll_url(conversation), {"token": "x", "after": 0}, headers=HTMX).status_code == 404
+    assert cache.get(tokens.conversation_key(conversation.public_id, stranger.pk)) is None
+    # A participant's view stores it, after the check.
+    login(buyer).get(conversation.get_absolute_url())
+    assert cache.get(tokens.conversation_key(conversation.public_id, buyer.pk)) is not None
