@@ -103,6 +103,10 @@ def test_moderator_works_a_case_in_the_admin(browser, live_server):
     expect(page.locator(".case")).to_contain_text("Reports against them")
     page.screenshot(path=str(ARTIFACTS / "moderation-case-1280x900.png"), full_page=True)
     page.locator(".case-messages .is-reported").get_by_role("button", name="Remove this message").click()
+    # A confirmation page says what will happen; nothing is removed until it is confirmed.
+    expect(page.locator("h1")).to_have_text("Remove this message for both participants?")
+    page.screenshot(path=str(ARTIFACTS / "moderator-confirm-removal.png"))
+    page.get_by_role("button", name="Yes, remove this message for both participants").click()
     expect(page.locator(".messagelist")).to_contain_text("recorded in the moderation log")
     expect(page.locator(".case-messages .is-reported")).to_have_class(re.compile("is-removed"))
 
