@@ -18,9 +18,10 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,10 +35,14 @@ logger = logging.getLogger(__name__)
 
 
 def _pending(now) -> Q:
-    """Participant rows worth an email: unread, not yet covered, owner opted in and away."""
+    """Participant rows worth an email: unread, not yet covered, owner opted in and away, and a person who
+    has used the site (logged in at least once, with a usable password): imported or placeholder accounts
+    are never mailed."""
     away_since = now - timedelta(seconds=settings.MARKETPLACE_NOTIFY_AFTER_S)
     return (
         Q(unread_count__gt=0, user__is_active=True, user__email_unread_messages=True)
+        & Q(user__last_login__isnull=False)
+        & ~Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
         & Q(conversation__last_message_id__gt=Coalesce(F("notified_up_to_message_id"), 0))
         & (Q(user__last_seen_at__isnull=True) | Q(user__last_seen_at__lt=away_since))
     )
@@ -118,11 +123,13 @@ def notify_unread(*, now=None, limit: int = 500) -> int:
     longest-waiting first); return how many emails were sent. Errors for one user are logged and that
     user is retried on the next pass."""
     now = now or timezone.now()
+    # Longest-waiting first: by the oldest latest message among each user's pending conversations.
     user_ids = list(
         ConversationParticipant.objects.filter(_pending(now))
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-        .distinct()[:limit]
+        .values("user_id")
+        .annotate(waiting_since=Min("last_message_at"))
+        .order_by("waiting_since", "user_id")
+        .values_list("user_id", flat=True)[:limit]
     )
     sent = 0
     for user_id in user_ids:

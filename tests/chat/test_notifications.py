@@ -135,3 +135,29 @@ def test_two_notifiers_at_once_send_one_email(monkeypatch):
 
     assert sorted(results) == [0, 1]
     assert len(mail.outbox) == 1
+
+
+def test_users_who_never_logged_in_or_have_no_usable_password_are_never_mailed(buyer, mailoutbox):
+    never = UserFactory(last_login=None)
+    no_password = UserFactory()
+    no_password.set_unusable_password()
+    no_password.save(update_fields=["password"])
+    for seller in (never, no_password):
+        services.conversation_start(buyer=buyer, ad=AdFactory(owner=seller), body="Hello")
+        away(seller)
+    assert notifications.notify_unread() == 0
+    assert mailoutbox == []
+
+
+def test_the_longest_waiting_user_is_mailed_first(buyer, mailoutbox):
+    sellers = [UserFactory(), UserFactory()]
+    conversations = [
+        services.conversation_start(buyer=buyer, ad=AdFactory(owner=s), body="Hi")[0] for s in sellers
+    ]
+    ConversationParticipant.objects.filter(conversation=conversations[1]).update(
+        last_message_at=timezone.now() - timedelta(hours=5)
+    )
+    for seller in sellers:
+        away(seller)
+    assert notifications.notify_unread(limit=1) == 1
+    assert [email.to for email in mailoutbox] == [[sellers[1].email]]
