@@ -5,15 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import services
+from accounts import login_throttle, services
 from accounts.forms import LoginForm, ProfileForm, SignupForm
 from accounts.models import UserBlock
 from accounts.tokens import user_id_from_unsubscribe_token
 from marketplace.http import safe_next_url
-from marketplace.ratelimits import RateLimited, check_rate_limit
+from marketplace.ratelimits import RateLimited, check_rate_limit, rate_limit_count, wait_text
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,8 +88,15 @@ def unblock(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect(safe_next_url(request, request.POST.get("next")) or "accounts:blocked")
 
 
+ACCOUNT_LIMITED = _(
+    "Too many wrong passwords for this account. Try again in %(wait)s, log in from a device you have "
+    "used before, or reset your password."
+)
+
+
 class LoginView(auth_views.LoginView):
-    """Django's login view with the ``login_by_ip`` rate limit on attempts (POSTs).
+    """Django's login view with the ``login_by_ip`` rate limit on attempts (POSTs) and the per-account
+    limit on failed passwords that a known device is not held by (policy in ``accounts.login_throttle``).
 
     Over the limit, the form comes back with the typed email and the wait time, status 429 with
     Retry-After, and the password is not checked at all.
@@ -98,16 +106,32 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
 
     def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")[:254]
+        known_device = login_throttle.is_known_device(request, username)
         try:
             check_rate_limit(request, "login_by_ip", key="ip")
+            if not known_device:
+                check_rate_limit(
+                    request, "login_failures_by_account", key=login_throttle.ratelimit_key, increment=False
+                )
         except RateLimited as limited:
             # An unbound form keeps the typed email without validating (which would check the password).
-            form = self.form_class(request, initial={"username": request.POST.get("username", "")[:254]})
-            context = self.get_context_data(form=form, rate_limit_error=limited.message)
+            form = self.form_class(request, initial={"username": username})
+            message = (
+                limited.message
+                if limited.rule == "login_by_ip"
+                else ACCOUNT_LIMITED % {"wait": wait_text(limited.retry_after_s)}
+            )
+            context = self.get_context_data(form=form, rate_limit_error=message)
             response = self.render_to_response(context, status=429)
             response["Retry-After"] = str(limited.retry_after_s)
             return response
-        return super().post(request, *args, **kwargs)
+        response = super().post(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            login_throttle.remember_device(request, response, username)
+        elif not known_device:
+            rate_limit_count(request, "login_failures_by_account", key=login_throttle.ratelimit_key)
+        return response
 
 
 @csrf_exempt  # the signed token is the credential; RFC 8058 one-click POSTs come without a CSRF token

@@ -257,6 +257,8 @@ MARKETPLACE_RATE_LIMITS = {
     "conversation_by_new_user": [(3600, 6), (86400, 20)],
     "report_by_user": [(86400, 10)],
     "login_by_ip": [(300, 10), (3600, 50)],
+    # Failed passwords for one account from browsers that never logged into it (accounts.login_throttle).
+    "login_failures_by_account": [(900, 10)],
 }
 MARKETPLACE_NEW_ACCOUNT_S = 24 * 3600
 # Off only for load tests that hammer one endpoint as one user (bench/run sets it).

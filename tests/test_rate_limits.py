@@ -4,6 +4,7 @@ from types import SimpleNamespace
 import django_ratelimit.core
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -127,3 +128,39 @@ def test_wait_text():
     assert wait_text(5) == "5 s"
     assert wait_text(600) == "10 min"
     assert wait_text(7200) == "2 h"
+
+
+def test_wrong_passwords_for_one_account_from_many_addresses_are_refused(client, buyer):
+    url = reverse("accounts:login")
+    statuses = []
+    for attempt in range(70):  # 7 addresses, 10 tries each: under every per-address limit
+        address = f"203.0.113.{attempt // 10 + 1}"
+        response = client.post(
+            url, {"username": buyer.email, "password": f"guess{attempt}"}, REMOTE_ADDR=address
+        )
+        statuses.append(response.status_code)
+    assert statuses[:10] == [200] * 10  # wrong password, form again
+    assert set(statuses[10:]) == {429}
+    # Even the right password is not checked from an unknown browser while the account is held.
+    response = client.post(
+        url, {"username": buyer.email.upper(), "password": TEST_PASSWORD}, REMOTE_ADDR="198.51.100.9"
+    )
+    assert response.status_code == 429
+    assert "Too many wrong passwords for this account" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_browser_that_logged_in_before_is_not_locked_out_by_someone_elses_guessing(buyer):
+    own_laptop = Client()
+    url = reverse("accounts:login")
+    assert own_laptop.post(url, {"username": buyer.email, "password": TEST_PASSWORD}).status_code == 302
+    own_laptop.post(reverse("accounts:logout"))
+    attacker = Client()
+    for attempt in range(15):
+        attacker.post(url, {"username": buyer.email, "password": "nope"}, REMOTE_ADDR=f"192.0.2.{attempt}")
+    assert attacker.post(url, {"username": buyer.email, "password": TEST_PASSWORD}).status_code == 429
+    response = own_laptop.post(
+        url, {"username": buyer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.2"
+    )
+    assert response.status_code == 302
+    assert own_laptop.session["_auth_user_id"] == str(buyer.pk)
