@@ -1,8 +1,10 @@
 import json
+import threading
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, connections
 
 from accounts.models import User
 from ads.models import Ad
@@ -144,3 +146,30 @@ def test_buyers_are_stable_and_never_repeat_a_listing():
 def test_missing_folder_contents_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="No dialogue files"):
         run_import(tmp_path)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent runs need PostgreSQL")
+def test_two_imports_at_once_import_everything_once(sample_folder):
+    barrier = threading.Barrier(2)
+    outputs, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            outputs.append(run_import(sample_folder))
+        except Exception as error:  # noqa: BLE001 - asserted below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Conversation.objects.count() == 3
+    assert Message.objects.filter(kind="text").count() == 3 + 2 + 1
+    assert sum("nothing new" in output for output in outputs) == 1

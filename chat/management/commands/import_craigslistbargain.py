@@ -9,13 +9,14 @@ import json
 import time
 import zlib
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -100,6 +101,30 @@ def assign_buyers(dialogues: list[dict], pool_size: int = BUYER_POOL_SIZE) -> di
     return assignment
 
 
+# pg_advisory_lock key of the importer: "CBImport" as a number, any constant no other code uses.
+IMPORT_LOCK_KEY = 0x4342496D706F7274
+
+
+@contextmanager
+def _import_lock(stdout):
+    """Hold PostgreSQL's session-level advisory lock IMPORT_LOCK_KEY for the block (waits for a run in
+    progress, saying so). Two runs at once duplicated 930 dialogues, or crashed on the email unique key,
+    before this. SQLite allows one writer at a time anyway: no lock there."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [IMPORT_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            stdout.write("another import is running: waiting for it to finish")
+            cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK_KEY])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY])
+
+
 class Command(BaseCommand):
     """``manage.py import_craigslistbargain <folder> [--limit N] [--all-listings]``.
 
@@ -108,6 +133,8 @@ class Command(BaseCommand):
     logins), one ad per listing with a generated placeholder photo, and one conversation per dialogue with
     its turns as messages, all through the site's services. Idempotent: a second run adds nothing. Each
     dialogue is imported in its own transaction. Skipped dialogues and turns are counted by reason.
+    Safe to run twice at once: on PostgreSQL a run holds an advisory lock for its whole length, so a
+    second run waits for the first and then finds everything imported.
     Raises CommandError if *folder* has no dialogue files.
     """
 
@@ -121,6 +148,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, folder: Path, limit: int | None, all_listings: bool, **options):
+        with _import_lock(self.stdout):
+            self._handle(folder=folder, limit=limit, all_listings=all_listings)
+
+    def _handle(self, *, folder: Path, limit: int | None, all_listings: bool):
         started = time.monotonic()
         dialogue_files = sorted(p for p in folder.glob("*.jsonl") if p.name != "listings.jsonl")
         if not dialogue_files:
