@@ -72,33 +72,31 @@ def report_create(
     ``report_message``) for bad input. With *idempotency_key* a repeat returns the report the first
     call filed and changes nothing (the (reporter, key) unique constraint decides a race).
     """
-    if idempotency_key:
-        earlier = Report.objects.filter(reporter=reporter, idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return earlier
-        try:
-            return _report_create(
-                reporter=reporter,
-                conversation=conversation,
-                reason=reason,
-                details=details,
-                message=message,
-                block=block,
-                idempotency_key=idempotency_key,
-            )
-        except IntegrityError:
-            earlier = Report.objects.filter(reporter=reporter, idempotency_key=idempotency_key).first()
-            if earlier is None:
-                raise
-            return earlier
-    return _report_create(
-        reporter=reporter,
-        conversation=conversation,
-        reason=reason,
-        details=details,
-        message=message,
-        block=block,
-    )
+    earlier = _report_with_key(reporter=reporter, idempotency_key=idempotency_key)
+    if earlier is not None:
+        return earlier
+    try:
+        return _report_create(
+            reporter=reporter,
+            conversation=conversation,
+            reason=reason,
+            details=details,
+            message=message,
+            block=block,
+            idempotency_key=idempotency_key,
+        )
+    except IntegrityError:
+        # An identical request filed it first (the unique constraint): answer with that report.
+        earlier = _report_with_key(reporter=reporter, idempotency_key=idempotency_key)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _report_with_key(*, reporter: User, idempotency_key: str | None) -> Report | None:
+    if not idempotency_key:
+        return None
+    return Report.objects.filter(reporter=reporter, idempotency_key=idempotency_key).first()
 
 
 @transaction.atomic
