@@ -18,11 +18,16 @@ def refresh_last_seen(user_id: int, *, gate_seen: bool = False) -> None:
 
     The gate is an atomic ``cache.add`` (so several server processes sharing Redis write at most once per
     window); *gate_seen* means the caller already found the gate key in the cache and saves a round trip.
+    Never raises: "last seen" is a side effect of a request that has its answer (an accepted send, a 204
+    poll), so a failing cache or database is logged and the write skipped.
     """
     if gate_seen:
         return
-    if cache.add(last_seen_cache_key(user_id), 1, timeout=settings.MARKETPLACE_ONLINE_WINDOW_S):
-        services.user_touch_last_seen(user_id=user_id, now=timezone.now())
+    try:
+        if cache.add(last_seen_cache_key(user_id), 1, timeout=settings.MARKETPLACE_ONLINE_WINDOW_S):
+            services.user_touch_last_seen(user_id=user_id, now=timezone.now())
+    except Exception:  # noqa: BLE001 - see the docstring
+        logger.warning("last seen not refreshed for user %s", user_id, exc_info=True)
 
 
 class LastSeenMiddleware:
@@ -42,8 +47,5 @@ class LastSeenMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            try:
-                refresh_last_seen(user.pk)
-            except Exception:  # noqa: BLE001 - the response exists; nothing after it may fail it
-                logger.warning("last seen not refreshed for user %s", user.pk, exc_info=True)
+            refresh_last_seen(user.pk)
         return response

@@ -10,10 +10,15 @@ draft "The Idempotency-Key HTTP Header Field" standardises; the JSON API maps th
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
 from nanoid import generate
+
+T = TypeVar("T")
 
 FIELD = "idempotency_key"
 MAX_LENGTH = 64
@@ -47,3 +52,24 @@ def key_to_render(data) -> str:
     submission created nothing, so a retry may reuse it), else a fresh one (also for ``data=None``)."""
     posted = (data or {}).get(FIELD) or ""
     return posted if KEY_RE.fullmatch(posted) else new_key()
+
+
+def create_once(create: Callable[[], T], find_earlier: Callable[[], T | None]) -> T:
+    """Return what an earlier request with the same key created (``find_earlier()``, None when there is
+    none or no key), else ``create()``.
+
+    *create* owns its transaction. When it fails on the (sender, key) unique constraint because an
+    identical request inserted first, the row that request created is returned instead; an IntegrityError
+    with nothing earlier to find (another constraint) propagates. Callers that can order identical
+    requests with a row lock check again under it; the constraint decides the rest.
+    """
+    earlier = find_earlier()
+    if earlier is not None:
+        return earlier
+    try:
+        return create()
+    except IntegrityError:
+        earlier = find_earlier()
+        if earlier is None:
+            raise
+        return earlier

@@ -44,10 +44,7 @@ def check_rate_limit(request: HttpRequest, rule: str, *, key: str = "user", incr
     (``RATELIMIT_FAIL_OPEN``, see settings).
     """
     retry_after = None
-    for window_s, limit in settings.MARKETPLACE_RATE_LIMITS[rule]:
-        usage = get_usage(
-            request, group=f"{rule}:{window_s}", key=key, rate=f"{limit}/{window_s}s", increment=increment
-        )
+    for window_s, usage in _usages(request, rule, key=key, increment=increment):
         if usage is None:
             continue
         over = usage["should_limit"] if increment else usage["count"] >= usage["limit"]
@@ -62,8 +59,14 @@ def check_rate_limit(request: HttpRequest, rule: str, *, key: str = "user", incr
 def rate_limit_count(request: HttpRequest, rule: str, *, key: str = "user") -> None:
     """Count one request against every window of *rule* without refusing anything (the action already
     succeeded; ``check_rate_limit(..., increment=False)`` refused it beforehand if it was over)."""
+    list(_usages(request, rule, key=key, increment=True))  # counting is the whole point
+
+
+def _usages(request: HttpRequest, rule: str, *, key, increment: bool):
+    """Yield ``(window seconds, django-ratelimit usage or None)`` for each window of *rule*."""
     for window_s, limit in settings.MARKETPLACE_RATE_LIMITS[rule]:
-        get_usage(request, group=f"{rule}:{window_s}", key=key, rate=f"{limit}/{window_s}s", increment=True)
+        group, rate = f"{rule}:{window_s}", f"{limit}/{window_s}s"
+        yield window_s, get_usage(request, group=group, key=key, rate=rate, increment=increment)
 
 
 def with_retry_after(response: HttpResponse, limited: RateLimited | None) -> HttpResponse:

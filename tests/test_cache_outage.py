@@ -129,7 +129,7 @@ def test_last_seen_failing_after_the_view_does_not_fail_the_send(login, conversa
     def database_gone(*args, **kwargs):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr("accounts.middleware.refresh_last_seen", database_gone)
+    monkeypatch.setattr("accounts.services.user_touch_last_seen", database_gone)
     client = login(buyer)
     response = client.post(
         reverse("chat:send", args=[conversation.public_id]), {"body": "still fine", "after": 0}

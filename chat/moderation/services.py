@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,7 @@ from chat import services as chat_services
 from chat.models import Conversation, Message, MessagePhoto
 from chat.moderation.models import HeldMessage, ModerationAction, Report
 from chat.polling import tokens
+from marketplace import idempotency
 
 REPORT_DETAILS_MAX_LENGTH = 2000
 ERROR_MESSAGES = {
@@ -72,11 +73,8 @@ def report_create(
     ``report_message``) for bad input. With *idempotency_key* a repeat returns the report the first
     call filed and changes nothing (the (reporter, key) unique constraint decides a race).
     """
-    earlier = _report_with_key(reporter=reporter, idempotency_key=idempotency_key)
-    if earlier is not None:
-        return earlier
-    try:
-        return _report_create(
+    return idempotency.create_once(
+        lambda: _report_create(
             reporter=reporter,
             conversation=conversation,
             reason=reason,
@@ -84,13 +82,9 @@ def report_create(
             message=message,
             block=block,
             idempotency_key=idempotency_key,
-        )
-    except IntegrityError:
-        # An identical request filed it first (the unique constraint): answer with that report.
-        earlier = _report_with_key(reporter=reporter, idempotency_key=idempotency_key)
-        if earlier is None:
-            raise
-        return earlier
+        ),
+        lambda: _report_with_key(reporter=reporter, idempotency_key=idempotency_key),
+    )
 
 
 def _report_with_key(*, reporter: User, idempotency_key: str | None) -> Report | None:
@@ -299,10 +293,13 @@ def should_hold_first_message(*, sender: User, body: str) -> bool:
 
 def held_message_exists(*, sender: User, idempotency_key: str | None) -> bool:
     """True when *sender*'s submission with *idempotency_key* is already held (False for no key)."""
-    return (
-        bool(idempotency_key)
-        and HeldMessage.objects.filter(sender=sender, idempotency_key=idempotency_key).exists()
-    )
+    return _held_with_key(sender=sender, idempotency_key=idempotency_key) is not None
+
+
+def _held_with_key(*, sender: User, idempotency_key: str | None) -> HeldMessage | None:
+    if not idempotency_key:
+        return None
+    return HeldMessage.objects.filter(sender=sender, idempotency_key=idempotency_key).first()
 
 
 def held_message_create(
@@ -312,15 +309,14 @@ def held_message_create(
 
     One row per (sender, *idempotency_key*): a concurrent identical submission gets the row the first
     one created (unique constraint)."""
-    try:
-        with transaction.atomic():
-            return HeldMessage.objects.create(
-                sender=sender, ad=ad, body=body, idempotency_key=idempotency_key
-            )
-    except IntegrityError:
-        if not idempotency_key:
-            raise
-        return HeldMessage.objects.get(sender=sender, idempotency_key=idempotency_key)
+
+    @transaction.atomic
+    def create() -> HeldMessage:
+        return HeldMessage.objects.create(sender=sender, ad=ad, body=body, idempotency_key=idempotency_key)
+
+    return idempotency.create_once(
+        create, lambda: _held_with_key(sender=sender, idempotency_key=idempotency_key)
+    )
 
 
 def _held_for_review(held: HeldMessage, *, moderator: User) -> HeldMessage:

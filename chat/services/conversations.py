@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from ads.models import Ad
-from chat import signals
+from chat import selectors, signals
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, ConversationParticipant, Message
 from chat.polling import tokens
@@ -20,6 +20,7 @@ from chat.services.messages import (
     message_repeat_of,
     refuse_if_blocked,
 )
+from marketplace import idempotency
 
 
 def _snapshot_fields(ad: Ad) -> dict:
@@ -97,10 +98,6 @@ def conversation_start(
     error (see ``message_body_clean``). Locks the conversation row while the message is added.
     """
     body = message_body_clean(body)
-    earlier = _started_with_key(buyer=buyer, ad=ad, idempotency_key=idempotency_key)
-    if earlier is not None:
-        return earlier
-    conversation_start_check(buyer=buyer, ad=ad)
 
     @transaction.atomic
     def start() -> tuple[Conversation, Message]:
@@ -122,13 +119,13 @@ def conversation_start(
         )
         return conversation, message
 
-    try:
+    def check_and_start() -> tuple[Conversation, Message]:
+        conversation_start_check(buyer=buyer, ad=ad)
         return start()
-    except IntegrityError:
-        earlier = _started_with_key(buyer=buyer, ad=ad, idempotency_key=idempotency_key)
-        if earlier is None:
-            raise
-        return earlier
+
+    return idempotency.create_once(
+        check_and_start, lambda: _started_with_key(buyer=buyer, ad=ad, idempotency_key=idempotency_key)
+    )
 
 
 def conversation_start_check(*, buyer: User, ad: Ad) -> None:
@@ -152,13 +149,7 @@ def _started_with_key(
 ) -> tuple[Conversation, Message] | None:
     """Return ``(conversation, message)`` that *buyer*'s "Write to seller" with this key already sent about
     *ad*, or None. A key used for another conversation raises ValidationError (``idempotency_key_reused``)."""
-    if not idempotency_key:
-        return None
-    message = (
-        Message.objects.filter(sender=buyer, idempotency_key=idempotency_key)
-        .select_related("conversation")
-        .first()
-    )
+    message = selectors.message_sent_with_key(sender=buyer, idempotency_key=idempotency_key)
     if message is None:
         return None
     if message.conversation.ad_id != ad.pk:

@@ -13,15 +13,17 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User, UserBlock
+from chat import selectors
 from chat.errors import ERROR_MESSAGES
 from chat.models import MESSAGE_MAX_LENGTH, Conversation, ConversationParticipant, Message, Offer
 from chat.polling import tokens
 from chat.services.photos import message_photos_store
+from marketplace import idempotency
 from marketplace.images import ProcessedImage
 
 
@@ -71,29 +73,10 @@ def message_repeat_of(*, sender: User, idempotency_key: str | None, conversation
     """Return the message *sender* already created with *idempotency_key* in this conversation, or None
     (also for no key). Raises ValidationError (code ``idempotency_key_reused``) when the key was used for
     a message in another conversation: a client bug, answered as one rather than guessed at."""
-    if not idempotency_key:
-        return None
-    found = (
-        Message.objects.filter(sender=sender, idempotency_key=idempotency_key).select_related("offer").first()
-    )
+    found = selectors.message_sent_with_key(sender=sender, idempotency_key=idempotency_key)
     if found is not None and found.conversation_id != conversation_id:
         raise ValidationError(ERROR_MESSAGES["idempotency_key_reused"], code="idempotency_key_reused")
     return found
-
-
-def retrying_lost_race(create, *, sender: User, idempotency_key: str | None, conversation_id: int):
-    """Run *create* (a callable owning its transaction); if a request with the same key inserted first in
-    a way the conversation lock did not order (the unique constraint fired), return that request's
-    message instead. Other integrity errors propagate."""
-    try:
-        return create()
-    except IntegrityError:
-        repeat = message_repeat_of(
-            sender=sender, idempotency_key=idempotency_key, conversation_id=conversation_id
-        )
-        if repeat is None:
-            raise
-        return repeat
 
 
 def message_create_locked(
@@ -200,6 +183,9 @@ def message_send(
         message_photos_store(message=message, photos=photos)
         return message
 
-    return retrying_lost_race(
-        create, sender=sender, idempotency_key=idempotency_key, conversation_id=conversation.pk
+    return idempotency.create_once(
+        create,
+        lambda: message_repeat_of(
+            sender=sender, idempotency_key=idempotency_key, conversation_id=conversation.pk
+        ),
     )

@@ -22,8 +22,8 @@ from chat.services.messages import (
     message_create_locked,
     message_repeat_of,
     refuse_if_blocked,
-    retrying_lost_race,
 )
+from marketplace import idempotency
 from marketplace.money import format_money
 
 
@@ -102,10 +102,22 @@ def offer_make(
             idempotency_key=idempotency_key,
         )
 
-    card = retrying_lost_race(
-        make, sender=buyer, idempotency_key=idempotency_key, conversation_id=conversation.pk
+    card = idempotency.create_once(
+        make,
+        lambda: _offer_card_with_key(buyer=buyer, idempotency_key=idempotency_key, conversation=conversation),
     )
     return card.offer
+
+
+def _offer_card_with_key(
+    *, buyer: User, idempotency_key: str | None, conversation: Conversation
+) -> Message | None:
+    """The offer card *buyer* already sent with *idempotency_key* here, or None; a key that sent a text
+    message (or one elsewhere) is refused (``idempotency_key_reused``)."""
+    repeat = message_repeat_of(sender=buyer, idempotency_key=idempotency_key, conversation_id=conversation.pk)
+    if repeat is not None and repeat.offer is None:
+        raise ValidationError(ERROR_MESSAGES["idempotency_key_reused"], code="idempotency_key_reused")
+    return repeat
 
 
 def _offer_make_locked(
@@ -119,10 +131,9 @@ def _offer_make_locked(
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if buyer.pk not in (locked.buyer_id, locked.seller_id):
         raise PermissionDenied("Only participants can make offers.")
-    repeat = message_repeat_of(sender=buyer, idempotency_key=idempotency_key, conversation_id=locked.pk)
+    # Under the lock: an identical request that got here first has committed its card.
+    repeat = _offer_card_with_key(buyer=buyer, idempotency_key=idempotency_key, conversation=locked)
     if repeat is not None:
-        if repeat.offer is None:
-            raise ValidationError(ERROR_MESSAGES["idempotency_key_reused"], code="idempotency_key_reused")
         return repeat
     if buyer.pk != locked.buyer_id:
         raise ValidationError(ERROR_MESSAGES["offer_not_buyer"], code="offer_not_buyer")
