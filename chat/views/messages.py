@@ -13,6 +13,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from chat import presenters, selectors, services
 from chat.forms import MessageCursorForm, MessageForm
+from chat.models import Conversation
 from chat.views.conversations import conversation_for_page, render_conversation_page
 from chat.views.polls import render_new_messages
 from marketplace import idempotency
@@ -38,7 +39,6 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     token, conversation = conversation_for_page(request, public_id)
     form = MessageForm(request.POST, request.FILES)
     after = MessageCursorForm.read(request.POST, "after") or 0
-    key = None
     limited = None
     message = None
     if form.is_valid():
@@ -86,7 +86,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 
 
 def _render_sent(
-    request: HtmxHttpRequest, conversation, *, token: str, after: int, message_id: int
+    request: HtmxHttpRequest, conversation: Conversation, *, token: str, after: int, message_id: int
 ) -> HttpResponse:
     """Answer an accepted htmx send: the new messages and an empty composer with a fresh key.
 
