@@ -21,4 +21,11 @@ ERROR_MESSAGES = {
     "blocked_start": _("You can't write to this seller."),
     "idempotency_key_reused": _("This form was already used for another conversation. Reload the page."),
     "too_many_photos": _("Send at most %(limit)s photos in one message."),
+    "not_editable": _("Only your own text messages can be edited or deleted."),
+    "message_deleted": _("This message was deleted."),
+    "message_removed": _("A moderator removed this message, so it can't be changed."),
+    "edit_window_closed": _("Messages can be edited or deleted for %(minutes)s minutes after sending."),
+    "reaction_unknown": _("Choose one of the reactions shown."),
+    "not_reactable": _("Notices in the conversation can't be reacted to."),
+    "reply_unknown": _("The message you are replying to is not in this conversation."),
 }

@@ -253,6 +253,8 @@ MARKETPLACE_SERVE_MEDIA = env.bool("MARKETPLACE_SERVE_MEDIA", default=True)
 # block) or writing again in an existing conversation does not.
 MARKETPLACE_RATE_LIMITS = {
     "message_by_user": [(60, 20), (3600, 300)],
+    # Edits, deletions and reactions: quicker than typing a message, still far below what a script sends.
+    "message_action_by_user": [(60, 30), (3600, 300)],
     "conversation_by_user": [(3600, 10), (86400, 50)],
     "conversation_by_new_user": [(3600, 6), (86400, 20)],
     "report_by_user": [(86400, 10)],
@@ -285,6 +287,10 @@ MARKETPLACE_SITE_URL = env.str("MARKETPLACE_SITE_URL", default="http://127.0.0.1
 # Chat photos: at most this many per message (limits as for ad photos: MARKETPLACE_PHOTO_MAX_*), stored
 # outside MEDIA_ROOT and served only through an access-checked view.
 MARKETPLACE_PHOTOS_PER_MESSAGE = 5
+# A sender may edit or delete (for everyone) a message this long after sending it. 15 minutes: long enough
+# to fix a typo or take back a message sent to the wrong buyer, short enough that a deal already agreed in
+# the chat cannot be rewritten later (Zulip's default edit limit is 10 minutes, Telegram has none).
+MARKETPLACE_EDIT_WINDOW_S = env.int("MARKETPLACE_EDIT_WINDOW_S", default=15 * 60)
 MARKETPLACE_PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
 # Seconds a rendered list pane or page of messages stays in the cache (chat/fragments.py; keys change with
 # every relevant change, so this only bounds memory). 0 turns fragment caching off.

@@ -13,6 +13,7 @@ from chat.services.conversations import (
     conversation_start_check,
     conversations_sync_ad_status,
 )
+from chat.services.edits import edit_window_ends, message_delete, message_edit, messages_stamp_changed_locked
 from chat.services.messages import message_body_clean, message_send
 from chat.services.offers import (
     offer_accept,
@@ -23,6 +24,7 @@ from chat.services.offers import (
     offers_expire_due,
 )
 from chat.services.photos import message_photos_store
+from chat.services.reactions import message_react
 from chat.services.read_state import conversation_mark_read, conversation_mark_unread
 
 __all__ = [
@@ -35,9 +37,14 @@ __all__ = [
     "conversation_start",
     "conversation_start_check",
     "conversations_sync_ad_status",
+    "edit_window_ends",
     "message_body_clean",
+    "message_delete",
+    "message_edit",
     "message_photos_store",
+    "message_react",
     "message_send",
+    "messages_stamp_changed_locked",
     "offer_accept",
     "offer_amount_clean",
     "offer_decline",

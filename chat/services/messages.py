@@ -89,13 +89,14 @@ def message_create_locked(
     offer: Offer | None = None,
     photo_count: int = 0,
     idempotency_key: str | None = None,
+    reply_to_id: int | None = None,
 ) -> Message:
     """Insert a message into *conversation*, which the caller has locked (``select_for_update``), and keep
     the denormalised state in step: the conversation's last message, the sender's read pointer, the
     other participant's unread count (+1, relative to the current value) and archive flag, both
     participants' ``last_message_at``. Replaces both participants' poll tokens on commit. Returns the
-    message; *created_at* (aware datetime) is for importers; *idempotency_key* is stored with it (see
-    ``message_send``)."""
+    message; *created_at* (aware datetime) is for importers; *idempotency_key* and *reply_to_id* (checked
+    by the caller) are stored with it (see ``message_send``)."""
     now = timezone.now()
     sent_at = created_at or now
     # Clocks of several app servers may disagree slightly; never let a message sort before its predecessor.
@@ -110,6 +111,7 @@ def message_create_locked(
         offer=offer,
         photo_count=photo_count,
         idempotency_key=idempotency_key,
+        reply_to_id=reply_to_id,
     )
     conversation.last_message = message
     conversation.last_message_at = sent_at
@@ -135,6 +137,7 @@ def message_send(
     photos: Sequence[ProcessedImage] = (),
     created_at: datetime | None = None,
     idempotency_key: str | None = None,
+    reply_to_id: int | None = None,
 ) -> Message:
     """Append a message from *sender* to *conversation* and return it.
 
@@ -150,9 +153,13 @@ def message_send(
     lock, so two identical requests at once also store one message; the (sender, key) unique constraint
     backs it).
 
+    *reply_to_id* makes it a reply to that message of the conversation (a text message or an offer, also
+    one deleted meanwhile: its quote then says so).
+
     Raises PermissionDenied if *sender* is not a participant, ValidationError for a bad body, too many
-    photos (``too_many_photos``), a block between the two (codes ``blocked``, ``blocked_by_you``) or a
-    key used in another conversation (``idempotency_key_reused``). Locks the conversation row for the
+    photos (``too_many_photos``), a reply to a message not in this conversation (``reply_unknown``), a
+    block between the two (codes ``blocked``, ``blocked_by_you``) or a key used in another conversation
+    (``idempotency_key_reused``). Locks the conversation row for the
     duration of the insert.
     """
     body = message_body_clean(body, allow_empty=bool(photos))
@@ -172,6 +179,13 @@ def message_send(
         if repeat is not None:
             return repeat
         refuse_if_blocked(sender=sender, recipient_id=locked.other_user_id(sender.pk))
+        if (
+            reply_to_id is not None
+            and not Message.objects.filter(pk=reply_to_id, conversation=locked)
+            .exclude(kind=Message.Kind.SYSTEM)
+            .exists()
+        ):
+            raise ValidationError(ERROR_MESSAGES["reply_unknown"], code="reply_unknown")
         message = message_create_locked(
             conversation=locked,
             sender=sender,
@@ -179,6 +193,7 @@ def message_send(
             created_at=created_at,
             photo_count=len(photos),
             idempotency_key=idempotency_key,
+            reply_to_id=reply_to_id,
         )
         message_photos_store(message=message, photos=photos)
         return message

@@ -18,8 +18,8 @@ def conversation_mark_read(*, conversation: Conversation, user: User, up_to_mess
     """Advance *user*'s read pointer in *conversation* to *up_to_message_id* (never backwards).
 
     The unread count becomes the number of the other participant's messages after the new pointer (those
-    not delivered yet), which reads only unread rows, never the history. Returns True if the pointer
-    moved. Does nothing for a non-participant.
+    not delivered yet; deleted ones do not count), which reads only unread rows, never the history.
+    Returns True if the pointer moved. Does nothing for a non-participant.
 
     Locks *user*'s participant row first (``SELECT … FOR UPDATE``), then counts in a second statement.
     Lock order, shared with every write that adds a message: conversation row, then participant rows; this
@@ -30,7 +30,9 @@ def conversation_mark_read(*, conversation: Conversation, user: User, up_to_mess
     """
     pointer_behind = Q(last_read_message__isnull=True) | Q(last_read_message__lt=up_to_message_id)
     still_unread = (
-        Message.objects.filter(conversation=OuterRef("conversation"), id__gt=up_to_message_id)
+        Message.objects.filter(
+            conversation=OuterRef("conversation"), id__gt=up_to_message_id, deleted_at__isnull=True
+        )
         .exclude(sender=OuterRef("user"))
         .order_by()
         .values("conversation")
@@ -69,7 +71,9 @@ def conversation_mark_unread(*, conversation: Conversation, user: User) -> None:
         conversation=conversation, user=user
     )
     latest_from_other = (
-        Message.objects.filter(conversation=conversation, id__gt=participant.hidden_up_to_id or 0)
+        Message.objects.filter(
+            conversation=conversation, id__gt=participant.hidden_up_to_id or 0, deleted_at__isnull=True
+        )
         .exclude(sender=user)
         .order_by("-id")
         .values_list("id", flat=True)
@@ -85,7 +89,7 @@ def conversation_mark_unread(*, conversation: Conversation, user: User) -> None:
     )
     participant.last_read_message_id = previous
     participant.unread_count = (
-        Message.objects.filter(conversation=conversation, id__gte=latest_from_other)
+        Message.objects.filter(conversation=conversation, id__gte=latest_from_other, deleted_at__isnull=True)
         .exclude(sender=user)
         .count()
     )

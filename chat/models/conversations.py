@@ -1,20 +1,16 @@
+"""Conversations, their participants' own state, and offers."""
+
 import functools
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Length
-from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ads.models import Ad
-from chat.managers import ConversationManager, MessageManager, ParticipantManager
-from chat.storage import PrivateMediaStorage
-from marketplace import idempotency
+from chat.managers import ConversationManager, ParticipantManager
 from marketplace.ids import new_public_id
-
-MESSAGE_MAX_LENGTH = 4000
 
 
 @functools.lru_cache(maxsize=16)
@@ -77,6 +73,10 @@ class Conversation(models.Model):
         verbose_name=_("last message"),
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # Counts changes to messages already sent (edits, deletions, reactions, removals): each such change
+    # stamps the message with the next value (``Message.change_seq``), and a page that has seen the
+    # conversation up to value N asks its poll for the messages stamped after N (``chat.services.edits``).
+    message_change_seq = models.PositiveBigIntegerField(_("message change counter"), default=0)
 
     objects = ConversationManager()
 
@@ -232,110 +232,3 @@ class Offer(models.Model):
         if self.status == self.Status.PENDING and (now or timezone.now()) >= self.expires_at:
             return self.Status.EXPIRED
         return self.status
-
-
-class Message(models.Model):
-    """A message: plain text as sent (trimmed, escaped on output), an offer card, or a system notice."""
-
-    class Kind(models.TextChoices):
-        TEXT = "text", _("Text")
-        OFFER = "offer", _("Offer")
-        SYSTEM = "system", _("System notice")
-
-    # No separate index: message_conversation_time_idx starts with conversation_id.
-    conversation = models.ForeignKey(
-        Conversation,
-        on_delete=models.CASCADE,
-        related_name="messages",
-        verbose_name=_("conversation"),
-        db_index=False,
-    )
-    sender = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sender")
-    )
-    body = models.TextField(_("body"), max_length=MESSAGE_MAX_LENGTH)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
-    # The offer an offer card shows, or the offer a system notice is about.
-    offer = models.ForeignKey(
-        Offer,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="messages",
-        verbose_name=_("offer"),
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    # How many MessagePhoto rows the message has: pages fetch photos only for messages that have some.
-    photo_count = models.PositiveSmallIntegerField(_("photos"), default=0)
-    # Set by chat.moderation.message_remove: both participants see "Removed by a moderator" instead of
-    # the body, which stays in the row for the report's evidence.
-    removed_by_moderator_at = models.DateTimeField(_("removed by a moderator at"), null=True, blank=True)
-    # The key of the form that sent it (marketplace.idempotency): a repeated POST finds this row.
-    idempotency_key = models.CharField(  # noqa: DJ001 - NULL is "no key": outside the unique index
-        _("idempotency key"), max_length=idempotency.MAX_LENGTH, null=True, blank=True, editable=False
-    )
-
-    objects = MessageManager()
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("message")
-        verbose_name_plural = _("messages")
-        indexes = [
-            models.Index(fields=["conversation", "created_at", "id"], name="message_conversation_time_idx"),
-        ]
-        constraints = [
-            # Text, or at least one photo (a photo-only message has an empty body).
-            models.CheckConstraint(
-                condition=GreaterThanOrEqual(Length("body"), 1) | models.Q(photo_count__gt=0),
-                name="message_body_or_photos",
-            ),
-            models.CheckConstraint(
-                condition=LessThanOrEqual(Length("body"), MESSAGE_MAX_LENGTH), name="message_body_max_length"
-            ),
-            # Exactly once: one message per form submission, however often it is posted.
-            models.UniqueConstraint(
-                fields=["sender", "idempotency_key"],
-                condition=models.Q(idempotency_key__isnull=False),
-                name="message_unique_idempotency_key",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        # Not the body: admin pages print related messages by str(), and moderators read message text
-        # only through a report or the logged "read the messages" action.
-        return f"Message #{self.pk}"
-
-
-def message_photo_upload_to(instance: "MessagePhoto", filename: str) -> str:
-    return f"chat/{instance.message.conversation_id}/{filename}"
-
-
-class MessagePhoto(models.Model):
-    """A photo sent in a message: verified and re-encoded by Pillow (EXIF/GPS gone), thumbnail made once.
-
-    Stored in PrivateMediaStorage, so the only way to fetch it is the access-checked photo view.
-    """
-
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(
-        _("image"),
-        storage=PrivateMediaStorage(),
-        upload_to=message_photo_upload_to,
-        width_field="width",
-        height_field="height",
-    )
-    thumbnail = models.ImageField(
-        _("thumbnail"), storage=PrivateMediaStorage(), upload_to=message_photo_upload_to
-    )
-    width = models.PositiveIntegerField(default=0, editable=False)
-    height = models.PositiveIntegerField(default=0, editable=False)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = _("message photo")
-        verbose_name_plural = _("message photos")
-
-    def __str__(self) -> str:
-        return f"Photo {self.position} of message #{self.message_id}"
