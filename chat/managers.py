@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import connections, models
 
-# The participant state copied onto the conversation (the names ``selectors._with_membership`` uses):
-# attribute -> (alias of the participant row: m = the viewer's, o = the other's; participant field).
+# The participant state copied onto the conversation (the names
+# ``selectors.conversations._with_membership`` uses): attribute -> (alias of the participant row:
+# m = the viewer's, o = the other's; participant field).
 MEMBERSHIP_FIELDS = {
     "my_hidden_up_to_id": ("m", "hidden_up_to"),
     "my_last_read_id": ("m", "last_read_message"),
@@ -75,11 +76,12 @@ class ConversationManager(models.Manager):
         """Return the conversation *public_id* as seen by participant *user_id* in one hand-written query,
         or None (missing, or *user_id* is not a participant).
 
-        The result is what ``selectors._with_membership(...).annotate(blocks).select_related("buyer",
-        "seller")`` returns (instances built with ``Model.from_db``, values through the ORM's converters),
-        without compiling that ORM query on every request (~4 ms, the largest single cost of a send, a
-        poll and a conversation page; bench/profile_endpoint.py). The column lists come from the models,
-        so a new field is picked up; ``tests/chat/test_managers.py`` compares it with the ORM query.
+        The result is what ``selectors.conversations._with_membership(...).annotate(blocks)
+        .select_related("buyer", "seller")`` returns (instances built with ``Model.from_db``, values through
+        the ORM's converters), without compiling that ORM query on every request (~4 ms, the largest single
+        cost of a send, a poll and a conversation page; bench/profile_endpoint.py). The column lists come
+        from the models, so a new field is picked up; ``tests/chat/test_managers.py`` compares it with the
+        ORM query.
         """
         sql, conversation_plan, buyer_plan, seller_plan, membership, connection = self._participant_plan(
             using

@@ -1,0 +1,159 @@
+"""Reads of conversations and their participants' state. Each returns a QuerySet or plain data, or raises
+Http404."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User, UserBlock
+from chat.managers import MEMBERSHIP_FIELDS
+from chat.models import Conversation, ConversationParticipant
+from chat.polling import tokens
+
+
+def _with_membership(queryset: QuerySet[Conversation], *, user: User) -> QuerySet[Conversation]:
+    """Join *user*'s participant row (and the other participant's) and annotate the per-participant state.
+
+    Annotations (``chat.managers.MEMBERSHIP_FIELDS``, shared with the hand-written query):
+    ``my_hidden_up_to_id``, ``my_last_read_id`` (message ids or None), ``my_unread_count``,
+    ``my_archived_at``, ``my_role``, ``my_last_message_at`` (the list's sort key) and
+    ``other_last_read_id`` (the other participant's read pointer, for read receipts).
+    """
+    relation = {"m": "membership", "o": "other_membership"}
+    participant = ConversationParticipant._meta
+    return (
+        queryset.annotate(
+            membership=FilteredRelation("participants", condition=Q(participants__user=user)),
+            other_membership=FilteredRelation("participants", condition=~Q(participants__user=user)),
+        )
+        .filter(membership__user=user)
+        .annotate(
+            **{
+                name: F(f"{relation[row]}__{participant.get_field(field_name).attname}")
+                for name, (row, field_name) in MEMBERSHIP_FIELDS.items()
+            }
+        )
+    )
+
+
+# The chat list's filters: name -> (label, condition on the annotated queryset).
+LIST_FILTERS = {
+    "all": ("All", Q(my_archived_at__isnull=True)),
+    "unread": ("Unread", Q(my_unread_count__gt=0)),
+    "buying": ("Buying", Q(my_role="buyer", my_archived_at__isnull=True)),
+    "selling": ("Selling", Q(my_role="seller", my_archived_at__isnull=True)),
+    "archived": ("Archived", Q(my_archived_at__isnull=False)),
+}
+
+
+def conversation_list_for_user(
+    *,
+    user: User,
+    list_filter: str | None = "all",
+    ad_public_id: str | None = None,
+    before: tuple | None = None,
+) -> QuerySet[Conversation]:
+    """Return the conversations in *user*'s list, newest activity first, ready to render in one query.
+
+    Leaves out conversations the user deleted that have had no message since. *list_filter* is a key of
+    ``LIST_FILTERS`` (unknown keys mean "all"; "all" leaves archived conversations out; None applies no
+    filter). *ad_public_id*
+    narrows the list to one ad (a seller working through the buyers of one listing). *before* is a keyset
+    cursor ``(last_message_at, id)``: only conversations older than it are returned (next page).
+    Joins buyer, seller and the last message (with its sender id) so rows cost no extra queries.
+    """
+    # Filter on the annotation, not on membership__…: a second filter() across the relation would join
+    # the participant table again.
+    queryset = _with_membership(Conversation.objects.all(), user=user).filter(
+        Q(my_hidden_up_to_id__isnull=True) | Q(last_message_id__gt=F("my_hidden_up_to_id")),
+    )
+    if list_filter is not None:
+        queryset = queryset.filter(LIST_FILTERS.get(list_filter, LIST_FILTERS["all"])[1])
+    if ad_public_id:
+        queryset = queryset.filter(ad_public_id=ad_public_id)
+    if before is not None:
+        before_at, before_id = before
+        queryset = queryset.filter(my_last_message_at__lte=before_at).exclude(
+            my_last_message_at=before_at, id__gte=before_id
+        )
+    # Sorted by the participant's copy of last_message_at: PostgreSQL walks participant_list_idx for this
+    # user (conversation.id equals membership.conversation_id through the join) and stops after one page.
+    return queryset.select_related("buyer", "seller", "last_message").order_by("-my_last_message_at", "-id")
+
+
+def conversation_rows_for_user(*, user_id: int, other_user_id: int | None = None) -> QuerySet:
+    """Return ``(public_id, buyer_id, seller_id)`` of every conversation *user_id* is in (only those with
+    *other_user_id* when given): the shape ``tokens.bump_conversations`` takes."""
+    queryset = Conversation.objects.filter(Q(buyer_id=user_id) | Q(seller_id=user_id))
+    if other_user_id is not None:
+        queryset = queryset.filter(Q(buyer_id=other_user_id) | Q(seller_id=other_user_id))
+    return queryset.values_list("public_id", "buyer_id", "seller_id")
+
+
+def conversation_get_for_participant(*, public_id: str, user: User) -> Conversation:
+    """Return the conversation *public_id* annotated with *user*'s state (see ``_with_membership``).
+
+    Also annotates ``i_blocked_other`` and ``other_blocked_me`` (booleans). Raises Http404 when it does
+    not exist or *user* is not a participant: the two cases answer alike so a conversation's existence
+    never leaks. One query (buyer and seller joined).
+    """
+    # A hand-written query (ConversationManager.get_for_participant) equal to
+    # conversation_query_for_participant below, which the tests compare it with.
+    conversation = Conversation.objects.get_for_participant(public_id=public_id, user_id=user.pk)
+    if conversation is None:
+        raise Http404("No such conversation.")
+    return conversation
+
+
+def conversation_query_for_participant(*, public_id: str, user: User) -> QuerySet[Conversation]:
+    """Return the ORM query that ``conversation_get_for_participant`` runs as hand-written SQL: the
+    conversation with *user*'s state (``_with_membership``), the two block flags and both participants.
+    Kept as the specification the SQL is tested against (and for EXPLAIN in bench/run)."""
+    return (
+        _with_membership(Conversation.objects.filter(public_id=public_id), user=user)
+        .annotate(
+            i_blocked_other=Exists(
+                UserBlock.objects.filter(blocker=user).filter(
+                    Q(blocked_id=OuterRef("buyer_id")) | Q(blocked_id=OuterRef("seller_id"))
+                )
+            ),
+            other_blocked_me=Exists(
+                UserBlock.objects.filter(blocked=user).filter(
+                    Q(blocker_id=OuterRef("buyer_id")) | Q(blocker_id=OuterRef("seller_id"))
+                )
+            ),
+        )
+        .select_related("buyer", "seller")
+    )
+
+
+def unread_conversation_count(*, user: User) -> int:
+    """Return how many of *user*'s conversations have unread messages: one query on a partial index."""
+    return ConversationParticipant.objects.unread_conversation_count(user_id=user.pk)
+
+
+def unread_badge(*, user: User, list_token: str | None = None) -> dict:
+    """Return the header badge's state: ``{"token": list poll token, "count": unread conversations,
+    "user_key": signed key for polls}``; the token is read first (see ``chat.polling.tokens``).
+
+    *list_token* is the list token the caller already read earlier in this request (the list pane): an
+    older token is always safe, it only means one full poll more.
+    """
+    if list_token is None:
+        list_token, count = tokens.read_before(
+            tokens.list_key(user.pk), lambda _token: unread_conversation_count(user=user)
+        )
+    else:
+        count = unread_conversation_count(user=user)
+    return {"token": list_token, "count": count, "user_key": tokens.user_poll_key(user.pk)}
+
+
+def conversation_exists(*, buyer: User, ad) -> bool:
+    """Return True when *buyer* already has a conversation with the owner of *ad* about it (one query)."""
+    return Conversation.objects.filter(buyer=buyer, seller_id=ad.owner_id, ad=ad).exists()
+
+
+def conversation_count_for_ad(*, user: User, ad_public_id: str) -> int:
+    """Return how many conversations *user* (the seller) has about the ad *ad_public_id*."""
+    return Conversation.objects.filter(seller=user, ad_public_id=ad_public_id).count()

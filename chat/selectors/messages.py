@@ -1,0 +1,177 @@
+"""Reads of messages and what hangs off them (photos, reactions, quotes, offers), for a viewer whose access
+the caller checked with ``conversation_get_for_participant``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from chat.models import Conversation, Message, MessagePhoto, Offer
+
+
+def message_list_visible(*, conversation: Conversation) -> QuerySet[Message]:
+    """Return the messages of *conversation* its viewer may see (after their deleted history), oldest first.
+
+    *conversation* must come from ``conversation_get_for_participant`` (it carries the viewer's
+    ``my_hidden_up_to_id``).
+    """
+    queryset = Message.objects.filter(conversation=conversation).select_related("offer")
+    if conversation.my_hidden_up_to_id is not None:
+        queryset = queryset.filter(id__gt=conversation.my_hidden_up_to_id)
+    return queryset.order_by("created_at", "id")
+
+
+def message_page(
+    *, conversation: Conversation, limit: int, before_message_id: int | None = None, inclusive: bool = False
+) -> tuple[list[Message], bool]:
+    """Return up to *limit* visible messages, oldest first, ending just before *before_message_id*
+    (or with it, when *inclusive*: a search result opened in its context).
+
+    Without *before_message_id* this is the latest page. Keyset pagination on (created_at, id), which
+    the index ``message_conversation_time_idx`` serves; never OFFSET. Returns ``(messages, has_earlier)``.
+    Costs one query, plus one to read the cursor message's time when *before_message_id* is given;
+    an unknown cursor (or one from another conversation) yields an empty page.
+    """
+    queryset = message_list_visible(conversation=conversation)
+    if before_message_id is not None:
+        cursor = (
+            Message.objects.filter(conversation=conversation, id=before_message_id)
+            .values("created_at")
+            .first()
+        )
+        if cursor is None:
+            return [], False
+        after_cursor = {"id__gt": before_message_id} if inclusive else {"id__gte": before_message_id}
+        queryset = queryset.filter(created_at__lte=cursor["created_at"]).exclude(
+            created_at=cursor["created_at"], **after_cursor
+        )
+    newest_first = list(queryset.order_by("-created_at", "-id")[: limit + 1])
+    has_earlier = len(newest_first) > limit
+    return list(reversed(newest_first[:limit])), has_earlier
+
+
+def message_list_after(
+    *, conversation: Conversation, after_id: int, limit: int
+) -> tuple[list[Message], bool, datetime | None]:
+    """Return up to *limit* visible messages of *conversation* newer than message id *after_id*, oldest
+    first, whether more follow, and the ``created_at`` of message *after_id* itself (None when it is not
+    visible): ``(messages, has_more, cursor_at)``, one query (the cursor row comes with the new ones; its
+    time decides whether the first new message opens a new day).
+
+    Message ids grow with time inside a conversation (sends are serialised by a row lock in
+    ``chat.services``), so an id cursor is exact. The LIMIT keeps a poll from a stale or missing cursor
+    from returning the whole history; the rest comes with the next poll.
+    """
+    rows = Message.objects.list_from(
+        conversation_id=conversation.pk,
+        from_id=after_id,
+        after_hidden_id=conversation.my_hidden_up_to_id,
+        limit=limit + 2,
+    )
+    cursor_at = None
+    if rows and rows[0].id == after_id:
+        cursor_at = rows.pop(0).created_at
+    return rows[:limit], len(rows) > limit, cursor_at
+
+
+def message_list_newly_read(
+    *, conversation: Conversation, sender_id: int, after_id: int, up_to_id: int, limit: int
+) -> list[Message]:
+    """Return *sender_id*'s messages with ids in (*after_id*, *up_to_id*], oldest first, at most *limit*:
+    the receipts that turned ✓✓ since a page showed *after_id* as the read pointer (one query)."""
+    if up_to_id <= after_id:
+        return []
+    return list(
+        Message.objects.filter(
+            conversation=conversation, sender_id=sender_id, id__gt=after_id, id__lte=up_to_id
+        )
+        .exclude(kind=Message.Kind.SYSTEM)
+        .only("id")
+        .order_by("-id")[:limit][::-1]
+    )
+
+
+def message_created_at(*, conversation: Conversation, message_id: int):
+    """Return the ``created_at`` of message *message_id* in *conversation*, or None (one query)."""
+    return (
+        Message.objects.filter(conversation=conversation, id=message_id)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+def message_photos_for(messages: list[Message]) -> dict[int, list[MessagePhoto]]:
+    """Return the photos of *messages* by message id, in position order: one query, and none when no
+    message has photos (``Message.photo_count``)."""
+    with_photos = [message.id for message in messages if message.photo_count]
+    by_message: dict[int, list[MessagePhoto]] = {}
+    if with_photos:
+        for photo in MessagePhoto.objects.filter(message_id__in=with_photos).order_by("position", "id"):
+            by_message.setdefault(photo.message_id, []).append(photo)
+    return by_message
+
+
+def message_get_reportable(*, conversation: Conversation, message_id: int, user: User) -> Message:
+    """Return the other participant's text message *message_id* in *conversation* (from
+    ``conversation_get_for_participant`` for *user*); Http404 for anything else (own, system, another
+    conversation)."""
+    message = Message.objects.filter(
+        pk=message_id,
+        conversation=conversation,
+        sender_id=conversation.other_user_id(user.pk),
+        kind=Message.Kind.TEXT,
+    ).first()
+    if message is None:
+        raise Http404("No such message.")
+    return message
+
+
+def message_sent_with_key(*, sender: User, idempotency_key: str | None) -> Message | None:
+    """Return the message (with its conversation and offer) *sender* created with *idempotency_key*
+    (``marketplace.idempotency``), or None, also for no key. Views answer a repeated POST with it before
+    charging rate limits; the services decide races under the conversation lock."""
+    if not idempotency_key:
+        return None
+    return (
+        Message.objects.filter(sender=sender, idempotency_key=idempotency_key)
+        .select_related("conversation", "offer")
+        .first()
+    )
+
+
+def message_photo_get(*, public_id: str, photo_id: int) -> MessagePhoto:
+    """Return photo *photo_id* of conversation *public_id* with its message and conversation, for a caller
+    that checks access itself (moderation's gate); Http404 for a missing photo."""
+    photo = (
+        MessagePhoto.objects.select_related("message__conversation")
+        .filter(pk=photo_id, message__conversation__public_id=public_id)
+        .first()
+    )
+    if photo is None:
+        raise Http404("No such photo.")
+    return photo
+
+
+def message_photo_get_for_viewer(*, public_id: str, photo_id: int, user: User) -> MessagePhoto:
+    """Return photo *photo_id* of conversation *public_id* if *user* is a participant and no moderator
+    removed the message. Http404 for everyone else (moderators too: they see photos through moderation's
+    gated, logged view) and for a missing photo: the answer says nothing about whether it exists."""
+    photo = message_photo_get(public_id=public_id, photo_id=photo_id)
+    conversation = photo.message.conversation
+    if (
+        user.pk not in (conversation.buyer_id, conversation.seller_id)
+        or photo.message.removed_by_moderator_at
+    ):
+        raise Http404("No such photo.")
+    return photo
+
+
+def offer_get_for_conversation(*, conversation: Conversation, offer_id: int) -> Offer:
+    """Return offer *offer_id* of *conversation* (already checked for the viewer); Http404 otherwise."""
+    offer = Offer.objects.filter(pk=offer_id, conversation=conversation).first()
+    if offer is None:
+        raise Http404("No such offer.")
+    return offer
