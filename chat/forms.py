@@ -60,6 +60,27 @@ class MessageForm(forms.Form):
         return cleaned
 
 
+class MessageEditForm(forms.Form):
+    """A message's new text; ``services.message_edit`` applies the body rules (a photo message's text may
+    become empty)."""
+
+    body = forms.CharField(label=_("Edited message"), strip=False, required=False)
+
+
+class ReactionForm(forms.Form):
+    """A reaction button: ``add=<emoji>`` sets the viewer's reaction, ``remove=<emoji>`` takes it back
+    (the state wanted, so a repeated POST changes nothing). Unknown emoji are refused by the service."""
+
+    add = forms.CharField(required=False, max_length=8)
+    remove = forms.CharField(required=False, max_length=8)
+
+    def wanted(self) -> tuple[str, bool]:
+        """Return ``(emoji, on)`` from the valid form."""
+        if self.cleaned_data["add"]:
+            return self.cleaned_data["add"], True
+        return self.cleaned_data["remove"], False
+
+
 class StartConversationForm(MessageForm):
     """The "Write to seller" box on an ad page, prefilled with a suggested first message (text only)."""
 
@@ -95,6 +116,12 @@ class MessageCursorForm(LenientQueryForm):
     message = _id_field()
     # The other participant's read pointer as the page last showed it (polls send it back).
     read_up_to = _id_field()
+    # The conversation's change number the page has seen, and the oldest message it shows (0: all).
+    changes = _id_field()
+    earliest = _id_field()
+    # The composer's mode on a conversation page: replying to or editing that message.
+    reply = _id_field()
+    edit = _id_field()
 
     @classmethod
     def read(cls, data, *names: str):

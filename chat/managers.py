@@ -114,10 +114,12 @@ class MessageManager(models.Manager):
         self, *, conversation_id: int, from_id: int, after_hidden_id: int | None, limit: int
     ) -> list:
         """Return up to *limit* messages of conversation *conversation_id* with ids from *from_id* on (and
-        after *after_hidden_id*, the viewer's hidden history), oldest first, each with its ``offer``.
+        after *after_hidden_id*, the viewer's hidden history), oldest first, each with its ``offer`` and
+        ``reply_to`` (the quoted message).
 
         A raw query (``Manager.raw``: the ORM's converters, no query compilation) for the delivering poll
-        and the send's answer; offers are fetched in one more query only when a message has one. The ORM
+        and the send's answer; offers and quoted messages are fetched in one more query each, only when a
+        message has one. The ORM
         form of the same read is ``selectors.message_list_visible``; the tests compare the two.
         """
         columns = ", ".join(f'"{field.column}"' for field in self.model._meta.concrete_fields)
@@ -132,6 +134,12 @@ class MessageManager(models.Manager):
             for message in messages:
                 if message.offer_id:
                     message.offer = offers[message.offer_id]
+        quoted_ids = {message.reply_to_id for message in messages if message.reply_to_id}
+        if quoted_ids:
+            quoted = self.in_bulk(quoted_ids)
+            for message in messages:
+                if message.reply_to_id:
+                    message.reply_to = quoted.get(message.reply_to_id)
         return messages
 
 

@@ -9,15 +9,16 @@ import json
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from chat import selectors
+from chat import selectors, services
 from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES, ListQueryForm
-from chat.models import Conversation, Message, Offer
+from chat.models import MESSAGE_REACTIONS, Conversation, Message, Offer
 from chat.polling import fragments, tokens
 from chat.safety import safety_notes
 from marketplace import idempotency
@@ -85,19 +86,35 @@ def list_pane(request: HttpRequest, *, active_public_id: str = "") -> dict:
     return context
 
 
-def message_rows(messages: list[Message], *, viewer_id: int, previous: datetime | None = None) -> list[dict]:
-    """Pair each message with its local day, whether a day separator goes before it (*previous* is the
-    time of the message shown just before the first one), its local time (``iso`` for ``datetime=``,
-    ``clock`` as shown) and the safety notes the viewer gets next to the other person's text messages
-    (``chat.safety``; the message itself is shown unchanged). Sets ``message.photo_list`` (one query,
-    none when no message has photos)."""
+def message_rows(
+    messages: list[Message], *, viewer_id: int, previous: datetime | None = None, can_act: bool = True
+) -> list[dict]:
+    """Pair each message with what its row shows: its local day, whether a day separator goes before it
+    (*previous* is the time of the message shown just before the first one), its local time (``iso`` for
+    ``datetime=``, ``clock`` as shown; ``edited_iso``/``edited_clock`` for an edit), the safety notes the
+    viewer gets next to the other person's text messages (``chat.safety``; the message itself is shown
+    unchanged), its reactions grouped by emoji, and which actions the viewer has on it: ``can_react``
+    (react and reply: not a notice, not deleted or removed, *can_act* = no block in the conversation) and
+    ``editable_until`` (edit and delete: the viewer's own text message inside MARKETPLACE_EDIT_WINDOW_S,
+    else None). Sets ``message.photo_list``. One query for photos and one for reactions, each only when
+    some message has any."""
     photos = selectors.message_photos_for(messages)
+    reactions = selectors.message_reactions_for(messages)
+    now = timezone.now()
     rows = []
     previous_day = timezone.localdate(previous) if previous else None
     for message in messages:
         message.photo_list = photos.get(message.id, [])
         local = timezone.localtime(message.created_at)
         day = local.date()
+        own = message.sender_id == viewer_id
+        groups = _reaction_groups(reactions.get(message.id, ()), viewer_id=viewer_id)
+        live = message.kind != Message.Kind.SYSTEM and not message.is_withdrawn
+        editable_until = None
+        if can_act and live and own and message.kind == Message.Kind.TEXT:
+            window_end = services.edit_window_ends(message)
+            editable_until = window_end if now < window_end else None
+        edited = timezone.localtime(message.edited_at) if message.edited_at and live else None
         rows.append(
             {
                 "message": message,
@@ -106,15 +123,32 @@ def message_rows(messages: list[Message], *, viewer_id: int, previous: datetime 
                 # Formatted here, once: template date filters cost ~20 µs each, 50 messages a page.
                 "iso": local.isoformat(),
                 "clock": local.strftime("%H:%M"),
+                "edited_iso": edited.isoformat() if edited else "",
+                "edited_clock": edited.strftime("%H:%M") if edited else "",
                 "safety_notes": safety_notes(message.body)
-                if message.sender_id != viewer_id
-                and message.kind == Message.Kind.TEXT
-                and message.removed_by_moderator_at is None
+                if not own and live and message.kind == Message.Kind.TEXT
                 else (),
+                "reactions": groups if live else [],
+                "my_reaction": next((group["emoji"] for group in groups if group["mine"]), None),
+                "can_react": can_act and live,
+                "editable_until": editable_until,
             }
         )
         previous_day = day
     return rows
+
+
+def _reaction_groups(reactions, *, viewer_id: int) -> list[dict]:
+    """Group one message's reactions by emoji, in MESSAGE_REACTIONS order: ``emoji``, ``count``, ``mine``
+    (the viewer reacted with it) and ``others`` (the other participant did)."""
+    groups = {}
+    for reaction in reactions:
+        group = groups.setdefault(reaction.emoji, {"emoji": reaction.emoji, "count": 0, "mine": False})
+        group["count"] += 1
+        group["mine"] |= reaction.user_id == viewer_id
+    for group in groups.values():
+        group["others"] = group["count"] > int(group["mine"])
+    return [groups[emoji] for emoji in MESSAGE_REACTIONS if emoji in groups]
 
 
 def participant_context(request: HttpRequest, conversation: Conversation, *, token: str) -> dict:
@@ -139,6 +173,11 @@ def participant_context(request: HttpRequest, conversation: Conversation, *, tok
         # are fetched from <conversation>/photos/<id>/<variant>/.
         "report_url": cached_reverse("moderation:report", conversation.public_id),
         "photos_url": f"{conversation.get_absolute_url()}photos/",
+        # Message actions post to <conversation>/messages/<id>/<action>/.
+        "messages_url": f"{conversation.get_absolute_url()}messages/",
+        "reaction_choices": MESSAGE_REACTIONS,
+        # Nobody reacts, replies or edits across a block (the services refuse it too).
+        "can_act": not (conversation.i_blocked_other or conversation.other_blocked_me),
     }
 
 
@@ -164,7 +203,12 @@ def conversation_pane(
     )
     cached = fragments.get(fragment_key) if csrf_secret else None
     if cached is not None:
-        context.update(messages_html=cached["html"], cursor=cached["cursor"])
+        context.update(
+            messages_html=cached["html"],
+            cursor=cached["cursor"],
+            changes=cached["changes"],
+            earliest=cached["earliest"],
+        )
         return context
     messages, has_earlier = selectors.message_page(
         conversation=conversation,
@@ -172,33 +216,56 @@ def conversation_pane(
         before_message_id=at if at is not None else before,
         inclusive=at is not None,
     )
+    rows = message_rows(messages, viewer_id=request.user.pk, can_act=context["can_act"])
     context.update(
-        message_rows=message_rows(messages, viewer_id=request.user.pk),
+        message_rows=rows,
         has_earlier=has_earlier,
         earliest_message_id=messages[0].id if messages else None,
         # The poll cursor is the newest message the page shows (the conversation's last visible one).
         cursor=messages[-1].id
         if messages and not context["viewing_earlier"]
         else (conversation.last_message_id or 0),
+        # Changes after this one are the poll's to bring (read with the conversation, before the messages).
+        # An earlier page (?before=, ?at=) is a view of history the poll does not keep up to date.
+        changes=None if context["viewing_earlier"] else conversation.message_change_seq,
+        # The oldest message shown; 0 when the page shows the whole history.
+        earliest=messages[0].id if messages and has_earlier else 0,
     )
     html = render_to_string(f"{PAGE_TEMPLATE}#earlier-messages", context, request=request)
     if csrf_secret:
-        # A pending offer's card changes with time alone (countdown, then "expired").
+        # A pending offer's card changes with time alone (countdown, then "expired"), and so do the edit
+        # and delete actions of own messages (gone at the end of the edit window).
         pending = [
             message.offer.expires_at
             for message in messages
             if message.offer_id and message.offer.status == Offer.Status.PENDING
         ]
-        valid_until = min([*pending, timezone.now() + timedelta(seconds=60)]) if pending else None
-        fragments.put(fragment_key, html, valid_until=valid_until, cursor=context["cursor"])
+        if pending:
+            pending.append(timezone.now() + timedelta(seconds=60))
+        pending += [row["editable_until"] for row in rows if row["editable_until"]]
+        fragments.put(
+            fragment_key,
+            html,
+            valid_until=min(pending) if pending else None,
+            cursor=context["cursor"],
+            changes=context["changes"],
+            earliest=context["earliest"],
+        )
     context["messages_html"] = html
     return context
 
 
-def earlier_page_html(conversation: Conversation, html: str, *, before: int) -> str:
-    """Return the "Load earlier" answer: the earlier page's *html*, plus an out-of-band delete of the
-    day separator above message *before* when the earlier page ends on that same day (the separator
+def earlier_page_html(conversation: Conversation, html: str, *, before: int, earliest: int) -> str:
+    """Return the "Load earlier" answer: the earlier page's *html*, the page's new oldest shown message
+    *earliest* (0: the whole history is shown) for the polls out of band, and an out-of-band delete of
+    the day separator above message *before* when the earlier page ends on that same day (the separator
     then moves up to the earlier page's first message of the day, so each day has exactly one)."""
+    html = format_html(
+        '{}<input type="hidden" id="message-earliest" name="earliest" form="composer" value="{}"'
+        ' hx-swap-oob="true">',
+        html,
+        earliest,
+    )
     shown_at = selectors.message_created_at(conversation=conversation, message_id=before)
     if shown_at is None:
         return html
@@ -218,14 +285,20 @@ def new_messages(
     has_more: bool,
     cursor_at: datetime | None = None,
     shown_read_up_to: int | None = None,
+    changes_seen: int | None = None,
+    earliest: int = 0,
 ) -> dict:
-    """Return the context of a delivering poll (or an htmx send): *messages* after the client's cursor
-    *after*, out-of-band updates of the cursor, poller, snapshot, presence, receipts and badge, and the
-    offer cards a new notice changed. With *has_more* (the poll was cut at its LIMIT) the poller gets no
-    token, so its next poll goes the full path and fetches the rest. *cursor_at* is the time of message
-    *after* (for the day separator). *shown_read_up_to* is the other
-    participant's read pointer as the page shows it: own messages read since get their receipt out of
-    band (``newly_read``), the ones delivered now are rendered right anyway."""
+    """Return the context of a delivering poll (or an htmx send or message action): *messages* after the
+    client's cursor *after*, out-of-band updates of the cursor, poller, snapshot, presence, receipts and
+    badge, and the offer cards a new notice changed. With *has_more* (the poll was cut at its LIMIT) the
+    poller gets no token, so its next poll goes the full path and fetches the rest. *cursor_at* is the
+    time of message *after* (for the day separator). *shown_read_up_to* is the other participant's read
+    pointer as the page shows it: own messages read since get their receipt out of band
+    (``newly_read``), the ones delivered now are rendered right anyway. *changes_seen* is the change
+    number the page has seen (``Conversation.message_change_seq``): shown messages (ids from *earliest*
+    to *after*) changed since are re-rendered out of band (``changed_rows``) and the page gets the new
+    number (``changes``); None (an earlier page, or one from before the number existed) skips this and
+    keeps it None."""
     # Offer cards already on the page whose state a new notice changed are re-rendered out of band.
     changed_offers = {
         message.offer_id: message.offer
@@ -242,14 +315,60 @@ def new_messages(
             up_to_id=min(context["read_up_to"], after),
             limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE,
         )
+    changed, changes = [], None
+    if changes_seen is not None:
+        changes = conversation.message_change_seq
+        limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
+        changed = selectors.message_list_changed(
+            conversation=conversation, since_seq=changes_seen, from_id=earliest, up_to_id=after, limit=limit
+        )
+        if len(changed) == limit:  # the rest comes with the next poll
+            changes = max(message.change_seq for message in changed)
+    rows = message_rows(
+        [*messages, *changed], viewer_id=request.user.pk, previous=cursor_at, can_act=context["can_act"]
+    )
     return {
         **context,
         "newly_read": newly_read,
         "changed_offers": list(changed_offers.values()),
-        "message_rows": message_rows(messages, viewer_id=request.user.pk, previous=cursor_at),
+        "message_rows": rows[: len(messages)],
+        "changed_rows": rows[len(messages) :],
         "cursor": messages[-1].id if messages else after,
+        "changes": changes,
         "badge": selectors.unread_badge(user=request.user),
     }
+
+
+def composer_mode(
+    request: HttpRequest, conversation: Conversation, *, reply: int | None, edit: int | None
+) -> dict:
+    """Return the composer's context for replying to message *reply* or editing message *edit* (ids from
+    the query; both None: a plain composer): ``composer_mode`` ("reply", "edit" or ""),
+    ``composer_target`` (the message), ``composer_editing``, and for an edit the current text as
+    ``typed``. A message the viewer cannot see, or can no longer edit, leaves a plain composer, with the
+    reason as ``composer_error`` for an edit. Raises nothing."""
+    context = {"composer_mode": "", "composer_target": None, "composer_editing": False}
+    if reply is None and edit is None:
+        return context
+    try:
+        target = selectors.message_get_for_participant(conversation=conversation, message_id=edit or reply)
+    except Http404:
+        return context
+    if edit is not None:
+        try:
+            services.message_edit_check(message=target, user=request.user)
+        except (PermissionDenied, ValidationError) as error:
+            message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+            return {**context, "composer_error": message}
+        return {
+            "composer_mode": "edit",
+            "composer_target": target,
+            "composer_editing": True,
+            "typed": target.body,
+        }
+    if target.is_withdrawn:
+        return context
+    return {**context, "composer_mode": "reply", "composer_target": target}
 
 
 # Stand-ins in the cached conversation pane for the parts rendered fresh every time. User text cannot
@@ -266,19 +385,22 @@ def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
     """Return the open conversation's pane (header and menu, ad snapshot, poller, offer form, composer)
     around ``context["messages_html"]``, with the other participant's status rendered fresh.
 
-    Without an error or typed text to show, the pane is cached (``chat.polling.fragments``) under the
-    conversation's poll token and everything else it shows that the token does not cover: the viewer, the
-    CSRF secret (its forms), the archive and block flags, the other participant's read pointer the
-    poller carries, whether an earlier page is shown. The status ("online", "last seen 5 minutes ago") changes
-    with time alone, so it is rendered each time and put in place of STATUS_MARK. The composer's and the
-    offer form's idempotency keys are ``context["composer_key"]``/``["offer_key"]`` when set (a refused
-    submission keeps its key), else fresh ones.
+    Without an error, typed text or a reply/edit in the composer to show, the pane is cached
+    (``chat.polling.fragments``) under the conversation's poll token and everything else it shows that the
+    token does not cover: the viewer, the CSRF secret (its forms), the archive and block flags, the other
+    participant's read pointer the poller carries, whether an earlier page is shown. The status ("online",
+    "last seen 5 minutes ago") changes with time alone, so it is rendered each time and put in place of
+    STATUS_MARK. The composer's and the offer form's idempotency keys are
+    ``context["composer_key"]``/``["offer_key"]`` when set (a refused submission keeps its key), else
+    fresh ones.
     """
     status = render_to_string(f"{PAGE_TEMPLATE}#participant-status", context, request=request)
     conversation = context["conversation"]
     form = context.get("form")
     cacheable = not (
         context.get("typed")
+        or context.get("composer_target")
+        or context.get("composer_error")
         or context.get("offer_error")
         or (form is not None and form.is_bound and form.errors)
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chat.views import conversations, messages, offers, photos, polls
+from chat.views import conversations, message_actions, messages, offers, photos, polls
 
 app_name = "chat"
 
@@ -13,6 +13,22 @@ urlpatterns = [
     path("<public_id:public_id>/", conversations.conversation_detail, name="detail"),
     path("<public_id:public_id>/poll/", polls.conversation_poll, name="poll"),
     path("<public_id:public_id>/send/", messages.message_send, name="send"),
+    path("<public_id:public_id>/composer/", message_actions.composer, name="composer"),
+    path(
+        "<public_id:public_id>/messages/<int:message_id>/edit/",
+        message_actions.message_edit,
+        name="message_edit",
+    ),
+    path(
+        "<public_id:public_id>/messages/<int:message_id>/delete/",
+        message_actions.message_delete,
+        name="message_delete",
+    ),
+    path(
+        "<public_id:public_id>/messages/<int:message_id>/react/",
+        message_actions.message_react,
+        name="message_react",
+    ),
     path("<public_id:public_id>/hide/", conversations.conversation_hide, name="hide"),
     path("<public_id:public_id>/unread/", conversations.conversation_mark_unread, name="mark_unread"),
     path("<public_id:public_id>/archive/", conversations.conversation_archive, name="archive"),

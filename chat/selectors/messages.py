@@ -9,16 +9,16 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from chat.models import Conversation, Message, MessagePhoto, Offer
+from chat.models import Conversation, Message, MessagePhoto, MessageReaction, Offer
 
 
 def message_list_visible(*, conversation: Conversation) -> QuerySet[Message]:
     """Return the messages of *conversation* its viewer may see (after their deleted history), oldest first.
 
     *conversation* must come from ``conversation_get_for_participant`` (it carries the viewer's
-    ``my_hidden_up_to_id``).
+    ``my_hidden_up_to_id``). Each message comes with its offer and the message it replies to (joined).
     """
-    queryset = Message.objects.filter(conversation=conversation).select_related("offer")
+    queryset = Message.objects.filter(conversation=conversation).select_related("offer", "reply_to")
     if conversation.my_hidden_up_to_id is not None:
         queryset = queryset.filter(id__gt=conversation.my_hidden_up_to_id)
     return queryset.order_by("created_at", "id")
@@ -156,15 +156,13 @@ def message_photo_get(*, public_id: str, photo_id: int) -> MessagePhoto:
 
 
 def message_photo_get_for_viewer(*, public_id: str, photo_id: int, user: User) -> MessagePhoto:
-    """Return photo *photo_id* of conversation *public_id* if *user* is a participant and no moderator
-    removed the message. Http404 for everyone else (moderators too: they see photos through moderation's
-    gated, logged view) and for a missing photo: the answer says nothing about whether it exists."""
+    """Return photo *photo_id* of conversation *public_id* if *user* is a participant and neither a
+    moderator removed the message nor its sender deleted it. Http404 for everyone else (moderators too:
+    they see photos through moderation's gated, logged view) and for a missing photo: the answer says
+    nothing about whether it exists."""
     photo = message_photo_get(public_id=public_id, photo_id=photo_id)
     conversation = photo.message.conversation
-    if (
-        user.pk not in (conversation.buyer_id, conversation.seller_id)
-        or photo.message.removed_by_moderator_at
-    ):
+    if user.pk not in (conversation.buyer_id, conversation.seller_id) or photo.message.is_withdrawn:
         raise Http404("No such photo.")
     return photo
 
@@ -175,3 +173,53 @@ def offer_get_for_conversation(*, conversation: Conversation, offer_id: int) -> 
     if offer is None:
         raise Http404("No such offer.")
     return offer
+
+
+def message_list_changed(
+    *, conversation: Conversation, since_seq: int, from_id: int, up_to_id: int, limit: int
+) -> list[Message]:
+    """Return the visible messages of *conversation* with ids from *from_id* to *up_to_id* (those a page
+    shows) that changed after change number *since_seq* (edited, deleted, reacted to, removed, or quoting
+    one that was), the first *limit* changes in change order, each with its offer and quoted message.
+
+    *conversation* comes from ``conversation_get_for_participant``: when its ``message_change_seq`` is not
+    above *since_seq* nothing changed and no query runs; else one query on ``message_change_seq_idx``.
+    """
+    if conversation.message_change_seq <= since_seq or up_to_id <= 0:
+        return []
+    changed = (
+        message_list_visible(conversation=conversation)
+        .filter(change_seq__gt=since_seq, id__gte=from_id, id__lte=up_to_id)
+        .order_by("change_seq")[:limit]
+    )
+    return list(changed)
+
+
+def message_reactions_for(messages: list[Message]) -> dict[int, list[MessageReaction]]:
+    """Return the reactions of *messages* by message id, oldest first: one query, and none when no
+    message has any (``Message.reaction_count``)."""
+    with_reactions = [message.id for message in messages if message.reaction_count]
+    by_message: dict[int, list[MessageReaction]] = {}
+    if with_reactions:
+        for reaction in MessageReaction.objects.filter(message_id__in=with_reactions).order_by(
+            "created_at", "id"
+        ):
+            by_message.setdefault(reaction.message_id, []).append(reaction)
+    return by_message
+
+
+def message_get_for_participant(*, conversation: Conversation, message_id: int | None) -> Message:
+    """Return message *message_id* of *conversation* (from ``conversation_get_for_participant``) if its
+    viewer can see it: not a system notice, not in history they hid. Http404 otherwise (None too), so a
+    message id says nothing about other conversations. One query, with the quoted message joined."""
+    message = (
+        message_list_visible(conversation=conversation)
+        .exclude(kind=Message.Kind.SYSTEM)
+        .filter(pk=message_id)
+        .first()
+        if message_id
+        else None
+    )
+    if message is None:
+        raise Http404("No such message.")
+    return message

@@ -24,7 +24,8 @@ SEARCH_RESULTS_LIMIT = 30
 def message_search_for_user(*, user: User, text: str) -> list[Message]:
     """Return up to SEARCH_RESULTS_LIMIT messages matching *text* in *user*'s conversations, newest first.
 
-    Only conversations *user* takes part in, and only messages after history they deleted. On PostgreSQL
+    Only conversations *user* takes part in, only messages after history they hid, never a deleted or
+    removed message, and only the current text of an edited one. On PostgreSQL
     this is full-text search (English stemming, web-search syntax: quotes, ``-word``, ``or``) served by the
     GIN index ``message_body_fts_idx``; elsewhere every word must appear as a substring. One query,
     with the conversation and both participants joined.
@@ -39,7 +40,7 @@ def message_search_for_user(*, user: User, text: str) -> list[Message]:
     ).filter(
         # One filter() call: a second one across the relation would join the participant table again.
         Q(membership__user=user)
-        & Q(removed_by_moderator_at__isnull=True)
+        & Q(removed_by_moderator_at__isnull=True, deleted_at__isnull=True)
         & (Q(membership__hidden_up_to__isnull=True) | Q(id__gt=F("membership__hidden_up_to")))
     )
     if connection.vendor == "postgresql":

@@ -13,7 +13,13 @@ from chat.services.conversations import (
     conversation_start_check,
     conversations_sync_ad_status,
 )
-from chat.services.edits import edit_window_ends, message_delete, message_edit, messages_stamp_changed_locked
+from chat.services.edits import (
+    edit_window_ends,
+    message_delete,
+    message_edit,
+    message_edit_check,
+    messages_stamp_changed_locked,
+)
 from chat.services.messages import message_body_clean, message_send
 from chat.services.offers import (
     offer_accept,
@@ -41,6 +47,7 @@ __all__ = [
     "message_body_clean",
     "message_delete",
     "message_edit",
+    "message_edit_check",
     "message_photos_store",
     "message_react",
     "message_send",

@@ -60,12 +60,11 @@ def messages_stamp_changed_locked(
     return seq
 
 
-def _lock_own_message(*, message: Message, user: User, now: datetime) -> tuple[Conversation, Message]:
-    """Lock *message*'s conversation, re-read *message* under the lock and check that *user* may still
-    change it: their own text message, neither deleted nor removed, inside the edit window, no block.
-    Returns ``(conversation, message)`` as locked and re-read."""
-    conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
-    message = Message.objects.get(pk=message.pk)
+def message_edit_check(*, message: Message, user: User, now: datetime | None = None) -> None:
+    """Raise what ``message_edit`` and ``message_delete`` would raise for *user* and *message*, except for
+    blocks (checked under the lock): PermissionDenied when *user* is not the sender, ValidationError with
+    code ``not_editable``, ``message_removed``, ``message_deleted`` or ``edit_window_closed``. Runs no
+    query: pages use it to decide whether to offer the actions."""
     if message.sender_id != user.pk:
         raise PermissionDenied("Only the sender can change a message.")
     if message.kind != Message.Kind.TEXT:
@@ -74,12 +73,21 @@ def _lock_own_message(*, message: Message, user: User, now: datetime) -> tuple[C
         raise ValidationError(ERROR_MESSAGES["message_removed"], code="message_removed")
     if message.deleted_at is not None:
         raise ValidationError(ERROR_MESSAGES["message_deleted"], code="message_deleted")
-    if now >= edit_window_ends(message):
+    if (now or timezone.now()) >= edit_window_ends(message):
         raise ValidationError(
             ERROR_MESSAGES["edit_window_closed"],
             code="edit_window_closed",
             params={"minutes": settings.MARKETPLACE_EDIT_WINDOW_S // 60},
         )
+
+
+def _lock_own_message(*, message: Message, user: User, now: datetime) -> tuple[Conversation, Message]:
+    """Lock *message*'s conversation, re-read *message* under the lock and check that *user* may still
+    change it (``message_edit_check``, and no block between the two). Returns ``(conversation, message)``
+    as locked and re-read."""
+    conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
+    message = Message.objects.get(pk=message.pk)
+    message_edit_check(message=message, user=user, now=now)
     refuse_if_blocked(sender=user, recipient_id=conversation.other_user_id(user.pk))
     return conversation, message
 

@@ -99,7 +99,9 @@ def conversation_search(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Show the list and the active conversation; ``?before=<message id>`` shows an earlier page and
-    ``?at=<message id>`` the page ending with that message (a search result in its context).
+    ``?at=<message id>`` the page ending with that message (a search result in its context);
+    ``?reply=<id>`` and ``?edit=<id>`` open the composer replying to or editing that message (the
+    message actions' links without JavaScript).
 
     Opening the conversation advances the read pointer to its last message. With htmx and ``before``
     only the earlier messages are returned (prepended by "Load earlier messages").
@@ -109,11 +111,15 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     context = presenters.conversation_pane(request, conversation, token=token, before=before, at=at)
     if request.htmx and before is not None:
         return HttpResponse(
-            presenters.earlier_page_html(conversation, context["messages_html"], before=before)
+            presenters.earlier_page_html(
+                conversation, context["messages_html"], before=before, earliest=context["earliest"]
+            )
         )
     mark_read_up_to(conversation, request.user, conversation.last_message_id)
     context.update(presenters.list_pane(request, active_public_id=conversation.public_id))
     context["form"] = MessageForm()
+    reply, edit = MessageCursorForm.read(request.GET, "reply", "edit")
+    context.update(presenters.composer_mode(request, conversation, reply=reply, edit=edit))
     context["conversation_pane_html"] = presenters.conversation_chrome(request, context)
     return render_page(request, context)
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from chat import presenters, selectors, services
-from chat.forms import MessageCursorForm, MessageForm
+from chat.forms import MessageCursorForm, MessageForm, read_id
 from chat.models import Conversation
 from chat.views.conversations import conversation_for_page, render_conversation_page
 from chat.views.polls import render_new_messages
@@ -39,6 +39,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     token, conversation = conversation_for_page(request, public_id)
     form = MessageForm(request.POST, request.FILES)
     after = MessageCursorForm.read(request.POST, "after") or 0
+    reply_to = read_id(request.POST.get("reply_to"))
     limited = None
     message = None
     if form.is_valid():
@@ -52,6 +53,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 photos=form.cleaned_data["photos"],
                 idempotency_key=key,
+                reply_to_id=reply_to,
             )
         except RateLimited as error:
             limited = error
@@ -60,9 +62,12 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             form.add_error("body", error)
     if message is None:
         typed = request.POST.get("body", "")
+        # A refused reply stays a reply.
+        mode = presenters.composer_mode(request, conversation, reply=reply_to, edit=None)
         if request.htmx:
             context = {
                 **presenters.participant_context(request, conversation, token=token),
+                **mode,
                 "form": form,
                 "typed": typed,
                 "cursor": after,
@@ -78,6 +83,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             form=form,
             typed=typed,
             composer_key=idempotency.key_to_render(request.POST),
+            **mode,
         )
         return with_retry_after(response, limited)
     if request.htmx:
@@ -98,11 +104,14 @@ def _render_sent(
         # The token read before the send: the send replaced it, so the next poll takes the full path
         # once and brings anything (a read receipt, a snapshot change) that the pre-send conversation
         # row could not show. Reading it now instead would vouch for that stale row.
+        changes, earliest = MessageCursorForm.read(request.POST, "changes", "earliest")
         return render_new_messages(
             request,
             conversation,
             token=token,
             after=after,
+            changes_seen=changes,
+            earliest=earliest or 0,
             viewer_read_up_to=message_id,
             sent=True,
             form=MessageForm(),

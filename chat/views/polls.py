@@ -38,12 +38,16 @@ def render_new_messages(
     after: int,
     viewer_read_up_to: int = 0,
     shown_read_up_to: int | None = None,
+    changes_seen: int | None = None,
+    earliest: int = 0,
     **extra,
 ) -> HttpResponse:
     """Render the messages after the client's cursor *after* (at most one page) with the out-of-band
     updates and *extra* context, marking the delivered ones read (*viewer_read_up_to*: where the caller
     knows the viewer's own read pointer already is, e.g. at the message they just sent).
-    *shown_read_up_to* is the other participant's pointer as the page shows it (receipts)."""
+    *shown_read_up_to* is the other participant's pointer as the page shows it (receipts);
+    *changes_seen* and *earliest* are the page's change number and oldest shown message id: messages
+    changed since are re-rendered out of band (``presenters.new_messages``)."""
     messages, has_more, cursor_at = selectors.message_list_after(
         conversation=conversation, after_id=after, limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     )
@@ -58,6 +62,8 @@ def render_new_messages(
         has_more=has_more,
         cursor_at=cursor_at,
         shown_read_up_to=shown_read_up_to,
+        changes_seen=changes_seen,
+        earliest=earliest,
     )
     context.update(extra)
     return render(request, f"{presenters.PAGE_TEMPLATE}#poll-response", context)
@@ -67,16 +73,25 @@ def render_new_messages(
 @answers_nothing_new_from_cache(lambda user_id, public_id: tokens.conversation_key(public_id, user_id))
 def conversation_poll(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Answer the open conversation's poll (``after`` = newest message id shown, ``read_up_to`` = the
-    other participant's read pointer as shown, ``token``, ``user_key``).
+    other participant's read pointer as shown, ``changes`` = the conversation's change number as shown,
+    ``earliest`` = the oldest message id shown or 0, ``token``, ``user_key``).
 
     For a logged-in participant: the new messages to append (at most a page), and out-of-band updates
-    of the cursor, the token, the ad snapshot, read receipts and the other participant's "last seen".
-    Delivered messages count as read.
+    of the cursor, the token, the ad snapshot, read receipts, messages edited, deleted or reacted to since
+    ``changes``, and the other participant's "last seen". Delivered messages count as read.
     """
     token, conversation = conversation_for_page(request, public_id)
-    after, shown_read_up_to = MessageCursorForm.read(request.GET, "after", "read_up_to")
+    after, shown_read_up_to, changes, earliest = MessageCursorForm.read(
+        request.GET, "after", "read_up_to", "changes", "earliest"
+    )
     return render_new_messages(
-        request, conversation, token=token, after=after or 0, shown_read_up_to=shown_read_up_to
+        request,
+        conversation,
+        token=token,
+        after=after or 0,
+        shown_read_up_to=shown_read_up_to,
+        changes_seen=changes,
+        earliest=earliest or 0,
     )
 
 
