@@ -1,154 +1,24 @@
-"""Page assembly for the chat: turns selector results into template context (and cached HTML fragments).
-
-Nothing here writes: views call the services (marking read, sending) and then these functions.
-"""
+"""The open conversation: its pane, a page of messages, and what a delivering poll brings."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from chat import selectors, services
-from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES, ListQueryForm
+from chat import selectors
+from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES
 from chat.models import MESSAGE_REACTIONS, Conversation, Message, Offer
 from chat.polling import fragments, tokens
-from chat.safety import safety_notes
+from chat.presenters.lists import PAGE_TEMPLATE
+from chat.presenters.messages import message_rows
 from marketplace import idempotency
 from marketplace.http import cached_reverse
-
-PAGE_TEMPLATE = "chat/page.html"
-
-
-def list_pane(request: HttpRequest, *, active_public_id: str = "") -> dict:
-    """Return the conversation list pane's context: ``conversation_list_html`` (one page of rows, the
-    older-page cursor and the poll token, from the fragment cache when nothing changed), ``list_token``
-    and what the page around it needs. Query parameters: ``ad`` (public id), ``filter`` (a
-    ``LIST_FILTERS`` key), ``before`` (the keyset cursor)."""
-    query = ListQueryForm.read(request.GET)
-    ad_public_id, list_filter, raw_before = query["ad"], query["filter"], query["before_raw"]
-    context = {
-        "active_public_id": active_public_id,
-        "filter_ad_public_id": ad_public_id,
-        "list_filter": list_filter,
-        "list_filters": [(key, label) for key, (label, _) in selectors.LIST_FILTERS.items()],
-    }
-    page_size = settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE
-
-    def load(token: str) -> tuple[str, dict | None, list]:
-        """The fragment key, the cached fragment if any, else one page of rows (+1 to see more)."""
-        fragment_key = fragments.key(
-            "list", request.user.pk, token, list_filter, ad_public_id, raw_before, active_public_id
-        )
-        cached = fragments.get(fragment_key)
-        if cached is not None:
-            return fragment_key, cached, []
-        rows = selectors.conversation_list_for_user(
-            user=request.user,
-            list_filter=list_filter,
-            ad_public_id=ad_public_id,
-            before=query["before"],
-        )[: page_size + 1]
-        return fragment_key, None, list(rows)
-
-    list_token, (fragment_key, cached, rows) = tokens.read_before(tokens.list_key(request.user.pk), load)
-    context["list_token"] = list_token  # the header badge reuses it (selectors.unread_badge)
-    if cached is not None:
-        context.update(conversation_list_html=cached["html"], filter_ad_title=cached["filter_ad_title"])
-        return context
-    next_cursor = ""
-    if len(rows) > page_size:
-        rows = rows[:page_size]
-        last = rows[-1]
-        next_cursor = f"{int(last.my_last_message_at.timestamp() * 1_000_000)}_{last.id}"
-    list_query = {"active": active_public_id, "ad": ad_public_id, "before": raw_before}
-    poll_vals = {
-        "token": list_token,
-        "user_key": tokens.user_poll_key(request.user.pk),
-        **{key: value for key, value in list_query.items() if value},
-    }
-    context.update(
-        conversations=rows,
-        filter_ad_title=rows[0].ad_title if ad_public_id and rows else "",
-        next_cursor=next_cursor,
-        list_poll_vals=json.dumps(poll_vals),
-    )
-    html = render_to_string(f"{PAGE_TEMPLATE}#conversation-list", context, request=request)
-    fragments.put(fragment_key, html, filter_ad_title=context["filter_ad_title"])
-    context["conversation_list_html"] = html
-    return context
-
-
-def message_rows(
-    messages: list[Message], *, viewer_id: int, previous: datetime | None = None, can_act: bool = True
-) -> list[dict]:
-    """Pair each message with what its row shows: its local day, whether a day separator goes before it
-    (*previous* is the time of the message shown just before the first one), its local time (``iso`` for
-    ``datetime=``, ``clock`` as shown; ``edited_iso``/``edited_clock`` for an edit), the safety notes the
-    viewer gets next to the other person's text messages (``chat.safety``; the message itself is shown
-    unchanged), its reactions grouped by emoji, and which actions the viewer has on it: ``can_react``
-    (react and reply: not a notice, not deleted or removed, *can_act* = no block in the conversation) and
-    ``editable_until`` (edit and delete: the viewer's own text message inside MARKETPLACE_EDIT_WINDOW_S,
-    else None). Sets ``message.photo_list``. One query for photos and one for reactions, each only when
-    some message has any."""
-    photos = selectors.message_photos_for(messages)
-    reactions = selectors.message_reactions_for(messages)
-    now = timezone.now()
-    rows = []
-    previous_day = timezone.localdate(previous) if previous else None
-    for message in messages:
-        message.photo_list = photos.get(message.id, [])
-        local = timezone.localtime(message.created_at)
-        day = local.date()
-        own = message.sender_id == viewer_id
-        groups = _reaction_groups(reactions.get(message.id, ()), viewer_id=viewer_id)
-        live = message.kind != Message.Kind.SYSTEM and not message.is_withdrawn
-        editable_until = None
-        if can_act and live and own and message.kind == Message.Kind.TEXT:
-            window_end = services.edit_window_ends(message)
-            editable_until = window_end if now < window_end else None
-        edited = timezone.localtime(message.edited_at) if message.edited_at and live else None
-        rows.append(
-            {
-                "message": message,
-                "day": day,
-                "new_day": day != previous_day,
-                # Formatted here, once: template date filters cost ~20 µs each, 50 messages a page.
-                "iso": local.isoformat(),
-                "clock": local.strftime("%H:%M"),
-                "edited_iso": edited.isoformat() if edited else "",
-                "edited_clock": edited.strftime("%H:%M") if edited else "",
-                "safety_notes": safety_notes(message.body)
-                if not own and live and message.kind == Message.Kind.TEXT
-                else (),
-                "reactions": groups if live else [],
-                "my_reaction": next((group["emoji"] for group in groups if group["mine"]), None),
-                "can_react": can_act and live,
-                "editable_until": editable_until,
-            }
-        )
-        previous_day = day
-    return rows
-
-
-def _reaction_groups(reactions, *, viewer_id: int) -> list[dict]:
-    """Group one message's reactions by emoji, in MESSAGE_REACTIONS order: ``emoji``, ``count``, ``mine``
-    (the viewer reacted with it) and ``others`` (the other participant did)."""
-    groups = {}
-    for reaction in reactions:
-        group = groups.setdefault(reaction.emoji, {"emoji": reaction.emoji, "count": 0, "mine": False})
-        group["count"] += 1
-        group["mine"] |= reaction.user_id == viewer_id
-    for group in groups.values():
-        group["others"] = group["count"] > int(group["mine"])
-    return [groups[emoji] for emoji in MESSAGE_REACTIONS if emoji in groups]
 
 
 def participant_context(request: HttpRequest, conversation: Conversation, *, token: str) -> dict:
@@ -337,38 +207,6 @@ def new_messages(
         "changes": changes,
         "badge": selectors.unread_badge(user=request.user),
     }
-
-
-def composer_mode(
-    request: HttpRequest, conversation: Conversation, *, reply: int | None, edit: int | None
-) -> dict:
-    """Return the composer's context for replying to message *reply* or editing message *edit* (ids from
-    the query; both None: a plain composer): ``composer_mode`` ("reply", "edit" or ""),
-    ``composer_target`` (the message), ``composer_editing``, and for an edit the current text as
-    ``typed``. A message the viewer cannot see, or can no longer edit, leaves a plain composer, with the
-    reason as ``composer_error`` for an edit. Raises nothing."""
-    context = {"composer_mode": "", "composer_target": None, "composer_editing": False}
-    if reply is None and edit is None:
-        return context
-    try:
-        target = selectors.message_get_for_participant(conversation=conversation, message_id=edit or reply)
-    except Http404:
-        return context
-    if edit is not None:
-        try:
-            services.message_edit_check(message=target, user=request.user)
-        except (PermissionDenied, ValidationError) as error:
-            message = error.messages[0] if isinstance(error, ValidationError) else str(error)
-            return {**context, "composer_error": message}
-        return {
-            "composer_mode": "edit",
-            "composer_target": target,
-            "composer_editing": True,
-            "typed": target.body,
-        }
-    if target.is_withdrawn:
-        return context
-    return {**context, "composer_mode": "reply", "composer_target": target}
 
 
 # Stand-ins in the cached conversation pane for the parts rendered fresh every time. User text cannot

@@ -1,0 +1,35 @@
+"""Page assembly for the chat: turns selector results into template context (and cached HTML fragments).
+
+Nothing here writes: views call the services (marking read, sending) and then these functions. One module
+per part of the page; the names below are the public surface (``presenters.list_pane(...)``).
+"""
+
+from chat.presenters.conversations import (
+    COMPOSER_KEY_MARK,
+    MESSAGES_MARK,
+    OFFER_KEY_MARK,
+    STATUS_MARK,
+    conversation_chrome,
+    conversation_pane,
+    earlier_page_html,
+    new_messages,
+    participant_context,
+)
+from chat.presenters.lists import PAGE_TEMPLATE, list_pane
+from chat.presenters.messages import composer_mode, message_rows
+
+__all__ = [
+    "COMPOSER_KEY_MARK",
+    "MESSAGES_MARK",
+    "OFFER_KEY_MARK",
+    "PAGE_TEMPLATE",
+    "STATUS_MARK",
+    "composer_mode",
+    "conversation_chrome",
+    "conversation_pane",
+    "earlier_page_html",
+    "list_pane",
+    "message_rows",
+    "new_messages",
+    "participant_context",
+]

@@ -1,0 +1,74 @@
+"""The conversation list pane."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from chat import selectors
+from chat.forms import ListQueryForm
+from chat.polling import fragments, tokens
+
+PAGE_TEMPLATE = "chat/page.html"
+
+
+def list_pane(request: HttpRequest, *, active_public_id: str = "") -> dict:
+    """Return the conversation list pane's context: ``conversation_list_html`` (one page of rows, the
+    older-page cursor and the poll token, from the fragment cache when nothing changed), ``list_token``
+    and what the page around it needs. Query parameters: ``ad`` (public id), ``filter`` (a
+    ``LIST_FILTERS`` key), ``before`` (the keyset cursor)."""
+    query = ListQueryForm.read(request.GET)
+    ad_public_id, list_filter, raw_before = query["ad"], query["filter"], query["before_raw"]
+    context = {
+        "active_public_id": active_public_id,
+        "filter_ad_public_id": ad_public_id,
+        "list_filter": list_filter,
+        "list_filters": [(key, label) for key, (label, _) in selectors.LIST_FILTERS.items()],
+    }
+    page_size = settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE
+
+    def load(token: str) -> tuple[str, dict | None, list]:
+        """The fragment key, the cached fragment if any, else one page of rows (+1 to see more)."""
+        fragment_key = fragments.key(
+            "list", request.user.pk, token, list_filter, ad_public_id, raw_before, active_public_id
+        )
+        cached = fragments.get(fragment_key)
+        if cached is not None:
+            return fragment_key, cached, []
+        rows = selectors.conversation_list_for_user(
+            user=request.user,
+            list_filter=list_filter,
+            ad_public_id=ad_public_id,
+            before=query["before"],
+        )[: page_size + 1]
+        return fragment_key, None, list(rows)
+
+    list_token, (fragment_key, cached, rows) = tokens.read_before(tokens.list_key(request.user.pk), load)
+    context["list_token"] = list_token  # the header badge reuses it (selectors.unread_badge)
+    if cached is not None:
+        context.update(conversation_list_html=cached["html"], filter_ad_title=cached["filter_ad_title"])
+        return context
+    next_cursor = ""
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        last = rows[-1]
+        next_cursor = f"{int(last.my_last_message_at.timestamp() * 1_000_000)}_{last.id}"
+    list_query = {"active": active_public_id, "ad": ad_public_id, "before": raw_before}
+    poll_vals = {
+        "token": list_token,
+        "user_key": tokens.user_poll_key(request.user.pk),
+        **{key: value for key, value in list_query.items() if value},
+    }
+    context.update(
+        conversations=rows,
+        filter_ad_title=rows[0].ad_title if ad_public_id and rows else "",
+        next_cursor=next_cursor,
+        list_poll_vals=json.dumps(poll_vals),
+    )
+    html = render_to_string(f"{PAGE_TEMPLATE}#conversation-list", context, request=request)
+    fragments.put(fragment_key, html, filter_ad_title=context["filter_ad_title"])
+    context["conversation_list_html"] = html
+    return context
