@@ -34,8 +34,9 @@ def report_get_for_case(*, report_id: int | None) -> Report:
 def report_context_messages(*, report: Report) -> list[Message]:
     """Return the messages around *report*'s message (CONTEXT_MESSAGES before it, it and CONTEXT_MESSAGES
     after), or the conversation's latest 2 × CONTEXT_MESSAGES for a report about the whole conversation;
-    oldest first, with senders and photos (3 queries)."""
-    messages = report.conversation.messages.select_related("sender").prefetch_related("photos")
+    oldest first, with senders, photos and earlier versions of edited ones (6 queries: each half
+    prefetches its own)."""
+    messages = report.conversation.messages.select_related("sender").prefetch_related("photos", "edits")
     if not report.message_id:
         return list(messages.order_by("-created_at", "-id")[: 2 * CONTEXT_MESSAGES])[::-1]
     before = messages.filter(id__lt=report.message_id).order_by("-created_at", "-id")[:CONTEXT_MESSAGES]
@@ -80,7 +81,9 @@ def conversation_messages_for_moderator(*, conversation: Conversation) -> tuple[
     """Return the newest READ_LIMIT messages of *conversation*, oldest first, and whether older ones
     exist. Only for the logged "Read the messages" action (``services.conversation_view_logged``)."""
     newest = list(
-        conversation.messages.select_related("sender").order_by("-created_at", "-id")[: READ_LIMIT + 1]
+        conversation.messages.select_related("sender")
+        .prefetch_related("edits")
+        .order_by("-created_at", "-id")[: READ_LIMIT + 1]
     )
     return newest[:READ_LIMIT][::-1], len(newest) > READ_LIMIT
 

@@ -171,9 +171,18 @@ def message_remove(
     instance is not changed). Raises PermissionDenied for non-moderators.
     """
     _require_moderator(moderator)
-    Message.objects.filter(pk=message.pk, removed_by_moderator_at__isnull=True).update(
+    # The conversation lock orders this with the participants' own edits and sends.
+    conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
+    removed = Message.objects.filter(pk=message.pk, removed_by_moderator_at__isnull=True).update(
         removed_by_moderator_at=timezone.now()
     )
+    if removed:
+        # Open pages replace it by "Removed by a moderator" with their next poll, quotes of it too.
+        chat_services.messages_stamp_changed_locked(
+            conversation=conversation,
+            message_ids=[message.pk],
+            list_changed=conversation.last_message_id == message.pk,
+        )
     message = Message.objects.select_related("conversation").get(pk=message.pk)
     _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
     _log(
@@ -184,8 +193,6 @@ def message_remove(
         message=message,
         note=note,
     )
-    conversation = message.conversation
-    tokens.bump_conversations([(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
     return message
 
 

@@ -61,8 +61,10 @@
     if (!el) return;
     var target = event.detail.target;
     if (target && target.id === "message-list") {
-      // Own sends always scroll down; polls only when the reader is already at the bottom.
-      stickToBottom = event.detail.requestConfig.elt.id === "composer" || nearBottom(el);
+      // Own sends always scroll down (not saving an edit of an older message); polls and reactions only
+      // when the reader is already at the bottom.
+      var elt = event.detail.requestConfig.elt;
+      stickToBottom = (elt.id === "composer" && !elt.hasAttribute("data-editing")) || nearBottom(el);
     } else if (target && target.id === "load-earlier") {
       keepFromBottom = el.scrollHeight - el.scrollTop;
     }
@@ -111,6 +113,46 @@
     if (poller && window.htmx) window.htmx.trigger(poller, "chat:poll");
   });
 
+  // Edit and Delete end with the edit window (the server refuses them after it): the menu of a message
+  // opened later than that does not offer them.
+  document.addEventListener("toggle", function (event) {
+    var menu = event.target;
+    if (!menu.matches || !menu.matches(".message-actions") || !menu.open) return;
+    var row = menu.closest("[data-editable-until]");
+    if (row && Date.parse(row.getAttribute("data-editable-until")) <= Date.now()) {
+      menu.querySelectorAll(".js-editable").forEach(function (item) { item.hidden = true; });
+    }
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = event.target.closest && event.target.closest(".message-actions[open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+
+  // A reply's quote: scroll to the original if it is on the page, else load earlier pages (keyset, as
+  // "Load earlier messages" does) until it is, and after a few pages open the page that ends with it.
+  function flash(row) {
+    row.scrollIntoView({ block: "center" });
+    row.classList.add("is-highlighted");
+    window.setTimeout(function () { row.classList.remove("is-highlighted"); }, 2000);
+  }
+  function findQuoted(id, link, pagesLeft) {
+    var row = document.getElementById("message-" + id);
+    if (row) { flash(row); return; }
+    var earlier = document.querySelector("#load-earlier a");
+    if (!earlier || pagesLeft <= 0 || !window.htmx) { window.location.href = link.href; return; }
+    window.htmx.ajax("GET", earlier.getAttribute("hx-get"), { target: "#load-earlier", swap: "outerHTML" })
+      .then(function () { findQuoted(id, link, pagesLeft - 1); });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-quote-of]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    findQuoted(link.getAttribute("data-quote-of"), link, 5);
+  });
+
   // Photos: say what is attached, refuse more than the limit before uploading, show upload progress.
   function showChosenFiles(input) {
     var label = input.closest("form").querySelector(".composer-files");
@@ -131,7 +173,43 @@
     progress.hidden = false;
     progress.value = Math.round((event.detail.loaded / event.detail.total) * 100);
   });
+  // A message re-rendered by a reaction, an edit or a poll keeps the focus where it was: on the same
+  // button, or on the message's menu when the button is gone or hidden in the closed menu.
+  var focusKey = null;
+  var focusMessage = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var active = document.activeElement;
+    var row = active && active.closest ? active.closest("[data-message-id]") : null;
+    focusKey = row && active.getAttribute("data-focus");
+    focusMessage = row && row.getAttribute("data-message-id");
+  });
+  function restoreFocus() {
+    if (!focusMessage || (document.activeElement && document.activeElement !== document.body)) return false;
+    var target = focusKey && document.querySelector('[data-focus="' + focusKey + '"]');
+    if (!target || !target.offsetParent) {
+      var row = document.getElementById("message-" + focusMessage);
+      target = row && row.querySelector(".message-actions-toggle");
+    }
+    focusKey = focusMessage = null;
+    if (target && target.offsetParent) { target.focus(); return true; }
+    return false;
+  }
+
+  // Reply and Edit bring the composer in that mode: the text box gets the focus, the caret at the end.
   document.addEventListener("htmx:afterSettle", function (event) {
+    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (event.detail.elt.id !== "composer" || !source || !source.matches(".message-action, .composer-context-cancel")) return;
+    var menu = source.closest("details");
+    if (menu) menu.open = false;
+    var textarea = event.detail.elt.querySelector("textarea");
+    if (!textarea) return;
+    autosize(textarea);
+    textarea.focus();
+    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (restoreFocus()) return;
     var composer = document.getElementById("composer");
     if (composer && (event.detail.elt === composer || event.detail.elt.id === "message-list")) {
       var textarea = composer.querySelector("textarea");

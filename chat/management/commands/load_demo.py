@@ -66,7 +66,9 @@ DEMO_CHAT = [
 
 
 class Command(BaseCommand):
-    """Load a small demo set: 4 users (password ``marketplace-demo``), 6 ads with photos, 2 conversations.
+    """Load a small demo set: 4 users (password ``marketplace-demo``), 6 ads with photos, 2 conversations
+    (the sofa's with an edited message, one deleted for everyone, a reply and a reaction: sent now, so
+    their edit window is still open for a while).
 
     Idempotent: users and ads that exist are reused and conversations are only created once.
     Prints the demo logins.
@@ -118,6 +120,7 @@ class Command(BaseCommand):
                     body=body,
                     created_at=start + timedelta(minutes=7 * minutes),
                 )
+            self._message_actions(conversation, buyer=buyer, seller=seller)
         if not bike.conversations.exists():
             conversation, _ = chat_services.conversation_start(
                 buyer=buyer2, ad=bike, body="Would you take $450 for the bike?"
@@ -130,3 +133,27 @@ class Command(BaseCommand):
         for email, name in DEMO_USERS:
             self.stdout.write(f"  {email:<24} password: {DEMO_PASSWORD}   ({name})")
         self.stdout.write("  Moderators use http://127.0.0.1:8000/admin/")
+
+    @staticmethod
+    def _message_actions(conversation, *, buyer, seller) -> None:
+        """Add the message actions to the demo: a question and its reply, a reaction, an edit, a deletion."""
+        question = chat_services.message_send(
+            conversation=conversation,
+            sender=buyer,
+            body="How long is the sofa? I need to check it fits through my door.",
+        )
+        answer = chat_services.message_send(
+            conversation=conversation,
+            sender=seller,
+            body="210 cm, and the legs unscrew, so it goes through a normal door.",
+            reply_to_id=question.id,
+        )
+        chat_services.message_react(message=answer, user=buyer, emoji="👍")
+        wrong = chat_services.message_send(
+            conversation=conversation, sender=seller, body="Sorry, that was meant for another buyer."
+        )
+        chat_services.message_delete(message=wrong, user=seller)
+        typo = chat_services.message_send(
+            conversation=conversation, sender=buyer, body="Great, see you Saturday at 10!"
+        )
+        chat_services.message_edit(message=typo, editor=buyer, body="Great, see you Saturday at 10:30!")
