@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from chat import services
-from chat.models import Conversation, ConversationParticipant, Message, Offer
+from chat.models import Conversation, ConversationParticipant, Message, MessageReaction, Offer
 from tests.factories import AdFactory, UserFactory
 
 pytestmark = [
@@ -154,3 +154,54 @@ def test_a_read_that_waits_for_an_open_send_counts_that_send():
     real_unread = Message.objects.filter(conversation=conversation, id__gt=shown.id).exclude(sender=ad.owner)
     assert participant.last_read_message_id == shown.id
     assert participant.unread_count == real_unread.count() == 1
+
+
+def test_simultaneous_reactions_leave_one_reaction_per_user_and_an_exact_count():
+    """Eight clicks at once by the same two people, different emoji: one row per person, and the count on
+    the message matches the rows (the conversation lock orders them; the unique constraint backs it)."""
+    buyer = UserFactory()
+    ad = AdFactory()
+    conversation, _ = services.conversation_start(buyer=buyer, ad=ad, body="Is it available?")
+    message = conversation.messages.get()
+    people = [buyer, ad.owner]
+    emoji = ["👍", "❤️", "😂", "🙏"]
+
+    _, errors = run_at_once(
+        8, lambda i: services.message_react(message=message, user=people[i % 2], emoji=emoji[i % 4])
+    )
+
+    assert errors == []
+    assert MessageReaction.objects.filter(message=message).count() == 2
+    assert Message.objects.get(pk=message.pk).reaction_count == 2
+    assert set(MessageReaction.objects.filter(user=buyer).values_list("emoji", flat=True)) <= {"👍", "😂"}
+    conversation.refresh_from_db()
+    # Each click that changed something took the next change number (a repeat of the current emoji is no
+    # change), and the message carries the last one.
+    assert 2 <= conversation.message_change_seq <= 8
+    assert Message.objects.get(pk=message.pk).change_seq == conversation.message_change_seq
+
+
+def test_an_edit_racing_a_delete_leaves_a_deleted_message_with_one_history():
+    """Edit and delete of the same message at once: they run one after the other, so the message ends
+    deleted, and if the edit went first its previous text is in the history exactly once."""
+    buyer = UserFactory()
+    ad = AdFactory()
+    conversation, _ = services.conversation_start(buyer=buyer, ad=ad, body="Is it available?")
+    message = services.message_send(conversation=conversation, sender=buyer, body="wrong buyer")
+    actions = [
+        lambda: services.message_edit(message=message, editor=buyer, body="edited"),
+        lambda: services.message_delete(message=message, user=buyer),
+    ]
+
+    _, errors = run_at_once(2, lambda i: actions[i]())
+
+    stored = Message.objects.get(pk=message.pk)
+    assert stored.deleted_at is not None
+    if errors:  # the delete went first: the edit was refused with a reason
+        assert [getattr(error, "code", None) for error in errors] == ["message_deleted"]
+        assert stored.body == "wrong buyer" and not stored.edits.exists()
+    else:
+        assert stored.body == "edited"
+        assert list(stored.edits.values_list("body", flat=True)) == ["wrong buyer"]
+    conversation.refresh_from_db()
+    assert conversation.message_change_seq == 2 - len(errors)
