@@ -13,6 +13,7 @@ from chat.selectors.conversations import (
     unread_conversation_count,
 )
 from chat.selectors.messages import (
+    conversation_change_seq,
     message_created_at,
     message_get_for_participant,
     message_get_reportable,
@@ -39,6 +40,7 @@ __all__ = [
     "LIST_FILTERS",
     "SEARCH_RESULTS_LIMIT",
     "MessageDocument",
+    "conversation_change_seq",
     "conversation_count_for_ad",
     "conversation_exists",
     "conversation_get_for_participant",

@@ -56,6 +56,8 @@ def _answer(
     a redirect back to the message, with *error* as a flash message."""
     if request.htmx:
         after, changes, earliest = MessageCursorForm.read(request.POST, "after", "changes", "earliest")
+        if not error:  # the row was read before the change
+            conversation.message_change_seq = selectors.conversation_change_seq(conversation=conversation)
         return render_new_messages(
             request,
             conversation,
@@ -119,6 +121,7 @@ def message_edit(request: HtmxHttpRequest, public_id: str, message_id: int) -> H
         )
     if request.htmx:
         after, changes, earliest = MessageCursorForm.read(request.POST, "after", "changes", "earliest")
+        conversation.message_change_seq = selectors.conversation_change_seq(conversation=conversation)
         return render_new_messages(
             request,
             conversation,
