@@ -118,6 +118,11 @@
   document.addEventListener("toggle", function (event) {
     var menu = event.target;
     if (!menu.matches || !menu.matches(".message-actions") || !menu.open) return;
+    // Above the message by default; below it when the top of the scroller would cut it off.
+    var scrollerTop = scroller() ? scroller().getBoundingClientRect().top : 0;
+    menu.classList.remove("opens-down");
+    var panel = menu.querySelector(".message-actions-panel");
+    if (panel && panel.getBoundingClientRect().top < scrollerTop) menu.classList.add("opens-down");
     var row = menu.closest("[data-editable-until]");
     if (row && Date.parse(row.getAttribute("data-editable-until")) <= Date.now()) {
       menu.querySelectorAll(".js-editable").forEach(function (item) { item.hidden = true; });
@@ -183,15 +188,21 @@
     focusKey = row && active.getAttribute("data-focus");
     focusMessage = row && row.getAttribute("data-message-id");
   });
+  // Shown on screen: laid out, and not inside a closed menu (Chromium lays out a closed <details>'s
+  // content with content-visibility, so offsetParent alone does not tell).
+  function shown(el) {
+    var menu = el.closest("details");
+    return Boolean(el.offsetParent) && (!menu || menu.open || el.parentElement === menu && el.tagName === "SUMMARY");
+  }
   function restoreFocus() {
     if (!focusMessage || (document.activeElement && document.activeElement !== document.body)) return false;
     var target = focusKey && document.querySelector('[data-focus="' + focusKey + '"]');
-    if (!target || !target.offsetParent) {
+    if (!target || !shown(target)) {
       var row = document.getElementById("message-" + focusMessage);
       target = row && row.querySelector(".message-actions-toggle");
     }
     focusKey = focusMessage = null;
-    if (target && target.offsetParent) { target.focus(); return true; }
+    if (target && shown(target)) { target.focus(); return true; }
     return false;
   }
 
