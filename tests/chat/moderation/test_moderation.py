@@ -13,6 +13,7 @@ from chat import services
 from chat.models import Conversation
 from chat.moderation import services as moderation
 from chat.moderation.models import HeldMessage, ModerationAction, Report
+from tests.conftest import HTMX, poll_params, poll_url
 from tests.factories import AdFactory, UserFactory
 
 
@@ -107,6 +108,41 @@ def test_case_page_shows_the_message_in_context_the_ad_and_the_users_history(
     assert "Reports against them</dt><dd>2 (2 open, 0 acted on)" in page
     assert "days old" in page
     assert "Remove this message" in page and "Suspend" in page
+
+
+def test_case_page_shows_earlier_versions_and_deletions_that_participants_do_not_see(
+    client, login, moderator, conversation, buyer, seller
+):
+    message = services.message_send(conversation=conversation, sender=seller, body="Pay by gift card")
+    services.message_edit(message=message, editor=seller, body="Pay when you pick it up")
+    deleted = services.message_send(conversation=conversation, sender=seller, body="Send the deposit to me")
+    services.message_delete(message=deleted, user=seller)
+    report = moderation.report_create(
+        reporter=buyer, conversation=conversation, reason="scam", message=message
+    )
+    client.force_login(moderator)
+
+    page = client.get(reverse("admin:moderation_report_change", args=[report.pk])).content.decode()
+
+    assert "Edited 1 time; earlier versions, oldest first:" in page
+    assert '<div class="case-body">Pay by gift card</div>' in page
+    assert "Pay when you pick it up" in page
+    assert "Deleted for everyone by the sender" in page and "Send the deposit to me" in page
+    buyer_page = login(buyer).get(conversation.get_absolute_url()).content.decode()
+    assert "Pay by gift card" not in buyer_page and "Send the deposit to me" not in buyer_page
+
+
+def test_a_removal_reaches_the_open_page_by_the_poll(
+    client, login, moderator, conversation, buyer, seller, scam_message, committed
+):
+    params = {**poll_params(conversation, buyer, scam_message.id), "changes": 0, "earliest": 0}
+    with committed():
+        moderation.message_remove(message=scam_message, moderator=moderator)
+
+    body = login(buyer).get(poll_url(conversation), params, headers=HTMX).content.decode()
+
+    assert f'id="message-{scam_message.id}"' in body and "Removed by a moderator" in body
+    assert "Western Union" not in body
 
 
 def test_removing_a_message_shows_a_placeholder_to_both_and_logs_it(
