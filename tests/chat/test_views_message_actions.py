@@ -392,3 +392,22 @@ def test_a_poll_bringing_changes_costs_the_same_for_1_and_50(
         response = client.get(poll_url(conversation), params, headers=HTMX)
     body = response.content.decode()
     assert body.count('hx-swap-oob="true" ') + body.count('hx-swap-oob="true">') >= count
+
+
+def test_a_page_from_the_fragment_cache_hands_out_the_change_number_its_html_shows(
+    login, conversation, buyer, seller
+):
+    """Regression guard: the messages fragment cached under token T shows the state of its render; an edit
+    committed before T is replaced (here: its on-commit never runs) must not let a page say it has seen
+    that edit, or the poll would never bring it."""
+    message = _send(conversation, buyer, "Is the sofa 200 cm long?")
+    client = login(seller)
+    client.get(conversation.get_absolute_url())
+    client.get(conversation.get_absolute_url())  # now cached under the stored token
+    services.message_edit(message=message, editor=buyer, body="Is it 210 cm?")  # token not replaced yet
+
+    # A reply in the composer renders the pane afresh around the cached messages.
+    page = _page(client, conversation, reply=message.id)
+
+    assert "Is the sofa 200 cm long?" in _bubble(page, message)  # the cached HTML, from before the edit
+    assert re.search(r'id="message-changes" value="0"', page)
