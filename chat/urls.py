@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chat.views import conversations, message_actions, messages, offers, photos, polls
+from chat.views import conversations, live, message_actions, messages, offers, photos, polls
 
 app_name = "chat"
 
@@ -9,10 +9,13 @@ urlpatterns = [
     path("poll/", polls.conversation_list_poll, name="list_poll"),
     path("unread/", polls.unread_badge_poll, name="unread_badge"),
     path("search/", conversations.conversation_search, name="search"),
+    path("stream/", live.conversation_stream, name="stream"),
     path("start/<public_id:ad_public_id>/", conversations.conversation_start, name="start"),
     path("<public_id:public_id>/", conversations.conversation_detail, name="detail"),
     path("<public_id:public_id>/poll/", polls.conversation_poll, name="poll"),
     path("<public_id:public_id>/send/", messages.message_send, name="send"),
+    path("<public_id:public_id>/typing/", live.conversation_typing, name="typing"),
+    path("<public_id:public_id>/presence/", live.participant_presence, name="presence"),
     path("<public_id:public_id>/composer/", message_actions.composer, name="composer"),
     path(
         "<public_id:public_id>/messages/<int:message_id>/edit/",

@@ -1,6 +1,14 @@
 from django.conf import settings
 
+from marketplace import push
+
 
 def marketplace(request):
-    """Expose the poll interval (seconds) to every template."""
-    return {"poll_interval_s": settings.MARKETPLACE_POLL_INTERVAL_S}
+    """Expose the poll interval (seconds) to every template, and ``push_stream``: True when the page
+    should open the user's live event stream (a logged-in user, push on, and the page served through
+    Pushpin, which alone can hold the stream)."""
+    user = getattr(request, "user", None)
+    return {
+        "poll_interval_s": settings.MARKETPLACE_POLL_INTERVAL_S,
+        "push_stream": bool(user is not None and user.is_authenticated and push.proxied(request)),
+    }

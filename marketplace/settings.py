@@ -4,6 +4,7 @@ Production differs only by environment values: set DJANGO_DEBUG=false, DJANGO_SE
 DEBUG is off), DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and CACHE_URL (Redis).
 """
 
+import hashlib
 from pathlib import Path
 
 import csp.constants
@@ -295,3 +296,13 @@ MARKETPLACE_PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=B
 # Seconds a rendered list pane or page of messages stays in the cache (chat/fragments.py; keys change with
 # every relevant change, so this only bounds memory). 0 turns fragment caching off.
 MARKETPLACE_FRAGMENT_CACHE_S = env.int("MARKETPLACE_FRAGMENT_CACHE_S", default=600)
+# Live hints (marketplace/push.py): Pushpin's publish endpoint, e.g. http://127.0.0.1:5561; empty = polling
+# only. The site must then be served through Pushpin (manage.py run_pushpin, docker-compose), which signs
+# what it forwards with MARKETPLACE_PUSH_SIG_KEY (its sig_key); pages served around it do not stream.
+MARKETPLACE_PUSH_URL = env.str("MARKETPLACE_PUSH_URL", default="")
+MARKETPLACE_PUSH_SIG_KEY = env.str(
+    "MARKETPLACE_PUSH_SIG_KEY", default=hashlib.sha256(f"pushpin:{SECRET_KEY}".encode()).hexdigest()
+)
+# A typing indicator lasts this long without a new ping; pages ping at most every MARKETPLACE_TYPING_PING_S.
+MARKETPLACE_TYPING_PING_S = 3
+MARKETPLACE_TYPING_SHOWN_S = 6

@@ -31,6 +31,8 @@ from django.core import signing
 from django.core.cache import caches
 from django.db.transaction import on_commit
 
+from marketplace import push
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -121,7 +123,10 @@ def peek_many(keys: list[str]) -> dict:
 
 def bump(*, conversation_views: Iterable[tuple[str, int]] = (), user_ids: Iterable[int] = ()) -> None:
     """Replace, once the current transaction commits, the tokens of these conversation views
-    (``(public_id, user_id)`` pairs) and of these users' conversation lists."""
+    (``(public_id, user_id)`` pairs) and of these users' conversation lists, then tell those users' open
+    pages (``marketplace.push``, when a realtime proxy is configured): a ``conversation-<public id>`` or
+    ``list`` event makes the page run that poll now instead of at its next tick."""
+    conversation_views, user_ids = list(conversation_views), list(user_ids)
     keys = [conversation_key(public_id, user_id) for public_id, user_id in conversation_views]
     keys += [list_key(user_id) for user_id in user_ids]
     if not keys:
@@ -134,6 +139,14 @@ def bump(*, conversation_views: Iterable[tuple[str, int]] = (), user_ids: Iterab
             # Not replaced: no client may keep matching these tokens once the cache answers again.
             logger.error("could not replace poll tokens; deleting them when the cache is back", exc_info=True)
             _stale_keys.update(keys)
+        # After the tokens: a poll the event triggers must find them replaced.
+        events: dict[int, list[tuple[str, str]]] = {}
+        for public_id, user_id in conversation_views:
+            events.setdefault(user_id, []).append((f"conversation-{public_id}", "{}"))
+        for user_id in user_ids:
+            events.setdefault(user_id, []).append(("list", "{}"))
+        for user_id, user_events in events.items():
+            push.publish(push.user_channel(user_id), user_events)
 
     on_commit(write)
 

@@ -158,6 +158,44 @@
     findQuoted(link.getAttribute("data-quote-of"), link, 5);
   });
 
+  // Tab title: "(2) Chats · Marketplace" from the header badge's count, kept in step with every swap.
+  function showUnreadInTitle() {
+    var badge = document.getElementById("unread-badge");
+    var base = document.title.replace(/^\(\d+\+?\) /, "");
+    var count = badge ? parseInt(badge.getAttribute("data-count") || "0", 10) : 0;
+    document.title = count > 0 ? "(" + (count > 99 ? "99+" : count) + ") " + base : base;
+  }
+  document.addEventListener("DOMContentLoaded", showUnreadInTitle);
+  document.addEventListener("htmx:afterSettle", showUnreadInTitle);
+
+  // Typing indicator (only with the live stream, body[data-push]): pings while the person types, at most
+  // every 3 s; the other side shows "typing…" for 6 s after the last ping, or until their message arrives.
+  var lastTypingPing = 0;
+  document.addEventListener("input", function (event) {
+    var textarea = event.target;
+    if (!textarea.matches("#composer textarea[data-typing-url]") || !document.body.hasAttribute("data-push")) return;
+    if (!textarea.value.trim() || Date.now() - lastTypingPing < 3000) return;
+    lastTypingPing = Date.now();
+    var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+    window.fetch(textarea.getAttribute("data-typing-url"), { method: "POST", headers: headers, credentials: "same-origin" })
+      .catch(function () { /* a hint: nothing to do if it does not arrive */ });
+  });
+  var typingTimer = null;
+  function clearTyping() {
+    var indicator = document.getElementById("typing-indicator");
+    if (indicator) indicator.textContent = "";
+  }
+  document.addEventListener("htmx:sseMessage", function (event) {
+    if (event.target.id !== "typing-indicator") return;
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(clearTyping, 6000);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (event.detail.target && event.detail.target.id === "message-list" && xhr &&
+        xhr.responseText.indexOf("message--other") !== -1) clearTyping();
+  });
+
   // Photos: say what is attached, refuse more than the limit before uploading, show upload progress.
   function showChosenFiles(input) {
     var label = input.closest("form").querySelector(".composer-files");

@@ -1,0 +1,154 @@
+"""Run Pushpin (Debian's ``pushpin``, with its ``zurl``) in front of the site, configured from settings."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+# Pushpin 1.36 sends its requests to the backend through zurl, which Debian runs as a separate system
+# service (/var/run/zurl); without it every proxied request ends in "-> backend error". This command
+# runs a zurl of its own on private sockets, so nothing system-wide is needed.
+PUSHPIN_CONF = """[global]
+include={{libdir}}/internal.conf
+rundir={run}
+ipc_prefix=pushpin-
+port_offset=0
+stats_connection_ttl=120
+
+[runner]
+services=condure,pushpin-proxy,pushpin-handler
+http_port={port}
+logdir={log}
+log_level=2
+client_buffer_size=8192
+client_maxconn=50000
+
+[proxy]
+routesfile=routes
+zurl_out_specs=ipc://{run}/zurl-in
+zurl_out_stream_specs=ipc://{run}/zurl-in-stream
+zurl_in_specs=ipc://{run}/zurl-out
+debug=false
+auto_cross_origin=false
+accept_x_forwarded_protocol=false
+set_x_forwarded_protocol=proto-only
+accept_pushpin_route=false
+log_from=false
+log_user_agent=false
+sig_iss=pushpin
+sig_key={sig_key}
+updates_check=off
+
+[handler]
+push_in_spec=tcp://127.0.0.1:{pull_port}
+push_in_sub_specs=tcp://127.0.0.1:{sub_port}
+push_in_sub_connect=false
+push_in_http_addr=127.0.0.1
+push_in_http_port={publish_port}
+push_in_http_max_headers_size=10000
+push_in_http_max_body_size=1000000
+stats_spec=ipc://{{rundir}}/{{ipc_prefix}}stats
+command_spec=tcp://127.0.0.1:{command_port}
+message_rate=2500
+message_hwm=25000
+message_wait=5000
+id_cache_ttl=60
+connection_subscription_max=20
+subscription_linger=60
+stats_subscription_ttl=60
+stats_report_interval=10
+stats_format=tnetstring
+"""
+ZURL_CONF = """[General]
+in_spec=ipc://{run}/zurl-in
+in_stream_spec=ipc://{run}/zurl-in-stream
+out_spec=ipc://{run}/zurl-out
+in_req_spec=ipc://{run}/zurl-req
+defpolicy=allow
+max_open_requests=4000
+buffer_size=200000
+timeout=600
+"""
+
+
+def write_config(directory: Path, *, backend: str, port: int, publish_port: int) -> Path:
+    """Write pushpin.conf, routes and zurl.conf into *directory* and return the pushpin.conf path.
+
+    *backend* is ``host:port`` of the Django server; *port* is where browsers connect; *publish_port* is
+    the publish endpoint (MARKETPLACE_PUSH_URL). The private ZeroMQ ports follow *publish_port*
+    (+1 … +3), so several Pushpins can run side by side (tests)."""
+    run, log = directory / "run", directory / "log"
+    run.mkdir(parents=True, exist_ok=True)
+    log.mkdir(parents=True, exist_ok=True)
+    (directory / "routes").write_text(f"* {backend}\n")
+    (directory / "zurl.conf").write_text(ZURL_CONF.format(run=run))
+    conf = directory / "pushpin.conf"
+    conf.write_text(
+        PUSHPIN_CONF.format(
+            run=run,
+            log=log,
+            port=port,
+            sig_key=settings.MARKETPLACE_PUSH_SIG_KEY,
+            publish_port=publish_port,
+            pull_port=publish_port - 1,
+            sub_port=publish_port + 1,
+            command_port=publish_port + 2,
+        )
+    )
+    return conf
+
+
+class Command(BaseCommand):
+    """``manage.py run_pushpin [--backend 127.0.0.1:8000] [--port 7999]``: serve the site through Pushpin.
+
+    Browsers use ``http://127.0.0.1:<port>``; the publish endpoint is MARKETPLACE_PUSH_URL's port
+    (default 5561). Runs zurl and pushpin in the foreground until interrupted. Raises CommandError when
+    Pushpin is not installed (``apt-get install pushpin``)."""
+
+    help = "Run Pushpin (and its zurl) in front of the Django server, configured from the settings."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--backend", default="127.0.0.1:8000", help="host:port of the Django server")
+        parser.add_argument("--port", type=int, default=7999, help="port browsers connect to")
+        parser.add_argument("--dir", default="", help="where to write the configuration (default: temporary)")
+
+    def handle(self, *args, **options):
+        if not (shutil.which("pushpin") and shutil.which("zurl")):
+            raise CommandError("pushpin is not installed (Debian: apt-get install pushpin)")
+        publish_port = urlparse(settings.MARKETPLACE_PUSH_URL or "http://127.0.0.1:5561").port or 5561
+        directory = Path(options["dir"] or tempfile.mkdtemp(prefix="pushpin-"))
+        conf = write_config(
+            directory, backend=options["backend"], port=options["port"], publish_port=publish_port
+        )
+        zurl = subprocess.Popen(
+            ["zurl", f"--config={directory / 'zurl.conf'}"], stdout=sys.stdout, stderr=sys.stderr
+        )
+        pushpin = subprocess.Popen(["pushpin", "--config", str(conf)], stdout=sys.stdout, stderr=sys.stderr)
+        self.stdout.write(
+            f"Pushpin on http://127.0.0.1:{options['port']} -> {options['backend']}; "
+            f"publish endpoint http://127.0.0.1:{publish_port} (config in {directory})"
+        )
+
+        def stop(*_):
+            for process in (pushpin, zurl):
+                process.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while pushpin.poll() is None and zurl.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for process in (pushpin, zurl):
+                process.wait(timeout=10)

@@ -1,0 +1,135 @@
+"""Live through Pushpin: with the poll left at 30 s, a reply shows in the other browser in under 2 s, with
+the typing indicator and the tab title's unread count; with push off the same conversation still works on
+the poll."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from chat import services as chat_services
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_chat_flow import log_in
+from tests.factories import AdFactory, CategoryFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout_s: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+@pytest.fixture
+def pushpin(live_server, settings, tmp_path):
+    """Pushpin in front of the live server (``manage.py run_pushpin``); yields the URL browsers use."""
+    if not (shutil.which("pushpin") and shutil.which("zurl")):
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but pushpin is not installed (apt-get install pushpin)")
+        pytest.skip("pushpin is not installed (apt-get install pushpin)")
+    backend = urlparse(live_server.url)
+    port, publish_port = _free_port(), _free_port()
+    while publish_port in (port, port + 1) or port in range(publish_port - 1, publish_port + 3):
+        publish_port = _free_port()
+    push_url = f"http://127.0.0.1:{publish_port}"
+    settings.MARKETPLACE_PUSH_URL = push_url
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(MANAGE),
+            "run_pushpin",
+            "--backend",
+            f"127.0.0.1:{backend.port}",
+            "--port",
+            str(port),
+            "--dir",
+            str(tmp_path / "pushpin"),
+        ],
+        env={**os.environ, "MARKETPLACE_PUSH_URL": push_url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port)
+        _wait_for_port(publish_port)
+        yield f"http://{backend.hostname}:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def _two_people(browser, base_url):
+    buyer = UserFactory(email="buyer@example.com", display_name="Bea Buyer")
+    seller = UserFactory(email="seller@example.com", display_name="Sam Seller")
+    ad = AdFactory(owner=seller, category=CategoryFactory(), title="Walnut sofa")
+    conversation, _ = chat_services.conversation_start(buyer=buyer, ad=ad, body="Hi! Is it available?")
+    pages = []
+    for email in ("buyer@example.com", "seller@example.com"):
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        log_in(page, base_url, email)
+        page.goto(f"{base_url}{conversation.get_absolute_url()}")
+        pages.append(page)
+    return conversation, pages
+
+
+def test_a_reply_typing_and_the_unread_count_arrive_at_once_through_pushpin(
+    browser, live_server, pushpin, settings
+):
+    settings.MARKETPLACE_POLL_INTERVAL_S = 30  # the fallback, left as in production
+    conversation, (buyer_page, seller_page) = _two_people(browser, pushpin)
+    expect(buyer_page.locator("body")).to_have_attribute("data-push", "")
+    buyer_page.wait_for_timeout(500)  # both streams open (the "ready" event)
+
+    # The seller types: the buyer sees "typing…", cleared when the reply arrives.
+    seller_composer = seller_page.locator("#composer textarea")
+    seller_composer.press_sequentially("Yes, it is", delay=30)
+    expect(buyer_page.locator("#typing-indicator")).to_have_text("typing…", timeout=2000)
+    buyer_page.screenshot(path=str(ARTIFACTS / "live-typing-1280x800.png"))
+
+    started = time.monotonic()
+    seller_composer.press("Enter")
+    expect(buyer_page.locator("#message-list")).to_contain_text("Yes, it is", timeout=2000)
+    elapsed = time.monotonic() - started
+    assert elapsed < 2.0, f"the reply took {elapsed:.2f} s"
+    expect(buyer_page.locator("#typing-indicator")).to_have_text("")
+
+    # A message in another conversation: the buyer's tab title counts it at once.
+    other_ad = AdFactory(category=CategoryFactory(), title="Trek bike")
+    other, _ = chat_services.conversation_start(buyer=conversation.buyer, ad=other_ad, body="Is the bike M?")
+    chat_services.message_send(conversation=other, sender=other_ad.owner, body="Yes, size M.")
+    expect(buyer_page).to_have_title("(1) Sam Seller · Walnut sofa · Marketplace", timeout=2000)
+    buyer_page.screenshot(path=str(ARTIFACTS / "live-title-1280x800.png"))
+
+
+def test_with_push_off_the_reply_still_arrives_by_the_poll(browser, live_server, settings):
+    settings.MARKETPLACE_PUSH_URL = ""
+    settings.MARKETPLACE_POLL_INTERVAL_S = 2
+    conversation, (buyer_page, seller_page) = _two_people(browser, live_server.url)
+    assert buyer_page.locator("body").get_attribute("data-push") is None
+    assert buyer_page.locator("#typing-indicator").count() == 1  # there, and stays empty
+
+    seller_page.locator("#composer textarea").fill("Yes, it is")
+    seller_page.locator("#composer textarea").press("Enter")
+
+    expect(buyer_page.locator("#message-list")).to_contain_text("Yes, it is", timeout=5000)
+    expect(buyer_page.locator("#typing-indicator")).to_have_text("")
