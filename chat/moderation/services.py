@@ -25,7 +25,7 @@ from chat import services as chat_services
 from chat.models import Conversation, Message, MessagePhoto
 from chat.moderation.models import HeldMessage, ModerationAction, Report
 from chat.polling import tokens
-from marketplace import idempotency
+from marketplace import idempotency, push
 
 REPORT_DETAILS_MAX_LENGTH = 2000
 ERROR_MESSAGES = {
@@ -227,8 +227,10 @@ def user_suspend(*, user: User, moderator: User, report: Report | None = None, n
     user = User.objects.get(pk=user.pk)  # the stored row; the caller's instance is not changed
     _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
     _log(moderator, ModerationAction.Action.SUSPEND_USER, report=report, target_user=user, note=note)
-    # Their next poll goes the full, authenticated path, which a suspended user no longer passes.
+    # Their next poll goes the full, authenticated path, which a suspended user no longer passes; their
+    # live streams end, and the stream view refuses them when the browser reconnects.
     tokens.bump_conversations(selectors.conversation_rows_for_user(user_id=user.pk), only_user_id=user.pk)
+    transaction.on_commit(lambda: push.close(push.user_channel(user.pk)))
     return user
 
 
