@@ -1,9 +1,10 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-# A colour-emoji font (message reactions) for the browser tests when they run in this image; the site
-# itself sends emoji as text and the visitor's browser draws them.
-RUN apt-get update -q && apt-get install -y -q --no-install-recommends fonts-noto-color-emoji \
+# pushpin (with zurl): the docker-compose "pushpin" service runs it from this image. A colour-emoji font
+# (message reactions) for the browser tests when they run in this image; the site itself sends emoji as
+# text and the visitor's browser draws them.
+RUN apt-get update -q && apt-get install -y -q --no-install-recommends pushpin fonts-noto-color-emoji \
     && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml ./
 RUN pip install --no-cache-dir .

@@ -18,12 +18,21 @@ $(VENV)/.installed: pyproject.toml
 migrate: venv
 	$(BIN)/python manage.py migrate --noinput
 
-## make demo [DATA=../shared/data/craigslistbargain]: demo data (+ the real dataset) served on http://$(HOST)
+## make demo [DATA=../shared/data/craigslistbargain]: demo data (+ the real dataset) served on http://$(HOST);
+## with Debian's pushpin installed, through Pushpin (live updates), else polling only
+DEMO_BACKEND ?= 127.0.0.1:8001
 demo: migrate
 	$(BIN)/python manage.py load_demo
 	@if [ -n "$(DATA)" ]; then $(BIN)/python manage.py import_craigslistbargain "$(DATA)"; fi
-	@echo "Serving on http://$(HOST)  (Ctrl+C to stop)"
-	$(BIN)/python manage.py runserver $(HOST)
+	@if command -v pushpin >/dev/null && command -v zurl >/dev/null; then \
+	  echo "Live mode: Pushpin on http://$(HOST) in front of Django on $(DEMO_BACKEND)  (Ctrl+C to stop)"; \
+	  export MARKETPLACE_PUSH_URL=http://127.0.0.1:5561; \
+	  $(BIN)/python manage.py run_pushpin --backend $(DEMO_BACKEND) --port $(lastword $(subst :, ,$(HOST))) & pushpin=$$!; \
+	  trap "kill $$pushpin" EXIT INT TERM; $(BIN)/python manage.py runserver $(DEMO_BACKEND); \
+	else \
+	  echo "Polling-only mode (no pushpin: apt-get install pushpin for live updates). Serving on http://$(HOST)  (Ctrl+C to stop)"; \
+	  $(BIN)/python manage.py runserver $(HOST); \
+	fi
 
 ## make test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: venv

@@ -52,7 +52,7 @@ updates_check=off
 push_in_spec=tcp://127.0.0.1:{pull_port}
 push_in_sub_specs=tcp://127.0.0.1:{sub_port}
 push_in_sub_connect=false
-push_in_http_addr=127.0.0.1
+push_in_http_addr={publish_addr}
 push_in_http_port={publish_port}
 push_in_http_max_headers_size=10000
 push_in_http_max_body_size=1000000
@@ -80,11 +80,14 @@ timeout=600
 """
 
 
-def write_config(directory: Path, *, backend: str, port: int, publish_port: int) -> Path:
+def write_config(
+    directory: Path, *, backend: str, port: int, publish_port: int, publish_addr: str = "127.0.0.1"
+) -> Path:
     """Write pushpin.conf, routes and zurl.conf into *directory* and return the pushpin.conf path.
 
     *backend* is ``host:port`` of the Django server; *port* is where browsers connect; *publish_port* is
-    the publish endpoint (MARKETPLACE_PUSH_URL). The private ZeroMQ ports follow *publish_port*
+    the publish endpoint (MARKETPLACE_PUSH_URL), listening on *publish_addr* (keep it private: whoever
+    reaches it can send events to any user). The private ZeroMQ ports follow *publish_port*
     (+1 … +3), so several Pushpins can run side by side (tests)."""
     run, log = directory / "run", directory / "log"
     run.mkdir(parents=True, exist_ok=True)
@@ -99,6 +102,7 @@ def write_config(directory: Path, *, backend: str, port: int, publish_port: int)
             port=port,
             sig_key=settings.MARKETPLACE_PUSH_SIG_KEY,
             publish_port=publish_port,
+            publish_addr=publish_addr,
             pull_port=publish_port - 1,
             sub_port=publish_port + 1,
             command_port=publish_port + 2,
@@ -119,6 +123,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--backend", default="127.0.0.1:8000", help="host:port of the Django server")
         parser.add_argument("--port", type=int, default=7999, help="port browsers connect to")
+        parser.add_argument(
+            "--publish-addr", default="127.0.0.1", help="address of the publish endpoint (a private network)"
+        )
         parser.add_argument("--dir", default="", help="where to write the configuration (default: temporary)")
 
     def handle(self, *args, **options):
@@ -127,7 +134,11 @@ class Command(BaseCommand):
         publish_port = urlparse(settings.MARKETPLACE_PUSH_URL or "http://127.0.0.1:5561").port or 5561
         directory = Path(options["dir"] or tempfile.mkdtemp(prefix="pushpin-"))
         conf = write_config(
-            directory, backend=options["backend"], port=options["port"], publish_port=publish_port
+            directory,
+            backend=options["backend"],
+            port=options["port"],
+            publish_port=publish_port,
+            publish_addr=options["publish_addr"],
         )
         zurl = subprocess.Popen(
             ["zurl", f"--config={directory / 'zurl.conf'}"], stdout=sys.stdout, stderr=sys.stderr
