@@ -1,4 +1,5 @@
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,6 +31,36 @@ def refresh_last_seen(user_id: int, *, gate_seen: bool = False) -> None:
         logger.warning("last seen not refreshed for user %s", user_id, exc_info=True)
 
 
+def page_open_cache_key(user_id: int) -> str:
+    return f"accounts:page-open:{user_id}"
+
+
+def mark_page_open(user_id: int, *, marked_at: float | None = None) -> None:
+    """Record that *user_id* has a page open and polling now (the Web Push notifier leaves such users to
+    the page). *marked_at* is the value already read from the cache (a Unix time) by a caller that
+    fetched the key with others: the key is rewritten only when it is older than half of
+    MARKETPLACE_WEBPUSH_AFTER_S, so a poll costs a write at most every 30 s or so. Never raises."""
+    now = time.time()
+    after_s = settings.MARKETPLACE_WEBPUSH_AFTER_S
+    if marked_at is not None and now - marked_at < after_s / 2:
+        return
+    try:
+        cache.set(page_open_cache_key(user_id), now, timeout=after_s)
+    except Exception:  # noqa: BLE001 - see refresh_last_seen
+        logger.warning("open page not recorded for user %s", user_id, exc_info=True)
+
+
+def users_with_open_pages(user_ids: list[int]) -> set[int]:
+    """Return those of *user_ids* whose pages polled within the last MARKETPLACE_WEBPUSH_AFTER_S seconds
+    (one cache round trip; a cache that cannot answer counts nobody as present, so pushes still go)."""
+    try:
+        found = cache.get_many([page_open_cache_key(user_id) for user_id in user_ids])
+    except Exception:  # noqa: BLE001
+        logger.warning("open pages unknown: cache unavailable", exc_info=True)
+        return set()
+    return {user_id for user_id in user_ids if page_open_cache_key(user_id) in found}
+
+
 class LastSeenMiddleware:
     """Refresh ``User.last_seen_at`` at most once per MARKETPLACE_ONLINE_WINDOW_S seconds per user.
 
@@ -48,4 +79,5 @@ class LastSeenMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             refresh_last_seen(user.pk)
+            mark_page_open(user.pk)
         return response

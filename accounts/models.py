@@ -105,3 +105,29 @@ class UserBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocked {self.blocked_id}"
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (a device that said "Notify me of new messages on this device").
+
+    ``endpoint`` is the push service URL the browser gave; ``p256dh`` and ``auth`` are its keys
+    (base64url), which encrypt every payload so the push service cannot read it (RFC 8291). Rows the push
+    service answers 404/410 for are deleted (``chat.notifications``).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(_("endpoint"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("public key"), max_length=200)
+    auth = models.CharField(_("auth secret"), max_length=100)
+    # Shown on the profile page to tell devices apart ("Chrome on Android"); set from the User-Agent.
+    device = models.CharField(_("device"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.device or 'Device'} of user {self.user_id}"

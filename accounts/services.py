@@ -1,14 +1,16 @@
-"""Writes to accounts: sign-up, profile, last seen, moderator role, blocks."""
+"""Writes to accounts: sign-up, profile, last seen, moderator role, blocks, push subscriptions."""
 
 from datetime import datetime
+from urllib.parse import urlparse
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import signals
-from accounts.models import User, UserBlock
+from accounts.models import PushSubscription, User, UserBlock
 from marketplace.images import process_uploaded_image
 
 MODERATORS_GROUP = "Moderators"
@@ -114,3 +116,32 @@ def user_unblock(*, blocker: User, blocked_id: int) -> bool:
 def user_unsubscribe_unread_emails(*, user_id: int) -> bool:
     """Turn off unread-messages emails for user *user_id*; return False when no such user exists."""
     return bool(User.objects.filter(pk=user_id).update(email_unread_messages=False))
+
+
+def push_subscription_save(
+    *, user: User, endpoint: str, p256dh: str, auth: str, device: str = ""
+) -> PushSubscription:
+    """Store the browser push subscription *endpoint* (with its base64url keys *p256dh* and *auth*) for
+    *user* and return it. The same endpoint again (the browser renewed its keys, or another account logged
+    in on that device) updates the row and moves it to *user*: one device, one owner.
+
+    The endpoint must be an https URL on a known push service (MARKETPLACE_WEBPUSH_HOSTS: the notifier
+    POSTs to it, so any other host would let users make the server call arbitrary addresses). Raises
+    ValidationError (code ``push_endpoint``) otherwise."""
+    parsed = urlparse(endpoint)
+    host = (parsed.hostname or "").lower()
+    allowed = any(host == known or host.endswith("." + known) for known in settings.MARKETPLACE_WEBPUSH_HOSTS)
+    secure = parsed.scheme == "https" or (parsed.scheme == "http" and host in ("127.0.0.1", "localhost"))
+    if not (allowed and secure):
+        raise ValidationError(_("This browser's push service is not supported."), code="push_endpoint")
+    subscription, _created = PushSubscription.objects.update_or_create(
+        endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth, "device": device[:100]}
+    )
+    return subscription
+
+
+def push_subscription_delete(*, user: User, subscription_id: int) -> bool:
+    """Delete *user*'s push subscription *subscription_id* ("Remove" on the profile page); return whether
+    there was one. Another user's subscription is never touched."""
+    deleted, _rows = PushSubscription.objects.filter(pk=subscription_id, user=user).delete()
+    return bool(deleted)

@@ -1,15 +1,18 @@
+import json
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import login_throttle, services
+from accounts import login_throttle, selectors, services
 from accounts.forms import LoginForm, ProfileForm, SignupForm
 from accounts.models import UserBlock
 from accounts.tokens import user_id_from_unsubscribe_token
@@ -68,7 +71,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Profile saved.")
             return redirect("accounts:profile")
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/profile.html", {"form": form}, status=status)
+    context = {"form": form, "push_subscriptions": selectors.push_subscriptions_for(user=user)}
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 @login_required
@@ -149,3 +153,70 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if done and not services.user_unsubscribe_unread_emails(user_id=user_id):
         raise Http404("This unsubscribe link is not valid.")
     return render(request, "accounts/unsubscribe.html", {"done": done})
+
+
+class PushSubscriptionForm(forms.Form):
+    """A browser's ``PushSubscription.toJSON()``: the endpoint and its two base64url keys."""
+
+    endpoint = forms.URLField(max_length=1000)
+    p256dh = forms.RegexField(regex=r"^[A-Za-z0-9_-]{80,100}=*$", max_length=200)
+    auth = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,30}=*$", max_length=100)
+
+
+@login_required
+@require_POST
+def push_subscribe(request: HttpRequest) -> JsonResponse:
+    """Store this device's Web Push subscription (JSON body ``{"endpoint": …, "keys": {"p256dh": …,
+    "auth": …}}``, the browser's ``PushSubscription.toJSON()``; CSRF token in the X-CSRFToken header).
+    201 ``{"id": …}``; 400 ``{"error": …}`` for a body that is not such a subscription or an unsupported
+    push service."""
+    try:
+        data = json.loads(request.body or b"{}")
+        fields = {"endpoint": data.get("endpoint"), **(data.get("keys") or {})}
+    except (ValueError, AttributeError, TypeError):
+        return JsonResponse({"error": "The subscription could not be read."}, status=400)
+    form = PushSubscriptionForm(fields)
+    if not form.is_valid():
+        return JsonResponse({"error": "The subscription could not be read."}, status=400)
+    try:
+        subscription = services.push_subscription_save(
+            user=request.user,
+            device=device_label(request.headers.get("User-Agent", "")),
+            **form.cleaned_data,
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": error.messages[0]}, status=400)
+    return JsonResponse({"id": subscription.pk}, status=201)
+
+
+@login_required
+@require_POST
+def push_subscription_remove(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """Remove one of the user's notification devices (profile page); 404 for anyone else's."""
+    if not services.push_subscription_delete(user=request.user, subscription_id=subscription_id):
+        raise Http404("No such device.")
+    messages.success(request, "That device no longer gets notifications.")
+    return redirect("accounts:profile")
+
+
+def device_label(user_agent: str) -> str:
+    """Return a short name for the browser and system in *user_agent* ("Firefox on Android"), to tell
+    devices apart on the profile page; "" when neither is recognised."""
+    browsers = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    systems = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    browser = next((name for mark, name in browsers if mark in user_agent), "")
+    system = next((name for mark, name in systems if mark in user_agent), "")
+    return " on ".join(part for part in (browser, system) if part)

@@ -13,6 +13,7 @@ MEMBERSHIP_FIELDS = {
     "my_last_read_id": ("m", "last_read_message"),
     "my_unread_count": ("m", "unread_count"),
     "my_archived_at": ("m", "archived_at"),
+    "my_muted_at": ("m", "muted_at"),
     "my_role": ("m", "role"),
     "my_last_message_at": ("m", "last_message_at"),
     "other_last_read_id": ("o", "last_read_message"),

@@ -35,6 +35,7 @@ urlpatterns = [
     path("<public_id:public_id>/hide/", conversations.conversation_hide, name="hide"),
     path("<public_id:public_id>/unread/", conversations.conversation_mark_unread, name="mark_unread"),
     path("<public_id:public_id>/archive/", conversations.conversation_archive, name="archive"),
+    path("<public_id:public_id>/mute/", conversations.conversation_mute, name="mute"),
     path("<public_id:public_id>/block/", conversations.conversation_block, name="block"),
     path(
         "<public_id:public_id>/photos/<int:photo_id>/<str:variant>/",

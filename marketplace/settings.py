@@ -306,3 +306,22 @@ MARKETPLACE_PUSH_SIG_KEY = env.str(
 # A typing indicator lasts this long without a new ping; pages ping at most every MARKETPLACE_TYPING_PING_S.
 MARKETPLACE_TYPING_PING_S = 3
 MARKETPLACE_TYPING_SHOWN_S = 6
+# Web Push (marketplace/webpush.py; keys from manage.py generate_vapid_keys). Empty keys = off. A user
+# whose pages have not been seen for MARKETPLACE_WEBPUSH_AFTER_S seconds (no open page polling) gets a
+# push for a new message; the unread email follows after MARKETPLACE_NOTIFY_AFTER_S as before.
+MARKETPLACE_VAPID_PUBLIC_KEY = env.str("MARKETPLACE_VAPID_PUBLIC_KEY", default="")
+MARKETPLACE_VAPID_PRIVATE_KEY = env.str("MARKETPLACE_VAPID_PRIVATE_KEY", default="")
+MARKETPLACE_VAPID_SUBJECT = env.str("MARKETPLACE_VAPID_SUBJECT", default="mailto:support@marketplace.test")
+MARKETPLACE_WEBPUSH_AFTER_S = env.int("MARKETPLACE_WEBPUSH_AFTER_S", default=60)
+# Push services browsers subscribe with (Chrome/Edge/Opera via FCM, Firefox, Safari, Windows): the only
+# hosts the notifier will POST to, and their subdomains.
+MARKETPLACE_WEBPUSH_HOSTS = env.list(
+    "MARKETPLACE_WEBPUSH_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "android.googleapis.com",
+        "push.services.mozilla.com",
+        "push.apple.com",
+        "notify.windows.com",
+    ],
+)

@@ -4,12 +4,13 @@ from django.urls import include, path, re_path, register_converter
 from django.views.static import serve
 
 from marketplace.converters import PublicIdConverter
-from marketplace.views import healthz
+from marketplace.views import healthz, service_worker
 
 register_converter(PublicIdConverter, "public_id")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("sw.js", service_worker, name="service_worker"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("chat/", include("chat.urls")),

@@ -157,6 +157,11 @@ class ConversationParticipant(models.Model):
     # The newest message id an unread-messages email already covered (chat.notifications): the next
     # email only mentions conversations with messages after it.
     notified_up_to_message_id = models.BigIntegerField(_("emailed up to message"), null=True, blank=True)
+    # The newest message a Web Push already announced (chat.notifications.push_unread): no further push
+    # for this conversation until the participant has read up to it (one push per burst).
+    pushed_up_to_message_id = models.BigIntegerField(_("pushed up to message"), null=True, blank=True)
+    # "Mute notifications" for this conversation: no Web Push (the messages still count as unread).
+    muted_at = models.DateTimeField(_("muted at"), null=True, blank=True)
     # Copy of Conversation.last_message_at, written in the same transaction as every message: the chat
     # list reads one user's rows newest first straight off participant_list_idx instead of scanning
     # conversations by time (which degrades with the size of the whole table).

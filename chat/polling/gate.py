@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.urls import Resolver404, get_resolver
 
-from accounts.middleware import last_seen_cache_key, refresh_last_seen
+from accounts.middleware import last_seen_cache_key, mark_page_open, page_open_cache_key, refresh_last_seen
 from chat.polling import tokens
 from marketplace.http import login_required
 
@@ -67,9 +67,10 @@ class NothingNewPollMiddleware:
         if not user_id:
             return False
         key = key_for(user_id, **match.kwargs)
-        gate = last_seen_cache_key(user_id)
-        found = tokens.peek_many([key, gate])
+        gate, page_open = last_seen_cache_key(user_id), page_open_cache_key(user_id)
+        found = tokens.peek_many([key, gate, page_open])
         if found.get(key) != request.GET[TOKEN_PARAM]:
             return False
         refresh_last_seen(user_id, gate_seen=gate in found)  # never raises
+        mark_page_open(user_id, marked_at=found.get(page_open))  # never raises; rarely writes
         return True

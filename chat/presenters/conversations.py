@@ -250,6 +250,7 @@ def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
         context["poll_token"],
         csrf_secret,
         conversation.my_archived_at,
+        conversation.my_muted_at,
         conversation.i_blocked_other,
         conversation.other_blocked_me,
         context["read_up_to"],

@@ -214,6 +214,16 @@ def conversation_set_archived(*, conversation: Conversation, user: User, archive
     tokens.bump(user_ids=[user.pk])
 
 
+def conversation_set_muted(*, conversation: Conversation, user: User, muted: bool) -> None:
+    """Mute (or unmute) Web Push notifications about *conversation* for *user* only; its messages still
+    count as unread and the unread email still lists it. One UPDATE; nothing for a non-participant."""
+    now = timezone.now()
+    ConversationParticipant.objects.filter(conversation=conversation, user=user).update(
+        muted_at=now if muted else None, updated_at=now
+    )
+    tokens.bump(conversation_views=[(conversation.public_id, user.pk)])
+
+
 def conversations_sync_ad_status(*, ad: Ad) -> int:
     """Copy *ad*'s status into the snapshot of every conversation about it; return how many changed.
 

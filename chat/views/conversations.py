@@ -178,6 +178,19 @@ def conversation_archive(request: HtmxHttpRequest, public_id: str) -> HttpRespon
     return redirect(conversation)
 
 
+@login_required
+@require_POST
+def conversation_mute(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Mute (``muted=1``) or unmute (``muted=0``) this conversation's notifications on the user's devices."""
+    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    muted = request.POST.get("muted", "1") == "1"
+    services.conversation_set_muted(conversation=conversation, user=request.user, muted=muted)
+    flash.success(
+        request, "Notifications muted for this conversation." if muted else "Notifications back on."
+    )
+    return redirect(conversation)
+
+
 def _check_start_rate_limits(request: HtmxHttpRequest, ad: Ad) -> bool:
     """Check a "Write to seller" against the limits and return True when it starts a new conversation.
 

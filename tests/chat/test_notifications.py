@@ -97,7 +97,7 @@ def test_existing_unread_messages_count_as_notified_after_the_migration(seller, 
 def test_the_command_runs_one_pass(seller, conversation, mailoutbox, capsys):
     away(seller)
     call_command("notify_unread")
-    assert "sent 1 unread-messages email(s)" in capsys.readouterr().out
+    assert "sent 0 web push notification(s), 1 unread-messages email(s)" in capsys.readouterr().out
     assert len(mailoutbox) == 1
 
 

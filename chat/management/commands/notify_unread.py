@@ -2,14 +2,17 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from chat import notifications
+from chat import notifications, push_notifications
 
 
 class Command(BaseCommand):
-    """``manage.py notify_unread [--loop SECONDS]``: email users who are away about unread messages.
+    """``manage.py notify_unread [--loop SECONDS]``: Web Push, then email, to users who are away.
 
-    One email per user per batch (see ``chat.notifications``). Safe to run in several processes at once:
-    users are locked with SKIP LOCKED and re-read under the lock, so nobody gets the same email twice.
+    Each pass first sends the Web Push notifications due (``chat.push_notifications``: users with no open
+    page for MARKETPLACE_WEBPUSH_AFTER_S seconds and a subscribed device), then the unread-messages
+    emails (one email per user per batch, see ``chat.notifications``). Safe to run in several processes
+    at once: rows and users are locked with SKIP LOCKED and re-read under the lock, so nobody gets the
+    same email or push twice.
     """
 
     help = "Email users who have been away about their unread messages (one email per batch)."
@@ -21,8 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop: int, **options):
         while True:
+            pushed = push_notifications.push_unread()
             sent = notifications.notify_unread()
-            self.stdout.write(f"sent {sent} unread-messages email(s)")
+            self.stdout.write(f"sent {pushed} web push notification(s), {sent} unread-messages email(s)")
             if not loop:
                 return
             time.sleep(loop)
