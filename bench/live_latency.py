@@ -15,9 +15,8 @@ and the nothing-new poll's throughput through Pushpin while the streams are held
 only: a message waits for the next poll of a 30 s interval, uniform between 0 and 30 s, plus the poll
 itself: computed from the interval and the measured poll time, not waited for.
 
-Creates its own users and conversation (prefix ``live-bench``; removed afterwards). Needs PostgreSQL,
-Redis, Debian's pushpin and wrk. Results: bench/results/live-latency[-smoke].json and .md.
-"""
+Own users and conversation (prefix ``live-bench``, removed afterwards); needs PostgreSQL, Redis, pushpin,
+wrk. Results: bench/results/live-latency[-smoke].json and .md."""
 
 from __future__ import annotations
 
@@ -168,18 +167,25 @@ class Browser:
 
 
 def page_state(html: str) -> dict:
-    """The poll's parameters and the CSRF token as a conversation page shows them."""
-    vals = json.loads(re.search(r"id=\"conversation-poller\"[^>]*hx-vals='([^']+)'", html, re.S).group(1))
-    return {
-        **vals,
-        "after": re.search(r'id="message-cursor" value="(\d+)"', html).group(1),
-        "changes": re.search(r'id="message-changes" value="(\d*)"', html).group(1),
-        "csrf": re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1),
-    }
+    """The poll's parameters (token, user_key, read_up_to, cursor, change number) and the CSRF token as
+    a conversation page, or the out-of-band part of a delivering poll, shows them."""
+    state = {}
+    vals = re.search(r"id=\"conversation-poller\"[^>]*hx-vals='([^']+)'", html, re.S)
+    if vals:
+        state.update(json.loads(vals.group(1)))
+    for name, pattern in (
+        ("after", r'id="message-cursor" value="(\d+)"'),
+        ("changes", r'id="message-changes" value="(\d*)"'),
+        ("csrf", r'"X-CSRFToken": "([^"]+)"'),
+    ):
+        found = re.search(pattern, html)
+        if found:
+            state[name] = found.group(1)
+    return state
 
 
 def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
+    ordered = sorted(values)  # nearest rank
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
@@ -240,16 +246,12 @@ async def measure(args, port: int, cookies: list[str], seller_cookie: str, conve
             | {"earliest": 0}
         )
         poll_started = time.monotonic()
-        answer = await loop.run_in_executor(
-            None,
-            lambda: buyer_opener.open(
-                urllib.request.Request(base + url + "poll/?" + query, headers={"HX-Request": "true"})
-            ).read(),
-        )
+        poll = urllib.request.Request(base + url + "poll/?" + query, headers={"HX-Request": "true"})
+        answer = await loop.run_in_executor(None, lambda poll=poll: buyer_opener.open(poll).read())
         done = time.monotonic()
         if f"{PREFIX} {n}".encode() not in answer:
             raise RuntimeError(f"the poll after event {n} did not bring the message")
-        buyer_state.update(page_state_from_poll(answer.decode()))
+        buyer_state.update(page_state(answer.decode()))
         event_ms.append((arrived - answered) * 1000)
         poll_ms.append((done - answered) * 1000)
         poll_only_ms.append((done - poll_started) * 1000)
@@ -289,18 +291,6 @@ async def measure(args, port: int, cookies: list[str], seller_cookie: str, conve
         },
         "nothing_new_poll_through_pushpin": throughput,
     }
-
-
-def page_state_from_poll(html: str) -> dict:
-    """The poller's new token and cursor from a delivering poll's out-of-band updates."""
-    state = {"after": re.search(r'id="message-cursor" value="(\d+)"', html).group(1)}
-    vals = re.search(r"id=\"conversation-poller\"[^>]*hx-vals='([^']+)'", html, re.S)
-    if vals:
-        state.update(json.loads(vals.group(1)))
-    changes = re.search(r'id="message-changes" value="(\d*)"', html)
-    if changes:
-        state["changes"] = changes.group(1)
-    return state
 
 
 def nothing_new_throughput(url: str) -> dict:
@@ -389,15 +379,14 @@ def render(report: dict) -> str:
         f"{report['subscribers']} idle streams through Pushpin (opened in {report['streams_opened_s']} s), "
         f"{report['sends']} sends; Pushpin RSS {report['pushpin_rss_kb_before']} → "
         f"{report['pushpin_rss_kb_after']} kB = {report['pushpin_kb_per_stream']} kB per held stream",
-        "",
-        "| from the send's response to … | p50 ms | p99 ms |",
-        "|---|---|---|",
-        f"| the recipient's stream event (push) | {report['push_event_ms']['p50']} | {report['push_event_ms']['p99']} |",
+        "\n| from the send's response to … | p50 ms | p99 ms |\n|---|---|---|",
+        f"| the recipient's stream event (push) | {report['push_event_ms']['p50']} | "
+        f"{report['push_event_ms']['p99']} |",
         f"| the recipient's poll done, message on the page (push) | {report['push_poll_done_ms']['p50']} | "
         f"{report['push_poll_done_ms']['p99']} |",
         f"| the message on the page, polling only every {POLL_INTERVAL_S} s (computed) | "
         f"{report['polling_only_ms_computed']['p50']} | {report['polling_only_ms_computed']['p99']} |",
-        "",
+        "\n"
         f"Nothing-new poll through Pushpin while the streams are held: {nothing_new['rps']} req/s, "
         f"p99 {nothing_new['p99_ms']} ms (wrk, 32 connections, 5 s)"
         if nothing_new
