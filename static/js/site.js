@@ -235,7 +235,10 @@
             status.textContent = "Done: this device will be notified of new messages while you are away.";
           }).catch(function (error) {
             button.disabled = false;
-            status.textContent = "Notifications could not be turned on: " + (error.message || "please try again.");
+            // The browser's own errors (private windows, blocked push) are not worth quoting.
+            status.textContent = error instanceof DOMException
+              ? "This browser cannot show notifications from here (in a private window, or with notifications blocked). Unread messages still reach you by email."
+              : "Notifications could not be turned on: " + (error.message || "please try again.");
           });
         });
       });
