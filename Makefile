@@ -45,7 +45,8 @@ lint: venv
 	@git ls-files -co --exclude-standard -- '*.py' '*.html' '*.js' '*.css' ':!:*/migrations/*' ':!:static/js/htmx.min.js' ':!:static/js/htmx-ext-sse.min.js' \
 	  | xargs wc -l | awk '$$2 != "total" && $$1 > 400 { print "over 400 lines: " $$2 " (" $$1 ")"; long = 1 } END { exit long }'
 
-## make bench-smoke BENCH_DATABASE=…: bench/generate --scale tiny into a scratch PostgreSQL database, then bench/run --smoke and a 5 s bench/unread-check
+## make bench-smoke BENCH_DATABASE=…: bench/generate --scale tiny into a scratch PostgreSQL database, then bench/run --smoke,
+## a 5 s bench/unread-check and bench/live-latency --smoke (50 streams through Pushpin, 10 sends)
 BENCH_DATABASE ?= postgres://postgres@127.0.0.1:5432/marketplace_bench_smoke
 bench-smoke: venv
 	psql "$(dir $(BENCH_DATABASE))postgres" -qc "DROP DATABASE IF EXISTS $(notdir $(BENCH_DATABASE))" -c "CREATE DATABASE $(notdir $(BENCH_DATABASE))"
@@ -53,6 +54,8 @@ bench-smoke: venv
 	DATABASE_URL=$(BENCH_DATABASE) bench/generate --scale tiny
 	DATABASE_URL=$(BENCH_DATABASE) bench/run --smoke
 	DATABASE_URL=$(BENCH_DATABASE) bench/unread-check --duration 5
+	@if command -v pushpin >/dev/null; then DATABASE_URL=$(BENCH_DATABASE) bench/live-latency --smoke; \
+	else echo "bench/live-latency skipped: pushpin is not installed"; fi
 
 import-data: migrate
 	$(BIN)/python manage.py import_craigslistbargain "$(DATA)"
