@@ -14,6 +14,7 @@ forwards carry ``Grip-Sig``, a JWT signed with MARKETPLACE_PUSH_SIG_KEY (Pushpin
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__)
 # Pushpin sends this comment on an idle stream every KEEP_ALIVE_S seconds, so intermediaries and the
 # browser keep it open (EventSource ignores comments).
 KEEP_ALIVE_S = 25
+# Seconds the publishing thread waits for Pushpin's answer; a lost event costs nothing (the poll runs).
+PUBLISH_TIMEOUT_S = 2
 
 _lock = threading.Lock()
 _publishers: dict[str, GripPubControl] = {}
@@ -67,7 +70,13 @@ def _publisher() -> GripPubControl:
     url = settings.MARKETPLACE_PUSH_URL
     with _lock:
         if url not in _publishers:
-            _publishers[url] = GripPubControl({"control_uri": url})
+            publisher = GripPubControl({"control_uri": url})
+            # pubcontrol posts with requests and no timeout: a Pushpin that accepted the connection and
+            # never answered would stall the publishing thread and its queue for good.
+            for client in publisher.clients:
+                session = client.requests_session
+                session.request = functools.partial(session.request, timeout=PUBLISH_TIMEOUT_S)
+            _publishers[url] = publisher
         return _publishers[url]
 
 

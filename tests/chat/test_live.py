@@ -2,6 +2,7 @@
 publish call Pushpin receives (a loopback HTTP server stands in for Pushpin's publish endpoint)."""
 
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -255,3 +256,24 @@ def test_presence_renders_the_other_participants_status(login, conversation, buy
 def test_the_unread_count_is_on_the_badge_for_the_tab_title(login, conversation, seller):
     page = login(seller).get(reverse("ads:list")).content.decode()
     assert 'id="unread-badge"' in page and 'data-count="1"' in page
+
+
+def test_a_pushpin_that_never_answers_does_not_stall_publishing(settings, caplog):
+    """The publishing thread gives up after PUBLISH_TIMEOUT_S and goes on with the next event."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts connections, never answers
+    settings.MARKETPLACE_PUSH_URL = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    publisher = push._publisher()
+    started = time.monotonic()
+    done = threading.Event()
+    publisher.publish_http_stream(
+        "user-1",
+        push.HttpStreamFormat("event: list\ndata: {}\n\n"),
+        blocking=False,
+        callback=lambda success, message: done.set(),
+    )
+    assert done.wait(timeout=15), "the publish never gave up"
+    # Timed out after PUBLISH_TIMEOUT_S (one retry is configured by pubcontrol, so up to twice that).
+    assert time.monotonic() - started < 4 * push.PUBLISH_TIMEOUT_S + 1
+    silent.close()
