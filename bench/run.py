@@ -35,20 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
-os.environ["DJANGO_DEBUG"] = "false"
-os.environ.setdefault(
-    "DJANGO_SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-0123456789"
-)
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/3")
-os.environ.setdefault("DJANGO_CONN_MAX_AGE", "600")
-os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-# Plain HTTP on loopback: cookies cannot be Secure-only here (production keeps them Secure).
-os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
-# One user sending thousands of messages a minute is exactly what the rate limits stop; the benchmark
-# measures the send path itself, so it turns them off (and counts refused sends, which must be 0).
-os.environ.setdefault("DJANGO_RATELIMIT_ENABLE", "false")
+from bench.server_environment import configure  # noqa: E402
+
+configure()
 
 import django  # noqa: E402
 

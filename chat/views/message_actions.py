@@ -48,25 +48,34 @@ def _target(request: HtmxHttpRequest, public_id: str, message_id: int) -> tuple[
     return token, conversation, message
 
 
+def _changes_since_page(
+    request: HtmxHttpRequest, conversation: Conversation, *, token: str, changed: bool, **extra
+):
+    """Render, for an htmx message action, what changed since the page's change number (``changes``,
+    ``after`` and ``earliest`` from the POST) out of band, with *extra* context. *changed*: the action
+    changed a message, so the conversation row (read before it) gets the current change number."""
+    after, changes, earliest = MessageCursorForm.read(request.POST, "after", "changes", "earliest")
+    if changed:
+        conversation.message_change_seq = selectors.conversation_change_seq(conversation=conversation)
+    return render_new_messages(
+        request,
+        conversation,
+        token=token,
+        after=after or 0,
+        changes_seen=changes,
+        earliest=earliest or 0,
+        **extra,
+    )
+
+
 def _answer(
     request: HtmxHttpRequest, conversation: Conversation, *, token: str, message_id: int, error: str = ""
 ) -> HttpResponse:
-    """Answer a message action: htmx gets what changed since the page's change number (``changes``)
-    out of band, plus *error* in the page's alert slot (an empty one hides it); without JavaScript,
-    a redirect back to the message, with *error* as a flash message."""
+    """Answer a message action: htmx gets what changed since the page's change number out of band, plus
+    *error* in the page's alert slot (an empty one hides it); without JavaScript, a redirect back to the
+    message, with *error* as a flash message."""
     if request.htmx:
-        after, changes, earliest = MessageCursorForm.read(request.POST, "after", "changes", "earliest")
-        if not error:  # the row was read before the change
-            conversation.message_change_seq = selectors.conversation_change_seq(conversation=conversation)
-        return render_new_messages(
-            request,
-            conversation,
-            token=token,
-            after=after or 0,
-            changes_seen=changes,
-            earliest=earliest or 0,
-            action_error=error,
-        )
+        return _changes_since_page(request, conversation, token=token, changed=not error, action_error=error)
     if error:
         flash.error(request, error)
     return redirect(f"{conversation.get_absolute_url()}#message-{message_id}")
@@ -120,15 +129,11 @@ def message_edit(request: HtmxHttpRequest, public_id: str, message_id: int) -> H
             request, conversation, token=token, status=400, form=failed, typed=typed, **mode
         )
     if request.htmx:
-        after, changes, earliest = MessageCursorForm.read(request.POST, "after", "changes", "earliest")
-        conversation.message_change_seq = selectors.conversation_change_seq(conversation=conversation)
-        return render_new_messages(
+        return _changes_since_page(
             request,
             conversation,
             token=token,
-            after=after or 0,
-            changes_seen=changes,
-            earliest=earliest or 0,
+            changed=True,
             sent=True,
             form=MessageForm(),
             composer_key=idempotency.new_key(),

@@ -7,28 +7,10 @@ import pytest
 from django.urls import reverse
 
 from chat import services
+from tests.chat.test_views_message_actions import _bubble, _page, _send
 from tests.conftest import HTMX, poll_params, poll_url
 
 pytestmark = pytest.mark.django_db
-
-
-def _url(name, message):
-    return reverse(f"chat:{name}", args=[message.conversation.public_id, message.id])
-
-
-def _send(conversation, sender, body="Is the sofa 200 cm long?", **kwargs):
-    return services.message_send(conversation=conversation, sender=sender, body=body, **kwargs)
-
-
-def _page(client, conversation, **query):
-    return client.get(conversation.get_absolute_url(), query).content.decode()
-
-
-def _bubble(html, message):
-    """The rendered <li> of *message* on a page or in a poll answer."""
-    found = re.search(rf'<li class="message[^"]*" id="message-{message.id}".*?</li>', html, re.S)
-    assert found, f"message {message.id} not rendered"
-    return found.group()
 
 
 # --- The other side's open page -------------------------------------------------------------------
