@@ -77,3 +77,11 @@ class LoginForm(AuthenticationForm):
                         code="suspended",
                     ) from None
             raise
+
+
+class PushSubscriptionForm(forms.Form):
+    """A browser's ``PushSubscription.toJSON()``: the endpoint and its two base64url keys."""
+
+    endpoint = forms.URLField(max_length=1000, assume_scheme="https")
+    p256dh = forms.RegexField(regex=r"^[A-Za-z0-9_-]{80,100}=*$", max_length=200)
+    auth = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,30}=*$", max_length=100)

@@ -1,6 +1,5 @@
 import json
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -13,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import login_throttle, selectors, services
-from accounts.forms import LoginForm, ProfileForm, SignupForm
+from accounts.forms import LoginForm, ProfileForm, PushSubscriptionForm, SignupForm
 from accounts.models import UserBlock
 from accounts.tokens import user_id_from_unsubscribe_token
 from marketplace.http import safe_next_url
@@ -153,14 +152,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if done and not services.user_unsubscribe_unread_emails(user_id=user_id):
         raise Http404("This unsubscribe link is not valid.")
     return render(request, "accounts/unsubscribe.html", {"done": done})
-
-
-class PushSubscriptionForm(forms.Form):
-    """A browser's ``PushSubscription.toJSON()``: the endpoint and its two base64url keys."""
-
-    endpoint = forms.URLField(max_length=1000, assume_scheme="https")
-    p256dh = forms.RegexField(regex=r"^[A-Za-z0-9_-]{80,100}=*$", max_length=200)
-    auth = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,30}=*$", max_length=100)
 
 
 @login_required
