@@ -51,10 +51,13 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.contrib.sessions.models import Session  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from ads.models import Ad, Category  # noqa: E402
+from bench.cleanup import delete_conversations  # noqa: E402
 from chat import services  # noqa: E402
+from chat.models import Conversation  # noqa: E402
 
 PREFIX = "live-bench"
 RESULTS = ROOT / "bench" / "results"
@@ -90,18 +93,10 @@ def set_up(subscribers: int):
 
 
 def tear_down() -> None:
-    """Remove the run's conversation, messages, ad, users and sessions (pointers first: they protect)."""
-    from django.contrib.sessions.models import Session
-
-    from chat.models import Conversation, ConversationParticipant, Message
-
-    ids = list(Conversation.objects.filter(ad__title__startswith=PREFIX).values_list("pk", flat=True))
-    Conversation.objects.filter(pk__in=ids).update(last_message=None)
-    ConversationParticipant.objects.filter(conversation_id__in=ids).update(
-        last_read_message=None, hidden_up_to=None
+    """Remove the run's conversation, messages, ad, users and sessions."""
+    delete_conversations(
+        list(Conversation.objects.filter(ad__title__startswith=PREFIX).values_list("pk", flat=True))
     )
-    Message.objects.filter(conversation_id__in=ids).delete()
-    Conversation.objects.filter(pk__in=ids).delete()
     Ad.objects.filter(title__startswith=PREFIX).delete()
     Session.objects.filter(session_key__in=SESSION_KEYS).delete()
     User.objects.filter(email__startswith=PREFIX).delete()

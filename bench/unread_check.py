@@ -40,8 +40,9 @@ from django.db import connection, connections, transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from ads.models import Ad, Category  # noqa: E402
+from bench.cleanup import delete_conversations  # noqa: E402
 from chat import services  # noqa: E402
-from chat.models import Conversation, ConversationParticipant, Message  # noqa: E402
+from chat.models import Conversation, Message  # noqa: E402
 
 PREFIX = "unread-check"
 # Longest pause (seconds) between one thread's writes: short, so sends and reads of one row often overlap.
@@ -78,14 +79,8 @@ def set_up(count: int) -> list[Conversation]:
 
 
 def tear_down(conversations: list[Conversation]) -> None:
-    ids = [c.pk for c in conversations]
     users = {c.buyer_id for c in conversations} | {c.seller_id for c in conversations}
-    Conversation.objects.filter(pk__in=ids).update(last_message=None)
-    ConversationParticipant.objects.filter(conversation_id__in=ids).update(
-        last_read_message=None, hidden_up_to=None
-    )
-    Message.objects.filter(conversation_id__in=ids).delete()
-    Conversation.objects.filter(pk__in=ids).delete()
+    delete_conversations([c.pk for c in conversations])
     Ad.objects.filter(owner_id__in=users).delete()
     User.objects.filter(pk__in=users).delete()
 

@@ -1,7 +1,10 @@
 """User-facing error texts of the chat services, keyed by the ValidationError code they are raised with,
 so forms, views and tests share them."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.ratelimits import RateLimited
 
 ERROR_MESSAGES = {
     "empty": _("Write a message before sending."),
@@ -29,3 +32,13 @@ ERROR_MESSAGES = {
     "not_reactable": _("Notices in the conversation can't be reacted to."),
     "reply_unknown": _("The message you are replying to is not in this conversation."),
 }
+
+
+def refusal_text(error: ValidationError | PermissionDenied | RateLimited) -> str:
+    """Return what to tell the person whose action a service (or a rate limit) refused with *error*: the
+    validation messages, the rate limit's wait, or the permission error's own sentence."""
+    if isinstance(error, RateLimited):
+        return error.message
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)

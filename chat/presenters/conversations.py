@@ -130,12 +130,7 @@ def earlier_page_html(conversation: Conversation, html: str, *, before: int, ear
     *earliest* (0: the whole history is shown) for the polls out of band, and an out-of-band delete of
     the day separator above message *before* when the earlier page ends on that same day (the separator
     then moves up to the earlier page's first message of the day, so each day has exactly one)."""
-    html = format_html(
-        '{}<input type="hidden" id="message-earliest" name="earliest" form="composer" value="{}"'
-        ' hx-swap-oob="true">',
-        html,
-        earliest,
-    )
+    html = html + render_to_string(f"{PAGE_TEMPLATE}#message-earliest", {"earliest": earliest, "oob": True})
     shown_at = selectors.message_created_at(conversation=conversation, message_id=before)
     if shown_at is None:
         return html

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from chat import selectors, services
+from chat.errors import refusal_text
 from chat.models import MESSAGE_REACTIONS, Conversation, Message
 from chat.safety import safety_notes
 
@@ -97,8 +98,7 @@ def composer_mode(
         try:
             services.message_edit_check(message=target, user=request.user)
         except (PermissionDenied, ValidationError) as error:
-            message = error.messages[0] if isinstance(error, ValidationError) else str(error)
-            return {**context, "composer_error": message}
+            return {**context, "composer_error": refusal_text(error)}
         return {
             "composer_mode": "edit",
             "composer_target": target,

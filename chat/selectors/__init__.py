@@ -3,6 +3,7 @@ plain data, or raises Http404. The names below are the public surface (``selecto
 
 from chat.selectors.conversations import (
     LIST_FILTERS,
+    conversation_change_seq,
     conversation_count_for_ad,
     conversation_exists,
     conversation_get_for_participant,
@@ -13,7 +14,6 @@ from chat.selectors.conversations import (
     unread_conversation_count,
 )
 from chat.selectors.messages import (
-    conversation_change_seq,
     message_created_at,
     message_get_for_participant,
     message_get_reportable,

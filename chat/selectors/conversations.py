@@ -157,3 +157,9 @@ def conversation_exists(*, buyer: User, ad) -> bool:
 def conversation_count_for_ad(*, user: User, ad_public_id: str) -> int:
     """Return how many conversations *user* (the seller) has about the ad *ad_public_id*."""
     return Conversation.objects.filter(seller=user, ad_public_id=ad_public_id).count()
+
+
+def conversation_change_seq(*, conversation: Conversation) -> int:
+    """Return *conversation*'s current ``message_change_seq`` (one query): what a view that just changed a
+    message hands its page, since the conversation row it holds was read before the change."""
+    return Conversation.objects.filter(pk=conversation.pk).values_list("message_change_seq", flat=True).get()

@@ -223,9 +223,3 @@ def message_get_for_participant(*, conversation: Conversation, message_id: int |
     if message is None:
         raise Http404("No such message.")
     return message
-
-
-def conversation_change_seq(*, conversation: Conversation) -> int:
-    """Return *conversation*'s current ``message_change_seq`` (one query): what a view that just changed a
-    message hands its page, since the conversation row it holds was read before the change."""
-    return Conversation.objects.filter(pk=conversation.pk).values_list("message_change_seq", flat=True).get()

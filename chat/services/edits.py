@@ -81,12 +81,17 @@ def message_edit_check(*, message: Message, user: User, now: datetime | None = N
         )
 
 
-def _lock_own_message(*, message: Message, user: User, now: datetime) -> tuple[Conversation, Message]:
+def _lock_own_message(
+    *, message: Message, user: User, now: datetime, deleted_ok: bool = False
+) -> tuple[Conversation, Message]:
     """Lock *message*'s conversation, re-read *message* under the lock and check that *user* may still
     change it (``message_edit_check``, and no block between the two). Returns ``(conversation, message)``
-    as locked and re-read."""
+    as locked and re-read. *deleted_ok*: the sender's own deleted message is returned unchecked (deleting
+    it again changes nothing)."""
     conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
     message = Message.objects.get(pk=message.pk)
+    if deleted_ok and message.deleted_at is not None and message.sender_id == user.pk:
+        return conversation, message
     message_edit_check(message=message, user=user, now=now)
     refuse_if_blocked(sender=user, recipient_id=conversation.other_user_id(user.pk))
     return conversation, message
@@ -115,12 +120,11 @@ def message_edit(*, message: Message, editor: User, body: str) -> Message:
     message.body = body
     message.edited_at = now
     message.save(update_fields=["body", "edited_at"])
-    messages_stamp_changed_locked(
+    message.change_seq = messages_stamp_changed_locked(
         conversation=conversation,
         message_ids=[message.pk],
         list_changed=conversation.last_message_id == message.pk,
     )
-    message.refresh_from_db(fields=["change_seq"])
     return message
 
 
@@ -139,10 +143,9 @@ def message_delete(*, message: Message, user: User) -> Message:
     conversation row, then the other participant's row.
     """
     now = timezone.now()
-    current = Message.objects.filter(pk=message.pk).values_list("deleted_at", "sender_id").first()
-    if current is not None and current[0] is not None and current[1] == user.pk:
-        return Message.objects.get(pk=message.pk)
-    conversation, message = _lock_own_message(message=message, user=user, now=now)
+    conversation, message = _lock_own_message(message=message, user=user, now=now, deleted_ok=True)
+    if message.deleted_at is not None:
+        return message
     message.deleted_at = now
     message.save(update_fields=["deleted_at"])
     other = (
@@ -155,6 +158,7 @@ def message_delete(*, message: Message, user: User) -> Message:
         other.unread_count -= 1
         other.updated_at = now
         other.save(update_fields=["unread_count", "updated_at"])
-    messages_stamp_changed_locked(conversation=conversation, message_ids=[message.pk], list_changed=True)
-    message.refresh_from_db(fields=["change_seq"])
+    message.change_seq = messages_stamp_changed_locked(
+        conversation=conversation, message_ids=[message.pk], list_changed=True
+    )
     return message

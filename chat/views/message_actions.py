@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from chat import presenters, selectors, services
+from chat.errors import refusal_text
 from chat.forms import MessageCursorForm, MessageEditForm, MessageForm, ReactionForm
 from chat.models import Conversation, Message
 from chat.views.conversations import conversation_for_page, render_conversation_page
@@ -81,14 +82,6 @@ def _answer(
     return redirect(f"{conversation.get_absolute_url()}#message-{message_id}")
 
 
-def _refusal(error: Exception) -> str:
-    if isinstance(error, RateLimited):
-        return error.message
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return "Only the sender can change this message."
-
-
 @login_required
 @require_POST
 def message_edit(request: HtmxHttpRequest, public_id: str, message_id: int) -> HttpResponse:
@@ -107,27 +100,23 @@ def message_edit(request: HtmxHttpRequest, public_id: str, message_id: int) -> H
         check_rate_limit(request, "message_action_by_user")
         services.message_edit(message=message, editor=request.user, body=typed)
     except (RateLimited, ValidationError, PermissionDenied) as error:
-        failed = MessageForm({"body": typed})
-        failed.is_valid()
-        failed.errors.clear()
-        failed.add_error("body", _refusal(error))
-        mode = {"composer_mode": "edit", "composer_target": message, "composer_editing": True}
+        refused = {
+            "composer_mode": "edit",
+            "composer_target": message,
+            "composer_editing": True,
+            "composer_error": refusal_text(error),
+            "typed": typed,
+        }
         if request.htmx:
-            after, changes = MessageCursorForm.read(request.POST, "after", "changes")
             context = {
                 **presenters.participant_context(request, conversation, token=token),
-                **mode,
-                "form": failed,
-                "typed": typed,
-                "cursor": after or 0,
-                "changes": changes,
+                **refused,
+                "form": MessageForm(),
                 "composer_key": idempotency.key_to_render(request.POST),
             }
             response = render(request, f"{presenters.PAGE_TEMPLATE}#composer", context)
             return reswap(retarget(response, "#composer"), "outerHTML")
-        return render_conversation_page(
-            request, conversation, token=token, status=400, form=failed, typed=typed, **mode
-        )
+        return render_conversation_page(request, conversation, token=token, status=400, **refused)
     if request.htmx:
         return _changes_since_page(
             request,
@@ -153,7 +142,7 @@ def message_delete(request: HtmxHttpRequest, public_id: str, message_id: int) ->
         check_rate_limit(request, "message_action_by_user")
         services.message_delete(message=message, user=request.user)
     except (RateLimited, ValidationError, PermissionDenied) as refused:
-        error = _refusal(refused)
+        error = refusal_text(refused)
     return _answer(request, conversation, token=token, message_id=message.id, error=error)
 
 
@@ -172,5 +161,5 @@ def message_react(request: HtmxHttpRequest, public_id: str, message_id: int) -> 
         check_rate_limit(request, "message_action_by_user")
         services.message_react(message=message, user=request.user, emoji=emoji, on=on)
     except (RateLimited, ValidationError, PermissionDenied) as refused:
-        error = _refusal(refused)
+        error = refusal_text(refused)
     return _answer(request, conversation, token=token, message_id=message.id, error=error)

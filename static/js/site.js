@@ -168,6 +168,9 @@
   document.addEventListener("DOMContentLoaded", showUnreadInTitle);
   document.addEventListener("htmx:afterSettle", showUnreadInTitle);
 
+  // The CSRF header htmx sends (body[hx-headers]), for the few requests made with fetch.
+  function csrfHeaders() { return JSON.parse(document.body.getAttribute("hx-headers") || "{}"); }
+
   // Typing indicator (only with the live stream, body[data-push]): pings while the person types, at most
   // every 3 s; the other side shows "typing…" for 6 s after the last ping, or until their message arrives.
   var lastTypingPing = 0;
@@ -176,8 +179,7 @@
     if (!textarea.matches("#composer textarea[data-typing-url]") || !document.body.hasAttribute("data-push")) return;
     if (!textarea.value.trim() || Date.now() - lastTypingPing < 3000) return;
     lastTypingPing = Date.now();
-    var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
-    window.fetch(textarea.getAttribute("data-typing-url"), { method: "POST", headers: headers, credentials: "same-origin" })
+    window.fetch(textarea.getAttribute("data-typing-url"), { method: "POST", headers: csrfHeaders(), credentials: "same-origin" })
       .catch(function () { /* a hint: nothing to do if it does not arrive */ });
   });
   var typingTimer = null;
@@ -223,7 +225,7 @@
               userVisibleOnly: true, applicationServerKey: base64UrlToBytes(box.getAttribute("data-key"))
             });
           }).then(function (subscription) {
-            var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+            var headers = csrfHeaders();
             headers["Content-Type"] = "application/json";
             return window.fetch(box.getAttribute("data-url"), {
               method: "POST", headers: headers, credentials: "same-origin", body: JSON.stringify(subscription.toJSON())
