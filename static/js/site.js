@@ -270,13 +270,18 @@
   });
   // A message re-rendered by a reaction, an edit or a poll keeps the focus where it was: on the same
   // button, or on the message's menu when the button is gone or hidden in the closed menu.
+  // Recorded when a swap starts from inside a message, and not wiped by another swap (a poll) landing
+  // between that swap and its settle; kept for a second only, so it never pulls focus back later.
   var focusKey = null;
   var focusMessage = null;
+  var focusRecordedAt = 0;
   document.addEventListener("htmx:beforeSwap", function () {
     var active = document.activeElement;
     var row = active && active.closest ? active.closest("[data-message-id]") : null;
-    focusKey = row && active.getAttribute("data-focus");
-    focusMessage = row && row.getAttribute("data-message-id");
+    if (!row) return;
+    focusKey = active.getAttribute("data-focus");
+    focusMessage = row.getAttribute("data-message-id");
+    focusRecordedAt = Date.now();
   });
   // Shown on screen: laid out, and not inside a closed menu (Chromium lays out a closed <details>'s
   // content with content-visibility, so offsetParent alone does not tell).
@@ -285,7 +290,8 @@
     return Boolean(el.offsetParent) && (!menu || menu.open || el.parentElement === menu && el.tagName === "SUMMARY");
   }
   function restoreFocus() {
-    if (!focusMessage || (document.activeElement && document.activeElement !== document.body)) return false;
+    if (!focusMessage || Date.now() - focusRecordedAt > 1000) { focusMessage = null; return false; }
+    if (document.activeElement && document.activeElement !== document.body) return false;
     var target = focusKey && document.querySelector('[data-focus="' + focusKey + '"]');
     if (!target || !shown(target)) {
       var row = document.getElementById("message-" + focusMessage);
