@@ -31,7 +31,7 @@ class AdAdmin(admin.ModelAdmin):
     list_select_related = ("owner", "category")
     raw_id_fields = ("owner",)
     # Status changes go through services (they update every conversation's snapshot), not the form.
-    readonly_fields = ("public_id", "status", "created_at", "updated_at")
+    readonly_fields = ("public_id", "status", "buyer", "created_at", "updated_at")
     inlines = [AdPhotoInline]
     actions = ["remove_ads"]
     date_hierarchy = "created_at"

@@ -4,12 +4,12 @@ from django.db.models import Q
 
 class AdQuerySet(models.QuerySet):
     def active(self):
-        """Ads open for contact: not sold, not removed."""
+        """Ads on sale: not reserved, sold or removed."""
         return self.filter(status=self.model.Status.ACTIVE)
 
     def browsable(self):
-        """Ads shown in public listings: active and sold (a sold ad stays visible, marked sold), by owners
-        who are not suspended."""
+        """Ads shown in public listings: active, reserved and sold (they stay visible, marked so), by
+        owners who are not suspended."""
         return self.exclude(status=self.model.Status.REMOVED).filter(owner__is_active=True)
 
     def search(self, text: str):

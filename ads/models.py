@@ -32,6 +32,7 @@ class Ad(models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
+        RESERVED = "reserved", _("Reserved")
         SOLD = "sold", _("Sold")
         REMOVED = "removed", _("Removed")
 
@@ -57,6 +58,17 @@ class Ad(models.Model):
     )
     city = models.CharField(_("city"), max_length=80, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # The buyer the ad is reserved for or was sold to (a deal closed in a conversation); None while on
+    # sale, or when sold without saying to whom.
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("reserved for / sold to"),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -74,7 +86,15 @@ class Ad(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(price__gte=0), name="ad_price_not_negative"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["active", "sold", "removed"]), name="ad_status_valid"
+                condition=models.Q(status__in=["active", "reserved", "sold", "removed"]),
+                name="ad_status_valid",
+            ),
+            # Reserved always says for whom; on sale, nobody.
+            models.CheckConstraint(
+                condition=(models.Q(status="reserved") & models.Q(buyer__isnull=False))
+                | (models.Q(status="active") & models.Q(buyer__isnull=True))
+                | models.Q(status__in=["sold", "removed"]),
+                name="ad_buyer_matches_status",
             ),
         ]
 

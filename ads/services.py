@@ -1,7 +1,9 @@
-"""Writes to ads: create, edit, photos, mark sold, remove (a status change, never a row deletion)."""
+"""Writes to ads: create, edit, photos, reserve, mark sold, back on sale, remove (status changes, never a
+row deletion)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,6 +18,9 @@ from marketplace.images import ProcessedImage
 
 ERROR_MESSAGES = {
     "not_owner": _("Only the ad's owner can change it."),
+    "own_ad": _("You can't reserve or sell your ad to yourself."),
+    "reserved_for_other": _("This ad is reserved for another buyer. Release that reservation first."),
+    "sold": _("This ad is already sold. Put it back on sale first."),
     "removed": _("This ad was removed and can't be changed."),
     "too_many_photos": _("An ad can have at most %(limit)s photos."),
 }
@@ -112,33 +117,82 @@ def ad_photo_add(*, ad: Ad, user: User, photo: ProcessedImage) -> AdPhoto:
     return ad_photo
 
 
-def _ad_set_status(*, ad: Ad, status: str) -> Ad:
+@dataclass(frozen=True)
+class AdStatusChange:
+    """What a status change did: the ad as saved, and how many conversations about it were told (the
+    receivers of ``ads.signals.ad_status_changed`` posted a notice in them), 0 when nothing changed."""
+
+    ad: Ad
+    conversations_told: int
+
+
+def _locked_for_owner(*, ad: Ad, user: User) -> Ad:
+    """Lock *ad*'s row and return it fresh. Every status change takes this lock first (before any
+    conversation row a receiver locks), so two sellers' clicks or two tabs leave one outcome."""
+    _require_owner(ad=ad, user=user)
+    locked = Ad.objects.select_for_update().get(pk=ad.pk)
+    if locked.status == Ad.Status.REMOVED:
+        raise ValidationError(ERROR_MESSAGES["removed"], code="removed")
+    return locked
+
+
+def _ad_set_status(*, ad: Ad, status: str, buyer_id: int | None) -> AdStatusChange:
+    previous_status, previous_buyer_id = ad.status, ad.buyer_id
+    if (previous_status, previous_buyer_id) == (status, buyer_id):
+        return AdStatusChange(ad=ad, conversations_told=0)
     ad.status = status
-    ad.save(update_fields=["status", "updated_at"])
-    # Same transaction: a conversation's sold/removed flag can never disagree with the ad.
-    signals.ad_status_changed.send(sender=Ad, ad=ad)
-    return ad
+    ad.buyer_id = buyer_id
+    ad.save(update_fields=["status", "buyer", "updated_at"])
+    # Same transaction: a conversation's snapshot and notices can never disagree with the ad.
+    responses = signals.ad_status_changed.send(
+        sender=Ad, ad=ad, previous_status=previous_status, previous_buyer_id=previous_buyer_id
+    )
+    told = sum(response for _, response in responses if isinstance(response, int))
+    return AdStatusChange(ad=ad, conversations_told=told)
 
 
 @transaction.atomic
-def ad_mark_sold(*, ad: Ad, user: User) -> Ad:
-    """Mark *ad* sold; every conversation about it shows "Sold". Participants can still write.
+def ad_reserve(*, ad: Ad, user: User, buyer: User) -> AdStatusChange:
+    """Reserve *ad* for *buyer* (the seller agreed a deal with them); the ad stays listed, marked
+    "Reserved", and people can still write about it. A repeat for the same buyer changes nothing.
 
-    Raises PermissionDenied if *user* is not the owner, ValidationError if the ad was removed.
+    Raises PermissionDenied if *user* is not the owner, ValidationError: ``removed``, ``sold`` (mark it
+    back on sale first), ``reserved_for_other`` (release that reservation first), ``own_ad`` (*buyer* is
+    the owner). Locks the ad row.
     """
-    _require_owner(ad=ad, user=user)
-    if ad.status == Ad.Status.REMOVED:
-        raise ValidationError(ERROR_MESSAGES["removed"], code="removed")
-    return _ad_set_status(ad=ad, status=Ad.Status.SOLD)
+    locked = _locked_for_owner(ad=ad, user=user)
+    if buyer.pk == locked.owner_id:
+        raise ValidationError(ERROR_MESSAGES["own_ad"], code="own_ad")
+    if locked.status == Ad.Status.SOLD:
+        raise ValidationError(ERROR_MESSAGES["sold"], code="sold")
+    if locked.status == Ad.Status.RESERVED and locked.buyer_id != buyer.pk:
+        raise ValidationError(ERROR_MESSAGES["reserved_for_other"], code="reserved_for_other")
+    return _ad_set_status(ad=locked, status=Ad.Status.RESERVED, buyer_id=buyer.pk)
 
 
 @transaction.atomic
-def ad_reactivate(*, ad: Ad, user: User) -> Ad:
-    """Put a sold *ad* back on sale. Raises PermissionDenied / ValidationError like ``ad_mark_sold``."""
-    _require_owner(ad=ad, user=user)
-    if ad.status == Ad.Status.REMOVED:
-        raise ValidationError(ERROR_MESSAGES["removed"], code="removed")
-    return _ad_set_status(ad=ad, status=Ad.Status.ACTIVE)
+def ad_mark_sold(*, ad: Ad, user: User, buyer: User | None = None) -> AdStatusChange:
+    """Mark *ad* sold, to *buyer* when given, else to the buyer it was reserved for (if any); every
+    conversation about it shows "Sold". Participants can still write. A repeat changes nothing.
+
+    Raises PermissionDenied if *user* is not the owner, ValidationError ``removed``, ``own_ad``. Locks the
+    ad row.
+    """
+    locked = _locked_for_owner(ad=ad, user=user)
+    if buyer is not None and buyer.pk == locked.owner_id:
+        raise ValidationError(ERROR_MESSAGES["own_ad"], code="own_ad")
+    if locked.status == Ad.Status.SOLD and buyer is None:
+        return AdStatusChange(ad=locked, conversations_told=0)
+    buyer_id = buyer.pk if buyer is not None else locked.buyer_id
+    return _ad_set_status(ad=locked, status=Ad.Status.SOLD, buyer_id=buyer_id)
+
+
+@transaction.atomic
+def ad_reactivate(*, ad: Ad, user: User) -> AdStatusChange:
+    """Put a reserved or sold *ad* back on sale (releases a reservation). Raises PermissionDenied /
+    ValidationError ``removed`` like ``ad_mark_sold``; locks the ad row."""
+    locked = _locked_for_owner(ad=ad, user=user)
+    return _ad_set_status(ad=locked, status=Ad.Status.ACTIVE, buyer_id=None)
 
 
 @transaction.atomic
@@ -150,4 +204,5 @@ def ad_remove(*, ad: Ad, user: User) -> Ad:
     """
     if ad.owner_id != user.pk and not user.has_perm("ads.change_ad"):
         raise PermissionDenied(ERROR_MESSAGES["not_owner"])
-    return _ad_set_status(ad=ad, status=Ad.Status.REMOVED)
+    locked = Ad.objects.select_for_update().get(pk=ad.pk)
+    return _ad_set_status(ad=locked, status=Ad.Status.REMOVED, buyer_id=locked.buyer_id).ad

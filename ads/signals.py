@@ -2,6 +2,8 @@
 
 from django.dispatch import Signal
 
-# An ad's status changed (sold, back on sale, removed). Sent inside the transaction that saved it, so
-# receivers that write (conversation snapshots) commit or roll back with it. kwargs: ``ad`` (Ad).
+# An ad's status or buyer changed (reserved, sold, back on sale, removed). Sent inside the transaction that
+# saved it (the ad row locked), so receivers that write (conversation snapshots, notices) commit or roll
+# back with it. kwargs: ``ad`` (Ad, saved), ``previous_status`` (str), ``previous_buyer_id`` (int | None).
+# A receiver returns how many conversations it told about the change (int), or None.
 ad_status_changed = Signal()

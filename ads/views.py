@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ads import presenters, selectors, services
@@ -87,11 +88,11 @@ def ad_edit(request, public_id: str) -> HttpResponse:
 def _status_change(request, public_id: str, action, done_message: str) -> HttpResponse:
     ad = selectors.ad_get_owned(public_id=public_id, user=request.user)
     try:
-        action(ad=ad, user=request.user)
+        change = action(ad=ad, user=request.user)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.success(request, done_message)
+        messages.success(request, f"{done_message} {presenters.status_change_text(change)}".strip())
     # "Mark as sold" next to an accepted offer comes back to the conversation it was pressed in.
     return redirect(safe_next_url(request, request.POST.get("next")) or ad)
 
@@ -99,17 +100,17 @@ def _status_change(request, public_id: str, action, done_message: str) -> HttpRe
 @login_required
 @require_POST
 def ad_mark_sold(request, public_id: str) -> HttpResponse:
-    """Mark the ad sold (owner only)."""
+    """Mark the ad sold (owner only; to the buyer it was reserved for, if any)."""
     return _status_change(
-        request, public_id, services.ad_mark_sold, "Marked as sold. Buyers' chats now show it."
+        request, public_id, services.ad_mark_sold, gettext("Marked as sold. Buyers' chats now show it.")
     )
 
 
 @login_required
 @require_POST
 def ad_reactivate(request, public_id: str) -> HttpResponse:
-    """Put a sold ad back on sale (owner only)."""
-    return _status_change(request, public_id, services.ad_reactivate, "The ad is on sale again.")
+    """Put a reserved or sold ad back on sale (owner only)."""
+    return _status_change(request, public_id, services.ad_reactivate, gettext("The ad is on sale again."))
 
 
 @login_required

@@ -119,6 +119,8 @@ class MessageCursorForm(LenientQueryForm):
     # The conversation's change number the page has seen, and the oldest message it shows (0: all).
     changes = _id_field()
     earliest = _id_field()
+    # 1 when the page shows the offer form, 0 when it does not (a poll re-renders it when that changed).
+    offers = _id_field()
     # The composer's mode on a conversation page: replying to or editing that message.
     reply = _id_field()
     edit = _id_field()

@@ -7,10 +7,14 @@ from chat import selectors, services
 from chat.polling import tokens
 
 
-def sync_snapshots_on_ad_status(*, ad: Ad, **kwargs) -> None:
-    """``ads.signals.ad_status_changed``: copy the new status into every conversation's snapshot (in the
-    ad's transaction)."""
-    services.conversations_sync_ad_status(ad=ad)
+def sync_snapshots_on_ad_status(
+    *, ad: Ad, previous_status: str, previous_buyer_id: int | None, **kwargs
+) -> int:
+    """``ads.signals.ad_status_changed``: copy the new status into every conversation's snapshot and tell
+    the buyers (in the ad's transaction); return how many other conversations were told."""
+    return services.conversations_sync_ad_status(
+        ad=ad, previous_status=previous_status, previous_buyer_id=previous_buyer_id
+    )
 
 
 def refresh_tokens_on_profile_change(*, user_id: int, **kwargs) -> None:

@@ -56,10 +56,13 @@ class Conversation(models.Model):
     ad_thumbnail_url = models.CharField(_("ad thumbnail URL"), max_length=500, blank=True)
     ad_price = models.DecimalField(_("ad price"), max_digits=12, decimal_places=2, null=True, blank=True)
     ad_link = models.CharField(_("ad link"), max_length=500)
-    # The removed/sold flag: the one snapshot field kept in step with the live ad.
+    # The reserved/sold/removed flag: the one snapshot field kept in step with the live ad.
     ad_status = models.CharField(
         _("ad status"), max_length=10, choices=Ad.Status.choices, default=Ad.Status.ACTIVE
     )
+    # When the ad was reserved for or sold to this conversation's buyer (the deal was closed here); None
+    # otherwise. Kept with ad_status by chat.services.deals.
+    deal_at = models.DateTimeField(_("deal closed at"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_message_at = models.DateTimeField(_("last message at"), default=timezone.now)
@@ -190,10 +193,12 @@ class ConversationParticipant(models.Model):
 
 
 class Offer(models.Model):
-    """A buyer's price offer in a conversation; the seller accepts or declines it.
+    """A price proposed in a conversation by either participant; the other one accepts or declines it.
 
-    At most one offer per conversation is pending (a partial unique constraint); a new offer replaces it.
-    A pending offer past ``expires_at`` counts as expired (see ``current_status``) and is recorded as such
+    A negotiation is a chain: answering a pending offer with another price makes a counter-offer
+    (``counter_to``) and marks the answered one ``countered``; a new price from the same side replaces
+    its own pending offer. At most one offer per conversation is pending (a partial unique constraint). A
+    pending offer past ``expires_at`` counts as expired (see ``current_status``) and is recorded as such
     by the next action on the conversation's offers.
     """
 
@@ -203,13 +208,25 @@ class Offer(models.Model):
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         REPLACED = "replaced", _("Replaced")
+        COUNTERED = "countered", _("Countered")
         EXPIRED = "expired", _("Expired")
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="offers", verbose_name=_("conversation")
     )
-    buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("buyer")
+    # The participant who proposed the price (buyer or seller).
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("made by")
+    )
+    # The other side's offer this one answers (a counter-offer); None for the first price of a chain.
+    counter_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("counter-offer to"),
     )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -147,12 +147,12 @@ class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Offer)
 class OfferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("conversation", "buyer", "amount", "status", "created_at", "expires_at", "decided_at")
+    list_display = ("conversation", "made_by", "amount", "status", "created_at", "expires_at", "decided_at")
     list_filter = ("status", "created_at")
-    search_fields = ("=conversation__public_id", "buyer__email")
-    list_select_related = ("conversation", "buyer")
-    fields = list_display
-    readonly_fields = list_display
+    search_fields = ("=conversation__public_id", "made_by__email")
+    list_select_related = ("conversation", "made_by")
+    fields = (*list_display, "counter_to")
+    readonly_fields = fields
 
 
 @admin.register(Report)

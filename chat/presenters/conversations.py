@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from ads.models import Ad
 from chat import selectors
 from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES
 from chat.models import MESSAGE_REACTIONS, Conversation, Message, Offer
@@ -48,6 +49,10 @@ def participant_context(request: HttpRequest, conversation: Conversation, *, tok
         "reaction_choices": MESSAGE_REACTIONS,
         # Nobody reacts, replies or edits across a block (the services refuse it too).
         "can_act": not (conversation.i_blocked_other or conversation.other_blocked_me),
+        # Either side may propose a price while the ad is on sale (chat.services.offer_make).
+        "offers_open": conversation.ad_status == Ad.Status.ACTIVE
+        and not (conversation.i_blocked_other or conversation.other_blocked_me),
+        "offer_ttl_hours": settings.MARKETPLACE_OFFER_TTL_S // 3600,
     }
 
 
@@ -152,6 +157,7 @@ def new_messages(
     shown_read_up_to: int | None = None,
     changes_seen: int | None = None,
     earliest: int = 0,
+    offers_shown: int | None = None,
 ) -> dict:
     """Return the context of a delivering poll (or an htmx send or message action): *messages* after the
     client's cursor *after*, out-of-band updates of the cursor, poller, snapshot, presence, receipts and
@@ -163,13 +169,11 @@ def new_messages(
     number the page has seen (``Conversation.message_change_seq``): shown messages (ids from *earliest*
     to *after*) changed since are re-rendered out of band (``changed_rows``) and the page gets the new
     number (``changes``); None (an earlier page, or one from before the number existed) skips this and
-    keeps it None."""
-    # Offer cards already on the page whose state a new notice changed are re-rendered out of band.
-    changed_offers = {
-        message.offer_id: message.offer
-        for message in messages
-        if message.kind == Message.Kind.SYSTEM and message.offer
-    }
+    keeps it None. *offers_shown* (1/0, None: unknown) is whether the page shows the offer form: when that
+    no longer matches (the ad was reserved, sold or put back on sale) the form is re-rendered out of band
+    (``offer_maker_changed``); a form still shown is left alone, with whatever amount is typed in it.
+    Offer cards are messages: an offer's status change stamps its card, which comes back as a changed
+    row."""
     context = participant_context(request, conversation, token="" if has_more else token)
     newly_read = []
     if shown_read_up_to is not None and context["show_receipts"]:
@@ -195,7 +199,7 @@ def new_messages(
     return {
         **context,
         "newly_read": newly_read,
-        "changed_offers": list(changed_offers.values()),
+        "offer_maker_changed": offers_shown is not None and bool(offers_shown) != context["offers_open"],
         "message_rows": rows[: len(messages)],
         "changed_rows": rows[len(messages) :],
         "cursor": messages[-1].id if messages else after,
@@ -235,6 +239,7 @@ def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
         or context.get("composer_target")
         or context.get("composer_error")
         or context.get("offer_error")
+        or context.get("offer_open")
         or (form is not None and form.is_bound and form.errors)
     )
     csrf_secret = fragments.csrf_secret(request)

@@ -12,8 +12,8 @@ from chat.services.conversations import (
     conversation_set_muted,
     conversation_start,
     conversation_start_check,
-    conversations_sync_ad_status,
 )
+from chat.services.deals import conversations_sync_ad_status, offer_mark_sold, offer_reserve
 from chat.services.edits import (
     edit_window_ends,
     message_delete,
@@ -27,6 +27,7 @@ from chat.services.offers import (
     offer_amount_clean,
     offer_decline,
     offer_make,
+    offer_set_status_locked,
     offer_withdraw,
     offers_expire_due,
 )
@@ -58,6 +59,9 @@ __all__ = [
     "offer_amount_clean",
     "offer_decline",
     "offer_make",
+    "offer_mark_sold",
+    "offer_reserve",
+    "offer_set_status_locked",
     "offer_withdraw",
     "offers_expire_due",
 ]

@@ -93,9 +93,10 @@ def conversation_start(
     replaying recorded dialogues; the site leaves them at their defaults. With *idempotency_key* a repeat
     returns the message the first call sent (see ``message_send``).
 
-    Raises ValidationError with code ``own_ad`` (buyer owns the ad), ``ad_unavailable`` (sold or removed),
-    ``blocked``/``blocked_by_you`` (one of them blocked the other), ``idempotency_key_reused`` or a body
-    error (see ``message_body_clean``). Locks the conversation row while the message is added.
+    Raises ValidationError with code ``own_ad`` (buyer owns the ad), ``ad_unavailable`` (sold or removed;
+    a reserved ad takes messages), ``blocked``/``blocked_by_you`` (one of them blocked the other),
+    ``idempotency_key_reused`` or a body error (see ``message_body_clean``). Locks the conversation row
+    while the message is added.
     """
     body = message_body_clean(body)
 
@@ -134,7 +135,8 @@ def conversation_start_check(*, buyer: User, ad: Ad) -> None:
     any rate limit; returns None when *buyer* may write about *ad*. One query (blocks)."""
     if ad.owner_id == buyer.pk:
         raise ValidationError(ERROR_MESSAGES["own_ad"], code="own_ad")
-    if ad.status != Ad.Status.ACTIVE:
+    # A reserved ad still takes messages: people ask to be next in line if the deal falls through.
+    if ad.status not in (Ad.Status.ACTIVE, Ad.Status.RESERVED):
         raise ValidationError(ERROR_MESSAGES["ad_unavailable"], code="ad_unavailable")
     try:
         refuse_if_blocked(sender=buyer, recipient_id=ad.owner_id)
@@ -222,17 +224,3 @@ def conversation_set_muted(*, conversation: Conversation, user: User, muted: boo
         muted_at=now if muted else None, updated_at=now
     )
     tokens.bump(conversation_views=[(conversation.public_id, user.pk)])
-
-
-def conversations_sync_ad_status(*, ad: Ad) -> int:
-    """Copy *ad*'s status into the snapshot of every conversation about it; return how many changed.
-
-    One SELECT and one UPDATE; replaces the poll tokens of those conversations and their participants' lists
-    so open chats and lists pick the change up on their next poll.
-    Call inside the transaction that changed the ad so the flag can never disagree with the ad.
-    """
-    changing = Conversation.objects.filter(ad=ad).exclude(ad_status=ad.status)
-    affected = list(changing.values_list("public_id", "buyer_id", "seller_id"))
-    count = changing.update(ad_status=ad.status, updated_at=timezone.now())
-    tokens.bump_conversations(affected)
-    return count

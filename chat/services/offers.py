@@ -1,7 +1,10 @@
-"""Offers: the buyer makes one, the seller accepts or declines, the buyer withdraws; expiry.
+"""Offers: either participant proposes a price (a counter-offer when it answers the other side's pending
+one), the other accepts or declines, the proposer withdraws; expiry.
 
 Lock order: the conversation row, then the offer row (``_locked_offer``), in every action, so two
-simultaneous decisions leave exactly one outcome and never deadlock.
+simultaneous decisions leave exactly one outcome and never deadlock. Every status change stamps the
+offer's card as changed (``messages_stamp_changed_locked``), so the other side's open page loses the card's
+buttons with its next poll.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from accounts.models import User
 from ads.models import Ad
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, Message, Offer
+from chat.services.edits import messages_stamp_changed_locked
 from chat.services.messages import (
     message_create_locked,
     message_repeat_of,
@@ -33,15 +37,27 @@ def _locked_offer(offer: Offer) -> tuple[Conversation, Offer]:
     return conversation, Offer.objects.select_for_update().get(pk=offer.pk)
 
 
+def offer_set_status_locked(*, conversation: Conversation, offer: Offer, status: str, now: datetime) -> None:
+    """Record *offer*'s new *status* (decided at *now*) and stamp its card as changed; the caller has
+    locked *conversation* and *offer*."""
+    offer.status = status
+    offer.decided_at = now
+    offer.save(update_fields=["status", "decided_at"])
+    card_ids = list(
+        Message.objects.filter(conversation=conversation, offer=offer, kind=Message.Kind.OFFER).values_list(
+            "pk", flat=True
+        )
+    )
+    messages_stamp_changed_locked(conversation=conversation, message_ids=card_ids, quotes_changed=False)
+
+
 def _expire_if_due(*, conversation: Conversation, offer: Offer, now: datetime) -> None:
     """Record a pending offer past its expiry as expired, with a notice in the conversation."""
     if offer.status == Offer.Status.PENDING and offer.expires_at <= now:
-        offer.status = Offer.Status.EXPIRED
-        offer.decided_at = now
-        offer.save(update_fields=["status", "decided_at"])
+        offer_set_status_locked(conversation=conversation, offer=offer, status=Offer.Status.EXPIRED, now=now)
         message_create_locked(
             conversation=conversation,
-            sender=offer.buyer,
+            sender=offer.made_by,
             body=f"The offer of {format_money(offer.amount)} expired.",
             created_at=None,
             kind=Message.Kind.SYSTEM,
@@ -76,19 +92,24 @@ def offer_amount_clean(amount) -> Decimal:
 def offer_make(
     *,
     conversation: Conversation,
-    buyer: User,
+    user: User,
     amount,
     created_at: datetime | None = None,
     idempotency_key: str | None = None,
+    above_asking_confirmed: bool = False,
 ) -> Offer:
-    """Make an offer of *amount* (see ``offer_amount_clean``) as the buyer; return it.
+    """Propose *amount* (see ``offer_amount_clean``) as either participant; return the new offer.
 
-    A pending offer is replaced (its card says so). The offer appears in the conversation as an offer card
-    (a message of kind ``offer``) and expires after MARKETPLACE_OFFER_TTL_S seconds. *created_at* is
-    for importers. Raises PermissionDenied for a non-participant, ValidationError with code
-    ``offer_not_buyer``, ``offer_ad_unavailable``, ``offer_amount`` or ``idempotency_key_reused``.
-    With *idempotency_key* a repeat returns the offer the first call made (see ``message_send``). Locks the
-    conversation row.
+    The pending offer, if any, is answered: the other side's becomes ``countered`` and the new offer is a
+    counter-offer to it (``counter_to``); the user's own is ``replaced``. The offer appears as an offer
+    card (a message of kind ``offer``) and expires after MARKETPLACE_OFFER_TTL_S seconds. An amount above
+    the snapshot's asking price needs *above_asking_confirmed* (people mistype a digit). *created_at* is for
+    importers. With *idempotency_key* a repeat returns the offer the first call made (see
+    ``message_send``).
+
+    Raises PermissionDenied for a non-participant, ValidationError: ``offer_ad_unavailable`` (reserved,
+    sold or removed), ``offer_amount``, ``offer_above_asking`` (not confirmed), ``blocked``,
+    ``blocked_by_you``, ``idempotency_key_reused``. Locks the conversation row, then the pending offer.
     """
     value = offer_amount_clean(amount)
 
@@ -96,25 +117,26 @@ def offer_make(
     def make() -> Message:
         return _offer_make_locked(
             conversation=conversation,
-            buyer=buyer,
+            user=user,
             value=value,
             created_at=created_at,
             idempotency_key=idempotency_key,
+            above_asking_confirmed=above_asking_confirmed,
         )
 
     card = idempotency.create_once(
         make,
-        lambda: _offer_card_with_key(buyer=buyer, idempotency_key=idempotency_key, conversation=conversation),
+        lambda: _offer_card_with_key(user=user, idempotency_key=idempotency_key, conversation=conversation),
     )
     return card.offer
 
 
 def _offer_card_with_key(
-    *, buyer: User, idempotency_key: str | None, conversation: Conversation
+    *, user: User, idempotency_key: str | None, conversation: Conversation
 ) -> Message | None:
-    """The offer card *buyer* already sent with *idempotency_key* here, or None; a key that sent a text
+    """The offer card *user* already sent with *idempotency_key* here, or None; a key that sent a text
     message (or one elsewhere) is refused (``idempotency_key_reused``)."""
-    repeat = message_repeat_of(sender=buyer, idempotency_key=idempotency_key, conversation_id=conversation.pk)
+    repeat = message_repeat_of(sender=user, idempotency_key=idempotency_key, conversation_id=conversation.pk)
     if repeat is not None and repeat.offer is None:
         raise ValidationError(ERROR_MESSAGES["idempotency_key_reused"], code="idempotency_key_reused")
     return repeat
@@ -123,41 +145,50 @@ def _offer_card_with_key(
 def _offer_make_locked(
     *,
     conversation: Conversation,
-    buyer: User,
-    value,
+    user: User,
+    value: Decimal,
     created_at: datetime | None,
     idempotency_key: str | None,
+    above_asking_confirmed: bool,
 ) -> Message:
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if buyer.pk not in (locked.buyer_id, locked.seller_id):
+    if user.pk not in (locked.buyer_id, locked.seller_id):
         raise PermissionDenied("Only participants can make offers.")
     # Under the lock: an identical request that got here first has committed its card.
-    repeat = _offer_card_with_key(buyer=buyer, idempotency_key=idempotency_key, conversation=locked)
+    repeat = _offer_card_with_key(user=user, idempotency_key=idempotency_key, conversation=locked)
     if repeat is not None:
         return repeat
-    if buyer.pk != locked.buyer_id:
-        raise ValidationError(ERROR_MESSAGES["offer_not_buyer"], code="offer_not_buyer")
     if locked.ad_status != Ad.Status.ACTIVE:
         raise ValidationError(ERROR_MESSAGES["offer_ad_unavailable"], code="offer_ad_unavailable")
-    refuse_if_blocked(sender=buyer, recipient_id=locked.seller_id)
+    if locked.ad_price is not None and value > locked.ad_price and not above_asking_confirmed:
+        raise ValidationError(
+            ERROR_MESSAGES["offer_above_asking"],
+            code="offer_above_asking",
+            params={"amount": format_money(value), "price": format_money(locked.ad_price)},
+        )
+    refuse_if_blocked(sender=user, recipient_id=locked.other_user_id(user.pk))
     now = created_at or timezone.now()
+    answered = None
     for pending in Offer.objects.select_for_update().filter(conversation=locked, status=Offer.Status.PENDING):
         _expire_if_due(conversation=locked, offer=pending, now=now)
         if pending.status == Offer.Status.PENDING:
-            pending.status = Offer.Status.REPLACED
-            pending.decided_at = now
-            pending.save(update_fields=["status", "decided_at"])
+            mine = pending.made_by_id == user.pk
+            status = Offer.Status.REPLACED if mine else Offer.Status.COUNTERED
+            offer_set_status_locked(conversation=locked, offer=pending, status=status, now=now)
+            answered = None if mine else pending
     offer = Offer.objects.create(
         conversation=locked,
-        buyer=buyer,
+        made_by=user,
+        counter_to=answered,
         amount=value,
         created_at=now,
         expires_at=now + timedelta(seconds=settings.MARKETPLACE_OFFER_TTL_S),
     )
+    label = "Counter-offer" if answered else "Offer"
     return message_create_locked(
         conversation=locked,
-        sender=buyer,
-        body=f"Offer: {format_money(value)}",
+        sender=user,
+        body=f"{label}: {format_money(value)}",
         created_at=created_at,
         kind=Message.Kind.OFFER,
         offer=offer,
@@ -169,10 +200,10 @@ def _offer_decide(*, offer: Offer, user: User, status: str, verb: str, created_a
     conversation, locked = _locked_offer(offer)
     if user.pk not in (conversation.buyer_id, conversation.seller_id):
         raise PermissionDenied("Only participants can act on offers.")
-    if status == Offer.Status.WITHDRAWN and user.pk != locked.buyer_id:
+    if status == Offer.Status.WITHDRAWN and user.pk != locked.made_by_id:
         raise ValidationError(ERROR_MESSAGES["offer_not_own"], code="offer_not_own")
-    if status != Offer.Status.WITHDRAWN and user.pk != conversation.seller_id:
-        raise ValidationError(ERROR_MESSAGES["offer_not_seller"], code="offer_not_seller")
+    if status != Offer.Status.WITHDRAWN and user.pk == locked.made_by_id:
+        raise ValidationError(ERROR_MESSAGES["offer_own"], code="offer_own")
     now = created_at or timezone.now()
     # An offer past its expiry is refused as expired; ``offers_expire_due`` records it with a notice.
     current = locked.current_status(now=now)
@@ -182,9 +213,7 @@ def _offer_decide(*, offer: Offer, user: User, status: str, verb: str, created_a
             code="offer_not_pending",
             params={"status": Offer.Status(current).label.lower()},
         )
-    locked.status = status
-    locked.decided_at = now
-    locked.save(update_fields=["status", "decided_at"])
+    offer_set_status_locked(conversation=conversation, offer=locked, status=status, now=now)
     message_create_locked(
         conversation=conversation,
         sender=user,
@@ -197,34 +226,35 @@ def _offer_decide(*, offer: Offer, user: User, status: str, verb: str, created_a
 
 
 @transaction.atomic
-def offer_accept(*, offer: Offer, seller: User, created_at: datetime | None = None) -> Offer:
-    """Accept a pending offer as the conversation's seller. The ad is not sold by this: the seller gets
-    a "Mark as sold" button next to the accepted offer.
+def offer_accept(*, offer: Offer, user: User, created_at: datetime | None = None) -> Offer:
+    """Accept the other participant's pending offer (the seller a buyer's, the buyer a seller's
+    counter-offer). The ad is not reserved or sold by this: the seller gets "Reserve" and "Mark as sold"
+    buttons next to the accepted offer (``chat.services.deals``).
 
-    Raises PermissionDenied (non-participant) or ValidationError: ``offer_not_seller``,
-    ``offer_not_pending`` (already decided, withdrawn, replaced or expired). Locks the conversation, then
-    the offer, so two simultaneous decisions leave exactly one outcome.
+    Raises PermissionDenied (non-participant) or ValidationError: ``offer_own`` (one's own offer),
+    ``offer_not_pending`` (already decided, withdrawn, replaced, countered or expired). Locks the
+    conversation, then the offer, so two simultaneous decisions leave exactly one outcome.
     """
     return _offer_decide(
-        offer=offer, user=seller, status=Offer.Status.ACCEPTED, verb="accepted", created_at=created_at
+        offer=offer, user=user, status=Offer.Status.ACCEPTED, verb="accepted", created_at=created_at
     )
 
 
 @transaction.atomic
-def offer_decline(*, offer: Offer, seller: User, created_at: datetime | None = None) -> Offer:
-    """Decline a pending offer as the seller. Raises and locks like ``offer_accept``."""
+def offer_decline(*, offer: Offer, user: User, created_at: datetime | None = None) -> Offer:
+    """Decline the other participant's pending offer. Raises and locks like ``offer_accept``."""
     return _offer_decide(
-        offer=offer, user=seller, status=Offer.Status.DECLINED, verb="declined", created_at=created_at
+        offer=offer, user=user, status=Offer.Status.DECLINED, verb="declined", created_at=created_at
     )
 
 
 @transaction.atomic
-def offer_withdraw(*, offer: Offer, buyer: User) -> Offer:
-    """Withdraw the buyer's own pending offer. Raises ``offer_not_own`` / ``offer_not_pending`` like
+def offer_withdraw(*, offer: Offer, user: User, created_at: datetime | None = None) -> Offer:
+    """Withdraw one's own pending offer. Raises ``offer_not_own`` / ``offer_not_pending`` and locks like
     ``offer_accept``.
     """
     return _offer_decide(
-        offer=offer, user=buyer, status=Offer.Status.WITHDRAWN, verb="withdrew", created_at=None
+        offer=offer, user=user, status=Offer.Status.WITHDRAWN, verb="withdrew", created_at=created_at
     )
 
 

@@ -100,8 +100,8 @@ def conversation_search(request: HtmxHttpRequest) -> HttpResponse:
 def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Show the list and the active conversation; ``?before=<message id>`` shows an earlier page and
     ``?at=<message id>`` the page ending with that message (a search result in its context);
-    ``?reply=<id>`` and ``?edit=<id>`` open the composer replying to or editing that message (the
-    message actions' links without JavaScript).
+    ``?reply=<id>`` and ``?edit=<id>`` open the composer replying to or editing that message, and
+    ``?counter=<offer id>`` opens the offer form (the message and offer actions' links without JavaScript).
 
     Opening the conversation advances the read pointer to its last message. With htmx and ``before``
     only the earlier messages are returned (prepended by "Load earlier messages").
@@ -120,6 +120,7 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     context["form"] = MessageForm()
     reply, edit = MessageCursorForm.read(request.GET, "reply", "edit")
     context.update(presenters.composer_mode(request, conversation, reply=reply, edit=edit))
+    context["offer_open"] = "counter" in request.GET
     context["conversation_pane_html"] = presenters.conversation_chrome(request, context)
     return render_page(request, context)
 

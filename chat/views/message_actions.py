@@ -55,7 +55,9 @@ def _changes_since_page(
     """Render, for an htmx message action, what changed since the page's change number (``changes``,
     ``after`` and ``earliest`` from the POST) out of band, with *extra* context. *changed*: the action
     changed a message, so the conversation row (read before it) gets the current change number."""
-    after, changes, earliest = MessageCursorForm.read(request.POST, "after", "changes", "earliest")
+    after, changes, earliest, offers = MessageCursorForm.read(
+        request.POST, "after", "changes", "earliest", "offers"
+    )
     if changed:
         conversation.message_change_seq = selectors.conversation_change_seq(conversation=conversation)
     return render_new_messages(
@@ -65,6 +67,7 @@ def _changes_since_page(
         after=after or 0,
         changes_seen=changes,
         earliest=earliest or 0,
+        offers_shown=offers,
         **extra,
     )
 

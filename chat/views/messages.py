@@ -104,7 +104,7 @@ def _render_sent(
         # The token read before the send: the send replaced it, so the next poll takes the full path
         # once and brings anything (a read receipt, a snapshot change) that the pre-send conversation
         # row could not show. Reading it now instead would vouch for that stale row.
-        changes, earliest = MessageCursorForm.read(request.POST, "changes", "earliest")
+        changes, earliest, offers = MessageCursorForm.read(request.POST, "changes", "earliest", "offers")
         return render_new_messages(
             request,
             conversation,
@@ -112,6 +112,7 @@ def _render_sent(
             after=after,
             changes_seen=changes,
             earliest=earliest or 0,
+            offers_shown=offers,
             viewer_read_up_to=message_id,
             sent=True,
             form=MessageForm(),

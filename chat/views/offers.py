@@ -1,4 +1,5 @@
-"""Offers: make one (buyer), accept or decline (seller), withdraw (buyer)."""
+"""Offers: propose a price or counter-offer (either side), accept or decline (the other side), withdraw
+(the proposer), and the seller's deal on an accepted offer: reserve or mark sold."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from ads.presenters import status_change_text
 from chat import selectors, services
 from chat.views.conversations import conversation_for_page, mark_read_up_to, render_conversation_page
 from marketplace import idempotency
@@ -15,38 +17,53 @@ from marketplace.http import HtmxHttpRequest, login_required
 from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
 
 OFFER_ACTIONS = {
-    "accept": (services.offer_accept, "seller"),
-    "decline": (services.offer_decline, "seller"),
-    "withdraw": (services.offer_withdraw, "buyer"),
+    "accept": services.offer_accept,
+    "decline": services.offer_decline,
+    "withdraw": services.offer_withdraw,
 }
+# The deal on an accepted offer: the flash says how many other conversations were told.
+DEAL_ACTIONS = {
+    "reserve": (services.offer_reserve, "Reserved for {name}."),
+    "sell": (services.offer_mark_sold, "Marked as sold to {name}."),
+}
+# Refusals shown in the offer form with the typed amount kept; the others are flash messages.
+FORM_REFUSALS = {"offer_amount", "offer_above_asking", "bad_idempotency_key"}
 
 
 @login_required
 @require_POST
 def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
-    """Make an offer (buyer; ``amount`` as typed, e.g. "350" or "$1,200.50"; ``idempotency_key``).
+    """Propose a price (either participant; ``amount`` as typed, e.g. "350" or "$1,200.50";
+    ``idempotency_key``; ``confirm_above_asking=1`` once told the amount is above the asking price).
 
     Success shows the conversation at the offer card, and so does a repeat of it (not counted again). A
-    refused amount or the rate limit re-renders the page with the reason and the typed amount (status 400;
-    429 with Retry-After); other refusals are flash messages."""
+    refused amount, an unconfirmed amount above the asking price or the rate limit re-renders the page
+    with the reason and the typed amount (status 400; 429 with Retry-After); other refusals are flash
+    messages."""
     token, conversation = conversation_for_page(request, public_id)
     typed = request.POST.get("amount", "")[:30]
-    limited = None
+    limited, confirm = None, ""
     try:
         key = idempotency.read_key(request.POST)
         earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
         if earlier is None or earlier.offer is None:
             check_rate_limit(request, "message_by_user")  # an offer is a message in the conversation
         offer = services.offer_make(
-            conversation=conversation, buyer=request.user, amount=typed, idempotency_key=key
+            conversation=conversation,
+            user=request.user,
+            amount=typed,
+            idempotency_key=key,
+            above_asking_confirmed=request.POST.get("confirm_above_asking") == "1",
         )
     except RateLimited as error:
         limited, reason = error, error.message
     except ValidationError as error:
-        if error.code not in ("offer_amount", "bad_idempotency_key"):
+        if error.code not in FORM_REFUSALS:
             flash.error(request, " ".join(error.messages))
             return redirect(conversation)
         reason = " ".join(error.messages)
+        if error.code == "offer_above_asking":
+            confirm = error.params["amount"]
     else:
         return redirect(f"{conversation.get_absolute_url()}#offer-{offer.id}")
     mark_read_up_to(conversation, request.user, conversation.last_message_id)
@@ -57,6 +74,7 @@ def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         status=400,
         offer_error=reason,
         offer_typed=typed,
+        offer_confirm=confirm,
         offer_key=idempotency.key_to_render(request.POST),
     )
     return with_retry_after(response, limited)
@@ -65,14 +83,21 @@ def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def offer_act(request: HtmxHttpRequest, public_id: str, offer_id: int, action: str) -> HttpResponse:
-    """Accept or decline (seller) or withdraw (buyer) an offer; a refused action says why (flash)."""
+    """Act on an offer: ``accept`` / ``decline`` (the other side's pending offer), ``withdraw`` (one's
+    own), ``reserve`` / ``sell`` (the seller, on an accepted offer: the flash says how many other
+    conversations about the ad were told). A refused action says why (flash)."""
     conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
     offer = selectors.offer_get_for_conversation(conversation=conversation, offer_id=offer_id)
-    if action not in OFFER_ACTIONS:
+    if action not in OFFER_ACTIONS and action not in DEAL_ACTIONS:
         raise Http404("No such action.")
-    perform, actor = OFFER_ACTIONS[action]
     try:
-        perform(offer=offer, **{actor: request.user})
+        if action in DEAL_ACTIONS:
+            perform, done = DEAL_ACTIONS[action]
+            change = perform(offer=offer, user=request.user)
+            name = conversation.buyer.display_name
+            flash.success(request, f"{done.format(name=name)} {status_change_text(change)}".strip())
+        else:
+            OFFER_ACTIONS[action](offer=offer, user=request.user)
     except ValidationError as error:
         flash.error(request, " ".join(error.messages))
     return redirect(f"{conversation.get_absolute_url()}#offer-{offer.id}")

@@ -40,6 +40,7 @@ def render_new_messages(
     shown_read_up_to: int | None = None,
     changes_seen: int | None = None,
     earliest: int = 0,
+    offers_shown: int | None = None,
     **extra,
 ) -> HttpResponse:
     """Render the messages after the client's cursor *after* (at most one page) with the out-of-band
@@ -47,7 +48,8 @@ def render_new_messages(
     knows the viewer's own read pointer already is, e.g. at the message they just sent).
     *shown_read_up_to* is the other participant's pointer as the page shows it (receipts);
     *changes_seen* and *earliest* are the page's change number and oldest shown message id: messages
-    changed since are re-rendered out of band (``presenters.new_messages``)."""
+    changed since are re-rendered out of band (``presenters.new_messages``); *offers_shown* (1/0) whether
+    the page shows the offer form, re-rendered out of band when that is no longer so."""
     messages, has_more, cursor_at = selectors.message_list_after(
         conversation=conversation, after_id=after, limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     )
@@ -64,6 +66,7 @@ def render_new_messages(
         shown_read_up_to=shown_read_up_to,
         changes_seen=changes_seen,
         earliest=earliest,
+        offers_shown=offers_shown,
     )
     context.update(extra)
     return render(request, f"{presenters.PAGE_TEMPLATE}#poll-response", context)
@@ -74,15 +77,16 @@ def render_new_messages(
 def conversation_poll(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Answer the open conversation's poll (``after`` = newest message id shown, ``read_up_to`` = the
     other participant's read pointer as shown, ``changes`` = the conversation's change number as shown,
-    ``earliest`` = the oldest message id shown or 0, ``token``, ``user_key``).
+    ``earliest`` = the oldest message id shown or 0, ``offers`` = 1 when the offer form is shown, ``token``,
+    ``user_key``).
 
     For a logged-in participant: the new messages to append (at most a page), and out-of-band updates
     of the cursor, the token, the ad snapshot, read receipts, messages edited, deleted or reacted to since
     ``changes``, and the other participant's "last seen". Delivered messages count as read.
     """
     token, conversation = conversation_for_page(request, public_id)
-    after, shown_read_up_to, changes, earliest = MessageCursorForm.read(
-        request.GET, "after", "read_up_to", "changes", "earliest"
+    after, shown_read_up_to, changes, earliest, offers = MessageCursorForm.read(
+        request.GET, "after", "read_up_to", "changes", "earliest", "offers"
     )
     return render_new_messages(
         request,
@@ -92,6 +96,7 @@ def conversation_poll(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         shown_read_up_to=shown_read_up_to,
         changes_seen=changes,
         earliest=earliest or 0,
+        offers_shown=offers,
     )
 
 

@@ -59,7 +59,7 @@ def test_it_is_one_query(conversation, buyer, django_assert_num_queries):
 def test_messages_from_a_cursor_match_the_orm_read_with_their_offers(conversation, buyer, seller):
     first = conversation.messages.get()
     services.message_send(conversation=conversation, sender=seller, body="Yes")
-    offer = services.offer_make(conversation=conversation, buyer=buyer, amount="300")
+    offer = services.offer_make(conversation=conversation, user=buyer, amount="300")
     services.conversation_hide(conversation=conversation, user=seller)
     services.message_send(conversation=conversation, sender=buyer, body="After the hide")
     offers_seen = {}

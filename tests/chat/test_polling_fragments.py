@@ -56,7 +56,7 @@ def test_times_follow_the_viewers_time_zone(login, conversation, buyer):
 
 
 def test_each_session_gets_offer_forms_with_its_own_csrf_token(conversation, buyer, seller):
-    services.offer_make(conversation=conversation, buyer=buyer, amount="100")
+    services.offer_make(conversation=conversation, user=buyer, amount="100")
     first = Client(enforce_csrf_checks=True)
     first.login(username=seller.email, password=TEST_PASSWORD)
     first.get(conversation.get_absolute_url())

@@ -78,10 +78,10 @@ def test_simultaneous_accept_and_decline_leave_one_outcome():
     buyer = UserFactory()
     ad = AdFactory()
     conversation, _ = services.conversation_start(buyer=buyer, ad=ad, body="Would you take 300?")
-    offer = services.offer_make(conversation=conversation, buyer=buyer, amount="300")
+    offer = services.offer_make(conversation=conversation, user=buyer, amount="300")
     actions = [services.offer_accept, services.offer_decline] * 3
 
-    results, errors = run_at_once(len(actions), lambda i: actions[i](offer=offer, seller=ad.owner))
+    results, errors = run_at_once(len(actions), lambda i: actions[i](offer=offer, user=ad.owner))
 
     assert len([r for r in results if r is not None]) == 1
     assert len(errors) == len(actions) - 1

@@ -67,6 +67,7 @@ def test_cannot_write_about_own_ad(seller, ad):
 def test_cannot_start_a_conversation_about_an_unavailable_ad(buyer, seller, ad, status):
     change = {Ad.Status.SOLD: ad_services.ad_mark_sold, Ad.Status.REMOVED: ad_services.ad_remove}[status]
     change(ad=ad, user=seller)
+    ad.refresh_from_db()  # services change a fresh copy of the row, locked
     with pytest.raises(ValidationError) as error:
         services.conversation_start(buyer=buyer, ad=ad, body="Hi")
     assert error.value.code == "ad_unavailable"

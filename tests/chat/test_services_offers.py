@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_buyer_makes_an_offer_that_appears_as_a_card(conversation, buyer, seller):
-    offer = services.offer_make(conversation=conversation, buyer=buyer, amount="400")
+    offer = services.offer_make(conversation=conversation, user=buyer, amount="400")
     assert offer.amount == Decimal("400.00") and offer.status == "pending"
     assert offer.expires_at - offer.created_at == timedelta(hours=48)
     card = conversation.messages.latest("id")
@@ -24,8 +24,8 @@ def test_buyer_makes_an_offer_that_appears_as_a_card(conversation, buyer, seller
 
 
 def test_a_new_offer_replaces_the_pending_one(conversation, buyer):
-    first = services.offer_make(conversation=conversation, buyer=buyer, amount="350")
-    second = services.offer_make(conversation=conversation, buyer=buyer, amount="375.50")
+    first = services.offer_make(conversation=conversation, user=buyer, amount="350")
+    second = services.offer_make(conversation=conversation, user=buyer, amount="375.50")
     first.refresh_from_db()
     assert first.status == "replaced" and second.status == "pending"
     assert Offer.objects.filter(conversation=conversation, status="pending").count() == 1
@@ -34,37 +34,89 @@ def test_a_new_offer_replaces_the_pending_one(conversation, buyer):
 @pytest.mark.parametrize("amount", ["0", "-5", "abc", "10.001", "99999999", "", "NaN", "Infinity"])
 def test_offer_amounts_must_be_sane(conversation, buyer, amount):
     with pytest.raises(ValidationError) as error:
-        services.offer_make(conversation=conversation, buyer=buyer, amount=amount)
+        services.offer_make(conversation=conversation, user=buyer, amount=amount)
     assert error.value.code == "offer_amount"
     assert not Offer.objects.exists()
 
 
 def test_offer_amount_accepts_currency_formatting(conversation, buyer):
-    assert services.offer_make(conversation=conversation, buyer=buyer, amount=" $1,250.5 ").amount == Decimal(
-        "1250.50"
+    offer = services.offer_make(
+        conversation=conversation, user=buyer, amount=" $1,250.5 ", above_asking_confirmed=True
     )
+    assert offer.amount == Decimal("1250.50")
 
 
-def test_the_seller_cannot_offer_and_strangers_cannot_touch_offers(conversation, seller, buyer, stranger):
+def test_an_offer_above_the_asking_price_needs_confirming(conversation, buyer):
+    asking = conversation.ad_price
     with pytest.raises(ValidationError) as error:
-        services.offer_make(conversation=conversation, buyer=seller, amount="10")
-    assert error.value.code == "offer_not_buyer"
+        services.offer_make(conversation=conversation, user=buyer, amount=str(asking + 1))
+    assert error.value.code == "offer_above_asking"
+    assert not Offer.objects.exists()
+    assert services.offer_make(conversation=conversation, user=buyer, amount=str(asking)).status == "pending"
+    confirmed = services.offer_make(
+        conversation=conversation, user=buyer, amount=str(asking + 1), above_asking_confirmed=True
+    )
+    assert confirmed.amount == asking + 1
+
+
+def test_only_the_other_side_decides_and_strangers_cannot_touch_offers(conversation, seller, buyer, stranger):
     with pytest.raises(PermissionDenied):
-        services.offer_make(conversation=conversation, buyer=stranger, amount="10")
-    offer = services.offer_make(conversation=conversation, buyer=buyer, amount="10")
+        services.offer_make(conversation=conversation, user=stranger, amount="10")
+    offer = services.offer_make(conversation=conversation, user=buyer, amount="10")
     with pytest.raises(PermissionDenied):
-        services.offer_accept(offer=offer, seller=stranger)
+        services.offer_accept(offer=offer, user=stranger)
     with pytest.raises(ValidationError) as error:
-        services.offer_accept(offer=offer, seller=buyer)
-    assert error.value.code == "offer_not_seller"
+        services.offer_accept(offer=offer, user=buyer)
+    assert error.value.code == "offer_own"
     with pytest.raises(ValidationError) as error:
-        services.offer_withdraw(offer=offer, buyer=seller)
+        services.offer_withdraw(offer=offer, user=seller)
     assert error.value.code == "offer_not_own"
 
 
+def test_the_seller_may_propose_first_and_the_buyer_accepts(conversation, seller, buyer):
+    offer = services.offer_make(conversation=conversation, user=seller, amount="300")
+    assert (offer.made_by_id, offer.counter_to_id) == (seller.pk, None)
+    assert conversation.messages.latest("id").body == "Offer: $300"
+    with pytest.raises(ValidationError) as error:
+        services.offer_accept(offer=offer, user=seller)
+    assert error.value.code == "offer_own"
+    assert services.offer_accept(offer=offer, user=buyer).status == "accepted"
+
+
+def test_a_counter_offer_answers_the_other_sides_pending_offer(conversation, seller, buyer):
+    first = services.offer_make(conversation=conversation, user=buyer, amount="200")
+    counter = services.offer_make(conversation=conversation, user=seller, amount="260")
+    first.refresh_from_db()
+    assert first.status == "countered" and first.decided_at is not None
+    assert (counter.counter_to_id, counter.status) == (first.id, "pending")
+    assert conversation.messages.latest("id").body == "Counter-offer: $260"
+    # The answered offer is closed; the counter-offer is the buyer's to decide.
+    with pytest.raises(ValidationError) as error:
+        services.offer_accept(offer=first, user=seller)
+    assert error.value.code == "offer_not_pending"
+    again = services.offer_make(conversation=conversation, user=buyer, amount="230")
+    assert again.counter_to_id == counter.id
+    # Raising one's own pending offer replaces it and answers nothing.
+    raised = services.offer_make(conversation=conversation, user=buyer, amount="240")
+    again.refresh_from_db()
+    assert again.status == "replaced" and raised.counter_to_id is None
+    assert Offer.objects.filter(status="pending").count() == 1
+
+
+def test_an_offer_status_change_stamps_its_card_for_the_polls(conversation, seller, buyer):
+    offer = services.offer_make(conversation=conversation, user=buyer, amount="200")
+    card = conversation.messages.get(kind="offer")
+    assert card.change_seq is None
+    services.offer_make(conversation=conversation, user=seller, amount="260")
+    card.refresh_from_db()
+    conversation.refresh_from_db()
+    assert card.change_seq == conversation.message_change_seq > 0
+    assert offer.id == card.offer_id
+
+
 def test_accept_adds_a_notice_and_does_not_sell_the_ad(conversation, buyer, seller, ad):
-    offer = services.offer_make(conversation=conversation, buyer=buyer, amount="420")
-    services.offer_accept(offer=offer, seller=seller)
+    offer = services.offer_make(conversation=conversation, user=buyer, amount="420")
+    services.offer_accept(offer=offer, user=seller)
     offer.refresh_from_db()
     assert offer.status == "accepted" and offer.decided_at is not None
     notice = conversation.messages.latest("id")
@@ -75,29 +127,29 @@ def test_accept_adds_a_notice_and_does_not_sell_the_ad(conversation, buyer, sell
 
 
 def test_decided_offers_cannot_change(conversation, buyer, seller):
-    offer = services.offer_make(conversation=conversation, buyer=buyer, amount="420")
-    services.offer_decline(offer=offer, seller=seller)
+    offer = services.offer_make(conversation=conversation, user=buyer, amount="420")
+    services.offer_decline(offer=offer, user=seller)
     with pytest.raises(ValidationError) as error:
-        services.offer_accept(offer=offer, seller=seller)
+        services.offer_accept(offer=offer, user=seller)
     assert error.value.code == "offer_not_pending"
     assert error.value.messages == ["This offer is already declined."]
     with pytest.raises(ValidationError):
-        services.offer_withdraw(offer=offer, buyer=buyer)
+        services.offer_withdraw(offer=offer, user=buyer)
 
 
 def test_withdraw(conversation, buyer):
-    offer = services.offer_make(conversation=conversation, buyer=buyer, amount="420")
-    services.offer_withdraw(offer=offer, buyer=buyer)
+    offer = services.offer_make(conversation=conversation, user=buyer, amount="420")
+    services.offer_withdraw(offer=offer, user=buyer)
     offer.refresh_from_db()
     assert offer.status == "withdrawn"
 
 
 def test_pending_offers_expire(conversation, buyer, seller, settings):
     made_at = timezone.now() - timedelta(seconds=settings.MARKETPLACE_OFFER_TTL_S + 1)
-    offer = services.offer_make(conversation=conversation, buyer=buyer, amount="420", created_at=made_at)
+    offer = services.offer_make(conversation=conversation, user=buyer, amount="420", created_at=made_at)
     assert offer.current_status() == "expired"
     with pytest.raises(ValidationError) as error:
-        services.offer_accept(offer=offer, seller=seller)
+        services.offer_accept(offer=offer, user=seller)
     assert error.value.messages == ["This offer is already expired."]
 
     from django.core.management import call_command
@@ -112,5 +164,5 @@ def test_pending_offers_expire(conversation, buyer, seller, settings):
 def test_no_offers_on_a_sold_ad(conversation, buyer, seller, ad):
     ad_services.ad_mark_sold(ad=ad, user=seller)
     with pytest.raises(ValidationError) as error:
-        services.offer_make(conversation=conversation, buyer=buyer, amount="10")
+        services.offer_make(conversation=conversation, user=buyer, amount="10")
     assert error.value.code == "offer_ad_unavailable"

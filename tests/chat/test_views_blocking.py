@@ -85,7 +85,7 @@ def test_blocked_buyer_cannot_start_a_conversation_about_another_ad(login, selle
 def test_offers_are_refused_between_blocked_users(conversation, seller, buyer):
     account_services.user_block(blocker=buyer, blocked=seller)
     with pytest.raises(ValidationError) as refused:
-        services.offer_make(conversation=conversation, buyer=buyer, amount="10")
+        services.offer_make(conversation=conversation, user=buyer, amount="10")
     assert refused.value.code == "blocked_by_you"
 
 

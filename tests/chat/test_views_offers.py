@@ -1,5 +1,7 @@
 """Views: offers through the pages and polls."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -23,14 +25,15 @@ def test_offer_flow_through_the_pages(login, conversation, buyer, seller, ad):
     assert offer.status == "accepted"
 
     page = seller_client.get(conversation.get_absolute_url()).content.decode()
-    assert ">Mark as sold</button>" in page
-    response = seller_client.post(
-        reverse("ads:mark_sold", args=[ad.public_id]), {"next": conversation.get_absolute_url()}
-    )
-    assert response["Location"] == conversation.get_absolute_url()
+    name = buyer.display_name
+    assert f">Reserve for {name}</button>" in page and f">Mark as sold to {name}</button>" in page
+    response = seller_client.post(reverse("chat:offer_act", args=[conversation.public_id, offer.id, "sell"]))
+    assert response["Location"].endswith(f"#offer-{offer.id}")
     conversation.refresh_from_db()
-    assert conversation.ad_status == "sold"
-    assert "badge--sold" in login(buyer).get(conversation.get_absolute_url()).content.decode()
+    assert conversation.ad_status == "sold" and conversation.deal_at is not None
+    buyer_page = login(buyer).get(conversation.get_absolute_url()).content.decode()
+    assert "Sold to you" in buyer_page
+    assert f"marked this item as sold to {name}." in buyer_page
 
 
 def test_invalid_offer_keeps_the_typed_amount(login, conversation, buyer):
@@ -41,8 +44,8 @@ def test_invalid_offer_keeps_the_typed_amount(login, conversation, buyer):
 
 
 def test_refused_offer_action_says_why(login, conversation, buyer, seller):
-    offer = services.offer_make(conversation=conversation, buyer=buyer, amount="400")
-    services.offer_withdraw(offer=offer, buyer=buyer)
+    offer = services.offer_make(conversation=conversation, user=buyer, amount="400")
+    services.offer_withdraw(offer=offer, user=buyer)
     response = login(seller).post(
         reverse("chat:offer_act", args=[conversation.public_id, offer.id, "accept"]), follow=True
     )
@@ -50,7 +53,7 @@ def test_refused_offer_action_says_why(login, conversation, buyer, seller):
 
 
 def test_offer_urls_are_404_for_non_participants(login, conversation, buyer, stranger):
-    offer = services.offer_make(conversation=conversation, buyer=buyer, amount="400")
+    offer = services.offer_make(conversation=conversation, user=buyer, amount="400")
     client = login(stranger)
     assert (
         client.post(reverse("chat:offer_make", args=[conversation.public_id]), {"amount": "1"}).status_code
@@ -67,20 +70,21 @@ def test_offer_urls_are_404_for_non_participants(login, conversation, buyer, str
 
 
 def test_poll_rerenders_a_decided_offer_card_out_of_band(login, conversation, buyer, seller, committed):
-    offer = services.offer_make(conversation=conversation, buyer=buyer, amount="400")
+    offer = services.offer_make(conversation=conversation, user=buyer, amount="400")
+    client = login(buyer)
+    page = client.get(conversation.get_absolute_url()).content.decode()
+    changes = re.search(r'id="message-changes" value="(\d+)"', page).group(1)
     stamp = conversation_token(conversation, buyer)
-    after = conversation.messages.latest("id").id
+    card = conversation.messages.latest("id")
     with committed():
-        services.offer_accept(offer=offer, seller=seller)
-    body = (
-        login(buyer)
-        .get(
-            reverse("chat:poll", args=[conversation.public_id]),
-            {"token": stamp, "user_key": user_key(buyer), "after": after},
-            headers=HTMX,
-        )
-        .content.decode()
-    )
-    assert f'<div class="offer" id="offer-{offer.id}" hx-swap-oob="true">' in body
+        services.offer_accept(offer=offer, user=seller)
+    params = {"token": stamp, "user_key": user_key(buyer), "after": card.id, "changes": changes}
+    body = client.get(reverse("chat:poll", args=[conversation.public_id]), params, headers=HTMX)
+    body = body.content.decode()
+    # The card comes back once, as its changed message, without the Withdraw button.
+    item = body[body.index(f'id="message-{card.id}"') :]
+    item = item[: item.index("</li>")]
+    assert 'hx-swap-oob="true"' in item and "Accepted" in item and "Withdraw" not in item
+    assert body.count(f'id="offer-{offer.id}"') == 1
     assert "accepted the offer of $400." in body
     assert Message.objects.filter(kind="system").count() == 1

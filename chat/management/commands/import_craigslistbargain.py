@@ -294,12 +294,16 @@ class Command(BaseCommand):
         try:
             if kind == "offer" and role == "buyer" and action.get("price") is not None:
                 offer = chat_services.offer_make(
-                    conversation=conversation, buyer=buyer, amount=action["price"], created_at=at
+                    conversation=conversation,
+                    user=buyer,
+                    amount=action["price"],
+                    created_at=at,
+                    above_asking_confirmed=True,
                 )
                 self.stats["offers created"] += 1
             elif kind in ("accept", "reject") and role == "seller" and offer is not None:
                 decide = chat_services.offer_accept if kind == "accept" else chat_services.offer_decline
-                decide(offer=offer, seller=ad.owner, created_at=at)
+                decide(offer=offer, user=ad.owner, created_at=at)
                 self.stats[f"offers {'accepted' if kind == 'accept' else 'declined'}"] += 1
                 offer = None
             elif kind == "offer" and role == "buyer":

@@ -125,7 +125,7 @@ class Command(BaseCommand):
             conversation, _ = chat_services.conversation_start(
                 buyer=buyer2, ad=bike, body="Would you take $450 for the bike?"
             )
-            chat_services.offer_make(conversation=conversation, buyer=buyer2, amount="450")
+            chat_services.offer_make(conversation=conversation, user=buyer2, amount="450")
 
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ with:")

@@ -1,0 +1,150 @@
+"""The deal: the seller reserves the ad for, or sells it to, the buyer of an accepted offer; every
+conversation about the ad follows the ad's status, and the other buyers are told.
+
+Lock order: the ad row (taken first, also by ``ads.services``), then the conversation rows in id order,
+then offer rows. Nothing that holds a conversation row ever waits for an ad row, so a deal and the
+conversations' own writes (sends, offers) cannot deadlock.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User, UserBlock
+from ads import services as ad_services
+from ads.models import Ad
+from chat.errors import ERROR_MESSAGES
+from chat.models import Conversation, Message, Offer
+from chat.polling import tokens
+from chat.services.messages import message_create_locked
+from chat.services.offers import offer_set_status_locked
+
+# What the other buyers' conversations say when the ad's status changes (stored as the notice's text).
+TOLD_NOTICES = {
+    Ad.Status.RESERVED: "This item has been reserved for another buyer.",
+    Ad.Status.SOLD: "This item has been sold.",
+    Ad.Status.ACTIVE: "This item is available again.",
+}
+
+
+def _deal_offer(*, offer: Offer, user: User) -> tuple[Ad, Conversation]:
+    """Lock the ad of *offer*'s conversation, then the conversation and the offer; return the ad and the
+    conversation once *user* is its seller and the offer is accepted."""
+    conversation = Conversation.objects.get(pk=offer.conversation_id)
+    if user.pk not in (conversation.buyer_id, conversation.seller_id):
+        raise PermissionDenied("Only participants can act on offers.")
+    if user.pk != conversation.seller_id:
+        raise ValidationError(ERROR_MESSAGES["deal_not_seller"], code="deal_not_seller")
+    ad = Ad.objects.select_for_update().filter(pk=conversation.ad_id).first()
+    if ad is None:
+        raise ValidationError(ERROR_MESSAGES["deal_ad_gone"], code="deal_ad_gone")
+    Conversation.objects.select_for_update().get(pk=conversation.pk)
+    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    if locked.status != Offer.Status.ACCEPTED:
+        raise ValidationError(ERROR_MESSAGES["offer_not_accepted"], code="offer_not_accepted")
+    return ad, conversation
+
+
+@transaction.atomic
+def offer_reserve(*, offer: Offer, user: User) -> ad_services.AdStatusChange:
+    """Reserve the ad for the buyer of the accepted *offer*, as the conversation's seller *user*.
+
+    Every other conversation about the ad is told ("reserved for another buyer") and their pending
+    offers expire (``conversations_sync_ad_status``); the result says how many were told. Raises
+    PermissionDenied (non-participant), ValidationError: ``deal_not_seller``, ``deal_ad_gone``,
+    ``offer_not_accepted``, and ``ads.services.ad_reserve``'s (``sold``, ``reserved_for_other``,
+    ``removed``). Locks the ad, then the conversations, then the offer.
+    """
+    ad, conversation = _deal_offer(offer=offer, user=user)
+    return ad_services.ad_reserve(ad=ad, user=user, buyer=conversation.buyer)
+
+
+@transaction.atomic
+def offer_mark_sold(*, offer: Offer, user: User) -> ad_services.AdStatusChange:
+    """Mark the ad sold to the buyer of the accepted *offer*; raises, locks and tells like
+    ``offer_reserve`` (the others read "This item has been sold.")."""
+    ad, conversation = _deal_offer(offer=offer, user=user)
+    return ad_services.ad_mark_sold(ad=ad, user=user, buyer=conversation.buyer)
+
+
+def _notice(*, conversation: Conversation, ad: Ad, is_deal: bool, was_deal: bool, names: dict) -> str:
+    """The notice *conversation* gets for the ad's new status, or "" for none (a removal, or nothing new
+    for this conversation)."""
+    if ad.status == Ad.Status.REMOVED:
+        return ""
+    seller, buyer = names.get(ad.owner_id, ""), names.get(conversation.buyer_id, "")
+    if is_deal and ad.status == Ad.Status.RESERVED:
+        return f"{seller} reserved this item for {buyer}."
+    if is_deal:
+        return f"{seller} marked this item as sold to {buyer}."
+    if was_deal and ad.status == Ad.Status.ACTIVE:
+        return f"{seller} released the reservation. The item is on sale again."
+    if was_deal or conversation.ad_status != ad.status:
+        return TOLD_NOTICES[ad.status]
+    return ""
+
+
+def conversations_sync_ad_status(*, ad: Ad, previous_status: str, previous_buyer_id: int | None) -> int:
+    """Bring every conversation about *ad* (saved with its new status, row locked by the caller) in line
+    with it; return how many conversations other than the deal's were told.
+
+    Each conversation whose snapshot status or deal changed gets ``ad_status`` and ``deal_at`` updated and
+    one system notice from the seller (``_notice``): the buyer the ad is reserved for or sold to reads
+    that, the others read TOLD_NOTICES; a removal posts none. When the ad is reserved or sold the other
+    conversations' pending offers expire. Conversations with a block between the two get the status and
+    the expiry but no notice. Called by the ``ads.signals.ad_status_changed`` receiver inside the ad's
+    transaction; locks the conversations in id order, then their pending offers. Poll tokens of every
+    changed conversation are replaced on commit. *previous_status* and *previous_buyer_id* are the ad's
+    before the change (for the record; each conversation's own snapshot says what it was told).
+    """
+    conversations = list(Conversation.objects.select_for_update().filter(ad=ad).order_by("pk"))
+    now = timezone.now()
+    closed = ad.status in (Ad.Status.RESERVED, Ad.Status.SOLD)
+    changes = []
+    for conversation in conversations:
+        is_deal = closed and ad.buyer_id is not None and conversation.buyer_id == ad.buyer_id
+        was_deal = conversation.deal_at is not None
+        if conversation.ad_status != ad.status or is_deal != was_deal:
+            changes.append((conversation, is_deal, was_deal))
+    if not changes:
+        return 0
+    buyer_ids = [conversation.buyer_id for conversation, _, _ in changes]
+    blocked = set()
+    for blocker_id, blocked_id in UserBlock.objects.filter(
+        Q(blocker_id=ad.owner_id, blocked_id__in=buyer_ids)
+        | Q(blocker_id__in=buyer_ids, blocked_id=ad.owner_id)
+    ).values_list("blocker_id", "blocked_id"):
+        blocked.add(blocked_id if blocker_id == ad.owner_id else blocker_id)
+    named = {ad.owner_id} | {c.buyer_id for c, is_deal, was_deal in changes if is_deal or was_deal}
+    names = dict(User.objects.filter(pk__in=named).values_list("pk", "display_name"))
+    seller = User.objects.get(pk=ad.owner_id)
+    expiring = {c.pk: c for c, is_deal, _ in changes if closed and not is_deal}
+    pending = Offer.objects.select_for_update().filter(conversation__in=expiring, status=Offer.Status.PENDING)
+    for offer in pending.order_by("pk"):
+        offer_set_status_locked(
+            conversation=expiring[offer.conversation_id], offer=offer, status=Offer.Status.EXPIRED, now=now
+        )
+    told = 0
+    for conversation, is_deal, was_deal in changes:
+        notice = _notice(conversation=conversation, ad=ad, is_deal=is_deal, was_deal=was_deal, names=names)
+        conversation.ad_status = ad.status
+        conversation.deal_at = (conversation.deal_at or now) if is_deal else None
+        conversation.updated_at = now
+        conversation.save(update_fields=["ad_status", "deal_at", "updated_at"])
+        if notice and conversation.buyer_id not in blocked:
+            message_create_locked(
+                conversation=conversation,
+                sender=seller,
+                body=notice,
+                created_at=None,
+                kind=Message.Kind.SYSTEM,
+            )
+            told += not (is_deal or was_deal)
+        else:
+            tokens.bump_conversations(
+                [(conversation.public_id, conversation.buyer_id, conversation.seller_id)]
+            )
+    return told
