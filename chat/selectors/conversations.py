@@ -159,6 +159,22 @@ def conversation_count_for_ad(*, user: User, ad_public_id: str) -> int:
     return Conversation.objects.filter(seller=user, ad_public_id=ad_public_id).count()
 
 
+def conversation_of_buyer_about_ad(*, user: User, ad_id: int) -> dict | None:
+    """Return ``{"url", "my_unread"}`` of *user*'s conversation as the buyer about ad *ad_id*, or None
+    (one query on the participant's list index)."""
+    row = (
+        ConversationParticipant.objects.filter(
+            user=user, role=ConversationParticipant.Role.BUYER, conversation__ad_id=ad_id
+        )
+        .values("conversation__public_id", "unread_count")
+        .first()
+    )
+    if row is None:
+        return None
+    url = Conversation(public_id=row["conversation__public_id"]).get_absolute_url()
+    return {"url": url, "my_unread": row["unread_count"]}
+
+
 def conversation_change_seq(*, conversation: Conversation) -> int:
     """Return *conversation*'s current ``message_change_seq`` (one query): what a view that just changed a
     message hands its page, since the conversation row it holds was read before the change."""

@@ -71,7 +71,8 @@ def offer_status(offer) -> str:
 @register.inclusion_tag("chat/_ad_contact.html", takes_context=True)
 def ad_contact(context, ad):
     """Render the chat side of an ad page: "Write to seller" for a buyer (``start_form`` from the context
-    when re-rendered with an error), the conversations link with their count for the owner (one query)."""
+    when re-rendered with an error) or, when they already have a conversation about the ad, the way back
+    to it (one query), and the conversations link with their count for the owner (one query)."""
     user = context["user"]
     panel = {"ad": ad, "user": user}
     if user.is_authenticated and ad.owner_id == user.pk:
@@ -79,6 +80,8 @@ def ad_contact(context, ad):
             user=user, ad_public_id=ad.public_id
         )
     else:
+        if user.is_authenticated and context.get("start_form") is None:
+            panel["existing_conversation"] = selectors.conversation_of_buyer_about_ad(user=user, ad_id=ad.pk)
         form = context.get("start_form") or StartConversationForm()
         panel["start_form"] = form
         # A refused submission keeps its key (nothing was created with it); a fresh form gets a new one.
