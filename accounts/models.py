@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.managers import UserManager
+from marketplace.ids import new_public_id
 
 
 def avatar_upload_to(instance: "User", filename: str) -> str:
@@ -17,6 +18,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person using the marketplace: logs in with an email address, shown by display name."""
 
     email = models.EmailField(_("email address"), unique=True)
+    # In the public profile's URL: not the row id, so profiles cannot be walked by counting.
+    public_id = models.CharField(
+        _("public id"), max_length=10, unique=True, default=new_public_id, editable=False
+    )
     display_name = models.CharField(_("display name"), max_length=60)
     avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
     is_staff = models.BooleanField(

@@ -33,6 +33,15 @@ ERROR_MESSAGES = {
     "edit_window_closed": _("Messages can be edited or deleted for %(minutes)s minutes after sending."),
     "reaction_unknown": _("Choose one of the reactions shown."),
     "not_reactable": _("Notices in the conversation can't be reacted to."),
+    "review_too_few_messages": _(
+        "Reviews open once you have both written at least %(count)s messages in the conversation."
+    ),
+    "review_too_early": _("Reviews open %(hours)s hours after the conversation started."),
+    "review_window_closed": _("Reviews can be left up to %(days)s days after the last message."),
+    "review_exists": _("You already reviewed this conversation."),
+    "review_stars": _("Choose 1 to 5 stars for both ratings."),
+    "review_too_long": _("A review can be at most %(limit)s characters."),
+    "review_not_editable": _("This review can no longer be changed."),
     "reply_unknown": _("The message you are replying to is not in this conversation."),
 }
 

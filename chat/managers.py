@@ -16,7 +16,9 @@ MEMBERSHIP_FIELDS = {
     "my_muted_at": ("m", "muted_at"),
     "my_role": ("m", "role"),
     "my_last_message_at": ("m", "last_message_at"),
+    "my_sent_count": ("m", "sent_count"),
     "other_last_read_id": ("o", "last_read_message"),
+    "other_sent_count": ("o", "sent_count"),
 }
 # Blocks between the two, for the composer: the viewer is one participant, so a block made or received
 # by the viewer involving either participant id is a block with the other one.

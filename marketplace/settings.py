@@ -292,6 +292,19 @@ MARKETPLACE_PHOTOS_PER_MESSAGE = 5
 # to fix a typo or take back a message sent to the wrong buyer, short enough that a deal already agreed in
 # the chat cannot be rewritten later (Zulip's default edit limit is 10 minutes, Telegram has none).
 MARKETPLACE_EDIT_WINDOW_S = env.int("MARKETPLACE_EDIT_WINDOW_S", default=15 * 60)
+# Reviews (Kleinanzeigen's rule): after a conversation in which both sides wrote at least
+# MARKETPLACE_REVIEW_MIN_MESSAGES and MARKETPLACE_REVIEW_AFTER_S passed since its first message, each side
+# may review the other until MARKETPLACE_REVIEW_WINDOW_S after its last message, and edit the review for
+# MARKETPLACE_REVIEW_EDIT_S while unpublished; a review is published once both sides reviewed or
+# MARKETPLACE_REVIEW_PUBLISH_AFTER_S after it was written.
+MARKETPLACE_REVIEW_MIN_MESSAGES = env.int("MARKETPLACE_REVIEW_MIN_MESSAGES", default=2)
+MARKETPLACE_REVIEW_AFTER_S = env.int("MARKETPLACE_REVIEW_AFTER_S", default=24 * 3600)
+MARKETPLACE_REVIEW_WINDOW_S = env.int("MARKETPLACE_REVIEW_WINDOW_S", default=30 * 24 * 3600)
+MARKETPLACE_REVIEW_EDIT_S = env.int("MARKETPLACE_REVIEW_EDIT_S", default=7 * 24 * 3600)
+MARKETPLACE_REVIEW_PUBLISH_AFTER_S = env.int("MARKETPLACE_REVIEW_PUBLISH_AFTER_S", default=14 * 24 * 3600)
+# Response time: the median first-reply delay over this window, shown from this many conversations on.
+MARKETPLACE_RESPONSE_TIME_WINDOW_S = env.int("MARKETPLACE_RESPONSE_TIME_WINDOW_S", default=90 * 24 * 3600)
+MARKETPLACE_RESPONSE_TIME_MIN_SAMPLE = env.int("MARKETPLACE_RESPONSE_TIME_MIN_SAMPLE", default=5)
 MARKETPLACE_PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
 # Seconds a rendered list pane or page of messages stays in the cache (chat/fragments.py; keys change with
 # every relevant change, so this only bounds memory). 0 turns fragment caching off.

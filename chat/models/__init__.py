@@ -10,10 +10,12 @@ from chat.models.messages import (
     MessageReaction,
     message_photo_upload_to,
 )
+from chat.models.reviews import REVIEW_TEXT_MAX_LENGTH, ResponseTime, Review
 
 __all__ = [
     "MESSAGE_MAX_LENGTH",
     "MESSAGE_REACTIONS",
+    "REVIEW_TEXT_MAX_LENGTH",
     "Conversation",
     "ConversationParticipant",
     "Message",
@@ -21,5 +23,7 @@ __all__ = [
     "MessagePhoto",
     "MessageReaction",
     "Offer",
+    "ResponseTime",
+    "Review",
     "message_photo_upload_to",
 ]

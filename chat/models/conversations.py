@@ -63,6 +63,10 @@ class Conversation(models.Model):
     # When the ad was reserved for or sold to this conversation's buyer (the deal was closed here); None
     # otherwise. Kept with ad_status by chat.services.deals.
     deal_at = models.DateTimeField(_("deal closed at"), null=True, blank=True)
+    # The seller's first message (not a notice), and how long after the buyer's first message it came
+    # (seconds; None when the seller wrote first): the sample of the seller's response time.
+    first_reply_at = models.DateTimeField(_("seller's first reply at"), null=True, blank=True)
+    first_reply_delay_s = models.PositiveIntegerField(_("first-reply delay (seconds)"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_message_at = models.DateTimeField(_("last message at"), default=timezone.now)
@@ -97,6 +101,12 @@ class Conversation(models.Model):
         indexes = [
             models.Index(fields=["-last_message_at", "-id"], name="conversation_last_msg_idx"),
             models.Index(fields=["ad_public_id"], name="conversation_ad_public_id_idx"),
+            # A seller's recent first-reply delays (response time); only answered conversations are in it.
+            models.Index(
+                fields=["seller", "first_reply_at"],
+                condition=models.Q(first_reply_delay_s__isnull=False),
+                name="conversation_first_reply_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,6 +165,8 @@ class ConversationParticipant(models.Model):
         "Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     unread_count = models.PositiveIntegerField(_("unread messages"), default=0)
+    # Messages and offers this participant wrote here (not notices): the review gate reads it.
+    sent_count = models.PositiveIntegerField(_("messages written"), default=0)
     hidden_at = models.DateTimeField(_("hidden by participant at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     # The newest message id an unread-messages email already covered (chat.notifications): the next

@@ -34,6 +34,15 @@ from chat.services.offers import (
 from chat.services.photos import message_photos_store
 from chat.services.reactions import message_react
 from chat.services.read_state import conversation_mark_read, conversation_mark_unread
+from chat.services.reputation import (
+    response_time_refresh,
+    review_create,
+    review_editable_until,
+    review_opens_at,
+    review_refusal,
+    review_refusal_error,
+    review_update,
+)
 
 __all__ = [
     "ERROR_MESSAGES",
@@ -64,4 +73,11 @@ __all__ = [
     "offer_set_status_locked",
     "offer_withdraw",
     "offers_expire_due",
+    "response_time_refresh",
+    "review_create",
+    "review_editable_until",
+    "review_opens_at",
+    "review_refusal",
+    "review_refusal_error",
+    "review_update",
 ]

@@ -23,6 +23,7 @@ from chat.errors import ERROR_MESSAGES
 from chat.models import MESSAGE_MAX_LENGTH, Conversation, ConversationParticipant, Message, Offer
 from chat.polling import tokens
 from chat.services.photos import message_photos_store
+from chat.services.reputation import response_time_refresh
 from marketplace import idempotency
 from marketplace.images import ProcessedImage
 
@@ -94,7 +95,9 @@ def message_create_locked(
     """Insert a message into *conversation*, which the caller has locked (``select_for_update``), and keep
     the denormalised state in step: the conversation's last message, the sender's read pointer, the
     other participant's unread count (+1, relative to the current value) and archive flag, both
-    participants' ``last_message_at``. Replaces both participants' poll tokens on commit. Returns the
+    participants' ``last_message_at``, the sender's ``sent_count`` and, for the seller's first reply, the
+    response-time sample (``first_reply_*``, ``response_time_refresh``). Replaces both participants' poll
+    tokens on commit. Returns the
     message; *created_at* (aware datetime) is for importers; *idempotency_key* and *reply_to_id* (checked
     by the caller) are stored with it (see ``message_send``)."""
     now = timezone.now()
@@ -113,15 +116,33 @@ def message_create_locked(
         idempotency_key=idempotency_key,
         reply_to_id=reply_to_id,
     )
+    written = kind != Message.Kind.SYSTEM
+    first_reply = written and sender.pk == conversation.seller_id and conversation.first_reply_at is None
+    fields = ["last_message", "last_message_at", "updated_at"]
+    if first_reply:
+        # The sample of the seller's response time; none when the seller wrote the first message.
+        fields += ["first_reply_at", "first_reply_delay_s"]
+        conversation.first_reply_at = sent_at
+        conversation.first_reply_delay_s = (
+            None
+            if conversation.last_message_id is None
+            else max(0, int((sent_at - conversation.created_at).total_seconds()))
+        )
     conversation.last_message = message
     conversation.last_message_at = sent_at
     conversation.updated_at = now
-    conversation.save(update_fields=["last_message", "last_message_at", "updated_at"])
+    conversation.save(update_fields=fields)
     # The sender has read everything up to their own message; the other participant has one more unread
     # message, and a conversation they had archived comes back to their main list.
     ConversationParticipant.objects.filter(conversation=conversation, user=sender).update(
-        last_read_message=message, unread_count=0, last_message_at=sent_at, updated_at=now
+        last_read_message=message,
+        unread_count=0,
+        last_message_at=sent_at,
+        updated_at=now,
+        sent_count=F("sent_count") + int(written),
     )
+    if first_reply and conversation.first_reply_delay_s is not None:
+        response_time_refresh(user_id=sender.pk)
     ConversationParticipant.objects.filter(conversation=conversation).exclude(user=sender).update(
         unread_count=F("unread_count") + 1, archived_at=None, last_message_at=sent_at, updated_at=now
     )

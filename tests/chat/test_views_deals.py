@@ -98,7 +98,9 @@ def test_the_other_buyers_open_page_loses_the_offer_form_with_its_next_poll(
     assert 'id="offer-maker"' not in client.get(poll_url(other), params, headers=HTMX).content.decode()
 
 
-def test_reserved_ads_are_listed_marked_and_still_take_messages(login, client, conversation, buyer, seller, ad):
+def test_reserved_ads_are_listed_marked_and_still_take_messages(
+    login, client, conversation, buyer, seller, ad
+):
     offer = services.offer_accept(
         offer=services.offer_make(conversation=conversation, user=buyer, amount="400"), user=seller
     )
