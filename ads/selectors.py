@@ -32,6 +32,12 @@ def ad_list_browsable(*, text: str = "", category=None) -> QuerySet[Ad]:
     return ads
 
 
+def ad_list_on_sale_by(*, owner: User) -> QuerySet[Ad]:
+    """Return *owner*'s ads on sale or reserved, newest first, ready for cards (their public profile)."""
+    on_offer = (Ad.Status.ACTIVE, Ad.Status.RESERVED)
+    return Ad.objects.filter(owner=owner, status__in=on_offer).with_card_data()
+
+
 def ad_list_owned(*, user: User) -> QuerySet[Ad]:
     """Return *user*'s own ads in every status, newest first, ready for cards."""
     return Ad.objects.filter(owner=user).with_card_data()

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chat import services
-from chat.models import MESSAGE_MAX_LENGTH
+from chat.models import MESSAGE_MAX_LENGTH, REVIEW_TEXT_MAX_LENGTH
 from chat.selectors import LIST_FILTERS
 from marketplace.forms import MultiplePhotoField
 
@@ -89,6 +89,35 @@ class StartConversationForm(MessageForm):
         super().__init__(*args, **kwargs)
         del self.fields["photos"]
         self.fields["body"].widget.attrs.update({"rows": 3, "enterkeyhint": "enter"})
+
+
+STAR_CHOICES = [(str(stars), str(stars)) for stars in range(5, 0, -1)]
+
+
+class ReviewForm(forms.Form):
+    """A review of the other participant; ``chat.services.review_create`` re-checks every rule."""
+
+    reliability = forms.TypedChoiceField(
+        label=_("Reliability: kept to what was agreed, on time"),
+        choices=STAR_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose 1 to 5 stars.")},
+    )
+    friendliness = forms.TypedChoiceField(
+        label=_("Friendliness: polite and easy to deal with"),
+        choices=STAR_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose 1 to 5 stars.")},
+    )
+    text = forms.CharField(
+        label=_("Your review (optional)"),
+        required=False,
+        strip=False,
+        max_length=REVIEW_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": REVIEW_TEXT_MAX_LENGTH}),
+    )
 
 
 class LenientQueryForm(forms.Form):

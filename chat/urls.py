@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chat.views import conversations, live, message_actions, messages, offers, photos, polls
+from chat.views import conversations, live, message_actions, messages, offers, photos, polls, reputation
 
 app_name = "chat"
 
@@ -44,4 +44,5 @@ urlpatterns = [
     ),
     path("<public_id:public_id>/offers/", offers.offer_make, name="offer_make"),
     path("<public_id:public_id>/offers/<int:offer_id>/<str:action>/", offers.offer_act, name="offer_act"),
+    path("<public_id:public_id>/review/", reputation.conversation_review, name="review"),
 ]

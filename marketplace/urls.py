@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("chat/", include("chat.urls")),
     path("chat/", include("chat.moderation.urls")),
+    path("users/", include("chat.urls_profiles")),
     path("", include("ads.urls")),
 ]
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import is_moderator
 from chat.forms import read_id
-from chat.models import Conversation, ConversationParticipant, Message, Offer
+from chat.models import Conversation, ConversationParticipant, Message, Offer, Review
 from chat.moderation import selectors
 from chat.moderation import services as moderation
 from chat.moderation.models import HeldMessage, ModerationAction, Report
@@ -159,10 +159,10 @@ class OfferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class ReportAdmin(admin.ModelAdmin):
     """The moderation queue: open reports oldest first; each opens as a case page with its actions."""
 
-    list_display = ("created_at", "status", "reason", "reported_user", "reporter", "conversation")
+    list_display = ("created_at", "status", "reason", "subject", "reported_user", "reporter")
     list_filter = ("status", "reason", "created_at")
     search_fields = ("=conversation__public_id", "reported_user__email", "reporter__email")
-    list_select_related = ("reported_user", "reporter", "conversation")
+    list_select_related = ("reported_user", "reporter", "conversation", "ad")
     # "open" sorts after "dismissed" and "actioned": descending puts the open reports first, oldest first.
     ordering = ("-status", "created_at")
     show_full_result_count = False
@@ -172,6 +172,18 @@ class ReportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("about"))
+    def subject(self, obj):
+        if obj.review_id:
+            return _("Review #%(id)s") % {"id": obj.review_id}
+        if obj.ad_id:
+            return _("Ad %(id)s") % {"id": obj.ad.public_id}
+        return (
+            _("Message in %(id)s") % {"id": obj.conversation.public_id}
+            if obj.message_id
+            else obj.conversation.public_id
+        )
 
     def get_urls(self):
         act = path(
@@ -188,18 +200,19 @@ class ReportAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, report):
             raise PermissionDenied
         conversation = report.conversation
+        live_ad = _reported_ad(report)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Report #%(id)s") % {"id": report.pk},
             "opts": self.model._meta,
             "report": report,
             "conversation": conversation,
-            "live_ad": conversation.ad,
+            "live_ad": live_ad,
             # Offered only when the ad is the reported user's (a report about a buyer names the seller's ad).
-            "removable_ad": conversation.ad
-            if conversation.ad is not None
-            and conversation.ad.owner_id == report.reported_user_id
-            and conversation.ad.status != "removed"
+            "removable_ad": live_ad
+            if live_ad is not None
+            and live_ad.owner_id == report.reported_user_id
+            and live_ad.status != "removed"
             else None,
             "context_messages": selectors.report_context_messages(report=report),
             "histories": [
@@ -245,8 +258,16 @@ class ReportAdmin(admin.ModelAdmin):
                     report=report, message_id=read_id(request.POST.get("message"))
                 )
                 moderation.message_remove(message=message, moderator=moderator, report=report, note=note)
-            elif action == "remove_ad" and report.conversation.ad is not None:
-                moderation.ad_remove(ad=report.conversation.ad, moderator=moderator, report=report, note=note)
+            elif action == "remove_ad" and _reported_ad(report) is not None:
+                moderation.ad_remove(ad=_reported_ad(report), moderator=moderator, report=report, note=note)
+            elif action in ("hide_review", "show_review") and report.review is not None:
+                moderation.review_set_hidden(
+                    review=report.review,
+                    moderator=moderator,
+                    hidden=action == "hide_review",
+                    report=report,
+                    note=note,
+                )
             elif action == "suspend":
                 moderation.user_suspend(
                     user=report.reported_user, moderator=moderator, report=report, note=note
@@ -263,12 +284,69 @@ class ReportAdmin(admin.ModelAdmin):
         return redirect("admin:moderation_report_change", report.pk)
 
 
+def _reported_ad(report: Report):
+    """The live ad a report is about: the reported ad, else the conversation's (None when deleted)."""
+    if report.ad is not None:
+        return report.ad
+    return report.conversation.ad if report.conversation is not None else None
+
+
 # The case page's actions that change what users see, each with the question its confirmation asks.
 DESTRUCTIVE_ACTIONS = {
     "remove_message": _("Remove this message for both participants?"),
     "remove_ad": _("Remove the ad from the site?"),
     "suspend": _("Suspend this user?"),
+    "hide_review": _("Hide this review from the profile and the averages?"),
 }
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Reviews as written; moderators hide one (or show it again) with a logged action, never edit it."""
+
+    list_display = (
+        "created_at",
+        "author",
+        "subject",
+        "reliability",
+        "friendliness",
+        "published_at",
+        "hidden_at",
+    )
+    list_filter = ("hidden_at", "created_at")
+    list_select_related = ("author", "subject")
+    search_fields = ("author__email", "subject__email", "=conversation__public_id")
+    fields = (
+        "conversation",
+        "author",
+        "subject",
+        "author_role",
+        "reliability",
+        "friendliness",
+        "text",
+        "created_at",
+        "published_at",
+        "hidden_at",
+    )
+    readonly_fields = fields
+    actions = ["hide", "show"]
+
+    def has_change_permission(self, request, obj=None):
+        # The actions need it; every field is read-only.
+        return is_moderator(request.user)
+
+    def _set_hidden(self, request, queryset, hidden: bool):
+        for review in queryset:
+            moderation.review_set_hidden(review=review, moderator=request.user, hidden=hidden)
+        flash.success(request, _("Done, and recorded in the moderation log."))
+
+    @admin.action(description=_("Hide the selected reviews"))
+    def hide(self, request, queryset):
+        self._set_hidden(request, queryset.filter(hidden_at__isnull=True), True)
+
+    @admin.action(description=_("Show the selected reviews again"))
+    def show(self, request, queryset):
+        self._set_hidden(request, queryset.filter(hidden_at__isnull=False), False)
 
 
 @admin.register(HeldMessage)

@@ -6,7 +6,7 @@ from chat.moderation.services import REPORT_DETAILS_MAX_LENGTH
 
 
 class ReportForm(forms.Form):
-    """Why a conversation or message is reported; the service re-checks every rule."""
+    """Why a conversation, message, ad or review is reported; the service re-checks every rule."""
 
     reason = forms.ChoiceField(
         label=_("What's wrong?"),
@@ -22,3 +22,9 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": REPORT_DETAILS_MAX_LENGTH}),
     )
     block = forms.BooleanField(label=_("Also block this person"), required=False)
+
+    def __init__(self, *args, with_block: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Blocking is offered where there is a conversation to block someone in.
+        if not with_block:
+            del self.fields["block"]

@@ -6,12 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ads.models import Ad
-from chat.models import MESSAGE_MAX_LENGTH, Conversation, Message
+from chat.models import MESSAGE_MAX_LENGTH, Conversation, Message, Review
 from marketplace import idempotency
 
 
 class Report(models.Model):
-    """A participant's report of a conversation or of one message in it, for the moderation queue."""
+    """A report for the moderation queue: of a conversation or one message in it (by a participant), of an
+    ad (by anyone logged in; ``conversation`` is then None), or of a review (its ``conversation`` too)."""
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam")
@@ -31,10 +32,14 @@ class Report(models.Model):
     reported_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports_received"
     )
-    conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="reports")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+    )
     message = models.ForeignKey(
         Message, on_delete=models.PROTECT, null=True, blank=True, related_name="reports", db_index=False
     )
+    ad = models.ForeignKey(Ad, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     details = models.TextField(_("details"), max_length=2000, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -63,11 +68,16 @@ class Report(models.Model):
                 fields=["reporter", "idempotency_key"],
                 condition=models.Q(idempotency_key__isnull=False),
                 name="report_unique_idempotency_key",
-            )
+            ),
+            # Every report is about something: a conversation (its messages, a review in it) or an ad.
+            models.CheckConstraint(
+                condition=models.Q(conversation__isnull=False) | models.Q(ad__isnull=False),
+                name="report_has_subject",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} — {self.conversation.public_id}"
+        return f"{self.get_reason_display()} — report #{self.pk}"
 
 
 class HeldMessage(models.Model):
@@ -130,6 +140,8 @@ class ModerationAction(models.Model):
         VIEW_PHOTO = "view_photo", _("Viewed a chat photo")
         RELEASE_HELD = "release_held", _("Released a held message")
         REJECT_HELD = "reject_held", _("Rejected a held message")
+        HIDE_REVIEW = "hide_review", _("Hid a review")
+        SHOW_REVIEW = "show_review", _("Showed a hidden review again")
 
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
@@ -149,6 +161,7 @@ class ModerationAction(models.Model):
     held_message = models.ForeignKey(
         HeldMessage, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.TextField(_("note"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 

@@ -21,7 +21,13 @@ def report_get_for_case(*, report_id: int | None) -> Report:
     caller could not read one, ``chat.forms.read_id``)."""
     report = (
         Report.objects.select_related(
-            "reporter", "reported_user", "conversation__ad__owner", "message", "resolved_by"
+            "reporter",
+            "reported_user",
+            "conversation__ad__owner",
+            "ad__owner",
+            "review",
+            "message",
+            "resolved_by",
         )
         .filter(pk=report_id)
         .first()
@@ -35,7 +41,9 @@ def report_context_messages(*, report: Report) -> list[Message]:
     """Return the messages around *report*'s message (CONTEXT_MESSAGES before it, it and CONTEXT_MESSAGES
     after), or the conversation's latest 2 × CONTEXT_MESSAGES for a report about the whole conversation;
     oldest first, with senders, photos and earlier versions of edited ones (6 queries: each half
-    prefetches its own)."""
+    prefetches its own); none for a report about an ad."""
+    if report.conversation is None:
+        return []
     messages = report.conversation.messages.select_related("sender").prefetch_related("photos", "edits")
     if not report.message_id:
         return list(messages.order_by("-created_at", "-id")[: 2 * CONTEXT_MESSAGES])[::-1]

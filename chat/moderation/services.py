@@ -22,7 +22,7 @@ from ads import services as ad_services
 from ads.models import Ad
 from chat import selectors
 from chat import services as chat_services
-from chat.models import Conversation, Message, MessagePhoto
+from chat.models import Conversation, Message, MessagePhoto, Review
 from chat.moderation.models import HeldMessage, ModerationAction, Report
 from chat.polling import tokens
 from marketplace import idempotency, push
@@ -93,6 +93,17 @@ def _report_with_key(*, reporter: User, idempotency_key: str | None) -> Report |
     return Report.objects.filter(reporter=reporter, idempotency_key=idempotency_key).first()
 
 
+def _report_fields_check(*, reason: str, details: str) -> None:
+    if reason not in Report.Reason.values:
+        raise ValidationError(ERROR_MESSAGES["report_reason"], code="report_reason")
+    if len(details) > REPORT_DETAILS_MAX_LENGTH:
+        raise ValidationError(
+            ERROR_MESSAGES["report_details"],
+            code="report_details",
+            params={"limit": REPORT_DETAILS_MAX_LENGTH},
+        )
+
+
 @transaction.atomic
 def _report_create(
     *,
@@ -106,14 +117,7 @@ def _report_create(
 ) -> Report:
     if reporter.pk not in (conversation.buyer_id, conversation.seller_id):
         raise PermissionDenied("Only participants can report a conversation.")
-    if reason not in Report.Reason.values:
-        raise ValidationError(ERROR_MESSAGES["report_reason"], code="report_reason")
-    if len(details) > REPORT_DETAILS_MAX_LENGTH:
-        raise ValidationError(
-            ERROR_MESSAGES["report_details"],
-            code="report_details",
-            params={"limit": REPORT_DETAILS_MAX_LENGTH},
-        )
+    _report_fields_check(reason=reason, details=details)
     other_id = conversation.other_user_id(reporter.pk)
     if message is not None and (message.conversation_id != conversation.pk or message.sender_id != other_id):
         raise ValidationError(ERROR_MESSAGES["report_message"], code="report_message")
@@ -129,6 +133,73 @@ def _report_create(
     if block:
         account_services.user_block(blocker=reporter, blocked=User.objects.get(pk=other_id))
     return report
+
+
+def report_ad_create(
+    *, reporter: User, ad: Ad, reason: str, details: str = "", idempotency_key: str | None = None
+) -> Report:
+    """File *reporter*'s report about *ad* ("Report this ad"; anyone logged in but its owner); *reason*,
+    *details* and *idempotency_key* as for ``report_create``. Raises PermissionDenied for the owner and
+    ValidationError ``report_reason`` / ``report_details``."""
+
+    def create() -> Report:
+        if ad.owner_id == reporter.pk:
+            raise PermissionDenied("Owners cannot report their own ad.")
+        _report_fields_check(reason=reason, details=details)
+        return Report.objects.create(
+            reporter=reporter,
+            reported_user_id=ad.owner_id,
+            ad=ad,
+            reason=reason,
+            details=details,
+            idempotency_key=idempotency_key,
+        )
+
+    return idempotency.create_once(
+        create, lambda: _report_with_key(reporter=reporter, idempotency_key=idempotency_key)
+    )
+
+
+def report_review_create(
+    *, reporter: User, review: Review, reason: str, details: str = "", idempotency_key: str | None = None
+) -> Report:
+    """File *reporter*'s report about a published *review* (anyone logged in but its author; the review's
+    conversation comes with it as the evidence); arguments and errors as for ``report_ad_create``."""
+
+    def create() -> Report:
+        if review.author_id == reporter.pk:
+            raise PermissionDenied("Authors cannot report their own review.")
+        _report_fields_check(reason=reason, details=details)
+        return Report.objects.create(
+            reporter=reporter,
+            reported_user_id=review.author_id,
+            conversation_id=review.conversation_id,
+            review=review,
+            reason=reason,
+            details=details,
+            idempotency_key=idempotency_key,
+        )
+
+    return idempotency.create_once(
+        create, lambda: _report_with_key(reporter=reporter, idempotency_key=idempotency_key)
+    )
+
+
+@transaction.atomic
+def review_set_hidden(
+    *, review: Review, moderator: User, hidden: bool, report: Report | None = None, note: str = ""
+) -> Review:
+    """Hide *review* from the profile and the averages (*hidden*), or show it again; logged, and closes
+    *report* as actioned. Raises PermissionDenied for non-moderators. Locks the review row."""
+    _require_moderator(moderator)
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    locked.hidden_at = timezone.now() if hidden else None
+    locked.save(update_fields=["hidden_at"])
+    if hidden:
+        _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
+    action = ModerationAction.Action.HIDE_REVIEW if hidden else ModerationAction.Action.SHOW_REVIEW
+    _log(moderator, action, report=report, review=locked, target_user_id=locked.author_id, note=note)
+    return locked
 
 
 def _close_report(report: Report | None, *, moderator: User, status: str) -> Report | None:

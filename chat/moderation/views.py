@@ -1,4 +1,4 @@
-"""The participant's side of moderation: reporting a conversation or a message."""
+"""The users' side of moderation: reporting a conversation, a message, an ad or a review."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.selectors import is_moderator
+from ads import selectors as ad_selectors
 from chat import selectors
 from chat.forms import MessageCursorForm
 from chat.moderation import selectors as moderation_selectors
@@ -41,14 +43,35 @@ def conversation_report(request: HtmxHttpRequest, public_id: str) -> HttpRespons
             conversation=conversation, message_id=message_id, user=request.user
         )
     form = ReportForm(request.POST or None)
-    context = {
-        "form": form,
-        "conversation": conversation,
-        "other": other,
-        "reported_message": message,
-        # A refused report keeps its key (nothing was filed with it).
-        "report_key": idempotency.key_to_render(request.POST),
-    }
+    context = _report_context(
+        request,
+        form,
+        conversation=conversation,
+        other=other,
+        reported_message=message,
+        back_url=conversation.get_absolute_url(),
+    )
+    return _report_form(
+        request,
+        context,
+        lambda key: services.report_create(
+            reporter=request.user,
+            conversation=conversation,
+            message=message,
+            reason=form.cleaned_data["reason"],
+            details=form.cleaned_data["details"],
+            block=form.cleaned_data["block"],
+            idempotency_key=key,
+        ),
+        back=conversation.get_absolute_url(),
+    )
+
+
+def _report_form(request: HtmxHttpRequest, context: dict, file, *, back: str) -> HttpResponse:
+    """Show the report form (GET) or file the report with ``file(idempotency_key)`` (POST) and go *back*
+    with a thank-you; a repeat of a filed report (same key) files nothing and is not rate limited. A bad
+    form comes back with the typed text (400); ``report_by_user`` answers 429 with Retry-After."""
+    form = context["form"]
     if request.method != "POST":
         return render(request, "chat/report.html", context)
     limited = None
@@ -57,25 +80,70 @@ def conversation_report(request: HtmxHttpRequest, public_id: str) -> HttpRespons
             key = idempotency.read_key(request.POST)
             if not services.report_exists(reporter=request.user, idempotency_key=key):
                 check_rate_limit(request, "report_by_user")
-            services.report_create(
-                reporter=request.user,
-                conversation=conversation,
-                message=message,
-                reason=form.cleaned_data["reason"],
-                details=form.cleaned_data["details"],
-                block=form.cleaned_data["block"],
-                idempotency_key=key,
-            )
+            file(key)
         except RateLimited as error:
             limited = error
             form.add_error(None, error.message)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            blocked = " You blocked them too." if form.cleaned_data["block"] else ""
+            blocked = " You blocked them too." if form.cleaned_data.get("block") else ""
             flash.success(request, f"Thank you. A moderator will look at your report.{blocked}")
-            return redirect(conversation)
+            return redirect(back)
     return with_retry_after(render(request, "chat/report.html", context, status=400), limited)
+
+
+def _report_context(request: HtmxHttpRequest, form, **subject) -> dict:
+    # A refused report keeps its key (nothing was filed with it).
+    return {"form": form, "report_key": idempotency.key_to_render(request.POST), **subject}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ad_report(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Report an ad ("Report this ad" on its page) with a reason, as for conversations; back to the ad.
+    Anyone logged in but the owner (404: the owner has nothing to report here); rules as for
+    ``conversation_report``."""
+    ad = ad_selectors.ad_get_for_viewer(public_id=public_id, user=request.user)
+    if ad.owner_id == request.user.pk:
+        raise Http404("Your own ad.")
+    form = ReportForm(request.POST or None, with_block=False)
+    context = _report_context(request, form, reported_ad=ad, back_url=ad.get_absolute_url())
+    return _report_form(
+        request,
+        context,
+        lambda key: services.report_ad_create(
+            reporter=request.user,
+            ad=ad,
+            reason=form.cleaned_data["reason"],
+            details=form.cleaned_data["details"],
+            idempotency_key=key,
+        ),
+        back=ad.get_absolute_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_report(request: HtmxHttpRequest, review_id: int) -> HttpResponse:
+    """Report a published review (its "Report review" link on the profile); back to the profile. Anyone
+    logged in but its author; others' unpublished or hidden reviews are 404."""
+    review = selectors.review_get_reportable(review_id=review_id, user=request.user)
+    back = reverse("profiles:detail", args=[review.subject.public_id])
+    form = ReportForm(request.POST or None, with_block=False)
+    context = _report_context(request, form, reported_review=review, back_url=back)
+    return _report_form(
+        request,
+        context,
+        lambda key: services.report_review_create(
+            reporter=request.user,
+            review=review,
+            reason=form.cleaned_data["reason"],
+            details=form.cleaned_data["details"],
+            idempotency_key=key,
+        ),
+        back=back,
+    )
 
 
 @require_GET

@@ -17,12 +17,20 @@ from chat.presenters.conversations import (
 )
 from chat.presenters.lists import PAGE_TEMPLATE, list_pane
 from chat.presenters.messages import composer_mode, message_rows
+from chat.presenters.reputation import (
+    PROFILE_TEMPLATE,
+    profile_context,
+    reputation_context,
+    response_time_text,
+    review_prompt,
+)
 
 __all__ = [
     "COMPOSER_KEY_MARK",
     "MESSAGES_MARK",
     "OFFER_KEY_MARK",
     "PAGE_TEMPLATE",
+    "PROFILE_TEMPLATE",
     "STATUS_MARK",
     "composer_mode",
     "conversation_chrome",
@@ -32,4 +40,8 @@ __all__ = [
     "message_rows",
     "new_messages",
     "participant_context",
+    "profile_context",
+    "reputation_context",
+    "response_time_text",
+    "review_prompt",
 ]

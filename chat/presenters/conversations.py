@@ -18,6 +18,7 @@ from chat.models import MESSAGE_REACTIONS, Conversation, Message, Offer
 from chat.polling import fragments, tokens
 from chat.presenters.lists import PAGE_TEMPLATE
 from chat.presenters.messages import message_rows
+from chat.presenters.reputation import review_prompt
 from marketplace import idempotency
 from marketplace.http import cached_reverse
 
@@ -262,8 +263,10 @@ def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
     if cached is not None:
         html = cached["html"]
     else:
+        prompt, prompt_changes_at = review_prompt(conversation=conversation, user=request.user)
         marked = {
             **context,
+            "review_prompt": prompt,
             "participant_status_html": STATUS_MARK,
             "messages_html": MESSAGES_MARK,
             "composer_key": COMPOSER_KEY_MARK,
@@ -271,7 +274,7 @@ def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
         }
         html = render_to_string(f"{PAGE_TEMPLATE}#conversation-pane", marked, request=request)
         if cacheable and csrf_secret:
-            fragments.put(fragment_key, html)
+            fragments.put(fragment_key, html, valid_until=prompt_changes_at)
     html = (
         html.replace(COMPOSER_KEY_MARK, context.get("composer_key") or idempotency.new_key(), 1)
         .replace(OFFER_KEY_MARK, context.get("offer_key") or idempotency.new_key(), 1)

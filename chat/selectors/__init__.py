@@ -30,6 +30,14 @@ from chat.selectors.messages import (
     message_sent_with_key,
     offer_get_for_conversation,
 )
+from chat.selectors.reputation import (
+    profile_user_get,
+    response_time_get,
+    review_by_author,
+    review_get_reportable,
+    review_list_for_profile,
+    review_summary,
+)
 from chat.selectors.search import (
     SEARCH_RESULTS_LIMIT,
     MessageDocument,
@@ -38,6 +46,12 @@ from chat.selectors.search import (
 )
 
 __all__ = [
+    "profile_user_get",
+    "response_time_get",
+    "review_by_author",
+    "review_get_reportable",
+    "review_list_for_profile",
+    "review_summary",
     "LIST_FILTERS",
     "SEARCH_RESULTS_LIMIT",
     "MessageDocument",

@@ -36,6 +36,7 @@ from chat.services.reactions import message_react
 from chat.services.read_state import conversation_mark_read, conversation_mark_unread
 from chat.services.reputation import (
     response_time_refresh,
+    review_closes_at,
     review_create,
     review_editable_until,
     review_opens_at,
@@ -74,6 +75,7 @@ __all__ = [
     "offer_withdraw",
     "offers_expire_due",
     "response_time_refresh",
+    "review_closes_at",
     "review_create",
     "review_editable_until",
     "review_opens_at",

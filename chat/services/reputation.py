@@ -65,7 +65,7 @@ def review_refusal(*, conversation: Conversation, user: User, now: datetime | No
         return "review_too_few_messages"
     if now < conversation.created_at + timedelta(seconds=settings.MARKETPLACE_REVIEW_AFTER_S):
         return "review_too_early"
-    if now > conversation.last_message_at + timedelta(seconds=settings.MARKETPLACE_REVIEW_WINDOW_S):
+    if now > review_closes_at(conversation):
         return "review_window_closed"
     return None
 
@@ -86,6 +86,12 @@ def review_refusal_error(code: str) -> ValidationError:
 def review_opens_at(conversation: Conversation) -> datetime:
     """When the 24-hour part of the gate opens for *conversation* (pages cached before then expire)."""
     return conversation.created_at + timedelta(seconds=settings.MARKETPLACE_REVIEW_AFTER_S)
+
+
+def review_closes_at(conversation: Conversation) -> datetime:
+    """When the review window of *conversation* closes (MARKETPLACE_REVIEW_WINDOW_S after its last
+    message, which a new message moves)."""
+    return conversation.last_message_at + timedelta(seconds=settings.MARKETPLACE_REVIEW_WINDOW_S)
 
 
 def review_editable_until(review: Review) -> datetime | None:

@@ -2,10 +2,10 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.html import urlize
+from django.utils.html import format_html, urlize
 from django.utils.safestring import SafeString, mark_safe
 
-from chat import selectors
+from chat import presenters, selectors
 from chat.forms import BUYER_QUICK_REPLIES, StartConversationForm
 from marketplace import idempotency
 
@@ -88,3 +88,26 @@ def ad_contact(context, ad):
         panel["start_key"] = idempotency.key_to_render(form.data if form.is_bound else None)
         panel["quick_replies"] = BUYER_QUICK_REPLIES
     return panel
+
+
+@register.filter
+def stars(value) -> SafeString:
+    """Render a rating *value* (1–5, or an average like 4.4) as five stars, with the number for screen
+    readers ("4.4 out of 5 stars")."""
+    if value is None:
+        return SafeString("")
+    full = int(round(float(value)))
+    return format_html(
+        '<span class="stars" aria-hidden="true">{}{}</span>'
+        '<span class="visually-hidden">{} out of 5 stars</span>',
+        "★" * full,
+        "☆" * (5 - full),
+        value,
+    )
+
+
+@register.inclusion_tag("chat/_reputation.html", takes_context=True)
+def seller_reputation(context, seller):
+    """Render *seller*'s reputation line on an ad page: profile link, review average and count, response
+    time (two queries)."""
+    return {**presenters.reputation_context(user=seller), "user": context.get("user")}
