@@ -1,0 +1,161 @@
+"""The moderation queue: reports, each opening as a case page with its actions."""
+
+from django.contrib import admin
+from django.contrib import messages as flash
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import is_moderator
+from chat.forms import read_id
+from chat.moderation import selectors
+from chat.moderation import services as moderation
+from chat.moderation.models import Report
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """The moderation queue: open reports oldest first; each opens as a case page with its actions."""
+
+    list_display = ("created_at", "status", "reason", "subject", "reported_user", "reporter")
+    list_filter = ("status", "reason", "created_at")
+    search_fields = ("=conversation__public_id", "reported_user__email", "reporter__email")
+    list_select_related = ("reported_user", "reporter", "conversation", "ad")
+    # "open" sorts after "dismissed" and "actioned": descending puts the open reports first, oldest first.
+    ordering = ("-status", "created_at")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("about"))
+    def subject(self, obj):
+        if obj.review_id:
+            return _("Review #%(id)s") % {"id": obj.review_id}
+        if obj.ad_id:
+            return _("Ad %(id)s") % {"id": obj.ad.public_id}
+        return (
+            _("Message in %(id)s") % {"id": obj.conversation.public_id}
+            if obj.message_id
+            else obj.conversation.public_id
+        )
+
+    def get_urls(self):
+        act = path(
+            "<int:report_id>/act/",
+            self.admin_site.admin_view(require_POST(self.act_view)),
+            name="moderation_report_act",
+        )
+        return [act, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The case page: the report, the messages around it, the ad (snapshot and live), both users'
+        history, the log of this case and the action buttons."""
+        report = selectors.report_get_for_case(report_id=read_id(object_id))
+        if not self.has_view_permission(request, report):
+            raise PermissionDenied
+        conversation = report.conversation
+        live_ad = _reported_ad(report)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Report #%(id)s") % {"id": report.pk},
+            "opts": self.model._meta,
+            "report": report,
+            "conversation": conversation,
+            "live_ad": live_ad,
+            # Offered only when the ad is the reported user's (a report about a buyer names the seller's ad).
+            "removable_ad": live_ad
+            if live_ad is not None
+            and live_ad.owner_id == report.reported_user_id
+            and live_ad.status != "removed"
+            else None,
+            "context_messages": selectors.report_context_messages(report=report),
+            "histories": [
+                selectors.user_history(user=report.reported_user),
+                selectors.user_history(user=report.reporter),
+            ],
+            "case_log": report.actions.select_related("moderator"),
+            "can_act": is_moderator(request.user),
+        }
+        return TemplateResponse(request, "admin/moderation/report/case.html", context)
+
+    def act_view(self, request, report_id: int):
+        """Run one moderator action from the case page (POST ``action``, optional ``message``, ``note``).
+
+        Destructive actions (remove a message, remove the ad, suspend) first answer a confirmation page
+        saying what will happen; its button posts again with ``confirmed=1``. No JavaScript involved, so
+        it works under the admin's strict CSP."""
+        report = selectors.report_get_for_case(report_id=report_id)
+        action = request.POST.get("action", "")
+        note = request.POST.get("note", "")[:2000]
+        moderator = request.user
+        if action in DESTRUCTIVE_ACTIONS and request.POST.get("confirmed") != "1":
+            message = None
+            if action == "remove_message":
+                message = selectors.report_message_get(
+                    report=report, message_id=read_id(request.POST.get("message"))
+                )
+            context = {
+                **self.admin_site.each_context(request),
+                "title": DESTRUCTIVE_ACTIONS[action],
+                "opts": self.model._meta,
+                "report": report,
+                "action": action,
+                "note": note,
+                "target_message": message,
+            }
+            return TemplateResponse(request, "admin/moderation/report/confirm.html", context)
+        try:
+            if action == "dismiss":
+                moderation.report_dismiss(report=report, moderator=moderator, note=note)
+            elif action == "remove_message":
+                message = selectors.report_message_get(
+                    report=report, message_id=read_id(request.POST.get("message"))
+                )
+                moderation.message_remove(message=message, moderator=moderator, report=report, note=note)
+            elif action == "remove_ad" and _reported_ad(report) is not None:
+                moderation.ad_remove(ad=_reported_ad(report), moderator=moderator, report=report, note=note)
+            elif action in ("hide_review", "show_review") and report.review is not None:
+                moderation.review_set_hidden(
+                    review=report.review,
+                    moderator=moderator,
+                    hidden=action == "hide_review",
+                    report=report,
+                    note=note,
+                )
+            elif action == "suspend":
+                moderation.user_suspend(
+                    user=report.reported_user, moderator=moderator, report=report, note=note
+                )
+            elif action == "unsuspend":
+                moderation.user_unsuspend(user=report.reported_user, moderator=moderator, note=note)
+            else:
+                flash.error(request, _("Unknown action."))
+                return redirect("admin:moderation_report_change", report.pk)
+        except ValidationError as error:
+            flash.error(request, " ".join(error.messages))
+        else:
+            flash.success(request, _("Done, and recorded in the moderation log."))
+        return redirect("admin:moderation_report_change", report.pk)
+
+
+def _reported_ad(report: Report):
+    """The live ad a report is about: the reported ad, else the conversation's (None when deleted)."""
+    if report.ad is not None:
+        return report.ad
+    return report.conversation.ad if report.conversation is not None else None
+
+
+# The case page's actions that change what users see, each with the question its confirmation asks.
+DESTRUCTIVE_ACTIONS = {
+    "remove_message": _("Remove this message for both participants?"),
+    "remove_ad": _("Remove the ad from the site?"),
+    "suspend": _("Suspend this user?"),
+    "hide_review": _("Hide this review from the profile and the averages?"),
+}

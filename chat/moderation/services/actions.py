@@ -1,0 +1,169 @@
+"""Moderator actions on a case: dismiss, remove a message or an ad, suspend, hide a review, logged reads.
+Each writes the audit log (``ModerationAction``) in the same transaction as its effect."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from ads import services as ad_services
+from ads.models import Ad
+from chat import selectors
+from chat import services as chat_services
+from chat.models import Conversation, Message, MessagePhoto, Review
+from chat.moderation.models import ModerationAction, Report
+from chat.moderation.services.common import ERROR_MESSAGES, _close_report, _log, _require_moderator
+from chat.polling import tokens
+from marketplace import push
+
+
+@transaction.atomic
+def review_set_hidden(
+    *, review: Review, moderator: User, hidden: bool, report: Report | None = None, note: str = ""
+) -> Review:
+    """Hide *review* from the profile and the averages (*hidden*), or show it again; logged, and closes
+    *report* as actioned. Raises PermissionDenied for non-moderators. Locks the review row."""
+    _require_moderator(moderator)
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    locked.hidden_at = timezone.now() if hidden else None
+    locked.save(update_fields=["hidden_at"])
+    if hidden:
+        _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
+    action = ModerationAction.Action.HIDE_REVIEW if hidden else ModerationAction.Action.SHOW_REVIEW
+    _log(moderator, action, report=report, review=locked, target_user_id=locked.author_id, note=note)
+    return locked
+
+
+@transaction.atomic
+def report_dismiss(*, report: Report, moderator: User, note: str = "") -> Report:
+    """Close *report* with no action (logged) and return it as stored. Raises PermissionDenied for
+    non-moderators."""
+    _require_moderator(moderator)
+    closed = _close_report(report, moderator=moderator, status=Report.Status.DISMISSED)
+    _log(
+        moderator,
+        ModerationAction.Action.DISMISS_REPORT,
+        report=closed,
+        conversation_id=closed.conversation_id,
+        note=note,
+    )
+    return closed
+
+
+@transaction.atomic
+def message_remove(
+    *, message: Message, moderator: User, report: Report | None = None, note: str = ""
+) -> Message:
+    """Replace *message* by "Removed by a moderator" for both participants (the body stays for evidence).
+
+    Closes *report* as actioned when given; logged. Returns the message as stored (the caller's
+    instance is not changed). Raises PermissionDenied for non-moderators.
+    """
+    _require_moderator(moderator)
+    # The conversation lock orders this with the participants' own edits and sends.
+    conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
+    removed = Message.objects.filter(pk=message.pk, removed_by_moderator_at__isnull=True).update(
+        removed_by_moderator_at=timezone.now()
+    )
+    if removed:
+        # Open pages replace it by "Removed by a moderator" with their next poll, quotes of it too.
+        chat_services.messages_stamp_changed_locked(
+            conversation=conversation,
+            message_ids=[message.pk],
+            list_changed=conversation.last_message_id == message.pk,
+        )
+    message = Message.objects.select_related("conversation").get(pk=message.pk)
+    _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
+    _log(
+        moderator,
+        ModerationAction.Action.REMOVE_MESSAGE,
+        report=report,
+        conversation_id=message.conversation_id,
+        message=message,
+        note=note,
+    )
+    return message
+
+
+@transaction.atomic
+def ad_remove(*, ad: Ad, moderator: User, report: Report | None = None, note: str = "") -> Ad:
+    """Remove *ad* (``ads.services.ad_remove``: every conversation shows it as unavailable); logged.
+
+    Over a *report*, only the reported user's own ad can be removed (a report about a buyer is not a
+    reason to take down the reporter's ad): ValidationError ``ad_not_reported_users`` otherwise."""
+    _require_moderator(moderator)
+    if report is not None and ad.owner_id != report.reported_user_id:
+        raise ValidationError(ERROR_MESSAGES["ad_not_reported_users"], code="ad_not_reported_users")
+    ad_services.ad_remove(ad=ad, user=moderator)
+    _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
+    _log(moderator, ModerationAction.Action.REMOVE_AD, report=report, ad=ad, note=note)
+    return ad
+
+
+@transaction.atomic
+def user_suspend(*, user: User, moderator: User, report: Report | None = None, note: str = "") -> User:
+    """Suspend *user*: they cannot log in, their sessions end and their ads leave the site; logged.
+
+    Sessions end because Django's ModelBackend refuses inactive users on every request (the session
+    row may remain until it expires, but it authenticates no one). Their messages stay as evidence.
+    Returns the user as stored. Raises PermissionDenied for non-moderators and when *user* is staff
+    (moderators do not suspend each other; a superuser edits staff accounts).
+    """
+    _require_moderator(moderator)
+    if user.is_staff:
+        raise PermissionDenied("Staff accounts are not suspended from the moderation queue.")
+    User.objects.filter(pk=user.pk).update(is_active=False, suspended_at=timezone.now())
+    user = User.objects.get(pk=user.pk)  # the stored row; the caller's instance is not changed
+    _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
+    _log(moderator, ModerationAction.Action.SUSPEND_USER, report=report, target_user=user, note=note)
+    # Their next poll goes the full, authenticated path, which a suspended user no longer passes; their
+    # live streams end, and the stream view refuses them when the browser reconnects.
+    tokens.bump_conversations(selectors.conversation_rows_for_user(user_id=user.pk), only_user_id=user.pk)
+    transaction.on_commit(lambda: push.close(push.user_channel(user.pk)))
+    return user
+
+
+@transaction.atomic
+def user_unsuspend(*, user: User, moderator: User, note: str = "") -> User:
+    """Lift *user*'s suspension (they can log in again; their ads are listed again); logged. Returns the
+    user as stored."""
+    _require_moderator(moderator)
+    User.objects.filter(pk=user.pk).update(is_active=True, suspended_at=None)
+    user = User.objects.get(pk=user.pk)
+    _log(moderator, ModerationAction.Action.UNSUSPEND_USER, target_user=user, note=note)
+    return user
+
+
+@transaction.atomic
+def conversation_view_logged(*, conversation: Conversation, moderator: User, reason: str) -> ModerationAction:
+    """Record that *moderator* opened *conversation*'s messages outside a report, with their *reason*.
+
+    Raises PermissionDenied for non-moderators and ValidationError (code ``view_reason``) without a reason.
+    """
+    _require_moderator(moderator)
+    if not reason.strip():
+        raise ValidationError(_("Say why you need to read this conversation."), code="view_reason")
+    return _log(
+        moderator,
+        ModerationAction.Action.VIEW_CONVERSATION,
+        conversation=conversation,
+        note=reason.strip()[:2000],
+    )
+
+
+def photo_view_logged(*, photo: MessagePhoto, moderator: User) -> ModerationAction:
+    """Record that *moderator* opened *photo* full size (the moderation log shows who saw which photo).
+
+    The caller has checked the grounds (``selectors.moderator_may_read``). Raises PermissionDenied for a
+    non-moderator."""
+    _require_moderator(moderator)
+    return _log(
+        moderator,
+        ModerationAction.Action.VIEW_PHOTO,
+        conversation=photo.message.conversation,
+        message=photo.message,
+        note=f"photo {photo.pk}",
+    )
