@@ -2,13 +2,16 @@ import json
 import threading
 from io import StringIO
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
+from django.utils import timezone
 
 from accounts.models import User
 from ads.models import Ad
-from chat.management.commands.import_craigslistbargain import assign_buyers
+from chat.management.commands.import_craigslistbargain import RESERVED_FOR_DAYS, assign_buyers
 from chat.models import Conversation, Message, Offer
 
 pytestmark = pytest.mark.django_db
@@ -102,24 +105,72 @@ def test_import_creates_ads_users_conversations_and_messages(sample_folder):
     assert desk.title == "Oak desk (listing)" and desk.photos.count() == 1  # listings.jsonl wins, photo made
     assert Conversation.objects.count() == 3
     assert Message.objects.filter(kind="text").count() == 3 + 2 + 1
-    assert Message.objects.filter(kind__in=["offer", "system"]).count() == 2
+    # Two offer cards and their acceptance notices, and the deals: a notice in each deal's conversation and
+    # one in the other bike conversation (told the bike was reserved or sold).
+    assert Message.objects.filter(kind__in=["offer", "system"]).count() == 7
     bike_chat = Conversation.objects.filter(ad__title="Road bike").order_by("id").first()
     first = bike_chat.messages.order_by("id").first()
     assert first.sender == bike_chat.seller and first.body == "Hello! Interested in the bike?"
     assert "skipped 1: dialogue has no chat turns" in output
     assert "skipped 1: turn refused: Write a message before sending." in output
     assert "dialogues: 4/4" in output
-    offer = Offer.objects.get()
-    assert (offer.amount, offer.status, offer.conversation.ad.title) == (
+    desk_offer = Offer.objects.get(conversation__ad=desk)
+    assert (desk_offer.amount, desk_offer.status, desk_offer.made_by_id) == (
         100,
         "accepted",
-        "Oak desk (listing)",
+        desk_offer.conversation.buyer_id,
     )
-    assert "skipped 1: seller's offer (the site has buyer offers only)" in output
-    assert "skipped 1: buyer's accept without a buyer offer to act on" in output
+    # The seller proposed the bike's price first; the buyer accepted it.
+    bike_offer = Offer.objects.get(conversation__ad__title="Road bike")
+    assert (bike_offer.amount, bike_offer.status, bike_offer.made_by_id) == (
+        290,
+        "accepted",
+        bike_offer.conversation.seller_id,
+    )
+    assert "offers created 2" in output and "offers accepted 2" in output
+    # Each ad with an agreement is reserved for (agreed in the last 7 days) or sold to its buyer.
+    for offer in (desk_offer, bike_offer):
+        ad = Ad.objects.get(pk=offer.conversation.ad_id)
+        recent = offer.decided_at >= timezone.now() - timedelta(days=RESERVED_FOR_DAYS)
+        assert (ad.status, ad.buyer_id) == ("reserved" if recent else "sold", offer.conversation.buyer_id)
+    deals = Ad.objects.exclude(status="active").count()
+    assert deals == 2 and "other conversations told 1" in output
+    told = bike_chat if bike_chat.pk != bike_offer.conversation_id else None
+    assert told is not None and told.messages.filter(body__startswith="This item has been").count() == 1
     assert not User.objects.filter(
         email__endswith="craigslistbargain.invalid", password__startswith="pbkdf2"
     ).exists()
+    assert "set one with `manage.py changepassword cl-buyer-000@craigslistbargain.invalid`" in output
+
+
+def test_counter_offers_and_quits_map_onto_the_sites_offers(tmp_path):
+    dialogue = {
+        **DIALOGUES[0],
+        "id": "C_9",
+        "actions": [
+            {"role": "buyer", "action": "offer", "price": 90, "after_turn": 3},
+            {"role": "seller", "action": "offer", "price": 110, "after_turn": 3},
+            {"role": "buyer", "action": "reject", "after_turn": 3},
+            {"role": "buyer", "action": "offer", "price": 100, "after_turn": 3},
+            {"role": "buyer", "action": "quit", "after_turn": 3},
+            {"role": "seller", "action": "quit", "after_turn": 3},
+        ],
+    }
+    (tmp_path / "dev.jsonl").write_text(json.dumps(dialogue) + "\n", encoding="utf-8")
+    output = run_import(tmp_path)
+    statuses = list(Offer.objects.order_by("id").values_list("amount", "status", "counter_to_id"))
+    first, counter, last = Offer.objects.order_by("id")
+    assert statuses == [(90, "countered", None), (110, "declined", first.id), (100, "withdrawn", None)]
+    assert "counter-offers created 1" in output and "offers withdrawn (quit) 1" in output
+    assert "skipped 1: seller's quit with no open offer" in output
+
+
+def test_password_makes_imported_users_able_to_log_in(sample_folder, client):
+    out = StringIO()
+    call_command("import_craigslistbargain", str(sample_folder), "--password", "demo-pass-123", stdout=out)
+    user = User.objects.filter(email__startswith="cl-buyer-").first()
+    assert client.login(email=user.email, password="demo-pass-123")
+    assert "log in with their email" in out.getvalue()
 
 
 def test_import_is_idempotent(sample_folder):

@@ -23,7 +23,7 @@ from accounts.models import User
 from ads import services as ad_services
 from ads.models import Ad, Category
 from chat import services as chat_services
-from chat.models import Conversation
+from chat.models import Conversation, Offer
 from marketplace.images import placeholder_photo
 
 # Dataset category -> (our category slug, name): the importer creates missing categories.
@@ -63,6 +63,8 @@ FIRST_NAMES = [
     "Wren",
     "Yuri",
 ]
+# The deal rule (``Command._close_deals``): an agreement newer than this is a reservation, older a sale.
+RESERVED_FOR_DAYS = 7
 # The listings were scraped from East Bay (sfbay.craigslist.org/search/eby); the data has no city field.
 CITY = "East Bay"
 
@@ -129,9 +131,11 @@ class Command(BaseCommand):
     """``manage.py import_craigslistbargain <folder> [--limit N] [--all-listings]``.
 
     Reads ``*.jsonl`` dialogue files (dev/test/extra) and, when present, ``listings.jsonl`` from *folder*.
-    Creates the categories, one seller per listing, a pool of buyers (unusable passwords: they are not
-    logins), one ad per listing with a generated placeholder photo, and one conversation per dialogue with
-    its turns as messages, all through the site's services. Idempotent: a second run adds nothing. Each
+    Creates the categories, one seller per listing, a pool of buyers (no usable password unless
+    ``--password`` is given for a demo), one ad per listing with a generated placeholder photo, and one
+    conversation per dialogue with its turns as messages and its offer actions as offers and counter-offers,
+    all through the site's services; then reserves or sells the ads that reached an agreement
+    (``_close_deals``), telling the other buyers. Idempotent: a second run adds nothing. Each
     dialogue is imported in its own transaction. Skipped dialogues and turns are counted by reason.
     Safe to run twice at once: on PostgreSQL a run holds an advisory lock for its whole length, so a
     second run waits for the first and then finds everything imported.
@@ -146,10 +150,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--all-listings", action="store_true", help="Also create ads for listings no dialogue is about."
         )
+        parser.add_argument(
+            "--password",
+            default=None,
+            help="Give the users this run creates this password, so a demo can log in as them (never on a "
+            "production database). Without it they have no usable password.",
+        )
 
-    def handle(self, *args, folder: Path, limit: int | None, all_listings: bool, **options):
+    def handle(
+        self, *args, folder: Path, limit: int | None, all_listings: bool, password: str | None, **options
+    ):
+        self.password = password
         with _import_lock(self.stdout):
             self._handle(folder=folder, limit=limit, all_listings=all_listings)
+        example = f"cl-buyer-000@{EMAIL_DOMAIN}"
+        if password:
+            self.stdout.write(
+                f"Users created by this run log in with their email (e.g. {example}) and --password."
+            )
+        else:
+            self.stdout.write(
+                f"Imported users have no password: set one with `manage.py changepassword {example}`, or "
+                "import into a fresh demo database with --password."
+            )
 
     def _handle(self, *, folder: Path, limit: int | None, all_listings: bool):
         started = time.monotonic()
@@ -184,6 +207,7 @@ class Command(BaseCommand):
             self._import_dialogue(dialogue, buyers_by_dialogue[dialogue["id"]])
             if index % 200 == 0 or index == len(dialogues):
                 self.stdout.write(f"dialogues: {index}/{len(dialogues)}")
+        self._close_deals(listing_ids)
 
         elapsed = time.monotonic() - started
         summary = ", ".join(f"{key} {value}" for key, value in sorted(self.stats.items())) or "nothing new"
@@ -205,7 +229,7 @@ class Command(BaseCommand):
         user = self.users.get(email) or User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(
-                email=email, password=None, display_name=_person_name(f"{role}-{key}")
+                email=email, password=self.password, display_name=_person_name(f"{role}-{key}")
             )
             self.stats[f"{role}s created"] += 1
         self.users[email] = user
@@ -252,7 +276,6 @@ class Command(BaseCommand):
             actions_after.setdefault(int(action.get("after_turn", len(turns))), []).append(action)
         with transaction.atomic():
             conversation = None
-            offer = None
             for index, turn in enumerate(turns):
                 sent_at = start + timedelta(seconds=75 * index)
                 try:
@@ -275,45 +298,82 @@ class Command(BaseCommand):
                     self.skipped[f"turn refused: {' '.join(error.messages)}"] += 1
                 for action in actions_after.pop(index + 1, []):
                     if conversation is not None:
-                        offer = self._import_action(action, conversation, buyer, ad, offer, sent_at)
+                        self._import_action(action, conversation, buyer, ad, sent_at)
             for action in (a for key in sorted(actions_after) for a in actions_after[key]):
                 if conversation is None:
                     self.skipped["offer action before any chat turn"] += 1
                 else:
-                    offer = self._import_action(action, conversation, buyer, ad, offer, start)
+                    self._import_action(action, conversation, buyer, ad, start)
 
-    def _import_action(self, action: dict, conversation, buyer, ad, offer, after_time):
-        """Replay one of the dataset's UI actions through the offer services; return the open offer.
+    def _import_action(self, action: dict, conversation, buyer, ad, after_time) -> None:
+        """Replay one of the dataset's UI actions through the offer services.
 
-        Buyer offers become offers; the seller's accept/reject of them become Accept/Decline. The site has
-        no seller counter-offers and no "quit", so those (and the buyer's answers to seller offers) are
-        counted as skipped.
+        Either side's "offer" proposes a price (a counter-offer when the other side's offer is open);
+        "accept"/"reject" decide the other side's open offer; "quit" withdraws one's own open offer or
+        declines the other side's, and with no offer open is counted as skipped (the site has no "leave"
+        action: people simply stop writing). Offers above the asking price were what the people typed, so
+        they count as confirmed.
         """
         at = after_time + timedelta(seconds=30)
         kind, role = action.get("action"), action.get("role")
+        actor = buyer if role == "buyer" else ad.owner
+        pending = Offer.objects.filter(conversation=conversation, status=Offer.Status.PENDING).first()
         try:
-            if kind == "offer" and role == "buyer" and action.get("price") is not None:
-                offer = chat_services.offer_make(
+            if kind == "offer" and action.get("price") is not None:
+                made = chat_services.offer_make(
                     conversation=conversation,
-                    user=buyer,
+                    user=actor,
                     amount=action["price"],
                     created_at=at,
                     above_asking_confirmed=True,
                 )
-                self.stats["offers created"] += 1
-            elif kind in ("accept", "reject") and role == "seller" and offer is not None:
-                decide = chat_services.offer_accept if kind == "accept" else chat_services.offer_decline
-                decide(offer=offer, user=ad.owner, created_at=at)
-                self.stats[f"offers {'accepted' if kind == 'accept' else 'declined'}"] += 1
-                offer = None
-            elif kind == "offer" and role == "buyer":
-                self.skipped["buyer's offer without a price"] += 1
-            elif kind == "offer" and role == "seller":
-                self.skipped["seller's offer (the site has buyer offers only)"] += 1
+                self.stats["counter-offers created" if made.counter_to_id else "offers created"] += 1
+            elif kind == "offer":
+                self.skipped[f"{role}'s offer without a price"] += 1
+            elif kind in ("accept", "reject", "quit") and pending is None:
+                self.skipped[f"{role}'s {kind} with no open offer"] += 1
+            elif kind in ("accept", "reject") and pending.made_by_id == actor.pk:
+                self.skipped[f"{role}'s {kind} of their own offer"] += 1
             elif kind in ("accept", "reject"):
-                self.skipped[f"{role}'s {kind} without a buyer offer to act on"] += 1
+                decide = chat_services.offer_accept if kind == "accept" else chat_services.offer_decline
+                decide(offer=pending, user=actor, created_at=at)
+                self.stats[f"offers {'accepted' if kind == 'accept' else 'declined'}"] += 1
+            elif kind == "quit" and pending.made_by_id == actor.pk:
+                chat_services.offer_withdraw(offer=pending, user=actor, created_at=at)
+                self.stats["offers withdrawn (quit)"] += 1
+            elif kind == "quit":
+                chat_services.offer_decline(offer=pending, user=actor, created_at=at)
+                self.stats["offers declined (quit)"] += 1
             else:
                 self.skipped[f"action '{kind}' has no equivalent"] += 1
         except ValidationError as error:
             self.skipped[f"offer action refused: {' '.join(error.messages)}"] += 1
-        return offer
+
+    def _close_deals(self, listing_ids: list[str]) -> None:
+        """Reserve or sell each imported ad whose dialogues reached an agreement, through the deal services
+        (so the other buyers' conversations are told, as on the site).
+
+        The rule: the newest accepted offer of the ad decides. Agreed within the last RESERVED_FOR_DAYS
+        days the handover may still be ahead, so the ad is reserved for that buyer; agreed earlier, it has
+        happened, so the ad is sold to them. An ad already reserved or sold (an earlier run) is left alone.
+        """
+        recent = self.now - timedelta(days=RESERVED_FOR_DAYS)
+        for listing_id in listing_ids:
+            ad = Ad.objects.get(pk=self.ads[listing_id].pk)
+            if ad.status != Ad.Status.ACTIVE:
+                continue
+            accepted = (
+                Offer.objects.filter(conversation__ad=ad, status=Offer.Status.ACCEPTED)
+                .order_by("-decided_at", "-id")
+                .first()
+            )
+            if accepted is None:
+                continue
+            with transaction.atomic():
+                if accepted.decided_at >= recent:
+                    change = chat_services.offer_reserve(offer=accepted, user=ad.owner)
+                    self.stats["ads reserved"] += 1
+                else:
+                    change = chat_services.offer_mark_sold(offer=accepted, user=ad.owner)
+                    self.stats["ads sold"] += 1
+            self.stats["other conversations told"] += change.conversations_told

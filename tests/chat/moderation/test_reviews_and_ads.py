@@ -67,7 +67,9 @@ def test_the_review_admin_hides_and_shows_with_a_log(client, moderator, publishe
 
 
 def test_the_case_page_of_an_ad_report_offers_removing_the_ad(client, moderator, ad, seller):
-    report = moderation.report_ad_create(reporter=UserFactory(), ad=ad, reason="prohibited", details="A replica")
+    report = moderation.report_ad_create(
+        reporter=UserFactory(), ad=ad, reason="prohibited", details="A replica"
+    )
     client.force_login(moderator)
     page = client.get(reverse("admin:moderation_report_change", args=[report.pk])).content.decode()
     assert "for their ad" in page and "A replica" in page and "Remove the ad" in page
