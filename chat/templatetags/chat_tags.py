@@ -96,7 +96,7 @@ def stars(value) -> SafeString:
     readers ("4.4 out of 5 stars")."""
     if value is None:
         return SafeString("")
-    full = int(round(float(value)))
+    full = int(float(value) + 0.5)  # half up: 4.5 shows five stars
     return format_html(
         '<span class="stars" aria-hidden="true">{}{}</span>'
         '<span class="visually-hidden">{} out of 5 stars</span>',

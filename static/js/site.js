@@ -19,13 +19,30 @@
     textarea.style.height = Math.min(textarea.scrollHeight, 160) + "px";
   }
 
+  // The offer form, opened at its amount: by a card's "Counter-offer", or on load after a refused offer.
+  function openOfferForm() {
+    var details = document.getElementById("offer-maker-details");
+    var amount = document.getElementById("offer-amount");
+    if (!details || !amount) return false;
+    details.open = true;
+    amount.focus();
+    return true;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     scrollToBottom();
+    var opened = document.querySelector("#offer-maker-details[open]");
+    if (opened && openOfferForm()) return;
     var textarea = document.querySelector("#composer textarea");
     if (textarea && document.querySelector(".chat-layout--active")) {
       autosize(textarea);
       if (window.matchMedia("(min-width: 768px)").matches || textarea.value) textarea.focus();
     }
+  });
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-counter-offer]");
+    if (link && openOfferForm()) event.preventDefault();
   });
 
   // Polls ([data-poll]) skip hidden tabs and run at once when the tab comes back (their trigger includes

@@ -1,8 +1,7 @@
 import json
 import threading
-from io import StringIO
-
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command

@@ -1,9 +1,11 @@
 """Services: reviews gated by real conversations, revenge protection, and sellers' response time."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from chat import services
@@ -151,3 +153,16 @@ def test_replies_older_than_the_window_drop_out(seller):
     talked(UserFactory(), ad, days_ago=1, reply_after_s=7200, each=1)
     row = services.response_time_refresh(user_id=seller.pk)
     assert (row.median_s, row.sample_size) == (7200, 1)
+
+
+def test_the_daily_command_refreshes_stale_response_times(seller):
+    ad = AdFactory(owner=seller)
+    talked(UserFactory(), ad, reply_after_s=60, each=1)
+    # The only reply leaves the window; the stored row still says 60 s until the command runs.
+    Conversation.objects.filter(seller=seller).update(first_reply_at=timezone.now() - timedelta(days=91))
+    ResponseTime.objects.filter(user=seller).update(computed_at=timezone.now() - timedelta(days=2))
+    out = StringIO()
+    call_command("refresh_response_times", stdout=out)
+    assert "Refreshed 1 response time(s)." in out.getvalue()
+    row = ResponseTime.objects.get(user=seller)
+    assert (row.median_s, row.sample_size) == (None, 0)

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chat import services
-from chat.moderation.models import Report
 from chat.models import Review
+from chat.moderation.models import Report
 from tests.chat.test_services_reputation import review, talked
 from tests.factories import AdFactory, UserFactory
 

@@ -109,7 +109,7 @@ def test_buyer_writes_seller_replies_both_see_it_without_reloading(browser, live
     buyer_page.click("text=Send offer")
     expect(buyer_page.locator(".offer").last).to_contain_text("$400")
     seller_offer = seller_page.locator(".offer").last
-    expect(seller_offer).to_contain_text("Waiting for the seller", timeout=5000)
+    expect(seller_offer).to_contain_text("Waiting for your answer", timeout=5000)
     seller_offer.locator("text=Accept").click()
     expect(seller_page.locator(".offer").last).to_contain_text("Accepted")
     expect(buyer_page.locator(".offer").last).to_contain_text("Accepted", timeout=5000)
