@@ -163,7 +163,11 @@ class Command(BaseCommand):
         self.password = password
         with _import_lock(self.stdout):
             self._handle(folder=folder, limit=limit, all_listings=all_listings)
-        example = f"cl-buyer-000@{EMAIL_DOMAIN}"
+        example = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}", email__startswith="cl-buyer-")
+        example = (
+            example.order_by("email").values_list("email", flat=True).first()
+            or f"cl-buyer-000@{EMAIL_DOMAIN}"
+        )
         if password:
             self.stdout.write(
                 f"Users created by this run log in with their email (e.g. {example}) and --password."

@@ -126,6 +126,11 @@ class Command(BaseCommand):
                 buyer=buyer2, ad=bike, body="Would you take $450 for the bike?"
             )
             chat_services.offer_make(conversation=conversation, user=buyer2, amount="450")
+            # The seller answers with a counter-offer: the buyer's card says so, and theirs to accept.
+            chat_services.message_send(
+                conversation=conversation, sender=seller, body="I can do $480, it's new."
+            )
+            chat_services.offer_make(conversation=conversation, user=seller, amount="480")
 
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ with:")
