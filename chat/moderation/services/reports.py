@@ -102,28 +102,39 @@ def _report_create(
     return report
 
 
+def _report_subject_once(
+    *, reporter: User, reason: str, details: str, idempotency_key: str | None, own: str, **subject
+) -> Report:
+    """File a report about *subject* (model fields: ``reported_user_id`` and what it is about) once per
+    key; *own* is the refusal when *reporter* is the reported user."""
+
+    def create() -> Report:
+        if subject["reported_user_id"] == reporter.pk:
+            raise PermissionDenied(own)
+        _report_fields_check(reason=reason, details=details)
+        return Report.objects.create(
+            reporter=reporter, reason=reason, details=details, idempotency_key=idempotency_key, **subject
+        )
+
+    return idempotency.create_once(
+        create, lambda: _report_with_key(reporter=reporter, idempotency_key=idempotency_key)
+    )
+
+
 def report_ad_create(
     *, reporter: User, ad: Ad, reason: str, details: str = "", idempotency_key: str | None = None
 ) -> Report:
     """File *reporter*'s report about *ad* ("Report this ad"; anyone logged in but its owner); *reason*,
     *details* and *idempotency_key* as for ``report_create``. Raises PermissionDenied for the owner and
     ValidationError ``report_reason`` / ``report_details``."""
-
-    def create() -> Report:
-        if ad.owner_id == reporter.pk:
-            raise PermissionDenied("Owners cannot report their own ad.")
-        _report_fields_check(reason=reason, details=details)
-        return Report.objects.create(
-            reporter=reporter,
-            reported_user_id=ad.owner_id,
-            ad=ad,
-            reason=reason,
-            details=details,
-            idempotency_key=idempotency_key,
-        )
-
-    return idempotency.create_once(
-        create, lambda: _report_with_key(reporter=reporter, idempotency_key=idempotency_key)
+    return _report_subject_once(
+        reporter=reporter,
+        reason=reason,
+        details=details,
+        idempotency_key=idempotency_key,
+        own="Owners cannot report their own ad.",
+        reported_user_id=ad.owner_id,
+        ad=ad,
     )
 
 
@@ -132,21 +143,13 @@ def report_review_create(
 ) -> Report:
     """File *reporter*'s report about a published *review* (anyone logged in but its author; the review's
     conversation comes with it as the evidence); arguments and errors as for ``report_ad_create``."""
-
-    def create() -> Report:
-        if review.author_id == reporter.pk:
-            raise PermissionDenied("Authors cannot report their own review.")
-        _report_fields_check(reason=reason, details=details)
-        return Report.objects.create(
-            reporter=reporter,
-            reported_user_id=review.author_id,
-            conversation_id=review.conversation_id,
-            review=review,
-            reason=reason,
-            details=details,
-            idempotency_key=idempotency_key,
-        )
-
-    return idempotency.create_once(
-        create, lambda: _report_with_key(reporter=reporter, idempotency_key=idempotency_key)
+    return _report_subject_once(
+        reporter=reporter,
+        reason=reason,
+        details=details,
+        idempotency_key=idempotency_key,
+        own="Authors cannot report their own review.",
+        reported_user_id=review.author_id,
+        conversation_id=review.conversation_id,
+        review=review,
     )
