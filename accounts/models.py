@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from accounts.managers import UserManager
 from marketplace.ids import new_public_id
@@ -136,3 +137,21 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device or 'Device'} of user {self.user_id}"
+
+
+class ApiToken(AbstractAuthToken):
+    """A device's API token (django-rest-knox's model, swapped in by KNOX_TOKEN_MODEL): stored as a digest,
+    expiring MARKETPLACE_API_TOKEN_TTL_S after its last use, listed by *device* on the profile page and
+    revocable there or through the API."""
+
+    public_id = models.CharField(
+        _("public id"), max_length=10, unique=True, default=new_public_id, editable=False
+    )
+    device = models.CharField(_("device"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.device or 'A device'} ({self.public_id})"

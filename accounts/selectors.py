@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from accounts.models import PushSubscription
+from django.db.models import QuerySet
+
+from accounts.models import ApiToken, PushSubscription, User
 
 # The permission that makes a staff user a moderator; the "Moderators" group holds it (data migration).
 MODERATOR_PERMISSION = "moderation.change_report"
@@ -16,3 +18,13 @@ def is_moderator(user) -> bool:
 def push_subscriptions_for(*, user) -> list:
     """Return *user*'s Web Push devices, newest first (the profile page's list)."""
     return list(PushSubscription.objects.filter(user=user))
+
+
+def api_tokens_for_user(*, user: User) -> QuerySet:
+    """Return *user*'s device tokens (``ApiToken``), newest first."""
+    return ApiToken.objects.filter(user=user).order_by("-created")
+
+
+def user_id_for_public_id(*, public_id: str) -> int | None:
+    """Return the id of the user whose public id is *public_id*, or None."""
+    return User.objects.filter(public_id=public_id).values_list("pk", flat=True).first()

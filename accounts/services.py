@@ -7,10 +7,11 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import signals
-from accounts.models import PushSubscription, User, UserBlock
+from accounts.models import ApiToken, PushSubscription, User, UserBlock
 from marketplace.images import process_uploaded_image
 
 MODERATORS_GROUP = "Moderators"
@@ -144,4 +145,29 @@ def push_subscription_delete(*, user: User, subscription_id: int) -> bool:
     """Delete *user*'s push subscription *subscription_id* ("Remove" on the profile page); return whether
     there was one. Another user's subscription is never touched."""
     deleted, _rows = PushSubscription.objects.filter(pk=subscription_id, user=user).delete()
+    return bool(deleted)
+
+
+API_TOKENS_PER_USER = 20
+
+
+def api_token_create(*, user: User, device: str = "") -> tuple[ApiToken, str]:
+    """Create a device token for *user* (``device``: a name the user recognises, up to 100 characters)
+    and return ``(token row, the token itself)``; the token is shown once (only its digest is stored).
+
+    Raises ValidationError ``too_many_devices`` past API_TOKENS_PER_USER live tokens (revoke one on the
+    profile page first)."""
+    live = ApiToken.objects.filter(user=user).exclude(expiry__lt=timezone.now())
+    if live.count() >= API_TOKENS_PER_USER:
+        raise ValidationError(
+            _("You are signed in on too many devices. Sign out on one under “Your devices” first."),
+            code="too_many_devices",
+        )
+    return ApiToken.objects.create(user=user, device=(device or "").strip()[:100])
+
+
+def api_token_revoke(*, user: User, public_id: str) -> bool:
+    """Revoke *user*'s device token *public_id* (that device is signed out at once); False when there is
+    no such token of theirs."""
+    deleted, _details = ApiToken.objects.filter(user=user, public_id=public_id).delete()
     return bool(deleted)

@@ -5,6 +5,7 @@ DEBUG is off), DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and CACHE_URL (Re
 """
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import csp.constants
@@ -43,6 +44,10 @@ INSTALLED_APPS = [
     "template_partials",
     "django_ratelimit",
     "csp",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -338,3 +343,47 @@ MARKETPLACE_WEBPUSH_HOSTS = env.list(
         "notify.windows.com",
     ],
 )
+
+
+# The JSON API (/api/v1/, Django REST framework): the browser's session (with CSRF) or a per-device token
+# (django-rest-knox, "Authorization: Token …"); errors in one shape (marketplace.api.exception_handler);
+# rate limits are the site's own named rules, answered 429 with Retry-After.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# A device token lasts 30 days from its last use (refreshed at most hourly), and is listed and revocable on
+# the profile page and at /api/v1/auth/devices/.
+MARKETPLACE_API_TOKEN_TTL_S = env.int("MARKETPLACE_API_TOKEN_TTL_S", default=30 * 24 * 3600)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(seconds=MARKETPLACE_API_TOKEN_TTL_S),
+    "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": 3600,
+    "TOKEN_LIMIT_PER_USER": 20,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Marketplace API",
+    "DESCRIPTION": 'The chat and the ads as JSON, over the same rules as the site. See README.md, "API".',
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}

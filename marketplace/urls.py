@@ -2,11 +2,23 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
 from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from marketplace.converters import PublicIdConverter
 from marketplace.views import healthz, service_worker
 
 register_converter(PublicIdConverter, "public_id")
+
+# The JSON API, version 1: each app's endpoints, the OpenAPI 3.1 schema and its interactive docs (Swagger
+# UI served from static files by drf-spectacular-sidecar).
+api_v1 = [
+    path("", include("accounts.api")),
+    path("", include("ads.api")),
+    path("", include("chat.api.urls")),
+    path("", include("chat.moderation.api")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -16,6 +28,7 @@ urlpatterns = [
     path("chat/", include("chat.urls")),
     path("chat/", include("chat.moderation.urls")),
     path("users/", include("chat.urls_profiles")),
+    path("api/v1/", include(api_v1)),
     path("", include("ads.urls")),
 ]
 

@@ -12,6 +12,25 @@ from marketplace.http import login_required
 # The poll's query parameters: the change token the client holds and the signed user key.
 TOKEN_PARAM = "token"
 USER_KEY_PARAM = "user_key"
+# The API's change endpoints carry both in their ETag instead: "<signed user key>/<token>".
+ETAG_SEPARATOR = "/"
+
+
+def etag(user_id: int, token: str) -> str:
+    """Return the ETag of an API answer rendered for *user_id* under change token *token*; a client that
+    sends it back in If-None-Match gets 304 from the gate while the token is current."""
+    return f'"{tokens.user_poll_key(user_id)}{ETAG_SEPARATOR}{token}"'
+
+
+def _from_etag(value: str) -> tuple[str | None, str | None]:
+    """Return ``(user key, token)`` from an If-None-Match value made by ``etag`` (else Nones)."""
+    value = value.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    if len(value) < 2 or value[0] != '"' or value[-1] != '"' or ETAG_SEPARATOR not in value:
+        return None, None
+    user_key, _, token = value[1:-1].rpartition(ETAG_SEPARATOR)
+    return user_key, token
 
 
 def answers_nothing_new_from_cache(key_for):
@@ -27,6 +46,19 @@ def answers_nothing_new_from_cache(key_for):
         protected = login_required(view)
         protected.poll_token_key = key_for
         return protected
+
+    return decorator
+
+
+def api_answers_not_modified_from_cache(key_for):
+    """Mark an API change endpoint (a DRF view: it authenticates itself) as answerable from the cache: a
+    GET whose If-None-Match is the current ETag (``etag``) of ``key_for(user_id, **view_kwargs)`` gets 304
+    from ``NothingNewPollMiddleware`` before sessions, tokens and the database; anything else runs the
+    view."""
+
+    def decorator(view):
+        view.poll_token_key = key_for
+        return view
 
     return decorator
 
@@ -48,14 +80,23 @@ class NothingNewPollMiddleware:
 
     def __call__(self, request):
         if request.method == "GET" and TOKEN_PARAM in request.GET:
-            if self._nothing_new(request):
+            if self._nothing_new(request, request.GET.get(USER_KEY_PARAM), request.GET[TOKEN_PARAM]):
                 response = HttpResponse(status=204)
                 response["Cache-Control"] = "no-store"
+                return response
+        elif request.method == "GET" and "If-None-Match" in request.headers:
+            if_none_match = request.headers["If-None-Match"]
+            if self._nothing_new(request, *_from_etag(if_none_match)):
+                response = HttpResponse(status=304)
+                response["ETag"] = if_none_match.strip()
+                response["Cache-Control"] = "private, no-cache"
                 return response
         return self.get_response(request)
 
     @staticmethod
-    def _nothing_new(request) -> bool:
+    def _nothing_new(request, user_key: str | None, token: str | None) -> bool:
+        if not token:
+            return False
         try:
             match = get_resolver().resolve(request.path_info)
         except Resolver404:
@@ -63,13 +104,13 @@ class NothingNewPollMiddleware:
         key_for = getattr(match.func, "poll_token_key", None)
         if key_for is None:
             return False
-        user_id = tokens.user_from_poll_key(request.GET.get(USER_KEY_PARAM))
+        user_id = tokens.user_from_poll_key(user_key)
         if not user_id:
             return False
         key = key_for(user_id, **match.kwargs)
         gate, page_open = last_seen_cache_key(user_id), page_open_cache_key(user_id)
         found = tokens.peek_many([key, gate, page_open])
-        if found.get(key) != request.GET[TOKEN_PARAM]:
+        if found.get(key) != token:
             return False
         refresh_last_seen(user_id, gate_seen=gate in found)  # never raises
         mark_page_open(user_id, marked_at=found.get(page_open))  # never raises; rarely writes

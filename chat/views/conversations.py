@@ -192,12 +192,12 @@ def conversation_mute(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     return redirect(conversation)
 
 
-def _check_start_rate_limits(request: HtmxHttpRequest, ad: Ad) -> bool:
+def check_start_rate_limits(request: HtmxHttpRequest, ad: Ad) -> bool:
     """Check a "Write to seller" against the limits and return True when it starts a new conversation.
 
     Writing again in an existing conversation is a message and is counted now (``message_by_user``). A new
     conversation is only checked here against ``conversation_by_user`` (and ``conversation_by_new_user``
-    for accounts younger than MARKETPLACE_NEW_ACCOUNT_S); ``_count_new_conversation`` counts it once it
+    for accounts younger than MARKETPLACE_NEW_ACCOUNT_S); ``count_new_conversation`` counts it once it
     exists, so refused attempts cost nothing. Raises RateLimited."""
     if selectors.conversation_exists(buyer=request.user, ad=ad):
         check_rate_limit(request, "message_by_user")
@@ -212,7 +212,7 @@ def _is_new_account(user) -> bool:
     return (timezone.now() - user.date_joined).total_seconds() < settings.MARKETPLACE_NEW_ACCOUNT_S
 
 
-def _count_new_conversation(request: HtmxHttpRequest) -> None:
+def count_new_conversation(request: HtmxHttpRequest) -> None:
     rate_limit_count(request, "conversation_by_user")
     if _is_new_account(request.user):
         rate_limit_count(request, "conversation_by_new_user")
@@ -264,7 +264,7 @@ def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpRespo
     except ValidationError as error:
         return _refused_start(request, ad, form, error)
     try:
-        is_new = _check_start_rate_limits(request, ad)
+        is_new = check_start_rate_limits(request, ad)
     except RateLimited as limited:
         form.add_error("body", limited.message)
         return with_retry_after(_ad_page_with_error(request, ad, form), limited)
@@ -284,5 +284,5 @@ def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpRespo
     except ValidationError as error:
         return _refused_start(request, ad, form, error)
     if is_new:
-        _count_new_conversation(request)
+        count_new_conversation(request)
     return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")

@@ -1,0 +1,99 @@
+"""API: browse ads with the site's filters, and one ad."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from ads import selectors
+from ads.forms import AdSearchForm
+from marketplace.api import ErrorSerializer
+
+
+class CategorySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PhotoSerializer(serializers.Serializer):
+    url = serializers.CharField(source="image.url")
+    thumbnail_url = serializers.CharField(source="thumbnail.url")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
+class SellerSerializer(serializers.Serializer):
+    public_id = serializers.CharField()
+    display_name = serializers.CharField()
+    member_since = serializers.DateTimeField(source="date_joined")
+
+
+class AdSerializer(serializers.Serializer):
+    public_id = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, help_text="Site currency."
+    )
+    city = serializers.CharField()
+    status = serializers.ChoiceField(choices=["active", "reserved", "sold", "removed"])
+    category = CategorySerializer()
+    seller = SellerSerializer(source="owner")
+    photos = PhotoSerializer(many=True, source="photos.all")
+    created_at = serializers.DateTimeField()
+    url = serializers.CharField(source="get_absolute_url")
+
+
+class AdPageSerializer(serializers.Serializer):
+    results = AdSerializer(many=True)
+    next_page = serializers.IntegerField(allow_null=True)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("q", str, description="Words that must all be in the title or description."),
+        OpenApiParameter("category", str, description="A category slug."),
+        OpenApiParameter("page", int, description="1-based page number."),
+    ],
+    responses={200: AdPageSerializer},
+    auth=[],
+    operation_id="ads_list",
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def ad_list(request):
+    """The publicly listed ads (on sale, reserved, sold), newest first, MARKETPLACE_ADS_PAGE_SIZE a page,
+    filtered like the site's list. Unknown filters are ignored, as on the site; ``next_page`` is null on
+    the last page. Three queries (ads with category and seller, their photos)."""
+    form = AdSearchForm(request.query_params or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    try:
+        page = max(1, min(int(request.query_params.get("page", 1)), 10_000))
+    except ValueError:
+        page = 1
+    size = settings.MARKETPLACE_ADS_PAGE_SIZE
+    ads = selectors.ad_list_browsable(text=filters.get("q") or "", category=filters.get("category"))
+    rows = list(ads[(page - 1) * size : page * size + 1])
+    body = {"results": rows[:size], "next_page": page + 1 if len(rows) > size else None}
+    return Response(AdPageSerializer(body).data)
+
+
+@extend_schema(responses={200: AdSerializer, 404: ErrorSerializer}, auth=[])
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def ad_detail(request, public_id: str):
+    """One ad as its page shows it; removed ads and ads of suspended sellers are 404 except to their
+    owner and moderators (``ads.selectors.ad_get_for_viewer``)."""
+    ad = selectors.ad_get_for_viewer(public_id=public_id, user=request.user)
+    return Response(AdSerializer(ad).data)
+
+
+urlpatterns = [
+    path("ads/", ad_list, name="api-ads"),
+    path("ads/<public_id:public_id>/", ad_detail, name="api-ad"),
+]

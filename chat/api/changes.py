@@ -1,0 +1,90 @@
+"""API: the change endpoints an app polls. They answer 304 from the same change tokens as the page polls
+(``chat.polling``): the ETag carries the token, and while it is current the gate answers If-None-Match
+with 304 before authentication and the database, so an app's idle poll costs what a page's does."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from chat import selectors
+from chat.api import serializers as s
+from chat.api.messages import serialize_messages
+from chat.forms import MessageCursorForm
+from chat.polling import gate, tokens
+from chat.views.conversations import conversation_for_page, mark_read_up_to
+from marketplace.api import ErrorSerializer
+
+NOT_MODIFIED = OpenApiResponse(description="Nothing changed since the ETag sent in If-None-Match.")
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match", str, OpenApiParameter.HEADER, required=False, description="The ETag of the last answer."
+)
+
+
+@extend_schema(
+    parameters=[
+        IF_NONE_MATCH,
+        OpenApiParameter("after", int, description="The newest message id the app has."),
+        OpenApiParameter("changes", int, description="`conversation.change_seq` of the last answer."),
+    ],
+    responses={200: s.ChangesSerializer, 304: NOT_MODIFIED, 404: ErrorSerializer},
+)
+@gate.api_answers_not_modified_from_cache(
+    lambda user_id, public_id: tokens.conversation_key(public_id, user_id)
+)
+@api_view(["GET"])
+def conversation_changes(request, public_id: str):
+    """What changed in the conversation since the app's ``after`` (newest message id it has) and
+    ``changes`` (the change number it has seen): up to a page of new messages (``has_more``: ask again),
+    the messages changed since (edited, deleted, reacted to, offer decided; those from ``after`` back to
+    the oldest the app may hold), and the conversation as it is now. New messages count as read. The
+    answer's ETag goes back in If-None-Match; 304 while nothing changed."""
+    token, conversation = conversation_for_page(request, public_id)
+    after, changes = MessageCursorForm.read(request.query_params, "after", "changes")
+    after = after or 0
+    limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
+    messages, has_more, _at = selectors.message_list_after(
+        conversation=conversation, after_id=after, limit=limit
+    )
+    changed = []
+    if changes is not None:
+        changed = selectors.message_list_changed(
+            conversation=conversation, since_seq=changes, from_id=0, up_to_id=after, limit=limit
+        )
+    if messages:
+        mark_read_up_to(conversation, request.user, messages[-1].id)
+    rendered = serialize_messages(request, conversation, [*messages, *changed])
+    body = {
+        "messages": rendered[: len(messages)],
+        "has_more": has_more,
+        "changed": rendered[len(messages) :],
+        "conversation": s.ConversationDetailSerializer(conversation, context={"viewer": request.user}).data,
+    }
+    response = Response(body)
+    # A cut answer must not be answered 304 next time: the rest is still to fetch.
+    if not has_more:
+        response["ETag"] = gate.etag(request.user.pk, token)
+    return response
+
+
+@extend_schema(
+    parameters=[IF_NONE_MATCH],
+    responses={200: s.ListChangesSerializer, 304: NOT_MODIFIED},
+)
+@gate.api_answers_not_modified_from_cache(lambda user_id: tokens.list_key(user_id))
+@api_view(["GET"])
+def list_changes(request):
+    """The chat list's first page and the unread badge, with an ETag: poll it with If-None-Match and get
+    304 until something in the user's list changes (a message, a read, a snapshot)."""
+    token = tokens.read(tokens.list_key(request.user.pk))
+    size = settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE
+    conversations = list(selectors.conversation_list_for_user(user=request.user)[:size])
+    body = {
+        "unread_conversations": selectors.unread_conversation_count(user=request.user),
+        "conversations": conversations,
+    }
+    response = Response(s.ListChangesSerializer(body, context={"viewer": request.user}).data)
+    response["ETag"] = gate.etag(request.user.pk, token)
+    return response

@@ -1,0 +1,177 @@
+"""API: a conversation's messages (keyset pages both ways), sending (text, photos, replies) exactly once,
+and the message actions (edit, delete for everyone, reactions)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from chat import selectors, services
+from chat.api import serializers as s
+from chat.forms import MessageCursorForm, MessageForm
+from chat.views.conversations import conversation_for_page, mark_read_up_to
+from marketplace import api
+from marketplace.api import ErrorSerializer
+from marketplace.ratelimits import check_rate_limit
+
+REFUSALS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 429: ErrorSerializer}
+IDEMPOTENCY = OpenApiParameter(
+    api.IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="16–64 of [A-Za-z0-9_-], fresh per message: a repeat gets the first answer, stores nothing.",
+)
+
+
+def message_context(conversation, messages: list) -> dict:
+    """What MessageSerializer needs beside the messages: their photos and reactions (one query each,
+    none when no message has any) and where photos are fetched from."""
+    return {
+        "photos": selectors.message_photos_for(messages),
+        "reactions": selectors.message_reactions_for(messages),
+        "photos_url": f"{conversation.get_absolute_url()}photos/",
+    }
+
+
+def serialize_messages(request, conversation, messages: list) -> list[dict]:
+    """The viewer's JSON of *messages* (batch-fetching their photos and reactions)."""
+    context = {"viewer": request.user, **message_context(conversation, messages)}
+    return s.MessageSerializer(messages, many=True, context=context).data
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("before", int, description="Page of the messages before this message id (older)."),
+        OpenApiParameter(
+            "after", int, description="The messages after this message id (newer), oldest first."
+        ),
+    ],
+    responses={200: s.MessagePageSerializer, **REFUSALS},
+)
+@api_view(["GET"])
+def message_list(request, public_id: str):
+    """One page (MARKETPLACE_MESSAGES_PAGE_SIZE) of messages, oldest first: the latest, or those
+    ``before`` a message id (keyset on time and id, never OFFSET), or those ``after`` one. Reading the
+    latest or newer messages marks them read, as opening the conversation does. A constant number of
+    queries whatever the history."""
+    _token, conversation = conversation_for_page(request, public_id)
+    before, after = MessageCursorForm.read(request.query_params, "before", "after")
+    limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
+    if after is not None:
+        messages, has_more, _at = selectors.message_list_after(
+            conversation=conversation, after_id=after, limit=limit
+        )
+    else:
+        messages, has_more = selectors.message_page(
+            conversation=conversation, limit=limit, before_message_id=before
+        )
+    if messages and before is None:
+        mark_read_up_to(conversation, request.user, messages[-1].id)
+    body = {"results": serialize_messages(request, conversation, messages), "has_more": has_more}
+    return Response(body)
+
+
+class SendMultipartSerializer(s.SendSerializer):
+    pass
+
+
+@extend_schema(
+    request={"application/json": s.SendSerializer, "multipart/form-data": SendMultipartSerializer},
+    parameters=[IDEMPOTENCY],
+    responses={201: s.MessageSerializer, 200: s.MessageSerializer, **REFUSALS},
+)
+@api_view(["POST"])
+def message_send(request, public_id: str):
+    """Send a message: ``body`` (may be empty with photos), ``reply_to`` (a message id of this
+    conversation), ``photos`` (multipart, up to MARKETPLACE_PHOTOS_PER_MESSAGE JPEG/PNG/WebP, verified and
+    re-encoded by Pillow). With an ``Idempotency-Key`` (the composer's key space) a repeat answers 200 with
+    the message the first call stored and is not charged to ``message_by_user``. Refusals as the
+    composer's: ``empty``, ``too_long``, ``blocked``, ``reply_unknown``, ``too_many_photos``, photo errors."""
+    _token, conversation = conversation_for_page(request, public_id)
+    key = api.idempotency_key(request)
+    earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
+    if earlier is not None and earlier.conversation_id == conversation.pk:
+        return Response(serialize_messages(request, conversation, [earlier])[0], status=status.HTTP_200_OK)
+    reply_to = request.data.get("reply_to")
+    try:
+        reply_to = int(reply_to) if reply_to not in (None, "") else None
+    except (TypeError, ValueError):
+        raise ValidationError("reply_to must be a message id.", code="reply_unknown") from None
+    body = request.data.get("body", "")
+    if not isinstance(body, str):
+        raise ValidationError("body must be text.", code="invalid")
+    form = MessageForm({"body": body}, request.FILES)
+    if not form.is_valid():
+        errors = [error for field_errors in form.errors.as_data().values() for error in field_errors]
+        message = " ".join(text for field_errors in form.errors.values() for text in field_errors)
+        raise ValidationError(message, code=errors[0].code or "invalid")
+    check_rate_limit(request, "message_by_user")
+    message = services.message_send(
+        conversation=conversation,
+        sender=request.user,
+        body=form.cleaned_data["body"],
+        photos=form.cleaned_data["photos"],
+        idempotency_key=key,
+        reply_to_id=reply_to,
+    )
+    return Response(serialize_messages(request, conversation, [message])[0], status=status.HTTP_201_CREATED)
+
+
+def _own_message(request, public_id: str, message_id: int):
+    _token, conversation = conversation_for_page(request, public_id)
+    return conversation, selectors.message_get_for_participant(
+        conversation=conversation, message_id=message_id
+    )
+
+
+def _answer(request, conversation, message) -> Response:
+    fresh = selectors.message_get_for_participant(conversation=conversation, message_id=message.id)
+    return Response(serialize_messages(request, conversation, [fresh])[0])
+
+
+@extend_schema(request=s.EditSerializer, responses={200: s.MessageSerializer, **REFUSALS}, methods=["PATCH"])
+@extend_schema(request=None, responses={200: s.MessageSerializer, **REFUSALS}, methods=["DELETE"])
+@api_view(["PATCH", "DELETE"])
+def message_change(request, public_id: str, message_id: int):
+    """PATCH ``{"body"}``: edit one's own text message within MARKETPLACE_EDIT_WINDOW_S (earlier text kept
+    for moderators). DELETE: delete it for everyone (both see "Message deleted"). Refusals:
+    ``not_editable``, ``edit_window_closed``, ``message_deleted``, ``message_removed``, ``blocked``, body
+    codes; ``message_action_by_user`` limit. Answers the message as it is now."""
+    conversation, message = _own_message(request, public_id, message_id)
+    check_rate_limit(request, "message_action_by_user")
+    if request.method == "DELETE":
+        services.message_delete(message=message, user=request.user)
+    else:
+        data = s.EditSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.message_edit(message=message, editor=request.user, body=data.validated_data["body"])
+    return _answer(request, conversation, message)
+
+
+@extend_schema(
+    request=s.ReactionInputSerializer, responses={200: s.MessageSerializer, **REFUSALS}, methods=["PUT"]
+)
+@extend_schema(request=None, responses={200: s.MessageSerializer, **REFUSALS}, methods=["DELETE"])
+@api_view(["PUT", "DELETE"])
+def message_reaction(request, public_id: str, message_id: int):
+    """PUT ``{"emoji"}``: set the user's reaction (one of 👍 ❤️ 😂 😮 🙏; replaces their previous one).
+    DELETE: take it back. Idempotent both ways; ``not_reactable`` for notices, ``blocked``."""
+    conversation, message = _own_message(request, public_id, message_id)
+    check_rate_limit(request, "message_action_by_user")
+    if request.method == "PUT":
+        data = s.ReactionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.message_react(
+            message=message, user=request.user, emoji=data.validated_data["emoji"], on=True
+        )
+    else:
+        reactions = selectors.message_reactions_for([message]).get(message.id, [])
+        mine = next((reaction.emoji for reaction in reactions if reaction.user_id == request.user.pk), None)
+        if mine:
+            services.message_react(message=message, user=request.user, emoji=mine, on=False)
+    return _answer(request, conversation, message)

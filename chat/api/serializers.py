@@ -1,0 +1,293 @@
+"""What the chat API returns and accepts. Output serializers read the objects the selectors return (a
+conversation annotated with the viewer's state, messages with their offer and quote); the view passes the
+viewer and the batch-fetched photos and reactions in ``context``."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.api import PublicUserSerializer
+from chat.models import MESSAGE_MAX_LENGTH, MESSAGE_REACTIONS, REVIEW_TEXT_MAX_LENGTH, Offer
+
+
+class SnapshotSerializer(serializers.Serializer):
+    """The listing snapshot taken when the conversation started; only ``status`` follows the live ad."""
+
+    public_id = serializers.CharField(source="ad_public_id")
+    title = serializers.CharField(source="ad_title")
+    price = serializers.DecimalField(source="ad_price", max_digits=12, decimal_places=2, allow_null=True)
+    thumbnail_url = serializers.CharField(source="ad_thumbnail_url")
+    status = serializers.ChoiceField(source="ad_status", choices=["active", "reserved", "sold", "removed"])
+    url = serializers.CharField(source="ad_link")
+    deal_is_mine = serializers.SerializerMethodField(
+        help_text="Reserved for or sold to this conversation's buyer."
+    )
+
+    def get_deal_is_mine(self, conversation) -> bool:
+        return conversation.deal_at is not None
+
+
+class LastMessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    preview = serializers.SerializerMethodField()
+    mine = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_preview(self, message) -> str:
+        if message.is_withdrawn:
+            return "Message deleted"
+        return message.body[:140] if message.body else "Photo"
+
+    def get_mine(self, message) -> bool:
+        return message.sender_id == self.context["viewer"].pk
+
+
+class ConversationSerializer(serializers.Serializer):
+    """A conversation as its participant sees it (list rows and detail)."""
+
+    public_id = serializers.CharField()
+    role = serializers.ChoiceField(source="my_role", choices=["buyer", "seller"])
+    other = serializers.SerializerMethodField()
+    ad = SnapshotSerializer(source="*")
+    last_message = serializers.SerializerMethodField()
+    last_message_at = serializers.DateTimeField(source="my_last_message_at")
+    unread_count = serializers.IntegerField(source="my_unread_count")
+    archived = serializers.SerializerMethodField()
+    muted = serializers.SerializerMethodField()
+
+    def get_other(self, conversation) -> dict:
+        return PublicUserSerializer(conversation.other_participant(self.context["viewer"])).data
+
+    def get_last_message(self, conversation) -> dict | None:
+        message = conversation.last_message if conversation.last_message_id else None
+        hidden = conversation.my_hidden_up_to_id
+        if message is None or (hidden is not None and message.id <= hidden):
+            return None
+        return LastMessageSerializer(message, context=self.context).data
+
+    def get_archived(self, conversation) -> bool:
+        return conversation.my_archived_at is not None
+
+    def get_muted(self, conversation) -> bool:
+        return getattr(conversation, "my_muted_at", None) is not None
+
+
+class ConversationDetailSerializer(ConversationSerializer):
+    """One conversation: the list row plus the other side's public state and what the viewer may do."""
+
+    other_read_up_to = serializers.SerializerMethodField(
+        help_text="The other participant's read pointer (a message id), null unless both share read receipts."
+    )
+    blocked_by_me = serializers.BooleanField(source="i_blocked_other")
+    blocked_me = serializers.BooleanField(source="other_blocked_me")
+    offers_open = serializers.SerializerMethodField()
+    change_seq = serializers.IntegerField(source="message_change_seq")
+
+    def get_other_read_up_to(self, conversation) -> int | None:
+        viewer = self.context["viewer"]
+        other = conversation.other_participant(viewer)
+        if not (viewer.share_read_receipts and other.share_read_receipts):
+            return None
+        return conversation.other_last_read_id
+
+    def get_offers_open(self, conversation) -> bool:
+        blocked = conversation.i_blocked_other or conversation.other_blocked_me
+        return conversation.ad_status == "active" and not blocked
+
+
+class ConversationPageSerializer(serializers.Serializer):
+    results = ConversationSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True, help_text="Pass as `before` for the next page.")
+
+
+class OfferSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    status = serializers.SerializerMethodField()
+    mine = serializers.SerializerMethodField()
+    counter_to = serializers.IntegerField(source="counter_to_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+    def get_status(self, offer) -> str:
+        return offer.current_status()
+
+    def get_mine(self, offer) -> bool:
+        return offer.made_by_id == self.context["viewer"].pk
+
+
+class PhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+    def get_url(self, photo) -> str:
+        return f"{self.context['photos_url']}{photo.id}/full/"
+
+    def get_thumbnail_url(self, photo) -> str:
+        return f"{self.context['photos_url']}{photo.id}/thumb/"
+
+
+class ReactionSerializer(serializers.Serializer):
+    emoji = serializers.CharField()
+    mine = serializers.SerializerMethodField()
+
+    def get_mine(self, reaction) -> bool:
+        return reaction.user_id == self.context["viewer"].pk
+
+
+class QuoteSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    preview = serializers.SerializerMethodField()
+
+    def get_preview(self, message) -> str:
+        if message.removed_by_moderator_at:
+            return "Removed by a moderator"
+        if message.deleted_at:
+            return "Message deleted"
+        return message.body[:100] if message.body else "Photo"
+
+
+class MessageSerializer(serializers.Serializer):
+    """A message as its viewer sees it: ``body`` is null once deleted or removed by a moderator."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["text", "offer", "system"])
+    mine = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+    deleted = serializers.SerializerMethodField()
+    removed_by_moderator = serializers.SerializerMethodField()
+    reply_to = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
+    reactions = serializers.SerializerMethodField()
+    offer = serializers.SerializerMethodField()
+
+    def get_mine(self, message) -> bool:
+        return message.sender_id == self.context["viewer"].pk
+
+    def get_body(self, message) -> str | None:
+        return None if message.is_withdrawn else message.body
+
+    def get_deleted(self, message) -> bool:
+        return message.deleted_at is not None
+
+    def get_removed_by_moderator(self, message) -> bool:
+        return message.removed_by_moderator_at is not None
+
+    def get_reply_to(self, message) -> dict | None:
+        return QuoteSerializer(message.reply_to).data if message.reply_to_id and message.reply_to else None
+
+    def get_photos(self, message) -> list[dict]:
+        if message.is_withdrawn:
+            return []
+        photos = self.context["photos"].get(message.id, [])
+        return PhotoSerializer(photos, many=True, context=self.context).data
+
+    def get_reactions(self, message) -> list[dict]:
+        reactions = self.context["reactions"].get(message.id, [])
+        return ReactionSerializer(reactions, many=True, context=self.context).data
+
+    def get_offer(self, message) -> dict | None:
+        if message.offer_id is None or message.offer is None:
+            return None
+        return OfferSerializer(message.offer, context=self.context).data
+
+
+class MessagePageSerializer(serializers.Serializer):
+    results = MessageSerializer(many=True)
+    has_more = serializers.BooleanField(help_text="More messages beyond this page in the direction asked.")
+
+
+class ChangesSerializer(serializers.Serializer):
+    """What changed in a conversation since the client's ``after``/``changes``: new messages (at most a
+    page; ``has_more`` says come back), messages changed since (edits, deletions, reactions, offer
+    decisions), the other participant's read pointer and the conversation as it is now."""
+
+    messages = MessageSerializer(many=True)
+    has_more = serializers.BooleanField()
+    changed = MessageSerializer(many=True)
+    conversation = ConversationDetailSerializer()
+
+
+class ListChangesSerializer(serializers.Serializer):
+    unread_conversations = serializers.IntegerField()
+    conversations = ConversationSerializer(many=True)
+
+
+class StartSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False)
+
+
+class StartedSerializer(serializers.Serializer):
+    conversation = ConversationDetailSerializer()
+    message = MessageSerializer()
+
+
+class SendSerializer(serializers.Serializer):
+    body = serializers.CharField(
+        max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False, allow_blank=True, default=""
+    )
+    reply_to = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
+    photos = serializers.ListField(
+        child=serializers.ImageField(), required=False, max_length=20, default=list
+    )
+
+
+class EditSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False)
+
+
+class ReactionInputSerializer(serializers.Serializer):
+    emoji = serializers.ChoiceField(choices=list(MESSAGE_REACTIONS))
+
+
+class OfferInputSerializer(serializers.Serializer):
+    amount = serializers.CharField(max_length=30, help_text='As typed: "350", "1,200.50", "$99".')
+    confirm_above_asking = serializers.BooleanField(default=False)
+
+
+class OfferActionSerializer(serializers.Serializer):
+    offer = OfferSerializer()
+    conversations_told = serializers.IntegerField(required=False)
+
+
+class FlagSerializer(serializers.Serializer):
+    value = serializers.BooleanField()
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    reliability = serializers.IntegerField(min_value=1, max_value=5)
+    friendliness = serializers.IntegerField(min_value=1, max_value=5)
+    text = serializers.CharField(
+        max_length=REVIEW_TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", trim_whitespace=False
+    )
+
+
+class ReviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    reliability = serializers.IntegerField()
+    friendliness = serializers.IntegerField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    published = serializers.SerializerMethodField()
+
+    def get_published(self, review) -> bool:
+        return review.published_at is not None
+
+
+class UnreadSerializer(serializers.Serializer):
+    unread_conversations = serializers.IntegerField()
+
+
+class SearchSerializer(serializers.Serializer):
+    messages = serializers.ListField(child=serializers.DictField())
+    conversations = ConversationSerializer(many=True)
+
+
+OFFER_STATUSES = [status for status, _ in Offer.Status.choices]

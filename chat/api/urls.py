@@ -1,0 +1,30 @@
+from django.urls import path
+
+from chat.api import changes, conversations, messages, offers
+
+conversation = "conversations/<public_id:public_id>/"
+
+urlpatterns = [
+    path("conversations/", conversations.conversation_list, name="api-conversations"),
+    path("changes/", changes.list_changes, name="api-list-changes"),
+    path("unread/", conversations.unread, name="api-unread"),
+    path("search/", conversations.search, name="api-search"),
+    path("ads/<public_id:public_id>/conversations/", conversations.conversation_start, name="api-start"),
+    path(conversation, conversations.conversation_detail, name="api-conversation"),
+    path(f"{conversation}changes/", changes.conversation_changes, name="api-conversation-changes"),
+    path(f"{conversation}read/", conversations.conversation_read, name="api-read"),
+    path(f"{conversation}unread/", conversations.conversation_unread, name="api-mark-unread"),
+    path(f"{conversation}hide/", conversations.conversation_hide, name="api-hide"),
+    path(f"{conversation}archive/", conversations.conversation_archive, name="api-archive"),
+    path(f"{conversation}mute/", conversations.conversation_mute, name="api-mute"),
+    path(f"{conversation}block/", conversations.conversation_block, name="api-block"),
+    path(f"{conversation}messages/", messages.message_list, name="api-messages"),
+    path(f"{conversation}messages/send/", messages.message_send, name="api-send"),
+    path(f"{conversation}messages/<int:message_id>/", messages.message_change, name="api-message"),
+    path(
+        f"{conversation}messages/<int:message_id>/reaction/", messages.message_reaction, name="api-reaction"
+    ),
+    path(f"{conversation}offers/", offers.offer_make, name="api-offers"),
+    path(f"{conversation}offers/<int:offer_id>/<str:action>/", offers.offer_act, name="api-offer-act"),
+    path(f"{conversation}review/", offers.conversation_review, name="api-review"),
+]

@@ -1,0 +1,112 @@
+"""The JSON API's plumbing shared by every app's endpoints: one error shape, the Idempotency-Key header,
+rate limits as 429, keyset cursors. The apps' ``api`` modules build on it; it imports none of them."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from marketplace import idempotency
+from marketplace.ratelimits import RateLimited
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every refusal: ``code`` for programs (the services' ValidationError codes, or ``not_found``,
+    ``not_authenticated``, ``permission_denied``, ``invalid``, ``rate_limited``), ``message`` for people,
+    and for invalid input ``fields`` (field name → messages)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+def error_response(code: str, message: str, status_code: int, *, fields: dict | None = None, headers=None):
+    """Return the API's error body ``{"code", "message"[, "fields"]}`` with *status_code*."""
+    body = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return Response(body, status=status_code, headers=headers)
+
+
+def exception_handler(error, context):
+    """DRF's EXCEPTION_HANDLER: the services' errors become 4xx in one shape, never a 500.
+
+    Django ValidationError → 400 with its code (``invalid`` when it has none) and its messages joined;
+    PermissionDenied → 403 ``permission_denied``; Http404 → 404 ``not_found``; RateLimited → 429
+    ``rate_limited`` with Retry-After (seconds); DRF's own errors keep their status with the same shape.
+    """
+    if isinstance(error, RateLimited):
+        return error_response(
+            "rate_limited",
+            error.message,
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(error.retry_after_s)},
+        )
+    if isinstance(error, DjangoValidationError):
+        code = getattr(error, "code", None) or "invalid"
+        fields = None
+        if hasattr(error, "error_dict"):
+            fields = {
+                name: [str(m) for e in errors for m in e.messages]
+                for name, errors in error.error_dict.items()
+            }
+        return error_response(code, " ".join(error.messages), status.HTTP_400_BAD_REQUEST, fields=fields)
+    if isinstance(error, Http404):
+        return error_response("not_found", "Not found.", status.HTTP_404_NOT_FOUND)
+    if isinstance(error, PermissionDenied):
+        return error_response("permission_denied", str(error) or "Not allowed.", status.HTTP_403_FORBIDDEN)
+    response = drf_exception_handler(error, context)
+    if response is None:
+        return None
+    if isinstance(error, exceptions.ValidationError):
+        detail = error.detail if isinstance(error.detail, dict) else {"non_field_errors": error.detail}
+        fields = {
+            name: [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+            for name, messages in detail.items()
+        }
+        message = " ".join(f"{name}: {' '.join(messages)}" for name, messages in fields.items())
+        response.data = {"code": "invalid", "message": message, "fields": fields}
+        return response
+    code = getattr(error, "default_code", "error")
+    if isinstance(error, exceptions.APIException):
+        code = error.get_codes() if isinstance(error.get_codes(), str) else code
+    response.data = {"code": code, "message": str(getattr(error, "detail", error))}
+    return response
+
+
+def idempotency_key(request) -> str | None:
+    """Return the request's ``Idempotency-Key`` header (the same key space as the forms'
+    ``idempotency_key``: 16–64 of ``[A-Za-z0-9_-]``), or None without one. Raises ValidationError
+    ``bad_idempotency_key`` for a malformed value."""
+    return idempotency.read_key({idempotency.FIELD: request.headers.get(IDEMPOTENCY_HEADER, "")})
+
+
+def encode_cursor(moment: datetime, row_id: int) -> str:
+    """An opaque keyset cursor for ``(moment, row_id)`` (URL-safe base64 of ``<µs since epoch>_<id>``)."""
+    raw = f"{int(moment.timestamp() * 1_000_000)}_{row_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(value: str | None) -> str | None:
+    """Return the ``<µs>_<id>`` text inside a cursor from ``encode_cursor``, None when absent. Raises
+    ValidationError ``bad_cursor`` for anything else (a cursor is only ever one this API handed out)."""
+    if not value:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    micros, _, row_id = text.partition("_")
+    if not (micros.isdigit() and row_id.isdigit()):
+        raise DjangoValidationError("This cursor is not one the API gave out.", code="bad_cursor")
+    return text
