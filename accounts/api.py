@@ -85,7 +85,9 @@ def login(request):
     return Response(TokenSerializer(body, context={"current": row}).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(request=None, responses={204: OpenApiResponse(description="Signed out.")})
+@extend_schema(
+    request=None, responses={204: OpenApiResponse(description="Signed out."), 401: ErrorSerializer}
+)
 @api_view(["POST"])
 @authentication_classes([TokenAuthentication])
 def logout(request):
@@ -94,7 +96,7 @@ def logout(request):
     return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(responses={200: DeviceSerializer(many=True)})
+@extend_schema(responses={200: DeviceSerializer(many=True), 401: ErrorSerializer})
 @api_view(["GET"])
 def device_list(request):
     """List the user's signed-in devices (their tokens), newest first; ``current`` marks this one."""
@@ -103,7 +105,10 @@ def device_list(request):
     return Response(DeviceSerializer(tokens, many=True, context={"current": current}).data)
 
 
-@extend_schema(request=None, responses={204: OpenApiResponse(description="Revoked."), 404: ErrorSerializer})
+@extend_schema(
+    request=None,
+    responses={204: OpenApiResponse(description="Revoked."), 401: ErrorSerializer, 404: ErrorSerializer},
+)
 @api_view(["DELETE"])
 def device_revoke(request, public_id: str):
     """Sign device *public_id* out (revoke its token). 404 for someone else's or an unknown device."""
@@ -112,7 +117,10 @@ def device_revoke(request, public_id: str):
     return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(request=None, responses={204: OpenApiResponse(description="Unblocked."), 404: ErrorSerializer})
+@extend_schema(
+    request=None,
+    responses={204: OpenApiResponse(description="Unblocked."), 401: ErrorSerializer, 404: ErrorSerializer},
+)
 @api_view(["DELETE"])
 def block_remove(request, public_id: str):
     """Lift the user's block on user *public_id* (blocking happens from a conversation:

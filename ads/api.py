@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from ads import selectors
 from ads.forms import AdSearchForm
+from marketplace import api
 from marketplace.api import ErrorSerializer
 
 
@@ -60,7 +61,7 @@ class AdPageSerializer(serializers.Serializer):
         OpenApiParameter("category", str, description="A category slug."),
         OpenApiParameter("page", int, description="1-based page number."),
     ],
-    responses={200: AdPageSerializer},
+    responses={200: AdPageSerializer, 400: ErrorSerializer},
     auth=[],
     operation_id="ads_list",
 )
@@ -72,10 +73,7 @@ def ad_list(request):
     the last page. Three queries (ads with category and seller, their photos)."""
     form = AdSearchForm(request.query_params or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    try:
-        page = max(1, min(int(request.query_params.get("page", 1)), 10_000))
-    except ValueError:
-        page = 1
+    page = api.query_int(request, "page", minimum=1, maximum=10_000) or 1
     size = settings.MARKETPLACE_ADS_PAGE_SIZE
     ads = selectors.ad_list_browsable(text=filters.get("q") or "", category=filters.get("category"))
     rows = list(ads[(page - 1) * size : page * size + 1])

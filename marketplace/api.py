@@ -110,3 +110,21 @@ def decode_cursor(value: str | None) -> str | None:
     if not (micros.isdigit() and row_id.isdigit()):
         raise DjangoValidationError("This cursor is not one the API gave out.", code="bad_cursor")
     return text
+
+
+def query_int(request, name: str, *, minimum: int = 0, maximum: int = 2**62) -> int | None:
+    """Return query parameter *name* as an int in [minimum, maximum], None when absent. Raises
+    ValidationError ``invalid`` naming the field otherwise (the API is strict where the pages are
+    lenient: a program sent it)."""
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not minimum <= value <= maximum:
+        raise DjangoValidationError(
+            {name: [f"Enter a whole number from {minimum} to {maximum}."]}, code="invalid"
+        )
+    return value

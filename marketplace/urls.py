@@ -37,5 +37,8 @@ if settings.MARKETPLACE_SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
+handler404 = "marketplace.views.not_found"
+handler500 = "marketplace.views.server_error"
+
 admin.site.site_header = "Marketplace moderation"
 admin.site.site_title = "Marketplace moderation"

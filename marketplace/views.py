@@ -1,5 +1,6 @@
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
 
@@ -17,3 +18,21 @@ def service_worker(request) -> HttpResponse:
     response = HttpResponse(render_to_string("sw.js"), content_type="text/javascript")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+API_PREFIX = "/api/"
+
+
+def not_found(request, exception=None) -> HttpResponse:
+    """handler404: the API's JSON error under /api/ (an app parses it), the site's page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"code": "not_found", "message": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request) -> HttpResponse:
+    """handler500: the API's JSON error under /api/, the site's page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        message = "Something went wrong on our side. Please try again in a moment."
+        return JsonResponse({"code": "server_error", "message": message}, status=500)
+    return defaults.server_error(request)

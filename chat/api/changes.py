@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from chat import selectors
 from chat.api import serializers as s
 from chat.api.messages import serialize_messages
-from chat.forms import MessageCursorForm
 from chat.polling import gate, tokens
 from chat.views.conversations import conversation_for_page, mark_read_up_to
+from marketplace import api
 from marketplace.api import ErrorSerializer
 
 NOT_MODIFIED = OpenApiResponse(description="Nothing changed since the ETag sent in If-None-Match.")
@@ -29,7 +29,13 @@ IF_NONE_MATCH = OpenApiParameter(
         OpenApiParameter("after", int, description="The newest message id the app has."),
         OpenApiParameter("changes", int, description="`conversation.change_seq` of the last answer."),
     ],
-    responses={200: s.ChangesSerializer, 304: NOT_MODIFIED, 404: ErrorSerializer},
+    responses={
+        200: s.ChangesSerializer,
+        304: NOT_MODIFIED,
+        400: ErrorSerializer,
+        401: ErrorSerializer,
+        404: ErrorSerializer,
+    },
 )
 @gate.api_answers_not_modified_from_cache(
     lambda user_id, public_id: tokens.conversation_key(public_id, user_id)
@@ -42,8 +48,7 @@ def conversation_changes(request, public_id: str):
     the oldest the app may hold), and the conversation as it is now. New messages count as read. The
     answer's ETag goes back in If-None-Match; 304 while nothing changed."""
     token, conversation = conversation_for_page(request, public_id)
-    after, changes = MessageCursorForm.read(request.query_params, "after", "changes")
-    after = after or 0
+    after, changes = api.query_int(request, "after") or 0, api.query_int(request, "changes")
     limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     messages, has_more, _at = selectors.message_list_after(
         conversation=conversation, after_id=after, limit=limit
@@ -71,7 +76,7 @@ def conversation_changes(request, public_id: str):
 
 @extend_schema(
     parameters=[IF_NONE_MATCH],
-    responses={200: s.ListChangesSerializer, 304: NOT_MODIFIED},
+    responses={200: s.ListChangesSerializer, 304: NOT_MODIFIED, 401: ErrorSerializer},
 )
 @gate.api_answers_not_modified_from_cache(lambda user_id: tokens.list_key(user_id))
 @api_view(["GET"])

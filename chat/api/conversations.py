@@ -25,7 +25,13 @@ from chat.views.conversations import (
 from marketplace import api
 from marketplace.api import ErrorSerializer, error_response
 
-REFUSALS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 429: ErrorSerializer}
+REFUSALS = {
+    400: ErrorSerializer,
+    401: ErrorSerializer,
+    403: ErrorSerializer,
+    404: ErrorSerializer,
+    429: ErrorSerializer,
+}
 
 
 def conversation_for_api(request, public_id: str):
@@ -49,6 +55,8 @@ def conversation_list(request):
     cursor, never OFFSET): the same rows, filters and hidden-history rule as the chat list. Two queries
     whatever the number of conversations (token auth aside)."""
     cursor = api.decode_cursor(request.query_params.get("before"))
+    if request.query_params.get("filter", "all") not in selectors.LIST_FILTERS:
+        raise ValidationError({"filter": [f"Choose one of {', '.join(selectors.LIST_FILTERS)}."]})
     query = {key: request.query_params.get(key, "") for key in ("filter", "ad")}
     if cursor:
         query["before"] = cursor
@@ -203,7 +211,7 @@ def conversation_block(request, public_id: str):
     )
 
 
-@extend_schema(responses={200: s.UnreadSerializer})
+@extend_schema(responses={200: s.UnreadSerializer, 401: ErrorSerializer})
 @api_view(["GET"])
 def unread(request):
     """The header badge: how many conversations have unread messages (one COUNT on a partial index)."""

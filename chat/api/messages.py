@@ -12,13 +12,19 @@ from rest_framework.response import Response
 
 from chat import selectors, services
 from chat.api import serializers as s
-from chat.forms import MessageCursorForm, MessageForm
+from chat.forms import MessageForm
 from chat.views.conversations import conversation_for_page, mark_read_up_to
 from marketplace import api
 from marketplace.api import ErrorSerializer
 from marketplace.ratelimits import check_rate_limit
 
-REFUSALS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 429: ErrorSerializer}
+REFUSALS = {
+    400: ErrorSerializer,
+    401: ErrorSerializer,
+    403: ErrorSerializer,
+    404: ErrorSerializer,
+    429: ErrorSerializer,
+}
 IDEMPOTENCY = OpenApiParameter(
     api.IDEMPOTENCY_HEADER,
     str,
@@ -60,7 +66,7 @@ def message_list(request, public_id: str):
     latest or newer messages marks them read, as opening the conversation does. A constant number of
     queries whatever the history."""
     _token, conversation = conversation_for_page(request, public_id)
-    before, after = MessageCursorForm.read(request.query_params, "before", "after")
+    before, after = api.query_int(request, "before", minimum=1), api.query_int(request, "after")
     limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     if after is not None:
         messages, has_more, _at = selectors.message_list_after(

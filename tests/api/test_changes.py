@@ -1,0 +1,75 @@
+"""API: the change endpoints answer 304 from the poll tokens, with no database query, until something
+changes; then they bring exactly what changed."""
+
+import pytest
+
+from chat import services
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def changes_url(conversation):
+    return f"/api/v1/conversations/{conversation.public_id}/changes/"
+
+
+def test_an_idle_conversation_poll_is_304_without_a_query(
+    token_client, buyer, seller, conversation, committed, django_assert_num_queries
+):
+    client = token_client(buyer)
+    first = client.get(changes_url(conversation), {"after": 0, "changes": 0})
+    assert first.status_code == 200
+    etag = first["ETag"]
+    after = first.json()["messages"][-1]["id"]
+    params = {"after": after, "changes": first.json()["conversation"]["change_seq"]}
+    # The first answer's token was created on that view; the next full answer stores it.
+    etag = client.get(changes_url(conversation), params)["ETag"]
+    with django_assert_num_queries(0):
+        idle = client.get(changes_url(conversation), params, HTTP_IF_NONE_MATCH=etag)
+    assert idle.status_code == 304 and idle["ETag"] == etag
+
+    with committed():
+        reply = services.message_send(conversation=conversation, sender=seller, body="Yes, still here")
+    fresh = client.get(changes_url(conversation), params, HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200 and fresh["ETag"] != etag
+    assert [m["id"] for m in fresh.json()["messages"]] == [reply.id]
+
+    with committed():
+        services.message_edit(message=reply, editor=seller, body="Yes, still available")
+    params = {"after": reply.id, "changes": fresh.json()["conversation"]["change_seq"]}
+    edited = client.get(changes_url(conversation), params, HTTP_IF_NONE_MATCH=fresh["ETag"]).json()
+    assert edited["messages"] == [] and [m["body"] for m in edited["changed"]] == ["Yes, still available"]
+
+
+def test_a_forged_etag_takes_the_full_path_and_a_replayed_one_reveals_nothing(
+    token_client, buyer, conversation
+):
+    buyer_client = token_client(buyer)
+    buyer_client.get(changes_url(conversation))
+    etag = buyer_client.get(changes_url(conversation))["ETag"]
+    forged = '"not-signed/' + etag.strip('"').split("/")[-1] + '"'
+    assert buyer_client.get(changes_url(conversation), HTTP_IF_NONE_MATCH=forged).status_code == 200
+    stranger = token_client(UserFactory())
+    assert stranger.get(changes_url(conversation)).status_code == 404
+    # Someone replaying the buyer's ETag learns only that it is still current: what they already hold
+    # (the same rule as the page polls' 204).
+    replayed = stranger.get(changes_url(conversation), HTTP_IF_NONE_MATCH=etag)
+    assert replayed.status_code == 304 and replayed.content == b""
+
+
+def test_the_list_changes_endpoint_is_304_until_a_message_arrives(
+    token_client, buyer, seller, conversation, committed, django_assert_num_queries
+):
+    client = token_client(seller)
+    client.get("/api/v1/changes/")
+    answer = client.get("/api/v1/changes/")
+    assert answer.json()["unread_conversations"] == 1
+    with django_assert_num_queries(0):
+        assert client.get("/api/v1/changes/", HTTP_IF_NONE_MATCH=answer["ETag"]).status_code == 304
+    with committed():
+        services.message_send(conversation=conversation, sender=buyer, body="Hello again")
+    again = client.get("/api/v1/changes/", HTTP_IF_NONE_MATCH=answer["ETag"])
+    assert (
+        again.status_code == 200
+        and again.json()["conversations"][0]["last_message"]["preview"] == "Hello again"
+    )
