@@ -12,6 +12,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
     path("push/<int:subscription_id>/remove/", views.push_subscription_remove, name="push_remove"),
+    path("devices/<public_id:public_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("blocked/", views.blocked_users, name="blocked"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("blocked/<int:user_id>/unblock/", views.unblock, name="unblock"),

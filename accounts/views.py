@@ -70,8 +70,21 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Profile saved.")
             return redirect("accounts:profile")
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "push_subscriptions": selectors.push_subscriptions_for(user=user)}
+    context = {
+        "form": form,
+        "push_subscriptions": selectors.push_subscriptions_for(user=user),
+        "api_tokens": list(selectors.api_tokens_for_user(user=user)),
+    }
     return render(request, "accounts/profile.html", context, status=status)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Sign an app on one device out (revoke its API token) from the profile page."""
+    if services.api_token_revoke(user=request.user, public_id=public_id):
+        messages.success(request, "That device is signed out.")
+    return redirect("accounts:profile")
 
 
 @login_required

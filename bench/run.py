@@ -47,9 +47,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from accounts import services as account_services  # noqa: E402
 from accounts.models import User  # noqa: E402
 from chat import selectors  # noqa: E402
 from chat.models import Conversation, Message  # noqa: E402
+from chat.polling import gate as poll_gate  # noqa: E402
 from chat.polling import tokens as poll_tokens  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -226,9 +228,13 @@ def main() -> None:
         list_stamp = poll_tokens.read(poll_tokens.list_key(seller.pk))
         key = urllib.parse.quote(poll_tokens.user_poll_key(seller.pk))
         last_id = long_conversation.last_message_id
+        _device, api_token = account_services.api_token_create(user=seller, device="bench")
         common = {"connections": args.connections, "duration": args.duration, "threads": args.threads}
         auth = {"cookie": cookie, "htmx": "true"}
         poll = f"/chat/{long_conversation.public_id}/poll/"
+        api_path = f"/api/v1/conversations/{long_conversation.public_id}/changes/?after={last_id}"
+        api_changes = {"path": api_path, "authorization": f"Token {api_token}"}
+        api_changes["if_none_match"] = poll_gate.etag(seller.pk, stamp)
         endpoints = [
             ("floor: bare Django view", {"path": "/healthz"}),
             ("nothing-new poll, list", {"path": f"/chat/poll/?token={list_stamp}&user_key={key}", **auth}),
@@ -240,6 +246,7 @@ def main() -> None:
                 "poll delivering one new message",
                 {"path": f"{poll}?token=stale&user_key={key}&after={last_id - 1}", **auth},
             ),
+            ("API changes, nothing new (304 to If-None-Match)", api_changes),
             ("conversation list page, heavy seller", {"path": "/chat/", "cookie": cookie}),
             (
                 "conversation page, 10k messages",
@@ -262,6 +269,8 @@ def main() -> None:
                 result["queries"] = 0
             else:
                 headers = {"HX-Request": "true"} if spec.get("htmx") else {}
+                if spec.get("if_none_match"):
+                    headers = {"If-None-Match": spec["if_none_match"], "Authorization": spec["authorization"]}
                 result["queries"] = queries_per_request(client, "get", spec["path"], headers=headers)
             rows.append({"endpoint": name, **result, "floor_index": len(floors)})
             print(f"{name}: {result}", flush=True)
@@ -373,6 +382,8 @@ def smoke_failures(rows: list[dict], *, connections: int) -> int:
     for row in rows:
         if row["errors"] or not row["requests"]:
             failures.append(f"{row['endpoint']}: {row['errors']} errors in {row['requests']} requests")
+        if "304" in row["endpoint"] and row.get("queries"):
+            failures.append(f"{row['endpoint']}: {row['queries']} queries (the gate should answer it)")
         if "stored" in row:
             if row["duplicates"]:
                 failures.append(f"{row['endpoint']}: {row['duplicates']} messages stored twice")

@@ -37,13 +37,17 @@ function request()
   headers["HX-Request"] = os.getenv("BENCH_HTMX")
   headers["X-CSRFToken"] = os.getenv("BENCH_CSRF")
   headers["Referer"] = os.getenv("BENCH_REFERER")
+  headers["Authorization"] = os.getenv("BENCH_AUTHORIZATION")
+  headers["If-None-Match"] = os.getenv("BENCH_IF_NONE_MATCH")
   if body then headers["Content-Type"] = "application/x-www-form-urlencoded" end
   return wrk.format(os.getenv("BENCH_METHOD") or "GET", path, headers, body)
 end
 
 function response(status, headers, body)
   -- A refused htmx send (validation, block, rate limit) is a 200 retargeted to the composer: not "ok".
-  if status >= 200 and status < 300 and not headers["HX-Retarget"] and not headers["hx-retarget"] then
+  -- 304 is the answer an API client holding a current ETag expects.
+  local answered = (status >= 200 and status < 300) or status == 304
+  if answered and not headers["HX-Retarget"] and not headers["hx-retarget"] then
     ok_responses = ok_responses + 1
     local next_cursor = body and body:match('id="message%-cursor" value="(%d+)"')
     if next_cursor then cursor = next_cursor end

@@ -78,3 +78,24 @@ def test_anonymous_requests_get_401_with_the_error_shape(api):
     response = api.get("/api/v1/conversations/")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_the_profile_page_lists_and_signs_out_app_devices(client, token_client, buyer):
+    phone = token_client(buyer, "Bea's iPhone")
+    client.force_login(buyer)
+    page = client.get("/accounts/profile/").content.decode()
+    assert "Bea&#x27;s iPhone" in page and "Apps signed in" in page
+    token = ApiToken.objects.get(user=buyer)
+    response = client.post(f"/accounts/devices/{token.public_id}/revoke/")
+    assert response.status_code == 302 and not ApiToken.objects.exists()
+    assert phone.get("/api/v1/unread/").status_code == 401
+
+
+def test_sending_is_rate_limited_with_retry_after(token_client, buyer, conversation, settings):
+    settings.MARKETPLACE_RATE_LIMITS = {**settings.MARKETPLACE_RATE_LIMITS, "message_by_user": [(60, 2)]}
+    client = token_client(buyer)
+    url = f"/api/v1/conversations/{conversation.public_id}/messages/send/"
+    codes = [client.post(url, {"body": f"m{i}"}, format="json").status_code for i in range(3)]
+    assert codes == [201, 201, 429]
+    refused = client.post(url, {"body": "again"}, format="json")
+    assert refused.json()["code"] == "rate_limited" and int(refused["Retry-After"]) > 0
