@@ -60,6 +60,8 @@ def conversation_changes(request, public_id: str):
         )
     if messages:
         mark_read_up_to(conversation, request.user, messages[-1].id)
+        if not has_more:  # everything up to the last message is read now; the row was read before
+            conversation.my_unread_count, conversation.my_last_read_id = 0, messages[-1].id
     rendered = serialize_messages(request, conversation, [*messages, *changed])
     body = {
         "messages": rendered[: len(messages)],

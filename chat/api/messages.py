@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -14,6 +16,7 @@ from chat import selectors, services
 from chat.api import serializers as s
 from chat.forms import MessageForm
 from chat.views.conversations import conversation_for_page, mark_read_up_to
+from chat.views.photos import PHOTO_VARIANTS, photo_response
 from marketplace import api
 from marketplace.api import ErrorSerializer
 from marketplace.ratelimits import check_rate_limit
@@ -40,7 +43,7 @@ def message_context(conversation, messages: list) -> dict:
     return {
         "photos": selectors.message_photos_for(messages),
         "reactions": selectors.message_reactions_for(messages),
-        "photos_url": f"{conversation.get_absolute_url()}photos/",
+        "photos_url": f"/api/v1/conversations/{conversation.public_id}/photos/",
     }
 
 
@@ -181,3 +184,22 @@ def message_reaction(request, public_id: str, message_id: int):
         if mine:
             services.message_react(message=message, user=request.user, emoji=mine, on=False)
     return _answer(request, conversation, message)
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("variant", str, OpenApiParameter.PATH, enum=list(PHOTO_VARIANTS))],
+    responses={
+        (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="The photo, JPEG."),
+        401: ErrorSerializer,
+        404: ErrorSerializer,
+    },
+)
+@api_view(["GET"])
+def message_photo(request, public_id: str, photo_id: int, variant: str):
+    """A photo of a message (``full`` or ``thumb``, JPEG, privately cached for a day), for the
+    conversation's participants with the app's token; 404 for anyone else and for photos of deleted or
+    removed messages, as on the site."""
+    if variant not in PHOTO_VARIANTS:
+        raise Http404("No such photo.")
+    photo = selectors.message_photo_get_for_viewer(public_id=public_id, photo_id=photo_id, user=request.user)
+    return photo_response(photo, variant)

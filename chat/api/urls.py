@@ -24,6 +24,7 @@ urlpatterns = [
     path(
         f"{conversation}messages/<int:message_id>/reaction/", messages.message_reaction, name="api-reaction"
     ),
+    path(f"{conversation}photos/<int:photo_id>/<str:variant>/", messages.message_photo, name="api-photo"),
     path(f"{conversation}offers/", offers.offer_make, name="api-offers"),
     path(f"{conversation}offers/<int:offer_id>/<str:action>/", offers.offer_act, name="api-offer-act"),
     path(f"{conversation}review/", offers.conversation_review, name="api-review"),

@@ -73,3 +73,19 @@ def test_the_list_changes_endpoint_is_304_until_a_message_arrives(
         again.status_code == 200
         and again.json()["conversations"][0]["last_message"]["preview"] == "Hello again"
     )
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_a_delivering_changes_poll_costs_the_same_for_1_and_30_messages(
+    token_client, buyer, seller, conversation, count, django_assert_num_queries
+):
+    client = token_client(buyer)
+    after = conversation.last_message_id
+    client.get(changes_url(conversation), {"after": after, "changes": 0})  # last-seen stamp, token stored
+    for index in range(count):
+        services.message_send(conversation=conversation, sender=seller, body=f"m{index}")
+    # the token with its user, knox's look at the user's other tokens, the conversation, the new messages,
+    # the read-pointer lock and count (two statements) and its update
+    with django_assert_num_queries(7):
+        answer = client.get(changes_url(conversation), {"after": after, "changes": 0}).json()
+    assert len(answer["messages"]) == count and answer["conversation"]["unread_count"] == 0

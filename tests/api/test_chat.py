@@ -77,6 +77,10 @@ def test_send_exactly_once_with_a_reply_and_photos(token_client, buyer, seller, 
     assert with_photo.status_code == 201
     [shown] = with_photo.json()["photos"]
     assert shown["url"].endswith("/full/") and shown["width"] > 0
+    # The app fetches it with its token (the site's photo view wants a browser session).
+    image = token_client(buyer).get(shown["thumbnail_url"])
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    assert token_client(UserFactory()).get(shown["url"]).status_code == 404
     empty = client.post(conv_url(conversation, "messages/send/"), {"body": "  "}, format="json")
     assert empty.status_code == 400 and empty.json()["code"] == "empty"
 
