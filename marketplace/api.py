@@ -30,6 +30,10 @@ class ErrorSerializer(serializers.Serializer):
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
 
 
+# The refusals every authenticated endpoint may answer, for its schema (``extend_schema(responses=…)``).
+REFUSALS = {code: ErrorSerializer for code in (400, 401, 403, 404, 429)}
+
+
 def error_response(code: str, message: str, status_code: int, *, fields: dict | None = None, headers=None):
     """Return the API's error body ``{"code", "message"[, "fields"]}`` with *status_code*."""
     body = {"code": code, "message": message}

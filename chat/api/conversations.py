@@ -25,13 +25,7 @@ from chat.views.conversations import (
 from marketplace import api
 from marketplace.api import ErrorSerializer, error_response
 
-REFUSALS = {
-    400: ErrorSerializer,
-    401: ErrorSerializer,
-    403: ErrorSerializer,
-    404: ErrorSerializer,
-    429: ErrorSerializer,
-}
+REFUSALS = api.REFUSALS
 
 
 def conversation_for_api(request, public_id: str):

@@ -21,13 +21,7 @@ from marketplace import api
 from marketplace.api import ErrorSerializer
 from marketplace.ratelimits import check_rate_limit
 
-REFUSALS = {
-    400: ErrorSerializer,
-    401: ErrorSerializer,
-    403: ErrorSerializer,
-    404: ErrorSerializer,
-    429: ErrorSerializer,
-}
+REFUSALS = api.REFUSALS
 IDEMPOTENCY = OpenApiParameter(
     api.IDEMPOTENCY_HEADER,
     str,

@@ -15,16 +15,9 @@ from chat.moderation import services
 from chat.moderation.models import Report
 from chat.moderation.services import REPORT_DETAILS_MAX_LENGTH
 from marketplace import api
-from marketplace.api import ErrorSerializer
 from marketplace.ratelimits import check_rate_limit
 
-REFUSALS = {
-    400: ErrorSerializer,
-    401: ErrorSerializer,
-    403: ErrorSerializer,
-    404: ErrorSerializer,
-    429: ErrorSerializer,
-}
+REFUSALS = api.REFUSALS
 IDEMPOTENCY = OpenApiParameter(api.IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=False)
 
 
