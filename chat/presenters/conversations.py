@@ -143,7 +143,7 @@ def earlier_page_html(conversation: Conversation, html: str, *, before: int, ear
     day_id = f"day-{timezone.localdate(shown_at).isoformat()}"
     if f'id="{day_id}"' not in html:
         return html
-    return format_html('{}<li id="{}" hx-swap-oob="delete"></li>', html, day_id)
+    return format_html('{}<li id="{}" data-hx-swap-oob="delete"></li>', html, day_id)
 
 
 def new_messages(

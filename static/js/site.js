@@ -165,7 +165,7 @@
     if (row) { flash(row); return; }
     var earlier = document.querySelector("#load-earlier a");
     if (!earlier || pagesLeft <= 0 || !window.htmx) { window.location.href = link.href; return; }
-    window.htmx.ajax("GET", earlier.getAttribute("hx-get"), { target: "#load-earlier", swap: "outerHTML" })
+    window.htmx.ajax("GET", earlier.getAttribute("data-hx-get"), { target: "#load-earlier", swap: "outerHTML" })
       .then(function () { findQuoted(id, link, pagesLeft - 1); });
   }
   document.addEventListener("click", function (event) {
@@ -185,8 +185,8 @@
   document.addEventListener("DOMContentLoaded", showUnreadInTitle);
   document.addEventListener("htmx:afterSettle", showUnreadInTitle);
 
-  // The CSRF header htmx sends (body[hx-headers]), for the few requests made with fetch.
-  function csrfHeaders() { return JSON.parse(document.body.getAttribute("hx-headers") || "{}"); }
+  // The CSRF header htmx sends (body[data-hx-headers]), for the few requests made with fetch.
+  function csrfHeaders() { return JSON.parse(document.body.getAttribute("data-hx-headers") || "{}"); }
 
   // Typing indicator (only with the live stream, body[data-push]): pings while the person types, at most
   // every 3 s; the other side shows "typing…" for 6 s after the last ping, or until their message arrives.

@@ -123,7 +123,7 @@ def test_with_push_off_nothing_streams_and_pages_do_not_connect(login, buyer, co
 
     assert client.get(reverse("chat:stream"), headers={"Grip-Sig": sig}).status_code == 204
     page = client.get(conversation.get_absolute_url(), headers={"Grip-Sig": sig}).content.decode()
-    assert "sse-connect" not in page and "htmx-ext-sse" not in page
+    assert "data-sse-connect" not in page and "htmx-ext-sse" not in page
 
 
 def test_pages_served_through_pushpin_connect_to_the_stream(login, buyer, conversation, settings):
@@ -135,8 +135,8 @@ def test_pages_served_through_pushpin_connect_to_the_stream(login, buyer, conver
         conversation.get_absolute_url(), headers={"Grip-Sig": _grip_sig(settings.MARKETPLACE_PUSH_SIG_KEY)}
     ).content.decode()
 
-    assert "sse-connect" not in direct
-    assert f'sse-connect="{reverse("chat:stream")}"' in proxied
+    assert "data-sse-connect" not in direct
+    assert f'data-sse-connect="{reverse("chat:stream")}"' in proxied
     assert f"sse:conversation-{conversation.public_id}" in proxied and "sse:list" in proxied
 
 

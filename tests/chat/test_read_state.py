@@ -89,7 +89,7 @@ def test_list_poll_carries_the_badge_out_of_band(login, conversation, buyer, sel
     with committed():
         services.message_send(conversation=conversation, sender=buyer, body="New")
     body = client.get(reverse("chat:list_poll"), params, headers=HTMX).content.decode()
-    assert 'id="unread-badge" class="unread-badge" hx-swap-oob="true"' in body
+    assert 'id="unread-badge" class="unread-badge" data-hx-swap-oob="true"' in body
 
 
 def test_mark_as_unread_brings_back_the_badge(login, conversation, seller):
@@ -134,7 +134,7 @@ def test_the_buyers_poll_sees_the_seller_read(login, conversation, buyer, seller
     )
     assert response.status_code == 200
     receipt = (
-        f'id="receipt-{conversation.last_message_id}" title="Read" aria-label="Read" hx-swap-oob="true">✓✓'
+        f'id="receipt-{conversation.last_message_id}" title="Read" aria-label="Read" data-hx-swap-oob="true">✓✓'
     )
     assert receipt in response.content.decode()
 

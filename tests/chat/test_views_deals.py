@@ -90,7 +90,7 @@ def test_the_other_buyers_open_page_loses_the_offer_form_with_its_next_poll(
     body = client.get(poll_url(other), params, headers=HTMX).content.decode()
     assert "This item has been reserved for another buyer." in body
     maker = body[body.index('id="offer-maker"') :]
-    assert maker.startswith('id="offer-maker" class="offer-maker-slot" hx-swap-oob="true">')
+    assert maker.startswith('id="offer-maker" class="offer-maker-slot" data-hx-swap-oob="true">')
     assert 'id="offers-shown" value="0"' in maker and "Make an offer" not in maker
     assert "badge--reserved" in body  # the snapshot, out of band
     # A page that already shows no form is left alone.

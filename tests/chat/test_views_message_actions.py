@@ -126,11 +126,11 @@ def test_htmx_edit_answers_with_the_changed_message_and_a_plain_composer(login, 
 
     body = response.content.decode()
     assert "<html" not in body
-    assert re.search(rf'id="message-{message.id}"[^>]*hx-swap-oob="true"', body)
+    assert re.search(rf'id="message-{message.id}"[^>]*data-hx-swap-oob="true"', body)
     assert "Is it 210 cm?" in body
-    assert re.search(r'<form id="composer"[^>]*hx-swap-oob="true"', body)
+    assert re.search(r'<form id="composer"[^>]*data-hx-swap-oob="true"', body)
     assert "Editing your message" not in body
-    assert re.search(r'id="message-changes" value="1" hx-swap-oob="true"', body)
+    assert re.search(r'id="message-changes" value="1" data-hx-swap-oob="true"', body)
 
 
 # --- Delete ---------------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def test_a_refused_delete_says_why(login, conversation, buyer, settings):
     assert "Messages can be edited or deleted for 15 minutes after sending." in response.content.decode()
     response = client.post(_url("message_delete", message), {"after": message.id}, headers=HTMX)
     assert re.search(
-        r'id="action-error" class="form-error action-error" role="alert" hx-swap-oob="true">Messages can be',
+        r'id="action-error" class="form-error action-error" role="alert" data-hx-swap-oob="true">Messages can be',
         response.content.decode(),
     )
     assert Message.objects.get(pk=message.pk).deleted_at is None

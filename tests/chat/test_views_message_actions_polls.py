@@ -31,9 +31,9 @@ def test_the_poll_brings_an_edit_and_a_reaction_to_the_open_page(
 
     body = client.get(poll_url(conversation), params, headers=HTMX).content.decode()
     bubble = _bubble(body, message)
-    assert 'hx-swap-oob="true"' in bubble
+    assert 'data-hx-swap-oob="true"' in bubble
     assert "Is it 210 cm?" in bubble and "edited" in bubble and "😮" in bubble
-    assert re.search(r'id="message-changes" value="2" hx-swap-oob="true"', body)
+    assert re.search(r'id="message-changes" value="2" data-hx-swap-oob="true"', body)
     # The next poll, with the new number, brings nothing again.
     params = {**poll_params(conversation, seller, message.id), "changes": 2, "earliest": 0}
     body = client.get(poll_url(conversation), params, headers=HTMX).content.decode()
@@ -102,7 +102,7 @@ def test_a_poll_bringing_changes_costs_the_same_for_1_and_50(
     with django_assert_num_queries(10):
         response = client.get(poll_url(conversation), params, headers=HTMX)
     body = response.content.decode()
-    assert body.count('hx-swap-oob="true" ') + body.count('hx-swap-oob="true">') >= count
+    assert body.count('data-hx-swap-oob="true" ') + body.count('data-hx-swap-oob="true">') >= count
 
 
 def test_a_page_from_the_fragment_cache_hands_out_the_change_number_its_html_shows(

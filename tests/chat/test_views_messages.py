@@ -35,7 +35,7 @@ def test_send_with_htmx_returns_the_new_bubble_and_a_new_cursor(login, conversat
     assert "<html" not in body
     assert f'id="message-{message.id}"' in body
     assert f'id="message-{first.id}"' not in body  # already on the page
-    assert re.search(rf'id="message-cursor" value="{message.id}" hx-swap-oob="true"', body)
+    assert re.search(rf'id="message-cursor" value="{message.id}" data-hx-swap-oob="true"', body)
 
 
 def test_send_with_htmx_also_delivers_messages_that_arrived_since_the_last_poll(

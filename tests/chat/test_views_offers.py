@@ -84,7 +84,7 @@ def test_poll_rerenders_a_decided_offer_card_out_of_band(login, conversation, bu
     # The card comes back once, as its changed message, without the Withdraw button.
     item = body[body.index(f'id="message-{card.id}"') :]
     item = item[: item.index("</li>")]
-    assert 'hx-swap-oob="true"' in item and "Accepted" in item and "Withdraw" not in item
+    assert 'data-hx-swap-oob="true"' in item and "Accepted" in item and "Withdraw" not in item
     assert body.count(f'id="offer-{offer.id}"') == 1
     assert "accepted the offer of $400." in body
     assert Message.objects.filter(kind="system").count() == 1

@@ -70,7 +70,7 @@ def test_poll_delivers_new_messages_and_marks_them_read(login, conversation, buy
     assert "<html" not in body
     assert "Can I pick it up today?" in body
     assert f'id="message-{first.id}"' not in body
-    assert 'id="conversation-poller" hidden hx-swap-oob="true"' in body
+    assert 'id="conversation-poller" hidden data-hx-swap-oob="true"' in body
     assert conversation_token(conversation, seller) in body
     assert (
         ConversationParticipant.objects.get(conversation=conversation, user=seller).last_read_message_id
@@ -105,7 +105,7 @@ def test_poll_shows_the_sold_flag_when_the_ad_is_sold(login, conversation, buyer
     with committed():
         ad_services.ad_mark_sold(ad=ad, user=seller)
     body = client.get(poll_url(conversation), params, headers=HTMX).content.decode()
-    assert 'id="ad-snapshot" class="ad-snapshot ad-snapshot--sold" hx-swap-oob="true"' in body
+    assert 'id="ad-snapshot" class="ad-snapshot ad-snapshot--sold" data-hx-swap-oob="true"' in body
     assert "Sold" in body
 
 
@@ -146,7 +146,7 @@ def test_a_blocked_conversation_polls_with_its_cursor_and_gets_only_newer_messag
     assert 'id="composer"' not in page  # the blocked buyer has no composer
     latest = conversation.messages.latest("id")
     assert f'id="message-cursor" value="{latest.id}"' in page
-    poller_includes = 'hx-include="#message-cursor, #message-changes, #message-earliest, #offers-shown"'
+    poller_includes = 'data-hx-include="#message-cursor, #message-changes, #message-earliest, #offers-shown"'
     assert re.search(r'<div id="conversation-poller"[^>]*' + poller_includes, page)
 
     # The poll the page sends (cursor included) after the seller's notice-free silence: nothing old.
