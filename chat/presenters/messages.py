@@ -49,9 +49,9 @@ def message_rows(
                 "day": day,
                 "new_day": day != previous_day,
                 # Formatted here, once: template date filters cost ~20 µs each, 50 messages a page.
-                "iso": local.isoformat(),
+                "iso": local.isoformat(timespec="seconds"),
                 "clock": local.strftime("%H:%M"),
-                "edited_iso": edited.isoformat() if edited else "",
+                "edited_iso": edited.isoformat(timespec="seconds") if edited else "",
                 "edited_clock": edited.strftime("%H:%M") if edited else "",
                 "safety_notes": safety_notes(message.body)
                 if not own and live and message.kind == Message.Kind.TEXT

@@ -1,6 +1,7 @@
 """Template tags shared by every app's templates."""
 
 from django import template
+from django.utils import timezone
 
 from marketplace.http import cached_reverse
 
@@ -15,3 +16,12 @@ def cached_url(viewname: str, *args) -> str:
     ``{% url %}``.
     """
     return cached_reverse(viewname, *args)
+
+
+@register.filter
+def iso_datetime(moment) -> str:
+    """Return *moment* (aware datetime) in the local time zone as ISO 8601 to the second, the form HTML's
+    ``datetime`` attribute accepts (it allows at most three digits of a second; Python writes six)."""
+    if not moment:
+        return ""
+    return timezone.localtime(moment).isoformat(timespec="seconds")

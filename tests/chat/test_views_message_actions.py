@@ -161,7 +161,8 @@ def test_a_refused_delete_says_why(login, conversation, buyer, settings):
     assert "Messages can be edited or deleted for 15 minutes after sending." in response.content.decode()
     response = client.post(_url("message_delete", message), {"after": message.id}, headers=HTMX)
     assert re.search(
-        r'id="action-error" class="form-error action-error" role="alert" data-hx-swap-oob="true">Messages can be',
+        r'id="action-error" class="form-error action-error" role="alert" data-hx-swap-oob="true">'
+        r"Messages can be",
         response.content.decode(),
     )
     assert Message.objects.get(pk=message.pk).deleted_at is None

@@ -61,14 +61,14 @@ def test_buyer_writes_seller_replies_both_see_it_without_reloading(browser, live
     row = seller_page.locator(".conversation-row")
     expect(row).to_contain_text("Bea Buyer", timeout=5000)
     expect(row).to_have_class(re.compile("is-unread"))
-    expect(seller_page.locator("#unread-badge")).to_have_text("1")
-    expect(buyer_page.locator("#message-list .receipt").first).to_have_text("✓")
+    expect(seller_page.locator("#unread-badge [aria-hidden]")).to_have_text("1")
+    expect(buyer_page.locator("#message-list .receipt [aria-hidden]").first).to_have_text("✓")
     row.click()
     expect(seller_page.locator("#message-list")).to_contain_text("Hi! Is this still available?")
     expect(seller_page.locator("#unread-badge")).to_be_hidden()
 
     # The buyer's open chat turns the receipt to ✓✓ at the next poll.
-    expect(buyer_page.locator("#message-list .receipt").first).to_have_text("✓✓", timeout=5000)
+    expect(buyer_page.locator("#message-list .receipt [aria-hidden]").first).to_have_text("✓✓", timeout=5000)
 
     # The seller replies with Enter; Shift+Enter makes a new line. It shows at once, from the POST.
     composer = seller_page.locator("#composer textarea")

@@ -1,0 +1,145 @@
+"""Every page type checked by axe-core (npm ``axe-core``, injected with Playwright) for WCAG 2.2 A/AA
+violations of any impact, and its HTML as served checked by the Nu HTML Checker (npm ``vnu-jar``, Java)
+with 0 errors. The checkers come from ``npm ci`` (package.json); .ci/run installs them."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.services import user_make_moderator
+from chat import services as chat_services
+from chat.moderation import services as moderation
+from marketplace.images import process_uploaded_image
+from tests.conftest import make_image_bytes
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_chat_flow import log_in
+from tests.e2e.test_trust_and_safety import recreate_moderators_group
+from tests.factories import AdFactory, CategoryFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+@pytest.fixture
+def checkers():
+    missing = [str(path) for path in (AXE, VNU) if not path.exists()]
+    if missing or shutil.which("java") is None:
+        reason = f"axe-core/vnu-jar or Java missing ({', '.join(missing) or 'java'}): run npm ci"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def _world():
+    category = CategoryFactory(slug="furniture", name="Furniture")
+    seller = UserFactory(email="seller@example.com", display_name="Sam Seller")
+    buyer = UserFactory(email="buyer@example.com", display_name="Bea Buyer")
+    moderator = UserFactory(email="mod@example.com", display_name="Mo Moderator")
+    recreate_moderators_group()  # transactional tests flush what the data migrations created
+    user_make_moderator(user=moderator)
+    ad = AdFactory(owner=seller, category=category, title="Walnut sofa", price=450)
+    conversation, _ = chat_services.conversation_start(buyer=buyer, ad=ad, body="Hi, is the sofa available?")
+    chat_services.message_send(conversation=conversation, sender=seller, body="Yes, come and see it.")
+    chat_services.offer_make(conversation=conversation, user=buyer, amount="400")
+    upload = SimpleUploadedFile("photo.jpg", make_image_bytes(), content_type="image/jpeg")
+    photo = process_uploaded_image(upload, max_bytes=10_000_000, max_pixels=40_000_000)
+    message = chat_services.message_send(conversation=conversation, sender=seller, body="", photos=[photo])
+    report = moderation.report_create(
+        reporter=buyer, conversation=conversation, reason="spam", message=message
+    )
+    return {
+        "seller": seller,
+        "buyer": buyer,
+        "moderator": moderator,
+        "ad": ad,
+        "conversation": conversation,
+        "report": report,
+    }
+
+
+def _pages(world):
+    ad, conversation = world["ad"], world["conversation"]
+    chat = conversation.get_absolute_url()
+    return [
+        ("ad list", None, "/", None),
+        ("ad detail, anonymous", None, ad.get_absolute_url(), None),
+        ("ad detail, buyer", "buyer", ad.get_absolute_url(), None),
+        ("ad detail, owner", "seller", ad.get_absolute_url(), None),
+        ("sign-up with errors", None, "/accounts/signup/", "submit"),
+        ("login with errors", None, "/accounts/login/", "submit"),
+        ("place an ad", "seller", "/ads/new/", None),
+        ("edit an ad", "seller", f"/ads/{ad.public_id}/edit/", None),
+        ("profile", "buyer", "/accounts/profile/", None),
+        ("blocked users", "buyer", "/accounts/blocked/", None),
+        ("report", "buyer", f"{chat}report/", None),
+        ("chat list", "seller", "/chat/", None),
+        ("chat as buyer, offer card", "buyer", chat, None),
+        ("chat as seller, offer card and photo", "seller", chat, None),
+        ("search results", "seller", "/chat/search/?q=sofa", None),
+        ("public profile", None, f"/users/{world['seller'].public_id}/", None),
+        ("admin case page", "moderator", f"/admin/moderation/report/{world['report'].pk}/change/", None),
+    ]
+
+
+def test_every_page_type_has_no_axe_violation_and_valid_html(browser, live_server, checkers, tmp_path):
+    world = _world()
+    emails = {"buyer": "buyer@example.com", "seller": "seller@example.com", "moderator": "mod@example.com"}
+    violations, files = {}, {}
+    contexts = {}
+    for name, who, url, action in _pages(world):
+        if who not in contexts:
+            # axe is injected as a script the page's CSP would refuse; the site's own scripts still run.
+            context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+            page = context.new_page()
+            if who:
+                log_in(page, live_server.url, emails[who])
+            contexts[who] = page
+        page = contexts[who]
+        # The HTML as served (the checker's input), not the DOM after scripts ran.
+        if action == "submit":
+            page.goto(f"{live_server.url}{url}")
+            with page.expect_navigation() as navigation:
+                page.click("main form button[type=submit]")
+            html = navigation.value.text()
+        else:
+            html = page.goto(f"{live_server.url}{url}").text()
+        path = tmp_path / f"{len(files):02d}.html"
+        path.write_text(html, encoding="utf-8")
+        files[str(path)] = name
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            AXE_TAGS,
+        )
+        found = [
+            f"{v['id']} ({v['impact']}): {', '.join(str(n['target']) for n in v['nodes'][:3])}"
+            for v in result["violations"]
+        ]
+        if found:
+            violations[name] = found
+    for page in contexts.values():
+        page.context.close()
+
+    run = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+    )
+    messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
+    errors = {}
+    for message in messages:
+        page_name = files.get(message.get("url", "").removeprefix("file:"), message.get("url"))
+        errors.setdefault(page_name, []).append(f"line {message.get('lastLine')}: {message['message']}")
+    report = {"axe": violations, "vnu": errors}
+    (ARTIFACTS / "accessibility-report.json").write_text(json.dumps(report, indent=2))
+    assert violations == {}, json.dumps(violations, indent=1)
+    assert errors == {}, json.dumps(errors, indent=1)
