@@ -147,7 +147,9 @@
   }, true);
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    var menu = event.target.closest && event.target.closest(".message-actions[open]");
+    // Every <details> menu (message actions, conversation and account menus, the offer form) closes on
+    // Escape and gives focus back to its summary.
+    var menu = event.target.closest && event.target.closest("details[open]");
     if (!menu) return;
     menu.open = false;
     menu.querySelector("summary").focus();

@@ -143,3 +143,45 @@ def test_every_page_type_has_no_axe_violation_and_valid_html(browser, live_serve
     (ARTIFACTS / "accessibility-report.json").write_text(json.dumps(report, indent=2))
     assert violations == {}, json.dumps(violations, indent=1)
     assert errors == {}, json.dumps(errors, indent=1)
+
+
+def test_no_page_scrolls_sideways_on_a_360_px_phone(browser, live_server):
+    world = _world()
+    emails = {"buyer": "buyer@example.com", "seller": "seller@example.com", "moderator": "mod@example.com"}
+    pages, wide = {}, {}
+    for name, who, url, action in _pages(world):
+        if who == "moderator":
+            continue  # the Django admin is a desktop tool
+        if who not in pages:
+            page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+            if who:
+                log_in(page, live_server.url, emails[who])
+            pages[who] = page
+        page = pages[who]
+        page.goto(f"{live_server.url}{url}")
+        if action == "submit":
+            with page.expect_navigation():
+                page.click("main form button[type=submit]")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            wide[name] = width
+            page.screenshot(path=str(ARTIFACTS / f"wide-{name.replace(' ', '-').replace(',', '')}-360.png"))
+    for page in pages.values():
+        page.context.close()
+    assert wide == {}
+
+
+def test_escape_closes_the_menus_and_focus_returns_to_them(browser, live_server):
+    world = _world()
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    log_in(page, live_server.url, "buyer@example.com")
+    page.goto(f"{live_server.url}{world['conversation'].get_absolute_url()}")
+    for summary in ("summary[aria-label='Account menu']", "summary[aria-label='Conversation menu']"):
+        page.focus(summary)
+        page.keyboard.press("Enter")
+        assert page.evaluate(f'document.querySelector("{summary}").parentElement.open')
+        page.keyboard.press("Tab")  # into the menu
+        page.keyboard.press("Escape")
+        assert not page.evaluate(f'document.querySelector("{summary}").parentElement.open')
+        assert page.evaluate(f'document.activeElement === document.querySelector("{summary}")')
+    page.context.close()
