@@ -87,6 +87,11 @@ def test_buyer_writes_seller_replies_both_see_it_without_reloading(browser, live
     buyer_page.wait_for_timeout(2500)  # a couple more polls must not duplicate anything
     assert buyer_page.locator("#message-list .message").count() == 2
     assert buyer_page.locator(".day-separator").count() == 1
+    # Screen readers hear the seller's reply once, from the announcer; not the buyer's own message.
+    announced = buyer_page.locator("#message-announcer p")
+    expect(announced).to_have_count(1)
+    expect(announced).to_have_text("Sam Seller: Yes, it is! Come by on Saturday.")
+    assert seller_page.locator("#message-announcer p").count() == 0
 
     # The composer swapped in out of band is live htmx: the next message goes without a page load.
     seller_page.evaluate("window.stillTheSamePage = true")
