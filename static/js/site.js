@@ -98,6 +98,25 @@
     }
   });
 
+  // A swap that replaces the focused element (the list poll re-rendering the row in focus) must not drop
+  // focus to <body>: remember what had it, by id or by link target, and give focus back to its
+  // replacement once the swap settles, unless focus went somewhere else meanwhile.
+  var focusKey = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var active = document.activeElement;
+    if (!active || active === document.body) return;
+    focusKey = active.id ? "#" + CSS.escape(active.id)
+      : active.getAttribute("href") ? active.tagName.toLowerCase() + '[href="' + CSS.escape(active.getAttribute("href")) + '"]'
+      : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var key = focusKey;
+    focusKey = null;
+    if (!key || (document.activeElement && document.activeElement !== document.body)) return;
+    var again = document.querySelector(key);
+    if (again) again.focus({ preventScroll: true });
+  });
+
   // Quick replies fill the composer; the person still chooses to send.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-quick-reply]");

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
 
 from accounts.services import user_make_moderator
 from chat import services as chat_services
@@ -184,4 +185,20 @@ def test_escape_closes_the_menus_and_focus_returns_to_them(browser, live_server)
         page.keyboard.press("Escape")
         assert not page.evaluate(f'document.querySelector("{summary}").parentElement.open')
         assert page.evaluate(f'document.activeElement === document.querySelector("{summary}")')
+    page.context.close()
+
+
+def test_the_list_poll_keeps_focus_on_the_row_it_re_renders(browser, live_server, settings):
+    settings.MARKETPLACE_POLL_INTERVAL_S = 1
+    world = _world()
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    log_in(page, live_server.url, "seller@example.com")
+    page.goto(f"{live_server.url}/chat/")
+    row = page.locator(".conversation-row").first
+    row.focus()
+    href = row.get_attribute("href")
+    chat_services.message_send(conversation=world["conversation"], sender=world["buyer"], body="Still there?")
+    expect(page.locator(".conversation-row").first).to_contain_text("Still there?", timeout=5000)
+    page.wait_for_timeout(300)  # the swap settles
+    assert page.evaluate("document.activeElement.getAttribute('href')") == href
     page.context.close()
