@@ -109,11 +109,17 @@
       : active.getAttribute("href") ? active.tagName.toLowerCase() + '[href="' + CSS.escape(active.getAttribute("href")) + '"]'
       : null;
   });
+  var earlierLoaded = false;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    earlierLoaded = Boolean(event.detail.target && event.detail.target.id === "load-earlier");
+  });
   document.addEventListener("htmx:afterSettle", function () {
     var key = focusKey;
     focusKey = null;
     if (!key || (document.activeElement && document.activeElement !== document.body)) return;
-    var again = document.querySelector(key);
+    // "Load earlier messages" replaced itself: the next such button if there is more, else the messages.
+    var again = earlierLoaded ? document.querySelector("#load-earlier a") || scroller() : document.querySelector(key);
+    earlierLoaded = false;
     if (again) again.focus({ preventScroll: true });
   });
 

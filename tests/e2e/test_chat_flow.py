@@ -171,6 +171,8 @@ def test_load_earlier_messages_keeps_the_reader_in_place(browser, live_server):
     anchored = page.locator("#message-list .message", has_text=re.compile(r"^\s*message 30\s"))
     assert abs(anchored.bounding_box()["y"] - top_before) < 5
     assert page.locator(".day-separator").count() == 1
+    # The button replaced itself with the history: focus goes to the messages, not to <body>.
+    expect(page.locator("#message-scroller")).to_be_focused()
     context.close()
 
 
