@@ -94,23 +94,22 @@ class StartConversationForm(MessageForm):
 STAR_CHOICES = [(str(stars), str(stars)) for stars in range(5, 0, -1)]
 
 
+def _stars_field(label) -> forms.TypedChoiceField:
+    """A 1–5 stars rating, shown as radio buttons from five down."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=STAR_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose 1 to 5 stars.")},
+    )
+
+
 class ReviewForm(forms.Form):
     """A review of the other participant; ``chat.services.review_create`` re-checks every rule."""
 
-    reliability = forms.TypedChoiceField(
-        label=_("Reliability: kept to what was agreed, on time"),
-        choices=STAR_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose 1 to 5 stars.")},
-    )
-    friendliness = forms.TypedChoiceField(
-        label=_("Friendliness: polite and easy to deal with"),
-        choices=STAR_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose 1 to 5 stars.")},
-    )
+    reliability = _stars_field(_("Reliability: kept to what was agreed, on time"))
+    friendliness = _stars_field(_("Friendliness: polite and easy to deal with"))
     text = forms.CharField(
         label=_("Your review (optional)"),
         required=False,

@@ -7,14 +7,10 @@ from chat import selectors, services
 from chat.polling import tokens
 
 
-def sync_snapshots_on_ad_status(
-    *, ad: Ad, previous_status: str, previous_buyer_id: int | None, **kwargs
-) -> int:
+def sync_snapshots_on_ad_status(*, ad: Ad, **kwargs) -> int:
     """``ads.signals.ad_status_changed``: copy the new status into every conversation's snapshot and tell
     the buyers (in the ad's transaction); return how many other conversations were told."""
-    return services.conversations_sync_ad_status(
-        ad=ad, previous_status=previous_status, previous_buyer_id=previous_buyer_id
-    )
+    return services.conversations_sync_ad_status(ad=ad)
 
 
 def refresh_tokens_on_profile_change(*, user_id: int, **kwargs) -> None:

@@ -81,10 +81,8 @@ def exception_handler(error, context):
         message = " ".join(f"{name}: {' '.join(messages)}" for name, messages in fields.items())
         response.data = {"code": "invalid", "message": message, "fields": fields}
         return response
-    code = getattr(error, "default_code", "error")
-    if isinstance(error, exceptions.APIException):
-        code = error.get_codes() if isinstance(error.get_codes(), str) else code
-    response.data = {"code": code, "message": str(getattr(error, "detail", error))}
+    # The other APIExceptions (401, 405, 406, 415): their default code, e.g. "not_authenticated".
+    response.data = {"code": error.default_code, "message": str(error.detail)}
     return response
 
 

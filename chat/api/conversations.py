@@ -28,12 +28,6 @@ from marketplace.api import ErrorSerializer, error_response
 REFUSALS = api.REFUSALS
 
 
-def conversation_for_api(request, public_id: str):
-    """The conversation as *request*'s user sees it, or Http404 for anyone else (``conversation_for_page``:
-    the poll token is read first, so an answer's ETag never vouches for older data)."""
-    return conversation_for_page(request, public_id)
-
-
 @extend_schema(
     parameters=[
         OpenApiParameter("filter", str, enum=list(selectors.LIST_FILTERS), description="As the site's list."),
@@ -78,7 +72,7 @@ def conversation_list(request):
 def conversation_detail(request, public_id: str):
     """One conversation with its snapshot, the other participant's public state (read pointer when both
     share read receipts, blocks) and the change number; 404 for non-participants."""
-    _token, conversation = conversation_for_api(request, public_id)
+    _token, conversation = conversation_for_page(request, public_id)
     return Response(s.ConversationDetailSerializer(conversation, context={"viewer": request.user}).data)
 
 
@@ -122,7 +116,7 @@ def conversation_start(request, public_id: str):
 
 
 def _started(request, public_id: str, message, code: int) -> Response:
-    _token, conversation = conversation_for_api(request, public_id)
+    _token, conversation = conversation_for_page(request, public_id)
     context = {"viewer": request.user, **message_context(conversation, [message])}
     body = {"conversation": conversation, "message": message}
     return Response(s.StartedSerializer(body, context=context).data, status=code)
@@ -137,9 +131,9 @@ def _flag(request) -> bool:
 
 def _state(request, public_id: str, change) -> Response:
     """Apply *change(conversation)* for the viewer and answer the conversation as it is now."""
-    _token, conversation = conversation_for_api(request, public_id)
+    _token, conversation = conversation_for_page(request, public_id)
     change(conversation)
-    _token, conversation = conversation_for_api(request, public_id)
+    _token, conversation = conversation_for_page(request, public_id)
     return Response(s.ConversationDetailSerializer(conversation, context={"viewer": request.user}).data)
 
 
@@ -163,7 +157,7 @@ def conversation_unread(request, public_id: str):
 @api_view(["POST"])
 def conversation_hide(request, public_id: str):
     """Hide the conversation from the user's own view until a new message arrives (the other keeps it)."""
-    _token, conversation = conversation_for_api(request, public_id)
+    _token, conversation = conversation_for_page(request, public_id)
     services.conversation_hide(conversation=conversation, user=request.user)
     return Response(status=status.HTTP_204_NO_CONTENT)
 

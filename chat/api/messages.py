@@ -79,12 +79,8 @@ def message_list(request, public_id: str):
     return Response(body)
 
 
-class SendMultipartSerializer(s.SendSerializer):
-    pass
-
-
 @extend_schema(
-    request={"application/json": s.SendSerializer, "multipart/form-data": SendMultipartSerializer},
+    request={"application/json": s.SendSerializer, "multipart/form-data": s.SendSerializer},
     parameters=[IDEMPOTENCY],
     responses={201: s.MessageSerializer, 200: s.MessageSerializer, **REFUSALS},
 )

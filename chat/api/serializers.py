@@ -7,7 +7,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.api import PublicUserSerializer
-from chat.models import MESSAGE_MAX_LENGTH, MESSAGE_REACTIONS, REVIEW_TEXT_MAX_LENGTH, Offer
+from chat.models import MESSAGE_MAX_LENGTH, MESSAGE_REACTIONS, REVIEW_TEXT_MAX_LENGTH
 
 
 class SnapshotSerializer(serializers.Serializer):
@@ -288,6 +288,3 @@ class UnreadSerializer(serializers.Serializer):
 class SearchSerializer(serializers.Serializer):
     messages = serializers.ListField(child=serializers.DictField())
     conversations = ConversationSerializer(many=True)
-
-
-OFFER_STATUSES = [status for status, _ in Offer.Status.choices]

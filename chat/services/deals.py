@@ -87,7 +87,7 @@ def _notice(*, conversation: Conversation, ad: Ad, is_deal: bool, was_deal: bool
     return ""
 
 
-def conversations_sync_ad_status(*, ad: Ad, previous_status: str, previous_buyer_id: int | None) -> int:
+def conversations_sync_ad_status(*, ad: Ad) -> int:
     """Bring every conversation about *ad* (saved with its new status, row locked by the caller) in line
     with it; return how many conversations other than the deal's were told.
 
@@ -97,8 +97,8 @@ def conversations_sync_ad_status(*, ad: Ad, previous_status: str, previous_buyer
     conversations' pending offers expire. Conversations with a block between the two get the status and
     the expiry but no notice. Called by the ``ads.signals.ad_status_changed`` receiver inside the ad's
     transaction; locks the conversations in id order, then their pending offers. Poll tokens of every
-    changed conversation are replaced on commit. *previous_status* and *previous_buyer_id* are the ad's
-    before the change (for the record; each conversation's own snapshot says what it was told).
+    changed conversation are replaced on commit. Each conversation's own snapshot says what it
+    was told, so the ad's previous state is not needed.
     """
     conversations = list(Conversation.objects.select_for_update().filter(ad=ad).order_by("pk"))
     now = timezone.now()
@@ -118,9 +118,10 @@ def conversations_sync_ad_status(*, ad: Ad, previous_status: str, previous_buyer
         | Q(blocker_id__in=buyer_ids, blocked_id=ad.owner_id)
     ).values_list("blocker_id", "blocked_id"):
         blocked.add(blocked_id if blocker_id == ad.owner_id else blocker_id)
-    named = {ad.owner_id} | {c.buyer_id for c, is_deal, was_deal in changes if is_deal or was_deal}
-    names = dict(User.objects.filter(pk__in=named).values_list("pk", "display_name"))
-    seller = User.objects.get(pk=ad.owner_id)
+    # The seller sends the notices; the deal's buyer (and a released one) is named in theirs.
+    people = {c.buyer_id for c, is_deal, was_deal in changes if is_deal or was_deal} | {ad.owner_id}
+    users = User.objects.in_bulk(people)
+    seller, names = users[ad.owner_id], {pk: user.display_name for pk, user in users.items()}
     expiring = {c.pk: c for c, is_deal, _ in changes if closed and not is_deal}
     pending = Offer.objects.select_for_update().filter(conversation__in=expiring, status=Offer.Status.PENDING)
     for offer in pending.order_by("pk"):
