@@ -105,6 +105,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 5}
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (make demo, make test without PostgreSQL): with several threads writing (polls, sends,
+    # the live server), a deferred transaction that upgrades to a write fails at once with "database is
+    # locked"; IMMEDIATE takes the write lock up front and waits (timeout, seconds) instead. WAL lets
+    # readers go on during a write. The test database is a file, because the in-memory one shares a
+    # cache whose table locks ignore the timeout ("database table is locked").
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(BASE_DIR / ".test-db.sqlite3")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is a cache here, never the only copy of anything: with it down, pages, sends and polls keep
