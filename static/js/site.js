@@ -48,8 +48,27 @@
   // Polls ([data-poll]) skip hidden tabs and run at once when the tab comes back (their trigger includes
   // visibilitychange). Done here rather than with htmx's [!document.hidden] filter, which needs eval and
   // so a weaker Content-Security-Policy.
+  // A poll asked for while a request is in flight is queued by htmx on the element, and dropped if that
+  // answer replaces the element (outerHTML, out of band): the second of two quick pushes would wait for the
+  // 30 s timer. Polls asked for and not yet sent are kept by id and run on the replacement once it settles.
+  var pollsAsked = new Map();
   document.addEventListener("htmx:confirm", function (event) {
-    if (document.hidden && event.target.hasAttribute && event.target.hasAttribute("data-poll")) event.preventDefault();
+    var elt = event.target;
+    if (!elt.hasAttribute || !elt.hasAttribute("data-poll")) return;
+    if (document.hidden) event.preventDefault();
+    else if (elt.id) pollsAsked.set(elt.id, elt);
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.target;
+    if (elt.id && pollsAsked.get(elt.id) === elt) pollsAsked.delete(elt.id);
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    pollsAsked.forEach(function (elt, id) {
+      if (elt.isConnected) return;  // still queued on a live element: htmx sends it
+      pollsAsked.delete(id);
+      var replacement = document.getElementById(id);
+      if (replacement && replacement.hasAttribute("data-poll")) htmx.trigger(replacement, "chat:poll");
+    });
   });
 
   // Enter sends, Shift+Enter is a new line (not while an IME is composing text).
@@ -241,56 +260,6 @@
     if (event.detail.target && event.detail.target.id === "message-list" && xhr &&
         xhr.responseText.indexOf("message--other") !== -1) clearTyping();
   });
-
-  // Web Push opt-in ("Notify me of new messages on this device"): registers the service worker, asks
-  // for permission only on the person's click, and sends the subscription to the server.
-  function base64UrlToBytes(text) {
-    var padded = (text + "===".slice((text.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
-    var raw = window.atob(padded);
-    var bytes = new Uint8Array(raw.length);
-    for (var i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-    return bytes;
-  }
-  function setUpPushOptIn() {
-    var box = document.querySelector("[data-push-optin]");
-    if (!box || !("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) return;
-    if (Notification.permission === "denied") return;
-    var status = box.querySelector(".push-optin-status");
-    var button = box.querySelector("button");
-    navigator.serviceWorker.register("/sw.js").then(function (registration) {
-      return registration.pushManager.getSubscription().then(function (existing) {
-        if (existing) return;  // this device already gets notifications
-        box.hidden = false;
-        button.addEventListener("click", function () {
-          button.disabled = true;
-          Notification.requestPermission().then(function (permission) {
-            if (permission !== "granted") throw new Error("Notifications are blocked for this site in your browser.");
-            return registration.pushManager.subscribe({
-              userVisibleOnly: true, applicationServerKey: base64UrlToBytes(box.getAttribute("data-key"))
-            });
-          }).then(function (subscription) {
-            var headers = csrfHeaders();
-            headers["Content-Type"] = "application/json";
-            return window.fetch(box.getAttribute("data-url"), {
-              method: "POST", headers: headers, credentials: "same-origin", body: JSON.stringify(subscription.toJSON())
-            }).then(function (response) {
-              if (!response.ok) return response.json().then(function (body) { throw new Error(body.error); });
-            });
-          }).then(function () {
-            button.hidden = true;
-            status.textContent = "Done: this device will be notified of new messages while you are away.";
-          }).catch(function (error) {
-            button.disabled = false;
-            // The browser's own errors (private windows, blocked push) are not worth quoting.
-            status.textContent = error instanceof DOMException
-              ? "This browser cannot show notifications from here (in a private window, or with notifications blocked). Unread messages still reach you by email."
-              : "Notifications could not be turned on: " + (error.message || "please try again.");
-          });
-        });
-      });
-    }).catch(function () { /* no service worker (private window, old browser): the email remains */ });
-  }
-  document.addEventListener("DOMContentLoaded", setUpPushOptIn);
 
   // Photos: say what is attached, refuse more than the limit before uploading, show upload progress.
   function showChosenFiles(input) {

@@ -204,3 +204,46 @@ def test_a_list_poll_does_not_move_a_scrolled_list(browser, live_server, setting
     expect(page.locator(".conversation-row").first).to_contain_text("Still there?", timeout=5000)
     assert page.evaluate("document.querySelector('.conversation-pane').scrollTop") == scrolled
     context.close()
+
+
+def test_a_second_poll_asked_for_while_one_is_in_flight_still_runs(browser, live_server, settings):
+    """Two pushes a few ms apart: htmx queues the second poll on the element the first answer replaces,
+    and drops it; site.js runs it on the replacement, so the second message does not wait 30 s."""
+    from tests.factories import AdFactory
+
+    settings.MARKETPLACE_POLL_INTERVAL_S = 30
+    buyer = UserFactory(email="two-pushes@example.com")
+    conversation, _ = chat_services.conversation_start(
+        buyer=buyer, ad=AdFactory(category=CategoryFactory()), body="Hi"
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    log_in(page, live_server.url, "two-pushes@example.com")
+    page.goto(f"{live_server.url}/chat/")
+    expect(page.locator(".conversation-row")).to_have_count(1)
+
+    answered = []
+
+    def hold_the_first_answer(route):
+        if answered:
+            route.continue_()
+            return
+        response = route.fetch()  # the first poll's answer: the first message only
+        answered.append(response)
+        chat_services.message_send(conversation=conversation, sender=conversation.ad.owner, body="Second one")
+        page.wait_for_timeout(400)  # meanwhile the page asks again (below)
+        route.fulfill(response=response)
+
+    page.route("**/chat/poll/**", hold_the_first_answer)
+    chat_services.message_send(conversation=conversation, sender=conversation.ad.owner, body="First one")
+    page.evaluate(
+        """() => {
+          const list = document.getElementById("conversation-list");
+          document.addEventListener("htmx:beforeRequest", () => {
+            setTimeout(() => htmx.trigger(document.getElementById("conversation-list"), "chat:poll"), 150);
+          }, {once: true});
+          htmx.trigger(list, "chat:poll");
+        }"""
+    )
+    expect(page.locator(".conversation-row").first).to_contain_text("Second one", timeout=5000)
+    context.close()
