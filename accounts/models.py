@@ -52,6 +52,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Off: nobody sees when you were online, and you don't see theirs."),
     )
 
+    # The language chosen with the footer switcher (accounts.views.set_language), for what is sent while
+    # they are away: emails and push notifications. "" until they choose: the site's default then.
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+
     objects = UserManager()
 
     EMAIL_FIELD = "email"

@@ -20,16 +20,28 @@ AVATAR_MAX_PIXELS = 40_000_000
 
 
 @transaction.atomic
-def user_create(*, email: str, password: str, display_name: str) -> User:
-    """Create and return an active user who logs in with *email*.
+def user_create(*, email: str, password: str, display_name: str, language: str = "") -> User:
+    """Create and return an active user who logs in with *email*; *language* (a code in
+    settings.LANGUAGES, or "") is the one their emails and push notifications use.
 
     Raises ValidationError when the fields are invalid (duplicate email included).
     """
-    user = User(email=email, display_name=display_name)
+    user = User(email=email, display_name=display_name, language=language)
     user.set_password(password)
     user.full_clean()
     user.save()
     return user
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    """Keep *language* (a code in settings.LANGUAGES) as *user*'s, for emails and push notifications.
+
+    Raises ValidationError (code ``invalid_choice``) for any other code.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose English or Russian."), code="invalid_choice")
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
 
 
 def user_touch_last_seen(*, user_id: int, now: datetime) -> None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("language/", views.set_language, name="set_language"),
     path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
     path("push/<int:subscription_id>/remove/", views.push_subscription_remove, name="push_remove"),
     path("devices/<public_id:public_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),

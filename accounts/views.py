@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -7,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.views import i18n as i18n_views
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,9 +34,10 @@ def signup(request: HttpRequest) -> HttpResponse:
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             display_name=form.cleaned_data["display_name"],
+            language=translation.get_language() or "",
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome! Your account is ready.")
+        messages.success(request, _("Welcome! Your account is ready."))
         return redirect(next_url or "ads:list")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=status)
@@ -145,9 +149,35 @@ class LoginView(auth_views.LoginView):
         response = super().post(request, *args, **kwargs)
         if request.user.is_authenticated:
             login_throttle.remember_device(request, response, username)
+            _keep_language(response, request.user.language)
         elif not known_device:
             rate_limit_count(request, "login_failures_by_account", key=login_throttle.ratelimit_key)
         return response
+
+
+def _keep_language(response: HttpResponse, language: str) -> None:
+    """Set the language cookie to *language* (a code, or "" for none chosen yet)."""
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The footer's language switcher: Django's ``set_language`` (POST ``language``, a code in
+    settings.LANGUAGES, and ``next``, a local URL; it sets the language cookie and redirects), and for a
+    logged-in person the choice is kept on their profile for emails and push notifications. An unknown
+    code changes nothing and redirects the same way."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_set_language(user=request.user, language=language)
+    return response
 
 
 @csrf_exempt  # the signed token is the credential; RFC 8058 one-click POSTs come without a CSRF token

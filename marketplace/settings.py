@@ -11,6 +11,8 @@ from pathlib import Path
 import csp.constants
 import environ
 
+from marketplace.database import database_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the switcher's cookie (set_language), else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -92,35 +96,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-# Persistent connections with health checks: a 30 s poll should not pay for a new connection.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
-    "DJANGO_DB_PREPARED_STATEMENTS", default=True
-):
-    # Server-side parameters let psycopg prepare a statement after 5 runs on a connection, so PostgreSQL
-    # stops re-planning the hot chat queries (planning the 6-table list query costs ~2 ms, running it
-    # ~0.4 ms; measured with bench/run). Turn off behind a transaction-pooling PgBouncer older than 1.21.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"server_side_binding": True, "prepare_threshold": 5}
-    )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite (make demo, make test without PostgreSQL): with several threads writing (polls, sends,
-    # the live server), a deferred transaction that upgrades to a write fails at once with "database is
-    # locked"; IMMEDIATE takes the write lock up front and waits (timeout, seconds) instead. WAL lets
-    # readers go on during a write. The test database is a file, because the in-memory one shares a
-    # cache whose table locks ignore the timeout ("database table is locked").
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
-    DATABASES["default"].setdefault("TEST", {}).setdefault(
-        "NAME", str(BASE_DIR / ".test-db.sqlite3")
-    )
+DATABASES = {"default": database_from_env(env, BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is a cache here, never the only copy of anything: with it down, pages, sends and polls keep
@@ -160,7 +136,13 @@ LOGOUT_REDIRECT_URL = "ads:list"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Marketplace <no-reply@marketplace.test>")
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# English and Russian (the first design notes are Russian); a user's choice is also kept on their profile
+# (accounts.User.language) for emails and push notifications.
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -188,6 +170,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 # Trust X-Forwarded-Proto only when the environment says a TLS-terminating proxy in front sets it (and
 # strips it from clients); otherwise any client could claim https.

@@ -1,6 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import last_modified
+from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -20,8 +24,17 @@ api_v1 = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+# The JavaScript strings' translations (gettext() in static/js), for the language of the request; the
+# browser revalidates against the server's start time, when catalogues change.
+SERVER_STARTED_AT = timezone.now()
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path(
+        "jsi18n/",
+        last_modified(lambda request: SERVER_STARTED_AT)(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
     path("sw.js", service_worker, name="service_worker"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
@@ -40,5 +53,5 @@ if settings.MARKETPLACE_SERVE_MEDIA:
 handler404 = "marketplace.views.not_found"
 handler500 = "marketplace.views.server_error"
 
-admin.site.site_header = "Marketplace moderation"
-admin.site.site_title = "Marketplace moderation"
+admin.site.site_header = _("Marketplace moderation")
+admin.site.site_title = _("Marketplace moderation")

@@ -2,7 +2,8 @@
 
 A fragment's key holds everything its HTML depends on: the viewer, the change token of what it shows
 (``chat.polling.tokens``: replaced after every commit that changes it, including the other person's profile
-and read pointer), the page's parameters, the viewer's time zone and local date (times and "Today"), and,
+and read pointer), the page's parameters, the viewer's language, time zone and local date (times and
+"Today"), and,
 for message pages, the viewer's CSRF secret (offer cards hold forms). So a cached fragment is never stale:
 any change produces a different key and the next render misses. Entries can also carry ``valid_until``
 (a pending offer turning "expired" with time alone). ``MARKETPLACE_FRAGMENT_CACHE_S = 0`` turns this off.
@@ -19,16 +20,21 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
 
 
 def key(kind: str, *parts) -> str:
-    """Return the cache key of fragment *kind* for *parts* (any str()-able values), with the viewer's time
-    zone and local date added."""
-    parts = (*parts, timezone.get_current_timezone_name(), timezone.localdate().isoformat())
+    """Return the cache key of fragment *kind* for *parts* (any str()-able values), with the viewer's
+    language, time zone and local date added."""
+    parts = (
+        *parts,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),
+    )
     digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=16).hexdigest()
     return f"chat:fragment:{kind}:{digest}"
 

@@ -81,7 +81,8 @@ def test_list_shows_unread_count_per_row(login, conversation, buyer, seller):
     services.message_send(conversation=conversation, sender=buyer, body="Two")
     body = login(seller).get(reverse("chat:list")).content.decode()
     assert (
-        'class="row-unread"><span aria-hidden="true">2</span><span class="visually-hidden">2 unread</span>'
+        'class="row-unread"><span aria-hidden="true">2</span>'
+        '<span class="visually-hidden">2 unread messages</span>'
         in body
     )
 
