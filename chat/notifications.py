@@ -25,7 +25,8 @@ from django.db.models import F, Min, Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext, pgettext
 
 from accounts.models import User
 from accounts.tokens import unsubscribe_token
@@ -53,6 +54,12 @@ def _absolute(path: str) -> str:
 
 
 def _send(user: User, rows: list[ConversationParticipant]) -> None:
+    # In the language the person chose on the site (User.language), else the site's.
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        _send_in_language(user, rows)
+
+
+def _send_in_language(user: User, rows: list[ConversationParticipant]) -> None:
     unsubscribe_url = _absolute(reverse("accounts:unsubscribe", args=[unsubscribe_token(user.pk)]))
     conversations = [
         {
@@ -74,10 +81,15 @@ def _send(user: User, rows: list[ConversationParticipant]) -> None:
         "chats_url": _absolute(reverse("chat:list")),
     }
     total = sum(item["unread"] for item in conversations)
-    subject = (
-        f"{total} unread message{'s' if total != 1 else ''} in {len(conversations)} "
-        f"conversation{'s' if len(conversations) != 1 else ''}"
-    )
+    # Two plurals in one line: each part is its own ngettext (Russian has three forms, and "in N
+    # conversations" takes the prepositional case there, hence the preposition inside the second).
+    count = len(conversations)
+    subject = pgettext("unread email subject", "%(messages)s %(in_conversations)s") % {
+        "messages": ngettext("%(count)s unread message", "%(count)s unread messages", total)
+        % {"count": total},
+        "in_conversations": ngettext("in %(count)s conversation", "in %(count)s conversations", count)
+        % {"count": count},
+    }
     email = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("chat/email/unread.txt", context),

@@ -22,7 +22,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.middleware import users_with_open_pages
 from accounts.models import PushSubscription
@@ -50,14 +51,25 @@ def _due() -> Q:
 def payload_for(row: ConversationParticipant) -> dict:
     """Return the notification for participant *row* (with its conversation, both users and the last
     message loaded): ``title`` (the sender's name), ``body`` (the ad title, and the text when it may be
-    shown), ``url`` (absolute) and ``tag`` (one notification per conversation on the device)."""
+    shown), ``url`` (absolute) and ``tag`` (one notification per conversation on the device); in the
+    recipient's language (``User.language``, else the site's)."""
     conversation = row.conversation
-    sender = conversation.seller if row.user_id == conversation.buyer_id else conversation.buyer
+    sender, recipient = (
+        (conversation.seller, conversation.buyer)
+        if row.user_id == conversation.buyer_id
+        else (conversation.buyer, conversation.seller)
+    )
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        return _payload(row, sender)
+
+
+def _payload(row: ConversationParticipant, sender) -> dict:
+    conversation = row.conversation
     last = conversation.last_message
     preview = ""
     if last is not None and last.sender_id != row.user_id and not last.is_withdrawn:
         if last.kind == Message.Kind.OFFER:
-            preview = "Made an offer"
+            preview = gettext("Made an offer")
         elif last.body and not safety_notes(last.body):
             preview = (
                 last.body
@@ -65,9 +77,13 @@ def payload_for(row: ConversationParticipant) -> dict:
                 else last.body[: TEXT_PREVIEW_CHARS - 1] + "…"
             )
         elif last.photo_count and not last.body:
-            preview = "Sent a photo"
+            preview = gettext("Sent a photo")
+    elif last is not None and last.kind == Message.Kind.SYSTEM:
+        preview = last.text
     body = (
-        f"{conversation.ad_title}: {preview}" if preview else f"New message about “{conversation.ad_title}”"
+        f"{conversation.ad_title}: {preview}"
+        if preview
+        else gettext("New message about “%(title)s”") % {"title": conversation.ad_title}
     )
     return {
         "title": sender.display_name,

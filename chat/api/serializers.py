@@ -4,6 +4,7 @@ viewer and the batch-fetched photos and reactions in ``context``."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from accounts.api import PublicUserSerializer
@@ -36,8 +37,8 @@ class LastMessageSerializer(serializers.Serializer):
 
     def get_preview(self, message) -> str:
         if message.is_withdrawn:
-            return "Message deleted"
-        return message.body[:140] if message.body else "Photo"
+            return gettext("Message deleted")
+        return message.text[:140] if message.text else gettext("Photo")
 
     def get_mine(self, message) -> bool:
         return message.sender_id == self.context["viewer"].pk
@@ -146,10 +147,10 @@ class QuoteSerializer(serializers.Serializer):
 
     def get_preview(self, message) -> str:
         if message.removed_by_moderator_at:
-            return "Removed by a moderator"
+            return gettext("Removed by a moderator")
         if message.deleted_at:
-            return "Message deleted"
-        return message.body[:100] if message.body else "Photo"
+            return gettext("Message deleted")
+        return message.text[:100] if message.text else gettext("Photo")
 
 
 class MessageSerializer(serializers.Serializer):
@@ -172,7 +173,7 @@ class MessageSerializer(serializers.Serializer):
         return message.sender_id == self.context["viewer"].pk
 
     def get_body(self, message) -> str | None:
-        return None if message.is_withdrawn else message.body
+        return None if message.is_withdrawn else message.text
 
     def get_deleted(self, message) -> bool:
         return message.deleted_at is not None

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chat.managers import MessageManager
 from chat.models.conversations import Conversation, Offer
+from chat.notices import notice_text
 from chat.storage import PrivateMediaStorage
 from marketplace import idempotency
 
@@ -36,6 +37,10 @@ class Message(models.Model):
     )
     body = models.TextField(_("body"), max_length=MESSAGE_MAX_LENGTH)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    # An offer card's or system notice's text as a code and parameters (chat.notices), rendered in the
+    # reader's language; "" for what people wrote (and notices stored before codes existed).
+    notice = models.CharField(_("notice"), max_length=30, blank=True, default="")
+    notice_params = models.JSONField(_("notice parameters"), default=dict, blank=True)
     # The offer an offer card shows, or the offer a system notice is about.
     offer = models.ForeignKey(
         Offer,
@@ -115,6 +120,13 @@ class Message(models.Model):
         # Not the body: admin pages print related messages by str(), and moderators read message text
         # only through a report or the logged "read the messages" action.
         return f"Message #{self.pk}"
+
+    @property
+    def text(self) -> str:
+        """What readers see as the text: a notice in the active language, else the body as written."""
+        if self.notice:
+            return notice_text(self.notice, self.notice_params)
+        return self.body
 
     @property
     def is_withdrawn(self) -> bool:

@@ -18,15 +18,16 @@ from ads import services as ad_services
 from ads.models import Ad
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, Message, Offer
+from chat.notices import notice_params
 from chat.polling import tokens
 from chat.services.messages import message_create_locked
 from chat.services.offers import offer_set_status_locked
 
-# What the other buyers' conversations say when the ad's status changes (stored as the notice's text).
+# What the other buyers' conversations say when the ad's status changes (chat.notices codes).
 TOLD_NOTICES = {
-    Ad.Status.RESERVED: "This item has been reserved for another buyer.",
-    Ad.Status.SOLD: "This item has been sold.",
-    Ad.Status.ACTIVE: "This item is available again.",
+    Ad.Status.RESERVED: "told_reserved",
+    Ad.Status.SOLD: "told_sold",
+    Ad.Status.ACTIVE: "told_available",
 }
 
 
@@ -70,21 +71,23 @@ def offer_mark_sold(*, offer: Offer, user: User) -> ad_services.AdStatusChange:
     return ad_services.ad_mark_sold(ad=ad, user=user, buyer=conversation.buyer)
 
 
-def _notice(*, conversation: Conversation, ad: Ad, is_deal: bool, was_deal: bool, names: dict) -> str:
-    """The notice *conversation* gets for the ad's new status, or "" for none (a removal, or nothing new
-    for this conversation)."""
+def _notice(
+    *, conversation: Conversation, ad: Ad, is_deal: bool, was_deal: bool, names: dict
+) -> tuple[str, dict]:
+    """The notice (``chat.notices`` code and parameters) *conversation* gets for the ad's new status, or
+    ("", {}) for none (a removal, or nothing new for this conversation)."""
     if ad.status == Ad.Status.REMOVED:
-        return ""
-    seller, buyer = names.get(ad.owner_id, ""), names.get(conversation.buyer_id, "")
+        return "", {}
+    people = notice_params(seller=names.get(ad.owner_id, ""), buyer=names.get(conversation.buyer_id, ""))
     if is_deal and ad.status == Ad.Status.RESERVED:
-        return f"{seller} reserved this item for {buyer}."
+        return "deal_reserved", people
     if is_deal:
-        return f"{seller} marked this item as sold to {buyer}."
+        return "deal_sold", people
     if was_deal and ad.status == Ad.Status.ACTIVE:
-        return f"{seller} released the reservation. The item is on sale again."
+        return "deal_released", {"seller": people["seller"]}
     if was_deal or conversation.ad_status != ad.status:
-        return TOLD_NOTICES[ad.status]
-    return ""
+        return TOLD_NOTICES[ad.status], {}
+    return "", {}
 
 
 def conversations_sync_ad_status(*, ad: Ad) -> int:
@@ -130,7 +133,9 @@ def conversations_sync_ad_status(*, ad: Ad) -> int:
         )
     told = 0
     for conversation, is_deal, was_deal in changes:
-        notice = _notice(conversation=conversation, ad=ad, is_deal=is_deal, was_deal=was_deal, names=names)
+        notice, params = _notice(
+            conversation=conversation, ad=ad, is_deal=is_deal, was_deal=was_deal, names=names
+        )
         conversation.ad_status = ad.status
         conversation.deal_at = (conversation.deal_at or now) if is_deal else None
         conversation.updated_at = now
@@ -139,7 +144,9 @@ def conversations_sync_ad_status(*, ad: Ad) -> int:
             message_create_locked(
                 conversation=conversation,
                 sender=seller,
-                body=notice,
+                body="",
+                notice=notice,
+                notice_params=params,
                 created_at=None,
                 kind=Message.Kind.SYSTEM,
             )

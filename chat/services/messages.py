@@ -21,6 +21,7 @@ from accounts.models import User, UserBlock
 from chat import selectors
 from chat.errors import ERROR_MESSAGES
 from chat.models import MESSAGE_MAX_LENGTH, Conversation, ConversationParticipant, Message, Offer
+from chat.notices import notice_text_in_english
 from chat.polling import tokens
 from chat.services.photos import message_photos_store
 from chat.services.reputation import response_time_refresh
@@ -91,6 +92,8 @@ def message_create_locked(
     photo_count: int = 0,
     idempotency_key: str | None = None,
     reply_to_id: int | None = None,
+    notice: str = "",
+    notice_params: dict | None = None,
 ) -> Message:
     """Insert a message into *conversation*, which the caller has locked (``select_for_update``), and keep
     the denormalised state in step: the conversation's last message, the sender's read pointer, the
@@ -99,8 +102,11 @@ def message_create_locked(
     response-time sample (``first_reply_*``, ``response_time_refresh``). Replaces both participants' poll
     tokens on commit. Returns the
     message; *created_at* (aware datetime) is for importers; *idempotency_key* and *reply_to_id* (checked
-    by the caller) are stored with it (see ``message_send``)."""
+    by the caller) are stored with it (see ``message_send``). A *notice* (a ``chat.notices`` code, with
+    *notice_params*) is stored as such and its English text becomes the body."""
     now = timezone.now()
+    if notice:
+        body = notice_text_in_english(notice, notice_params or {})
     sent_at = created_at or now
     # Clocks of several app servers may disagree slightly; never let a message sort before its predecessor.
     if conversation.last_message_id is not None and sent_at < conversation.last_message_at:
@@ -115,6 +121,8 @@ def message_create_locked(
         photo_count=photo_count,
         idempotency_key=idempotency_key,
         reply_to_id=reply_to_id,
+        notice=notice,
+        notice_params=notice_params or {},
     )
     written = kind != Message.Kind.SYSTEM
     first_reply = written and sender.pk == conversation.seller_id and conversation.first_reply_at is None

@@ -21,6 +21,7 @@ from accounts.models import User
 from ads.models import Ad
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, Message, Offer
+from chat.notices import notice_params
 from chat.services.edits import messages_stamp_changed_locked
 from chat.services.messages import (
     message_create_locked,
@@ -58,7 +59,9 @@ def _expire_if_due(*, conversation: Conversation, offer: Offer, now: datetime) -
         message_create_locked(
             conversation=conversation,
             sender=offer.made_by,
-            body=f"The offer of {format_money(offer.amount)} expired.",
+            body="",
+            notice="offer_expired",
+            notice_params=notice_params(amount=offer.amount),
             created_at=None,
             kind=Message.Kind.SYSTEM,
             offer=offer,
@@ -184,11 +187,12 @@ def _offer_make_locked(
         created_at=now,
         expires_at=now + timedelta(seconds=settings.MARKETPLACE_OFFER_TTL_S),
     )
-    label = "Counter-offer" if answered else "Offer"
     return message_create_locked(
         conversation=locked,
         sender=user,
-        body=f"{label}: {format_money(value)}",
+        body="",
+        notice="counter_offer" if answered else "offer",
+        notice_params=notice_params(amount=value),
         created_at=created_at,
         kind=Message.Kind.OFFER,
         offer=offer,
@@ -196,7 +200,9 @@ def _offer_make_locked(
     )
 
 
-def _offer_decide(*, offer: Offer, user: User, status: str, verb: str, created_at: datetime | None) -> Offer:
+def _offer_decide(
+    *, offer: Offer, user: User, status: str, notice: str, created_at: datetime | None
+) -> Offer:
     conversation, locked = _locked_offer(offer)
     if user.pk not in (conversation.buyer_id, conversation.seller_id):
         raise PermissionDenied("Only participants can act on offers.")
@@ -217,7 +223,9 @@ def _offer_decide(*, offer: Offer, user: User, status: str, verb: str, created_a
     message_create_locked(
         conversation=conversation,
         sender=user,
-        body=f"{user.display_name} {verb} the offer of {format_money(locked.amount)}.",
+        body="",
+        notice=notice,
+        notice_params=notice_params(name=user.display_name, amount=locked.amount),
         created_at=created_at,
         kind=Message.Kind.SYSTEM,
         offer=locked,
@@ -236,7 +244,7 @@ def offer_accept(*, offer: Offer, user: User, created_at: datetime | None = None
     conversation, then the offer, so two simultaneous decisions leave exactly one outcome.
     """
     return _offer_decide(
-        offer=offer, user=user, status=Offer.Status.ACCEPTED, verb="accepted", created_at=created_at
+        offer=offer, user=user, status=Offer.Status.ACCEPTED, notice="offer_accepted", created_at=created_at
     )
 
 
@@ -244,7 +252,7 @@ def offer_accept(*, offer: Offer, user: User, created_at: datetime | None = None
 def offer_decline(*, offer: Offer, user: User, created_at: datetime | None = None) -> Offer:
     """Decline the other participant's pending offer. Raises and locks like ``offer_accept``."""
     return _offer_decide(
-        offer=offer, user=user, status=Offer.Status.DECLINED, verb="declined", created_at=created_at
+        offer=offer, user=user, status=Offer.Status.DECLINED, notice="offer_declined", created_at=created_at
     )
 
 
@@ -254,7 +262,7 @@ def offer_withdraw(*, offer: Offer, user: User, created_at: datetime | None = No
     ``offer_accept``.
     """
     return _offer_decide(
-        offer=offer, user=user, status=Offer.Status.WITHDRAWN, verb="withdrew", created_at=created_at
+        offer=offer, user=user, status=Offer.Status.WITHDRAWN, notice="offer_withdrawn", created_at=created_at
     )
 
 
