@@ -71,7 +71,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("avatar", error)
         else:
-            messages.success(request, "Profile saved.")
+            messages.success(request, _("Profile saved."))
             return redirect("accounts:profile")
     status = 400 if request.method == "POST" else 200
     context = {
@@ -87,7 +87,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 def api_token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     """Sign an app on one device out (revoke its API token) from the profile page."""
     if services.api_token_revoke(user=request.user, public_id=public_id):
-        messages.success(request, "That device is signed out.")
+        messages.success(request, _("That device is signed out."))
     return redirect("accounts:profile")
 
 
@@ -104,7 +104,7 @@ def blocked_users(request: HttpRequest) -> HttpResponse:
 def unblock(request: HttpRequest, user_id: int) -> HttpResponse:
     """Lift the logged-in user's block on *user_id*; back to ``next`` (same site only) or the list."""
     if services.user_unblock(blocker=request.user, blocked_id=user_id):
-        messages.success(request, "Unblocked. You can write to each other again.")
+        messages.success(request, _("Unblocked. You can write to each other again."))
     return redirect(safe_next_url(request, request.POST.get("next")) or "accounts:blocked")
 
 
@@ -208,10 +208,10 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
         data = json.loads(request.body or b"{}")
         fields = {"endpoint": data.get("endpoint"), **(data.get("keys") or {})}
     except (ValueError, AttributeError, TypeError):
-        return JsonResponse({"error": "The subscription could not be read."}, status=400)
+        return JsonResponse({"error": _("The subscription could not be read.")}, status=400)
     form = PushSubscriptionForm(fields)
     if not form.is_valid():
-        return JsonResponse({"error": "The subscription could not be read."}, status=400)
+        return JsonResponse({"error": _("The subscription could not be read.")}, status=400)
     try:
         subscription = services.push_subscription_save(
             user=request.user,
@@ -229,7 +229,7 @@ def push_subscription_remove(request: HttpRequest, subscription_id: int) -> Http
     """Remove one of the user's notification devices (profile page); 404 for anyone else's."""
     if not services.push_subscription_delete(user=request.user, subscription_id=subscription_id):
         raise Http404("No such device.")
-    messages.success(request, "That device no longer gets notifications.")
+    messages.success(request, _("That device no longer gets notifications."))
     return redirect("accounts:profile")
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ads import services
 from ads.models import Ad, AdPhoto, Category
@@ -43,5 +44,12 @@ class AdAdmin(admin.ModelAdmin):
             services.ad_remove(ad=ad, user=request.user)
             count += 1
         self.message_user(
-            request, f"Removed {count} ad(s); their conversations now say so.", messages.SUCCESS
+            request,
+            ngettext(
+                "Removed %(count)d ad; its conversations now say so.",
+                "Removed %(count)d ads; their conversations now say so.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
         )

@@ -49,7 +49,7 @@ def ad_create(request) -> HttpResponse:
             city=form.cleaned_data["city"],
             photos=form.cleaned_data["photos"],
         )
-        messages.success(request, "Your ad is live.")
+        messages.success(request, gettext("Your ad is live."))
         return redirect(ad)
     status = 400 if request.method == "POST" else 200
     return render(request, "ads/form.html", {"form": form, "ad": None}, status=status)
@@ -79,7 +79,7 @@ def ad_edit(request, public_id: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Ad saved.")
+            messages.success(request, gettext("Ad saved."))
             return redirect(ad)
     status = 400 if request.method == "POST" else 200
     return render(request, "ads/form.html", {"form": form, "ad": ad}, status=status)
@@ -118,7 +118,7 @@ def ad_reactivate(request, public_id: str) -> HttpResponse:
 def ad_remove(request, public_id: str) -> HttpResponse:
     """Remove the ad (owner only). Conversations about it stay, flagged "no longer available"."""
     return _status_change(
-        request, public_id, services.ad_remove, "Ad removed. Conversations about it are kept."
+        request, public_id, services.ad_remove, gettext("Ad removed. Conversations about it are kept.")
     )
 
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext_lazy as _
+
 PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().\-]{6,22}\d(?!\w)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
 MESSENGER = re.compile(
@@ -44,14 +46,20 @@ COURIER = re.compile(
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30}\b", re.IGNORECASE)
 
 NOTES = {
-    "contact": "Keep the conversation here: scammers move chats to phone, email or messengers, where we "
-    "can't help you.",
-    "payment": "Never pay outside the marketplace: bank transfers, payment links, gift cards and crypto "
-    "can't be reversed.",
-    "courier": "Be careful with courier or delivery offers that ask you to pay or enter card details "
-    "through a link.",
-    "bank_account": "This message contains bank account details. Don't send a deposit for an item you "
-    "haven't seen.",
+    "contact": _(
+        "Keep the conversation here: scammers move chats to phone, email or messengers, where we "
+        "can't help you."
+    ),
+    "payment": _(
+        "Never pay outside the marketplace: bank transfers, payment links, gift cards and crypto "
+        "can't be reversed."
+    ),
+    "courier": _(
+        "Be careful with courier or delivery offers that ask you to pay or enter card details through a link."
+    ),
+    "bank_account": _(
+        "This message contains bank account details. Don't send a deposit for an item you haven't seen."
+    ),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django_ratelimit.core import get_usage
 
 
@@ -18,18 +19,18 @@ class RateLimited(Exception):
     @property
     def message(self) -> str:
         """What to tell the person: how long to wait."""
-        return (
-            f"You're doing that too often. Please slow down and try again in {wait_text(self.retry_after_s)}."
-        )
+        return gettext("You're doing that too often. Please slow down and try again in %(wait)s.") % {
+            "wait": wait_text(self.retry_after_s)
+        }
 
 
 def wait_text(seconds: int) -> str:
     """Return "N s", "N min" or "N h" for a wait of *seconds* (rounded up)."""
     if seconds < 90:
-        return f"{seconds} s"
+        return gettext("%(count)s s") % {"count": seconds}
     if seconds < 90 * 60:
-        return f"{-(-seconds // 60)} min"
-    return f"{-(-seconds // 3600)} h"
+        return gettext("%(count)s min") % {"count": -(-seconds // 60)}
+    return gettext("%(count)s h") % {"count": -(-seconds // 3600)}
 
 
 def check_rate_limit(request: HttpRequest, rule: str, *, key: str = "user", increment: bool = True) -> None:

@@ -1,5 +1,6 @@
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django.views import defaults
 from django.views.decorators.http import require_GET
 
@@ -33,6 +34,6 @@ def not_found(request, exception=None) -> HttpResponse:
 def server_error(request) -> HttpResponse:
     """handler500: the API's JSON error under /api/, the site's page elsewhere."""
     if request.path.startswith(API_PREFIX):
-        message = "Something went wrong on our side. Please try again in a moment."
+        message = gettext("Something went wrong on our side. Please try again in a moment.")
         return JsonResponse({"code": "server_error", "message": message}, status=500)
     return defaults.server_error(request)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.selectors import is_moderator
@@ -87,8 +88,10 @@ def _report_form(request: HtmxHttpRequest, context: dict, file, *, back: str) ->
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            blocked = " You blocked them too." if form.cleaned_data.get("block") else ""
-            flash.success(request, f"Thank you. A moderator will look at your report.{blocked}")
+            thanks = gettext("Thank you. A moderator will look at your report.")
+            if form.cleaned_data.get("block"):
+                thanks += " " + gettext("You blocked them too.")
+            flash.success(request, thanks)
             return redirect(back)
     return with_retry_after(render(request, "chat/report.html", context, status=400), limited)
 

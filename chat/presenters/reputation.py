@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from ads import selectors as ad_selectors
@@ -19,9 +19,9 @@ PROFILE_ADS_SHOWN = 12
 # Upper bounds (seconds) of the buckets people read a response time in, as marketplaces show it
 # (Kleinanzeigen "Antwortet meist innerhalb einer Stunde", Airbnb "responds within a few hours").
 RESPONSE_TIME_BUCKETS = (
-    (3600, "Usually replies within an hour"),
-    (3 * 3600, "Usually replies within a few hours"),
-    (24 * 3600, "Usually replies within a day"),
+    (3600, gettext_lazy("Usually replies within an hour")),
+    (3 * 3600, gettext_lazy("Usually replies within a few hours")),
+    (24 * 3600, gettext_lazy("Usually replies within a day")),
 )
 
 
@@ -32,7 +32,7 @@ def response_time_text(median_s: int | None) -> str:
         return ""
     for bound, text in RESPONSE_TIME_BUCKETS:
         if median_s <= bound:
-            return gettext(text)
+            return str(text)
     return gettext("Usually replies within a few days")
 
 

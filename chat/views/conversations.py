@@ -144,8 +144,11 @@ def conversation_block(request: HtmxHttpRequest, public_id: str) -> HttpResponse
     account_services.user_block(blocker=request.user, blocked=other)
     flash.success(
         request,
-        f"You blocked {other.display_name}. They can't write to you; the conversation is kept. "
-        "You can unblock them under “Blocked users” on your profile.",
+        _(
+            "You blocked %(name)s. They can't write to you; the conversation is kept. "
+            "You can unblock them under “Blocked users” on your profile."
+        )
+        % {"name": other.display_name},
     )
     return redirect(conversation)
 

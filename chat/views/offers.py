@@ -7,6 +7,7 @@ from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ads.presenters import status_change_text
@@ -23,8 +24,8 @@ OFFER_ACTIONS = {
 }
 # The deal on an accepted offer: the flash says how many other conversations were told.
 DEAL_ACTIONS = {
-    "reserve": (services.offer_reserve, "Reserved for {name}."),
-    "sell": (services.offer_mark_sold, "Marked as sold to {name}."),
+    "reserve": (services.offer_reserve, gettext_lazy("Reserved for %(name)s.")),
+    "sell": (services.offer_mark_sold, gettext_lazy("Marked as sold to %(name)s.")),
 }
 # Refusals shown in the offer form with the typed amount kept; the others are flash messages.
 FORM_REFUSALS = {"offer_amount", "offer_above_asking", "bad_idempotency_key"}
@@ -95,7 +96,7 @@ def offer_act(request: HtmxHttpRequest, public_id: str, offer_id: int, action: s
             perform, done = DEAL_ACTIONS[action]
             change = perform(offer=offer, user=request.user)
             name = conversation.buyer.display_name
-            flash.success(request, f"{done.format(name=name)} {status_change_text(change)}".strip())
+            flash.success(request, f"{str(done) % {'name': name}} {status_change_text(change)}".strip())
         else:
             OFFER_ACTIONS[action](offer=offer, user=request.user)
     except ValidationError as error:

@@ -6,6 +6,7 @@ from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chat import presenters, selectors, services
@@ -72,6 +73,9 @@ def conversation_review(request: HtmxHttpRequest, public_id: str) -> HttpRespons
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            flash.success(request, f"Thank you. Your review of {other.display_name} is saved.")
+            flash.success(
+                request,
+                gettext("Thank you. Your review of %(name)s is saved.") % {"name": other.display_name},
+            )
             return redirect(conversation)
     return with_retry_after(render(request, "chat/review.html", context, status=400), limited)

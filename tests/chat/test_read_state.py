@@ -82,8 +82,7 @@ def test_list_shows_unread_count_per_row(login, conversation, buyer, seller):
     body = login(seller).get(reverse("chat:list")).content.decode()
     assert (
         'class="row-unread"><span aria-hidden="true">2</span>'
-        '<span class="visually-hidden">2 unread messages</span>'
-        in body
+        '<span class="visually-hidden">2 unread messages</span>' in body
     )
 
 
