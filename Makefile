@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA ?=
 HOST ?= 127.0.0.1:8000
 
-.PHONY: venv migrate demo test lint bench-smoke import-data clean
+.PHONY: venv migrate demo test lint bench-smoke import-data clean messages compile-messages
 
 venv: $(VENV)/.installed
 
@@ -15,8 +15,18 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-migrate: venv
+migrate: venv compile-messages
 	$(BIN)/python manage.py migrate --noinput
+
+## make messages: re-extract every translatable string into locale/ru/LC_MESSAGES/*.po (needs GNU gettext),
+## then translate what is new; make compile-messages builds the .mo files (not in git) the site reads
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore=staticfiles --ignore='*/management/*'
+messages: venv
+	$(BIN)/python manage.py makemessages -l ru $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py makemessages -d djangojs -l ru $(MESSAGES_IGNORE) --ignore='static/js/htmx*'
+compile-messages: venv
+	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules; \
+	else $(BIN)/python -c "import pathlib, polib; [polib.pofile(str(p)).save_as_mofile(str(p.with_suffix('.mo'))) for p in pathlib.Path('locale').rglob('*.po')]"; fi
 
 ## make demo [DATA=../shared/data/craigslistbargain]: demo data (+ the real dataset) served on http://$(HOST);
 ## with Debian's pushpin installed, through Pushpin (live updates), else polling only
@@ -35,7 +45,7 @@ demo: migrate
 	fi
 
 ## make test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
-test: venv
+test: venv compile-messages
 	$(BIN)/python -m pytest
 
 ## make lint: ruff, the import-linter layer contracts (pyproject.toml) and no source file over 400 lines

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from ads.managers import AdQuerySet
@@ -24,7 +25,29 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (the seeded categories are in the catalogue, SEEDED_NAMES)."""
+        return gettext(self.name)
+
+
+# The categories ads/migrations/0002 seeds, for makemessages (Category.display_name translates them).
+SEEDED_NAMES = [
+    gettext_noop("Vehicles"),
+    gettext_noop("Real estate"),
+    gettext_noop("Electronics"),
+    gettext_noop("Phones"),
+    gettext_noop("Furniture"),
+    gettext_noop("Bikes"),
+    gettext_noop("Home & garden"),
+    gettext_noop("Fashion"),
+    gettext_noop("Pets"),
+    gettext_noop("Jobs"),
+    gettext_noop("Services"),
+    gettext_noop("Other"),
+]
 
 
 class Ad(models.Model):

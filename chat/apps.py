@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from accounts import signals as account_signals
 from ads import signals as ad_signals
@@ -7,7 +8,7 @@ from ads import signals as ad_signals
 class ChatConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "chat"
-    verbose_name = "Chat"
+    verbose_name = _("Chat")
 
     def ready(self) -> None:
         # The receivers import models, which only exist once the app registry is ready.

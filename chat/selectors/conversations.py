@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, UserBlock
 from chat.managers import MEMBERSHIP_FIELDS
@@ -39,11 +40,11 @@ def _with_membership(queryset: QuerySet[Conversation], *, user: User) -> QuerySe
 
 # The chat list's filters: name -> (label, condition on the annotated queryset).
 LIST_FILTERS = {
-    "all": ("All", Q(my_archived_at__isnull=True)),
-    "unread": ("Unread", Q(my_unread_count__gt=0)),
-    "buying": ("Buying", Q(my_role="buyer", my_archived_at__isnull=True)),
-    "selling": ("Selling", Q(my_role="seller", my_archived_at__isnull=True)),
-    "archived": ("Archived", Q(my_archived_at__isnull=False)),
+    "all": (_("All"), Q(my_archived_at__isnull=True)),
+    "unread": (_("Unread"), Q(my_unread_count__gt=0)),
+    "buying": (_("Buying"), Q(my_role="buyer", my_archived_at__isnull=True)),
+    "selling": (_("Selling"), Q(my_role="seller", my_archived_at__isnull=True)),
+    "archived": (_("Archived"), Q(my_archived_at__isnull=False)),
 }
 
 

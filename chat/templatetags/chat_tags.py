@@ -1,9 +1,10 @@
 from datetime import timedelta
 
 from django import template
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html, urlize
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
 from chat import presenters, selectors
 from chat.forms import BUYER_QUICK_REPLIES, StartConversationForm
@@ -42,12 +43,13 @@ def chat_time(moment) -> str:
     local = timezone.localtime(moment)
     today = timezone.localdate()
     if local.date() == today:
-        return local.strftime("%H:%M")
+        return dateformat.format(local, "H:i")
+    # Django date formats (names in the active language); the translations order them ("3 мар.").
     if today - local.date() < timedelta(days=7):
-        return local.strftime("%a")
+        return dateformat.format(local, "D")
     if local.year == today.year:
-        return f"{local.day} {local.strftime('%b')}"
-    return f"{local.day} {local.strftime('%b %Y')}"
+        return dateformat.format(local, pgettext("list date this year", "j M"))
+    return dateformat.format(local, pgettext("list date", "j M Y"))
 
 
 @register.filter

@@ -131,7 +131,7 @@ def conversation_hide(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Hide the conversation from the user's own view (see ``services.conversation_hide``)."""
     conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
     services.conversation_hide(conversation=conversation, user=request.user)
-    flash.success(request, "Conversation hidden. The other participant still has their copy.")
+    flash.success(request, _("Conversation hidden. The other participant still has their copy."))
     return redirect("chat:list")
 
 
@@ -175,10 +175,10 @@ def conversation_archive(request: HtmxHttpRequest, public_id: str) -> HttpRespon
     services.conversation_set_archived(conversation=conversation, user=request.user, archived=archived)
     if archived:
         flash.success(
-            request, "Archived. It comes back when a new message arrives; find it under “Archived”."
+            request, _("Archived. It comes back when a new message arrives; find it under “Archived”.")
         )
         return redirect("chat:list")
-    flash.success(request, "Moved back to your chats.")
+    flash.success(request, _("Moved back to your chats."))
     return redirect(conversation)
 
 
@@ -190,7 +190,7 @@ def conversation_mute(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     muted = request.POST.get("muted", "1") == "1"
     services.conversation_set_muted(conversation=conversation, user=request.user, muted=muted)
     flash.success(
-        request, "Notifications muted for this conversation." if muted else "Notifications back on."
+        request, _("Notifications muted for this conversation.") if muted else _("Notifications back on.")
     )
     return redirect(conversation)
 

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from chat import presenters
@@ -55,7 +57,9 @@ def conversation_typing(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     )
     throttle_key = f"chat:typing:{conversation.public_id}:{request.user.pk}"
     if allowed and cache.add(throttle_key, 1, timeout=settings.MARKETPLACE_TYPING_PING_S):
-        push.publish(push.user_channel(other.pk), [(f"typing-{conversation.public_id}", "typing…")])
+        with translation.override(other.language or settings.LANGUAGE_CODE):  # the reader's language
+            typing = gettext("typing…")
+        push.publish(push.user_channel(other.pk), [(f"typing-{conversation.public_id}", typing)])
     return HttpResponse(status=204)
 
 

@@ -1,6 +1,7 @@
 // What screen readers hear of a conversation: the other person's new messages, once each.
 (function () {
   "use strict";
+  var gettext = window.gettext || function (text) { return text; };
 
   // Announce each new message from the other person once, through #message-announcer. New means an id
   // above every one the page has shown: "Load earlier" adds older ids, re-rendered (edited, reacted)
@@ -24,7 +25,7 @@
           if (node.classList.contains("message--own")) return;
           var body = node.querySelector(".message-body, .system-note");
           var offer = node.querySelector(".offer-amount");
-          var said = body ? body.textContent : offer ? "Offer " + offer.textContent : node.querySelector(".message-photos") ? "Photo" : "";
+          var said = body ? body.textContent : offer ? gettext("Offer") + " " + offer.textContent : node.querySelector(".message-photos") ? gettext("Photo") : "";
           var line = document.createElement("p");
           var who = node.classList.contains("message--system") || !name ? "" : name.textContent.trim() + ": ";
           line.textContent = who + said.replace(/\s+/g, " ").trim();

@@ -1,6 +1,7 @@
 // Web Push opt-in on the chat page; without it (or without JavaScript) unread messages still go by email.
 (function () {
   "use strict";
+  var gettext = window.gettext || function (text) { return text; };
 
   // Web Push opt-in ("Notify me of new messages on this device"): registers the service worker, asks
   // for permission only on the person's click, and sends the subscription to the server.
@@ -24,7 +25,7 @@
         button.addEventListener("click", function () {
           button.disabled = true;
           Notification.requestPermission().then(function (permission) {
-            if (permission !== "granted") throw new Error("Notifications are blocked for this site in your browser.");
+            if (permission !== "granted") throw new Error(gettext("Notifications are blocked for this site in your browser."));
             return registration.pushManager.subscribe({
               userVisibleOnly: true, applicationServerKey: base64UrlToBytes(box.getAttribute("data-key"))
             });
@@ -38,13 +39,13 @@
             });
           }).then(function () {
             button.hidden = true;
-            status.textContent = "Done: this device will be notified of new messages while you are away.";
+            status.textContent = gettext("Done: this device will be notified of new messages while you are away.");
           }).catch(function (error) {
             button.disabled = false;
             // The browser's own errors (private windows, blocked push) are not worth quoting.
             status.textContent = error instanceof DOMException
-              ? "This browser cannot show notifications from here (in a private window, or with notifications blocked). Unread messages still reach you by email."
-              : "Notifications could not be turned on: " + (error.message || "please try again.");
+              ? gettext("This browser cannot show notifications from here (in a private window, or with notifications blocked). Unread messages still reach you by email.")
+              : gettext("Notifications could not be turned on:") + " " + (error.message || gettext("please try again."));
           });
         });
       });

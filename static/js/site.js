@@ -1,6 +1,12 @@
 // Progressive enhancement for the chat; every page also works without this file.
 (function () {
   "use strict";
+  // Translations from Django's JavaScript catalog (/jsi18n/, loaded first); English if it is missing.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%s/g, function () { return values.shift(); });
+  };
 
   // Render times in the visitor's time zone (read server-side by BrowserTimezoneMiddleware).
   try {
@@ -267,9 +273,11 @@
     if (!label) return;
     var count = input.files ? input.files.length : 0;
     var max = parseInt(input.getAttribute("data-max-files") || "5", 10);
-    input.setCustomValidity(count > max ? "Choose at most " + max + " photos." : "");
-    label.textContent = count > max ? "Too many photos: choose at most " + max + "."
-      : count ? count + (count === 1 ? " photo attached" : " photos attached") : "";
+    input.setCustomValidity(count > max
+      ? interpolate(ngettext("Choose at most %s photo.", "Choose at most %s photos.", max), [max]) : "");
+    label.textContent = count > max
+      ? interpolate(ngettext("Too many photos: choose at most %s.", "Too many photos: choose at most %s.", max), [max])
+      : count ? interpolate(ngettext("%s photo attached", "%s photos attached", count), [count]) : "";
   }
   document.addEventListener("change", function (event) {
     if (event.target.matches(".composer-file")) showChosenFiles(event.target);
@@ -338,19 +346,19 @@
   });
   // A send that did not arrive, or an answer the composer cannot show: keep the text and say why in place.
   var SEND_ERRORS = {
-    0: "Not sent: check your connection and press Send again. Your text is kept.",
-    400: "Not sent: the message could not be read. Your text is kept; please try again.",
-    403: "Not sent: your session expired. Reload the page (your text is kept until then) and send again.",
-    404: "Not sent: this conversation is no longer available to you.",
-    413: "Not sent: the photos are too large together. Choose fewer or smaller photos.",
-    429: "Not sent: you're sending too fast. Wait a moment and press Send again. Your text is kept."
+    0: gettext("Not sent: check your connection and press Send again. Your text is kept."),
+    400: gettext("Not sent: the message could not be read. Your text is kept; please try again."),
+    403: gettext("Not sent: your session expired. Reload the page (your text is kept until then) and send again."),
+    404: gettext("Not sent: this conversation is no longer available to you."),
+    413: gettext("Not sent: the photos are too large together. Choose fewer or smaller photos."),
+    429: gettext("Not sent: you're sending too fast. Wait a moment and press Send again. Your text is kept.")
   };
   function showSendError(event) {
     var form = event.detail.elt;
     if (!form || form.id !== "composer") return;
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     var text = SEND_ERRORS[status] || (status >= 500
-      ? "Not sent: something went wrong on our side. Your text is kept; please try again in a moment."
+      ? gettext("Not sent: something went wrong on our side. Your text is kept; please try again in a moment.")
       : SEND_ERRORS[0]);
     var error = form.querySelector(".composer-error");
     if (!error) {

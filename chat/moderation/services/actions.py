@@ -114,7 +114,7 @@ def user_suspend(*, user: User, moderator: User, report: Report | None = None, n
     """
     _require_moderator(moderator)
     if user.is_staff:
-        raise PermissionDenied("Staff accounts are not suspended from the moderation queue.")
+        raise PermissionDenied(_("Staff accounts are not suspended from the moderation queue."))
     User.objects.filter(pk=user.pk).update(is_active=False, suspended_at=timezone.now())
     user = User.objects.get(pk=user.pk)  # the stored row; the caller's instance is not changed
     _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)

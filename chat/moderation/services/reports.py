@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts import services as account_services
 from accounts.models import User
@@ -132,7 +133,7 @@ def report_ad_create(
         reason=reason,
         details=details,
         idempotency_key=idempotency_key,
-        own="Owners cannot report their own ad.",
+        own=_("Owners cannot report their own ad."),
         reported_user_id=ad.owner_id,
         ad=ad,
     )
@@ -148,7 +149,7 @@ def report_review_create(
         reason=reason,
         details=details,
         idempotency_key=idempotency_key,
-        own="Authors cannot report their own review.",
+        own=_("Authors cannot report their own review."),
         reported_user_id=review.author_id,
         conversation_id=review.conversation_id,
         review=review,

@@ -1,0 +1,212 @@
+"""English and Russian: the Russian catalogue is complete, pages in Russian show no English UI text, plurals
+take Russian's three forms, and the language follows the browser, the switcher and the profile."""
+
+import html
+import os
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+
+from chat import notifications
+from chat import services as chat_services
+from chat.push_notifications import payload_for
+from marketplace.money import format_money
+from tests.e2e.test_accessibility import _pages, _world
+from tests.factories import TEST_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUES = ROOT / "locale" / "ru" / "LC_MESSAGES"
+
+
+def _needs_gettext():
+    if shutil.which("xgettext") and shutil.which("msgmerge") and shutil.which("msgfmt"):
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true but GNU gettext is not installed (apt-get install gettext)")
+    pytest.skip("GNU gettext is not installed (apt-get install gettext)")
+
+
+def test_makemessages_leaves_no_untranslated_fuzzy_or_stale_entry_in_russian(tmp_path, settings):
+    """Re-extract every string from the code into a copy of the catalogues: each must have a Russian
+    translation (all plural forms), none fuzzy, and the committed files must already hold them all."""
+    _needs_gettext()
+    copy = tmp_path / "locale"
+    shutil.copytree(ROOT / "locale", copy)
+    settings.LOCALE_PATHS = [copy]
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        ignore = [".venv", "node_modules", "tests", "bench", "staticfiles", "*/management/*"]
+        call_command("makemessages", locale=["ru"], ignore_patterns=ignore, verbosity=0)
+        call_command(
+            "makemessages",
+            domain="djangojs",
+            locale=["ru"],
+            ignore_patterns=[*ignore, "static/js/htmx*"],
+            verbosity=0,
+        )
+    finally:
+        os.chdir(cwd)
+    for domain in ("django", "djangojs"):
+        extracted = polib.pofile(str(copy / "ru" / "LC_MESSAGES" / f"{domain}.po"))
+        committed = polib.pofile(str(CATALOGUES / f"{domain}.po"))
+        assert [e.msgid for e in extracted.untranslated_entries()] == [], domain
+        assert [e.msgid for e in extracted.fuzzy_entries()] == [], domain
+        assert [e.msgid for e in extracted.obsolete_entries()] == [], f"{domain}: stale entries"
+        assert {(e.msgctxt, e.msgid) for e in extracted if not e.obsolete} == {
+            (e.msgctxt, e.msgid) for e in committed if not e.obsolete
+        }, f"{domain}.po is not up to date: run make messages"
+        assert extracted.metadata["Plural-Forms"].startswith("nplurals=3;")
+
+
+def _english_ui_phrases() -> set[str]:
+    """Phrases of the catalogue's English source texts (split at placeholders and tags), at least two
+    words long, that the Russian text does not contain: any of them on a Russian page is untranslated."""
+    phrases = set()
+    for domain in ("django", "djangojs"):
+        for entry in polib.pofile(str(CATALOGUES / f"{domain}.po")):
+            translations = [entry.msgstr, *entry.msgstr_plural.values()]
+            for source in (entry.msgid, entry.msgid_plural):
+                for part in re.split(r"%\(\w+\)[sd]|%s|<[^>]+>|[“”«»()]", source or ""):
+                    part = part.strip(" .,:;·?!—-")
+                    if len(part.split()) >= 2 and not any(part in text for text in translations):
+                        phrases.add(part)
+    return phrases
+
+
+def _visible_text(page: str) -> str:
+    """The page's text and the attributes people hear or see (labels, placeholders, confirmations)."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    attributes = re.findall(r'(?:aria-label|placeholder|title|alt|data-confirm|value)="([^"]*)"', page)
+    return html.unescape(" ".join([re.sub(r"<[^>]+>", " ", page), *attributes]))
+
+
+@pytest.mark.django_db
+def test_every_page_type_in_russian_has_no_english_ui_text(client):
+    world = _world()
+    people = {"buyer": world["buyer"], "seller": world["seller"], "moderator": world["moderator"]}
+    phrases = _english_ui_phrases()
+    assert "Write to seller" in phrases and "Make an offer" in phrases  # the check has teeth
+    # User content (names, ad titles, messages) is English in the fixtures and is not UI text.
+    user_text = {
+        "Sam Seller",
+        "Bea Buyer",
+        "Mo Moderator",
+        "Walnut sofa",
+        "Hi, is the sofa available",
+        "Yes, come and see it",
+    }
+    found = {}
+    for name, who, url, action in _pages(world):
+        client.logout()
+        if who:
+            client.force_login(people[who])
+        if action == "submit":
+            response = client.post(url, {}, HTTP_ACCEPT_LANGUAGE="ru")
+        else:
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
+        assert response.status_code in (200, 400), (name, response.status_code)
+        page = response.content.decode()
+        if not url.startswith("/admin/"):
+            assert '<html lang="ru">' in page, name
+        text = _visible_text(page)
+        for content in user_text:
+            text = text.replace(content, " ")
+        english = sorted(phrase for phrase in phrases if phrase in text)
+        if english:
+            found[name] = english
+    assert found == {}
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (1, "1 непрочитанное сообщение"),
+        (2, "2 непрочитанных сообщения"),
+        (5, "5 непрочитанных сообщений"),
+        (11, "11 непрочитанных сообщений"),
+        (21, "21 непрочитанное сообщение"),
+        (24, "24 непрочитанных сообщения"),
+    ],
+)
+def test_russian_plurals_take_three_forms(count, expected):
+    with translation.override("ru"):
+        text = translation.ngettext("%(count)s unread message", "%(count)s unread messages", count)
+    assert text % {"count": count} == expected
+
+
+def test_amounts_are_formatted_for_the_language():
+    assert format_money(Decimal("7876.02")) == "$7,876.02"
+    assert format_money(Decimal("1250")) == "$1,250"
+    with translation.override("ru"):
+        assert format_money(Decimal("7876.02")) == "7\xa0876,02 $"
+        assert format_money(None) == "Цена по запросу"
+
+
+@pytest.mark.django_db
+def test_the_browser_language_then_the_switcher_choose_the_language(client, buyer):
+    assert '<html lang="ru">' in client.get("/", HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9").content.decode()
+    assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
+
+    client.force_login(buyer)
+    response = client.post(reverse("accounts:set_language"), {"language": "ru", "next": "/chat/"})
+    assert response.status_code == 302 and response["Location"] == "/chat/"
+    buyer.refresh_from_db()
+    assert buyer.language == "ru"  # kept for emails and push
+    page = client.get("/chat/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="ru">' in page and "Чаты" in page  # the cookie wins over the browser
+
+    # An unknown code changes nothing and still redirects.
+    response = client.post(reverse("accounts:set_language"), {"language": "xx", "next": "/"})
+    assert response.status_code == 302
+    buyer.refresh_from_db()
+    assert buyer.language == "ru"
+
+
+@pytest.mark.django_db
+def test_logging_in_restores_the_language_kept_on_the_profile(client, buyer):
+    buyer.language = "ru"
+    buyer.save(update_fields=["language"])
+    client.post(reverse("accounts:login"), {"username": buyer.email, "password": TEST_PASSWORD})
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ru"
+
+
+@pytest.mark.django_db
+def test_notices_are_shown_in_the_readers_language(client, conversation, buyer, seller):
+    offer = chat_services.offer_make(conversation=conversation, user=buyer, amount="400")
+    chat_services.offer_accept(offer=offer, user=seller)
+    client.force_login(buyer)
+    english = client.get(conversation.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    russian = client.get(conversation.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Sam Seller accepted the offer of $400." in english
+    assert "Sam Seller: предложение 400 $ принято." in russian
+    assert "accepted the offer" not in russian
+
+
+@pytest.mark.django_db
+def test_unread_emails_and_push_go_out_in_the_recipients_language(conversation, buyer, seller):
+    seller.language = "ru"
+    seller.save(update_fields=["language"])
+    row = conversation.participants.select_related(
+        "conversation__buyer", "conversation__seller", "conversation__last_message"
+    ).get(user=seller)
+    assert payload_for(row)["body"] == "Walnut sofa: Hi! Is this still available?"
+    chat_services.offer_make(conversation=conversation, user=buyer, amount="400")
+    row = conversation.participants.select_related(
+        "conversation__buyer", "conversation__seller", "conversation__last_message"
+    ).get(user=seller)
+    assert payload_for(row)["body"] == "Walnut sofa: Предлагает цену"
+
+    mail.outbox.clear()
+    notifications._send(seller, [row])
+    assert mail.outbox[0].subject == "2 непрочитанных сообщения в 1 чате"
+    assert "Здравствуйте, Sam Seller!" in mail.outbox[0].body
