@@ -9,6 +9,7 @@ buttons with its next poll.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from accounts.models import User
 from ads.models import Ad
@@ -71,12 +73,16 @@ def _expire_if_due(*, conversation: Conversation, offer: Offer, now: datetime) -
 def offer_amount_clean(amount) -> Decimal:
     """Return *amount* (str, int or Decimal) as a Decimal in the site currency.
 
+    Typed amounts are read as people write them in English and Russian, whatever the page's language:
+    spaces (also no-break) and the currency symbol are dropped; with both "," and "." the last is the
+    decimal mark ("1,200.50", "1.200,50"); a lone mark followed by exactly three digits groups
+    thousands ("1,200", "1.200"), otherwise it is the decimal mark ("350,50", "350.5").
     Raises ValidationError (code ``offer_amount``) unless 0 < amount <= MARKETPLACE_OFFER_MAX_AMOUNT with
     at most two decimals.
     """
     limit = settings.MARKETPLACE_OFFER_MAX_AMOUNT
     try:
-        value = Decimal(str(amount).strip().replace(",", "").lstrip("$"))
+        value = Decimal(_amount_text(str(amount)))
     except (InvalidOperation, ValueError):
         value = None
     if (
@@ -87,9 +93,25 @@ def offer_amount_clean(amount) -> Decimal:
         or value != value.quantize(Decimal("0.01"))
     ):
         raise ValidationError(
-            ERROR_MESSAGES["offer_amount"], code="offer_amount", params={"max": f"{limit:,}"}
+            ERROR_MESSAGES["offer_amount"],
+            code="offer_amount",
+            params={"max": number_format(limit, use_l10n=True, force_grouping=True)},
         )
     return value.quantize(Decimal("0.01"))
+
+
+def _amount_text(typed: str) -> str:
+    """*typed* with the grouping marks removed and "." as the decimal mark (see offer_amount_clean)."""
+    text = re.sub(r"\s", "", typed).replace(settings.MARKETPLACE_CURRENCY_SYMBOL, "")
+    marks = [position for position, char in enumerate(text) if char in ",."]
+    if not marks:
+        return text
+    last = marks[-1]
+    lone = all(text[position] == text[last] for position in marks)
+    grouping_only = lone and (len(marks) > 1 or len(text) - last - 1 == 3)
+    if grouping_only:
+        return text.replace(text[last], "")
+    return text[:last].replace(",", "").replace(".", "") + "." + text[last + 1 :]
 
 
 def offer_make(

@@ -31,7 +31,7 @@ def test_a_new_offer_replaces_the_pending_one(conversation, buyer):
     assert Offer.objects.filter(conversation=conversation, status="pending").count() == 1
 
 
-@pytest.mark.parametrize("amount", ["0", "-5", "abc", "10.001", "99999999", "", "NaN", "Infinity"])
+@pytest.mark.parametrize("amount", ["0", "-5", "abc", "10.0001", "1,2345", "99999999", "", "NaN", "Infinity"])
 def test_offer_amounts_must_be_sane(conversation, buyer, amount):
     with pytest.raises(ValidationError) as error:
         services.offer_make(conversation=conversation, user=buyer, amount=amount)
@@ -166,3 +166,22 @@ def test_no_offers_on_a_sold_ad(conversation, buyer, seller, ad):
     with pytest.raises(ValidationError) as error:
         services.offer_make(conversation=conversation, user=buyer, amount="10")
     assert error.value.code == "offer_ad_unavailable"
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("1,200", "1200"),  # English grouping
+        ("1,200.50", "1200.50"),
+        ("1 200,50", "1200.50"),  # Russian: space groups, comma is the decimal mark
+        ("1\xa0200", "1200"),
+        ("350,50", "350.50"),  # before, the comma was dropped: 35050
+        ("1.200,50", "1200.50"),
+        ("1.200", "1200"),
+        ("350.5", "350.50"),
+        ("1,200,000", "1200000"),
+        ("10.001", "10001"),  # a lone mark before three digits groups thousands, in either language
+    ],
+)
+def test_typed_amounts_are_read_as_people_write_them_in_english_and_russian(typed, amount):
+    assert services.offer_amount_clean(typed) == Decimal(amount)

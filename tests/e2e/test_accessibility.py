@@ -91,7 +91,8 @@ def _pages(world):
     ]
 
 
-def test_every_page_type_has_no_axe_violation_and_valid_html(browser, live_server, checkers, tmp_path):
+@pytest.mark.parametrize("locale", ["en-US", "ru-RU"])
+def test_every_page_type_has_no_axe_violation_and_valid_html(browser, live_server, checkers, tmp_path, locale):
     world = _world()
     emails = {"buyer": "buyer@example.com", "seller": "seller@example.com", "moderator": "mod@example.com"}
     violations, files = {}, {}
@@ -99,7 +100,7 @@ def test_every_page_type_has_no_axe_violation_and_valid_html(browser, live_serve
     for name, who, url, action in _pages(world):
         if who not in contexts:
             # axe is injected as a script the page's CSP would refuse; the site's own scripts still run.
-            context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+            context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale=locale)
             page = context.new_page()
             if who:
                 log_in(page, live_server.url, emails[who])
@@ -141,12 +142,13 @@ def test_every_page_type_has_no_axe_violation_and_valid_html(browser, live_serve
         page_name = files.get(message.get("url", "").removeprefix("file:"), message.get("url"))
         errors.setdefault(page_name, []).append(f"line {message.get('lastLine')}: {message['message']}")
     report = {"axe": violations, "vnu": errors}
-    (ARTIFACTS / "accessibility-report.json").write_text(json.dumps(report, indent=2))
+    (ARTIFACTS / f"accessibility-report-{locale}.json").write_text(json.dumps(report, indent=2))
     assert violations == {}, json.dumps(violations, indent=1)
     assert errors == {}, json.dumps(errors, indent=1)
 
 
-def test_no_page_scrolls_sideways_on_a_360_px_phone(browser, live_server):
+@pytest.mark.parametrize("locale", ["en-US", "ru-RU"])  # Russian runs longer: wrapping is tested too
+def test_no_page_scrolls_sideways_on_a_360_px_phone(browser, live_server, locale):
     world = _world()
     emails = {"buyer": "buyer@example.com", "seller": "seller@example.com", "moderator": "mod@example.com"}
     pages, wide = {}, {}
@@ -154,7 +156,7 @@ def test_no_page_scrolls_sideways_on_a_360_px_phone(browser, live_server):
         if who == "moderator":
             continue  # the Django admin is a desktop tool
         if who not in pages:
-            page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+            page = browser.new_context(viewport={"width": 360, "height": 740}, locale=locale).new_page()
             if who:
                 log_in(page, live_server.url, emails[who])
             pages[who] = page
@@ -166,7 +168,8 @@ def test_no_page_scrolls_sideways_on_a_360_px_phone(browser, live_server):
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
             wide[name] = width
-            page.screenshot(path=str(ARTIFACTS / f"wide-{name.replace(' ', '-').replace(',', '')}-360.png"))
+            slug = name.replace(" ", "-").replace(",", "")
+            page.screenshot(path=str(ARTIFACTS / f"wide-{slug}-{locale}-360.png"))
     for page in pages.values():
         page.context.close()
     assert wide == {}
