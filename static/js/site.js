@@ -45,6 +45,15 @@
       if (window.matchMedia("(min-width: 768px)").matches || textarea.value) textarea.focus();
     }
   });
+  // A redirect to "#message-N" (after starting a conversation) lets the browser move focus to the
+  // fragment once the page has loaded; give it back to the composer unless the person moved it.
+  window.addEventListener("load", function () {
+    var textarea = document.querySelector("#composer textarea");
+    var active = document.activeElement;
+    if (!textarea || !/^#message-\d+$/.test(window.location.hash)) return;
+    if (!window.matchMedia("(min-width: 768px)").matches && !textarea.value) return;  // no keyboard popping up
+    if (active === document.body || (active && active.matches(".skip-link"))) textarea.focus();
+  });
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-counter-offer]");
