@@ -92,7 +92,9 @@ def _pages(world):
 
 
 @pytest.mark.parametrize("locale", ["en-US", "ru-RU"])
-def test_every_page_type_has_no_axe_violation_and_valid_html(browser, live_server, checkers, tmp_path, locale):
+def test_every_page_type_has_no_axe_violation_and_valid_html(
+    browser, live_server, checkers, tmp_path, locale
+):
     world = _world()
     emails = {"buyer": "buyer@example.com", "seller": "seller@example.com", "moderator": "mod@example.com"}
     violations, files = {}, {}
@@ -100,7 +102,9 @@ def test_every_page_type_has_no_axe_violation_and_valid_html(browser, live_serve
     for name, who, url, action in _pages(world):
         if who not in contexts:
             # axe is injected as a script the page's CSP would refuse; the site's own scripts still run.
-            context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale=locale)
+            context = browser.new_context(
+                viewport={"width": 1280, "height": 800}, bypass_csp=True, locale=locale
+            )
             page = context.new_page()
             if who:
                 log_in(page, live_server.url, emails[who])

@@ -48,8 +48,12 @@ def test_a_russian_buyer_writes_offers_and_reports_with_the_keyboard_only(browse
     settings.MARKETPLACE_POLL_INTERVAL_S = 1
     seller = UserFactory(email="seller@example.com", display_name="Sam Seller", language="ru")
     UserFactory(email="buyer@example.com", display_name="Bea Buyer")
-    ad = AdFactory(owner=seller, category=CategoryFactory(slug="furniture", name="Furniture"),
-                   title="Walnut sofa", price=450)
+    ad = AdFactory(
+        owner=seller,
+        category=CategoryFactory(slug="furniture", name="Furniture"),
+        title="Walnut sofa",
+        price=450,
+    )
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
     page = context.new_page()
     errors = []
@@ -113,7 +117,9 @@ def test_a_russian_buyer_writes_offers_and_reports_with_the_keyboard_only(browse
 
     # The seller declines; the buyer's poll shows the notice in Russian (the seller's own language too).
     chat_services.offer_decline(offer=conversation.offers.get(), user=seller)
-    expect(page.locator("#message-list")).to_contain_text("Sam Seller: предложение 400 $ отклонено.", timeout=5000)
+    expect(page.locator("#message-list")).to_contain_text(
+        "Sam Seller: предложение 400 $ отклонено.", timeout=5000
+    )
 
     # Report the conversation from the menu: Enter on the link, a reason with Space, send with Enter.
     _tab_to(page, r"^Меню чата$", backwards=True)
