@@ -26,7 +26,12 @@ def list_pane(request: HttpRequest, *, active_public_id: str = "") -> dict:
         "active_public_id": active_public_id,
         "filter_ad_public_id": ad_public_id,
         "list_filter": list_filter,
-        "list_filters": [(key, label) for key, (label, _) in selectors.LIST_FILTERS.items()],
+        # One ad's buyers are all "selling" conversations: Buying and Selling mean nothing there.
+        "list_filters": [
+            (key, label)
+            for key, (label, _) in selectors.LIST_FILTERS.items()
+            if not (ad_public_id and key in ("buying", "selling"))
+        ],
     }
     page_size = settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE
 

@@ -285,6 +285,15 @@ def test_seller_reaches_all_buyers_of_the_ad_from_the_conversation(login, conver
     assert link not in login(buyer).get(conversation.get_absolute_url()).content.decode()
 
 
+def test_one_ads_buyers_list_offers_no_buying_or_selling_filter(login, conversation, seller, ad):
+    client = login(seller)
+    everything = client.get(reverse("chat:list")).content.decode()
+    buyers = client.get(reverse("chat:list"), {"ad": ad.public_id}).content.decode()
+    assert "?filter=selling" in everything and "?filter=buying" in everything
+    assert "filter=selling" not in buyers and "filter=buying" not in buyers
+    assert f"?filter=unread&amp;ad={ad.public_id}" in buyers
+
+
 def test_nothing_new_poll_keeps_the_user_online_with_one_write(
     login, conversation, buyer, django_assert_num_queries
 ):
