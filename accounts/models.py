@@ -54,7 +54,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     # The language chosen with the footer switcher (accounts.views.set_language), for what is sent while
     # they are away: emails and push notifications. "" until they choose: the site's default then.
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     objects = UserManager()
 

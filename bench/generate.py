@@ -38,7 +38,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, models, transaction  # noqa: E402
 from django.db.models.fields import AutoFieldMixin  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -90,6 +90,8 @@ def copy_model(cursor, model, given: list[str], rows) -> int:
         columns.append(field.column)
         if field.attname in position:
             fillers.append((0, position[field.attname]))
+        elif isinstance(field, models.JSONField):
+            fillers.append((2, json.dumps(field.get_default())))  # COPY takes JSON as text
         elif field.has_default():
             default = field.default
             fillers.append((1, default) if callable(default) else (2, field.get_default()))
