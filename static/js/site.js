@@ -95,8 +95,24 @@
     var hasPhotos = file && file.files && file.files.length > 0;
     if ((target.value.trim() || hasPhotos) && target.form && !target.disabled) target.form.requestSubmit();
   });
+  // Near the length limit (maxlength), say how much is left, before the browser silently stops typing.
+  function showCharactersLeft(textarea) {
+    var counter = document.getElementById("composer-count");
+    var limit = parseInt(textarea.getAttribute("maxlength"), 10);
+    if (!counter || !limit) return;
+    var left = limit - textarea.value.length;
+    var text = interpolate(ngettext("%s character left", "%s characters left", left), [left]);
+    counter.hidden = left > 400;
+    counter.classList.toggle("is-at-limit", left <= 0);
+    counter.firstChild.textContent = left > 400 ? "" : text;
+    var step = left <= 0 ? 0 : left <= 100 ? 100 : left <= 400 ? 400 : null;
+    if (step !== null && counter.getAttribute("data-step") !== String(step)) counter.lastChild.textContent = text;
+    counter.setAttribute("data-step", step === null ? "" : String(step));
+  }
   document.addEventListener("input", function (event) {
-    if (event.target.matches("#composer textarea")) autosize(event.target);
+    if (!event.target.matches("#composer textarea")) return;
+    autosize(event.target);
+    showCharactersLeft(event.target);
   });
 
   // Confirm destructive forms (without JavaScript they simply submit).

@@ -73,6 +73,16 @@ def test_a_russian_buyer_writes_offers_and_reports_with_the_keyboard_only(browse
     composer = page.locator("#composer textarea")
     expect(composer).to_be_focused()  # ready to type, also after the redirect to "#message-1"
 
+    # Near the 4,000-character limit the composer says how much is left (hidden before).
+    counter = page.locator("#composer-count [aria-hidden]")
+    expect(counter).to_be_hidden()
+    composer.fill("а" * 3650)
+    expect(counter).to_have_text("Осталось 350 символов")
+    composer.fill("а" * 3999)
+    expect(counter).to_have_text("Остался 1 символ")
+    composer.fill("")
+    composer.focus()
+
     # Type and send with Enter: the message shows, the composer is empty and still has focus.
     page.keyboard.type("Можно посмотреть в субботу?")
     page.keyboard.press("Enter")
