@@ -209,3 +209,23 @@ def test_the_list_poll_keeps_focus_on_the_row_it_re_renders(browser, live_server
     page.wait_for_timeout(300)  # the swap settles
     assert page.evaluate("document.activeElement.getAttribute('href')") == href
     page.context.close()
+
+
+def test_a_long_ad_title_in_the_list_gives_way_to_its_sold_badge_at_360_px(browser, live_server):
+    from ads import services as ad_services
+
+    world = _world()
+    title = "Mid-century modern solid walnut three-seat sofa with matching ottoman"
+    ad = AdFactory(owner=world["seller"], category=world["ad"].category, title=title, price=900)
+    chat_services.conversation_start(buyer=world["buyer"], ad=ad, body="Is it still there?")
+    ad_services.ad_mark_sold(ad=ad, user=world["seller"])
+    page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    log_in(page, live_server.url, "buyer@example.com")
+    page.goto(f"{live_server.url}/chat/")
+    row_ad = page.locator(".conversation-row", has_text="Mid-century").locator(".row-ad")
+    badge = row_ad.locator(".badge")
+    expect(badge).to_have_text("Sold")
+    ad_box, badge_box = row_ad.bounding_box(), badge.bounding_box()
+    assert badge_box["x"] + badge_box["width"] <= ad_box["x"] + ad_box["width"] + 0.5  # not clipped
+    page.screenshot(path=str(ARTIFACTS / "list-long-title-sold-360.png"))
+    page.context.close()
