@@ -133,3 +133,34 @@ def test_with_push_off_the_reply_still_arrives_by_the_poll(browser, live_server,
 
     expect(buyer_page.locator("#message-list")).to_contain_text("Yes, it is", timeout=5000)
     expect(buyer_page.locator("#typing-indicator")).to_have_text("")
+
+
+def test_a_push_landing_just_after_a_list_swap_still_runs_the_poll(browser, live_server, pushpin, settings):
+    """htmx wired a swapped-in element up (its triggers, its push listener) only when the swap settled, 20 ms
+    later: a ``list`` event landing in between reached the old, detached list and was lost, so the second of
+    two quick changes waited for the 30 s poll (the CI failure of the title check above, 1 run in 6)."""
+    settings.MARKETPLACE_POLL_INTERVAL_S = 30
+    conversation, (buyer_page, _seller_page) = _two_people(browser, pushpin)
+    expect(buyer_page.locator("body")).to_have_attribute("data-push", "")
+    buyer_page.wait_for_timeout(500)  # both streams open
+    # The first swap of the list arms one more "list" event, sent by the stream right after that swap.
+    buyer_page.evaluate(
+        """() => {
+          const stream = document.body["htmx-internal-data"].sseEventSource;
+          let swapped = false;
+          document.addEventListener("htmx:beforeRequest", (event) => {
+            if (!swapped || event.target.id !== "conversation-list") return;
+            document.body.dataset.polledAfterSwap = "yes";
+          });
+          document.addEventListener("htmx:afterSwap", function armed(event) {
+            if (event.target.id !== "conversation-list") return;
+            document.removeEventListener("htmx:afterSwap", armed);
+            swapped = true;
+            setTimeout(() => stream.dispatchEvent(new MessageEvent("list", { data: "{}" })), 0);
+          });
+        }"""
+    )
+    other_ad = AdFactory(category=CategoryFactory(), title="Trek bike")
+    chat_services.conversation_start(buyer=conversation.buyer, ad=other_ad, body="Is the bike M?")
+    expect(buyer_page.locator("#conversation-list")).to_contain_text("Is the bike M?", timeout=2000)
+    expect(buyer_page.locator("body")).to_have_attribute("data-polled-after-swap", "yes", timeout=2000)
