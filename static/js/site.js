@@ -318,14 +318,14 @@
   // button, or on the message's menu when the button is gone or hidden in the closed menu.
   // Recorded when a swap starts from inside a message, and not wiped by another swap (a poll) landing
   // between that swap and its settle; kept for a second only, so it never pulls focus back later.
-  var focusKey = null;
+  var messageFocusKey = null;
   var focusMessage = null;
   var focusRecordedAt = 0;
   document.addEventListener("htmx:beforeSwap", function () {
     var active = document.activeElement;
     var row = active && active.closest ? active.closest("[data-message-id]") : null;
     if (!row) return;
-    focusKey = active.getAttribute("data-focus");
+    messageFocusKey = active.getAttribute("data-focus");
     focusMessage = row.getAttribute("data-message-id");
     focusRecordedAt = Date.now();
   });
@@ -338,12 +338,12 @@
   function restoreFocus() {
     if (!focusMessage || Date.now() - focusRecordedAt > 1000) { focusMessage = null; return false; }
     if (document.activeElement && document.activeElement !== document.body) return false;
-    var target = focusKey && document.querySelector('[data-focus="' + focusKey + '"]');
+    var target = messageFocusKey && document.querySelector('[data-focus="' + messageFocusKey + '"]');
     if (!target || !shown(target)) {
       var row = document.getElementById("message-" + focusMessage);
       target = row && row.querySelector(".message-actions-toggle");
     }
-    focusKey = focusMessage = null;
+    messageFocusKey = focusMessage = null;
     if (target && shown(target)) { target.focus(); return true; }
     return false;
   }

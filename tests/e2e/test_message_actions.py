@@ -86,6 +86,15 @@ def test_edit_reply_react_and_delete_reach_the_other_side(browser, live_server, 
     expect(buyer_reply.locator(".message-actions-toggle")).to_be_focused()
     expect(seller_page.locator(f"#message-{reply.id} .reaction")).to_contain_text("Bea Buyer")
     assert MessageReaction.objects.get(message=reply).emoji == "👍"
+    # The seller adds ❤️; the buyer presses that reaction under the bubble with the keyboard (it replaces
+    # their 👍, so the ❤️ moves to first place): the message re-renders and the focus stays on the ❤️.
+    chat_services.message_react(message=reply, user=seller, emoji="❤️")
+    heart = buyer_reply.locator(".reaction", has_text="❤️")
+    expect(heart).to_contain_text("Sam Seller")
+    heart.focus()
+    buyer_page.keyboard.press("Enter")
+    expect(heart).to_contain_text("You and Sam Seller")
+    expect(heart).to_be_focused()
 
     # The buyer sends to the wrong person and deletes it for everyone within the window.
     composer.fill("Sorry, meant for another seller: can you do $300?")
