@@ -42,6 +42,9 @@ def browser():
 # Console messages Chromium prints when the Content-Security-Policy blocks something (an inline style,
 # an eval in htmx, a script without the nonce).
 CSP_VIOLATIONS: list[str] = []
+# Contexts opened by the running test. The browser and the live server last the whole session: a page
+# left open would go on polling into later tests, and into the database flush between them.
+OPEN_CONTEXTS: list = []
 
 
 class PolicyWatchingBrowser:
@@ -61,12 +64,16 @@ class PolicyWatchingBrowser:
                 CSP_VIOLATIONS.append(f"{message.text} at {message.location}")
 
         context.on("console", on_console)
+        OPEN_CONTEXTS.append(context)
         return context
 
 
 @pytest.fixture(autouse=True)
 def no_policy_violations():
-    """Every browser test also checks that the page ran under the strict CSP without a violation."""
+    """Every browser test also checks that the page ran under the strict CSP without a violation, and
+    closes the contexts it left open."""
     CSP_VIOLATIONS.clear()
     yield
+    while OPEN_CONTEXTS:
+        OPEN_CONTEXTS.pop().close()  # closing a closed context does nothing
     assert CSP_VIOLATIONS == []
