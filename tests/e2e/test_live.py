@@ -3,6 +3,7 @@ the typing indicator and the tab title's unread count; with push off the same co
 the poll."""
 
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -23,54 +24,87 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def _free_ports(count: int) -> int:
+    """The first of *count* consecutive ports free now, below the kernel's ephemeral range: above it, the
+    browser's and the database's outgoing connections take local ports, and once took one of Pushpin's
+    before it could bind it ("unable to bind to tcp://127.0.0.1:42478": 2 runs of the browser suite in 23)."""
+    try:
+        ephemeral_low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_low = 32768
+    for _ in range(100):
+        base = random.randrange(20000, ephemeral_low - count)
+        try:
+            for offset in range(count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", base + offset))
+        except OSError:
+            continue
+        return base
+    raise RuntimeError("no free ports")
 
 
-def _wait_for_port(port: int, timeout_s: float = 15.0) -> None:
+def _wait_for_port(port: int, process: subprocess.Popen, timeout_s: float = 15.0) -> bool:
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
+                return True
         time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port}")
+    return False
+
+
+def _pushpin_errors(directory: Path) -> str:
+    return " ".join(
+        line.strip()
+        for log in sorted(directory.glob("log/*.log"))
+        for line in log.read_text(errors="replace").splitlines()
+        if line.startswith("[ERR]")
+    )
 
 
 @pytest.fixture
 def pushpin(live_server, settings, tmp_path):
-    """Pushpin in front of the live server (``manage.py run_pushpin``); yields the URL browsers use."""
+    """Pushpin in front of the live server (``manage.py run_pushpin``); yields the URL browsers use.
+    Another program can still take a port between the probe and Pushpin's bind: then it starts again on
+    other ports (3 tries), and the error names what Pushpin logged."""
     if not (shutil.which("pushpin") and shutil.which("zurl")):
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but pushpin is not installed (apt-get install pushpin)")
         pytest.skip("pushpin is not installed (apt-get install pushpin)")
     backend = urlparse(live_server.url)
-    port, publish_port = _free_port(), _free_port()
-    while publish_port in (port, port + 1) or port in range(publish_port - 1, publish_port + 3):
-        publish_port = _free_port()
-    push_url = f"http://127.0.0.1:{publish_port}"
-    settings.MARKETPLACE_PUSH_URL = push_url
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            str(MANAGE),
-            "run_pushpin",
-            "--backend",
-            f"127.0.0.1:{backend.port}",
-            "--port",
-            str(port),
-            "--dir",
-            str(tmp_path / "pushpin"),
-        ],
-        env={**os.environ, "MARKETPLACE_PUSH_URL": push_url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    errors = []
+    for attempt in range(3):
+        # run_pushpin's private ports are the publish port's -1, +1 and +2; browsers use the last one.
+        base = _free_ports(5)
+        publish_port, port = base + 1, base + 4
+        push_url = f"http://127.0.0.1:{publish_port}"
+        settings.MARKETPLACE_PUSH_URL = push_url
+        directory = tmp_path / f"pushpin-{attempt}"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                str(MANAGE),
+                "run_pushpin",
+                "--backend",
+                f"127.0.0.1:{backend.port}",
+                "--port",
+                str(port),
+                "--dir",
+                str(directory),
+            ],
+            env={**os.environ, "MARKETPLACE_PUSH_URL": push_url},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if _wait_for_port(port, process) and _wait_for_port(publish_port, process):
+            break
+        errors.append(f"ports {base}-{base + 4}: {_pushpin_errors(directory) or 'no error logged'}")
+        process.terminate()
+        process.wait(timeout=15)
+    else:
+        raise RuntimeError(f"Pushpin did not start: {'; '.join(errors)}")
     try:
-        _wait_for_port(port)
-        _wait_for_port(publish_port)
         yield f"http://{backend.hostname}:{port}"
     finally:
         process.terminate()
