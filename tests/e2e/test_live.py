@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from chat import services as chat_services
+from chat.management.commands.run_pushpin import private_ports
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_chat_flow import log_in
 from tests.factories import AdFactory, CategoryFactory, UserFactory
@@ -24,23 +25,27 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 
 
-def _free_ports(count: int) -> int:
-    """The first of *count* consecutive ports free now, below the kernel's ephemeral range: above it, the
-    browser's and the database's outgoing connections take local ports, and once took one of Pushpin's
-    before it could bind it ("unable to bind to tcp://127.0.0.1:42478": 2 runs of the browser suite in 23)."""
+def _free_ports() -> tuple[int, int]:
+    """A browser port and a publish port for ``run_pushpin``, with the private ports that follow the
+    publish port, all free now and below the kernel's ephemeral range: in it, the browser's and the
+    database's outgoing connections take local ports, and once took one of Pushpin's before it could bind
+    it ("unable to bind to tcp://127.0.0.1:42478": 2 runs of the browser suite in 23)."""
     try:
         ephemeral_low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
     except (OSError, ValueError, IndexError):
         ephemeral_low = 32768
     for _ in range(100):
-        base = random.randrange(20000, ephemeral_low - count)
+        port, publish_port = random.sample(range(20000, ephemeral_low - 2), 2)
+        wanted = {port, publish_port, *private_ports(publish_port).values()}
+        if len(wanted) < 5:
+            continue
         try:
-            for offset in range(count):
+            for candidate in wanted:
                 with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", base + offset))
+                    probe.bind(("127.0.0.1", candidate))
         except OSError:
             continue
-        return base
+        return port, publish_port
     raise RuntimeError("no free ports")
 
 
@@ -75,9 +80,7 @@ def pushpin(live_server, settings, tmp_path):
     backend = urlparse(live_server.url)
     errors = []
     for attempt in range(3):
-        # run_pushpin's private ports are the publish port's -1, +1 and +2; browsers use the last one.
-        base = _free_ports(5)
-        publish_port, port = base + 1, base + 4
+        port, publish_port = _free_ports()
         push_url = f"http://127.0.0.1:{publish_port}"
         settings.MARKETPLACE_PUSH_URL = push_url
         directory = tmp_path / f"pushpin-{attempt}"
@@ -99,7 +102,7 @@ def pushpin(live_server, settings, tmp_path):
         )
         if _wait_for_port(port, process) and _wait_for_port(publish_port, process):
             break
-        errors.append(f"ports {base}-{base + 4}: {_pushpin_errors(directory) or 'no error logged'}")
+        errors.append(f"ports {port}, {publish_port}: {_pushpin_errors(directory) or 'no error logged'}")
         process.terminate()
         process.wait(timeout=15)
     else:

@@ -80,6 +80,12 @@ timeout=600
 """
 
 
+def private_ports(publish_port: int) -> dict[str, int]:
+    """The handler's private ZeroMQ ports, which follow *publish_port* so that several Pushpins can run
+    side by side (tests): ``{"pull_port", "sub_port", "command_port"}``, ports on 127.0.0.1."""
+    return {"pull_port": publish_port - 1, "sub_port": publish_port + 1, "command_port": publish_port + 2}
+
+
 def write_config(
     directory: Path, *, backend: str, port: int, publish_port: int, publish_addr: str = "127.0.0.1"
 ) -> Path:
@@ -87,8 +93,7 @@ def write_config(
 
     *backend* is ``host:port`` of the Django server; *port* is where browsers connect; *publish_port* is
     the publish endpoint (MARKETPLACE_PUSH_URL), listening on *publish_addr* (keep it private: whoever
-    reaches it can send events to any user). The private ZeroMQ ports follow *publish_port*
-    (+1 … +3), so several Pushpins can run side by side (tests)."""
+    reaches it can send events to any user). The private ports are ``private_ports(publish_port)``."""
     run, log = directory / "run", directory / "log"
     run.mkdir(parents=True, exist_ok=True)
     log.mkdir(parents=True, exist_ok=True)
@@ -103,9 +108,7 @@ def write_config(
             sig_key=settings.MARKETPLACE_PUSH_SIG_KEY,
             publish_port=publish_port,
             publish_addr=publish_addr,
-            pull_port=publish_port - 1,
-            sub_port=publish_port + 1,
-            command_port=publish_port + 2,
+            **private_ports(publish_port),
         )
     )
     return conf
