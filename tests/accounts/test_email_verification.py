@@ -264,7 +264,7 @@ def test_the_verified_badge_shows_on_profiles_and_in_the_conversation_header(cli
     )
 
 
-def test_accounts_from_the_managers_and_before_the_migration_are_verified():
+def test_accounts_from_the_managers_createsuperuser_load_demo_and_imports_are_verified():
     assert User.objects.create_user(
         email="Demo@Example.com", password="x", display_name="Demo"
     ).email_verified
@@ -274,3 +274,13 @@ def test_accounts_from_the_managers_and_before_the_migration_are_verified():
     assert timezone.now() - User.objects.get(email="demo@example.com").email_verified_at < timedelta(
         minutes=1
     )
+
+
+def test_the_admin_shows_when_an_address_was_verified(client):
+    admin = User.objects.create_superuser(email="root@example.com", password="x", display_name="Root")
+    newcomer = signed_up_user()
+    client.force_login(admin)
+    listing = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    change = client.get(reverse("admin:accounts_user_change", args=[newcomer.pk]))
+    assert "Email verified at" in listing
+    assert change.status_code == 200 and "Email verified at" in change.content.decode()
