@@ -75,6 +75,8 @@ FIELDS = {
     "accounts:unblock": dict,
     "accounts:unsubscribe": dict,
     "accounts:logout": dict,
+    "accounts:verification_resend": dict,
+    "accounts:email_confirm": dict,
     "admin:moderation_report_act": dict,
     "media": dict,
 }

@@ -12,9 +12,9 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import PushSubscription, User, UserBlock
-from accounts.tokens import unsubscribe_token
+from accounts.tokens import email_verification_token, unsubscribe_token
 from chat.models import Review
-from tests.crawler.world import World
+from tests.crawler.world import ROLES, World
 
 # Not ours to crawl: Django's own admin pages for auth/password plumbing and its catch-all, the media
 # server, the JavaScript catalogue and the schema/docs (served by libraries, fetched once below).
@@ -75,6 +75,15 @@ TOKEN_ROUTES = re.compile(r"^(accounts:api_token_revoke|api-device-revoke)$")
 CONVERSATION_ARGS = {"message_id", "offer_id", "photo_id"}
 
 
+# The signed links a route takes, made for the world's buyer (an unverified newcomer for confirmation).
+SIGNED_LINKS = {
+    "accounts:unsubscribe": lambda world: unsubscribe_token(world.buyer.pk),
+    "accounts:email_confirm": lambda world: email_verification_token(
+        user_id=world.newcomer.pk, email=world.newcomer.email
+    ),
+}
+
+
 @dataclass
 class Filling:
     """One way to fill a route: the state it shows, the URL values, who plays each role, and whether the
@@ -88,8 +97,7 @@ class Filling:
 
 def fillings(route: Route, world: World) -> list[Filling] | None:
     """Return every filling of *route* over the world's states, or None when an argument is unknown."""
-    fixed = {role: world.user(role) for role in ("buyer", "seller", "other_buyer", "stranger", "moderator")}
-    fixed["suspended"] = world.suspended
+    fixed = {role: world.user(role) for role in ROLES if role != "anonymous"}
     params = set(route.params)
     if not params:
         return [Filling("-", {}, fixed)]
@@ -130,9 +138,10 @@ def fillings(route: Route, world: World) -> list[Filling] | None:
         ids = [str(pk) for pk in PushSubscription.objects.values_list("pk", flat=True)]
         out += [Filling("push subscription", {"subscription_id": pk}, fixed) for pk in [*ids, "999999"]]
         params -= {"subscription_id"}
-    elif params == {"token"}:
-        out += [Filling("valid token", {"token": unsubscribe_token(world.buyer.pk)}, fixed)]
-        out += [Filling("tampered token", {"token": "x" + unsubscribe_token(world.buyer.pk)[1:]}, fixed)]
+    elif params == {"token"} and route.name in SIGNED_LINKS:
+        valid = SIGNED_LINKS[route.name](world)
+        out += [Filling("valid token", {"token": valid}, fixed)]
+        out += [Filling("tampered token", {"token": "x" + valid[1:]}, fixed)]
         params = set()
     elif params == {"path"}:
         out += [

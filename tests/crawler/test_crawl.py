@@ -167,8 +167,6 @@ def test_crawl(route, world, schema):
             # message and offer in it.
             for role in roles if malformed or not filling.conversation else PARTICIPANTS:
                 user = filling.users.get(role) if role != "anonymous" else None
-                if role == "suspended" and filling.users.get("buyer") == world.suspended:
-                    user = world.suspended
                 for label, kwargs in requests_for(
                     route, filling, role, method, operation, schema, malformed=malformed
                 ):

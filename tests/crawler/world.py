@@ -23,7 +23,7 @@ from chat.moderation import services as moderation
 from marketplace.images import process_uploaded_image
 from tests.factories import AdFactory, CategoryFactory, UserFactory
 
-ROLES = ("anonymous", "buyer", "seller", "other_buyer", "stranger", "moderator", "suspended")
+ROLES = ("anonymous", "buyer", "seller", "other_buyer", "stranger", "moderator", "suspended", "newcomer")
 # Roles that take part in a scene's conversation; everyone else must get the house's 404 for it.
 PARTICIPANTS = ("buyer", "seller")
 
@@ -61,6 +61,8 @@ class World:
         self.moderator = UserFactory(display_name="Mo Moderator", is_staff=True)
         self.moderator.groups.add(Group.objects.get(name="Moderators"))
         self.suspended = UserFactory(display_name="Sue Suspended")
+        # Signed up, address not confirmed yet: may browse, may not write.
+        self.newcomer = UserFactory(display_name="Nia Newcomer", email_verified_at=None)
         self.scenes: list[Scene] = []
         self._build()
 
@@ -84,6 +86,7 @@ class World:
             "stranger": self.stranger,
             "moderator": self.moderator,
             "suspended": self.suspended,
+            "newcomer": self.newcomer,
         }
         messages = list(conversation.messages.order_by("pk"))
         offers = list(Offer.objects.filter(conversation=conversation).order_by("pk"))
