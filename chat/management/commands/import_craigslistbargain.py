@@ -37,32 +37,10 @@ CATEGORY_MAP = {
 }
 BUYER_POOL_SIZE = 300
 EMAIL_DOMAIN = "craigslistbargain.invalid"
-FIRST_NAMES = [
-    "Alex",
-    "Bailey",
-    "Casey",
-    "Dana",
-    "Eli",
-    "Frankie",
-    "Gray",
-    "Harper",
-    "Indy",
-    "Jordan",
-    "Kai",
-    "Logan",
-    "Morgan",
-    "Noor",
-    "Oakley",
-    "Parker",
-    "Quinn",
-    "Riley",
-    "Sage",
-    "Taylor",
-    "Uma",
-    "Val",
-    "Wren",
-    "Yuri",
-]
+FIRST_NAMES = (
+    "Alex Bailey Casey Dana Eli Frankie Gray Harper Indy Jordan Kai Logan Morgan Noor Oakley Parker Quinn "
+    "Riley Sage Taylor Uma Val Wren Yuri"
+).split()
 # The deal rule (``Command._close_deals``): an agreement newer than this is a reservation, older a sale.
 RESERVED_FOR_DAYS = 7
 # The listings were scraped from East Bay (sfbay.craigslist.org/search/eby); the data has no city field.
