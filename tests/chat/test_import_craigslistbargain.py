@@ -224,3 +224,42 @@ def test_two_imports_at_once_import_everything_once(sample_folder):
     assert Conversation.objects.count() == 3
     assert Message.objects.filter(kind="text").count() == 3 + 2 + 1
     assert sum("nothing new" in output for output in outputs) == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "accepts"),
+    [
+        ("buyer", "seller", ["seller"]),  # 2006 Toyota Solara: buyer 3150, seller 3150, seller accepts
+        ("seller", "buyer", ["buyer"]),
+        ("buyer", "seller", ["seller", "buyer"]),  # both press accept
+    ],
+)
+def test_both_sides_offering_the_same_price_is_a_deal(tmp_path, first, second, accepts):
+    # 45 such dialogues in the data: each side types the agreed price into the offer box, then one of
+    # them (or both) presses accept. On the site the second offer at that price is an acceptance.
+    dialogue = {
+        **DIALOGUES[0],
+        "id": "C_same",
+        "actions": [
+            {"role": first, "action": "offer", "price": 110, "after_turn": 3},
+            {"role": second, "action": "offer", "price": 110, "after_turn": 3},
+            *({"role": role, "action": "accept", "after_turn": 3} for role in accepts),
+        ],
+    }
+    (tmp_path / "dev.jsonl").write_text(json.dumps(dialogue) + "\n", encoding="utf-8")
+    output = run_import(tmp_path)
+
+    offer = Offer.objects.get()
+    conversation = offer.conversation
+    first_user = conversation.buyer if first == "buyer" else conversation.seller
+    assert (offer.amount, offer.status, offer.made_by) == (110, "accepted", first_user)
+    accepted_notice = conversation.messages.get(notice="offer_accepted")
+    assert accepted_notice.sender_id != first_user.pk
+    assert Ad.objects.get().status in ("reserved", "sold")  # the deal closes the ad, as every deal does
+    assert "offers accepted (the same price offered back) 1" in output
+    assert "counter-offers created" not in output and "accept of their own offer" not in output
+    for role in accepts:
+        assert f"skipped 1: {role}'s accept of a price already agreed (recorded once)" in output
+
+    assert "nothing new" in run_import(tmp_path)  # still idempotent
+    assert Offer.objects.count() == 1

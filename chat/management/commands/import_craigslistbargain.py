@@ -81,6 +81,21 @@ def assign_buyers(dialogues: list[dict], pool_size: int = BUYER_POOL_SIZE) -> di
     return assignment
 
 
+def _same_price(pending: Offer | None, actor: User, action: dict) -> bool:
+    """Whether *action* (an "offer" by *actor*) names the price of the other side's open offer *pending*."""
+    if pending is None or pending.made_by_id == actor.pk:
+        return False
+    try:
+        return chat_services.offer_amount_clean(action["price"]) == pending.amount
+    except ValidationError:
+        return False
+
+
+def _agreed(conversation: Conversation) -> bool:
+    """Whether an offer in *conversation* has been accepted."""
+    return Offer.objects.filter(conversation=conversation, status=Offer.Status.ACCEPTED).exists()
+
+
 # pg_advisory_lock key of the importer: "CBImport" as a number, any constant no other code uses.
 IMPORT_LOCK_KEY = 0x4342496D706F7274
 
@@ -290,18 +305,25 @@ class Command(BaseCommand):
     def _import_action(self, action: dict, conversation, buyer, ad, after_time) -> None:
         """Replay one of the dataset's UI actions through the offer services.
 
-        Either side's "offer" proposes a price (a counter-offer when the other side's offer is open);
-        "accept"/"reject" decide the other side's open offer; "quit" withdraws one's own open offer or
-        declines the other side's, and with no offer open is counted as skipped (the site has no "leave"
-        action: people simply stop writing). Offers above the asking price were what the people typed, so
-        they count as confirmed.
+        Either side's "offer" proposes a price (a counter-offer when the other side's offer is open), except
+        that offering back the very price the other side's open offer names accepts that offer: in the
+        data both sides often type the agreed price into the offer box before one of them presses accept,
+        and as a counter-offer the deal was lost (the closing "accept" then named the acceptor's own
+        offer). "accept"/"reject" decide the other side's open offer; an "accept" after the price was
+        agreed that way is counted as skipped, since the agreement is already recorded. "quit" withdraws
+        one's own open offer or declines the other side's, and with no offer open is counted as skipped
+        (the site has no "leave" action: people simply stop writing). Offers above the asking price were
+        what the people typed, so they count as confirmed.
         """
         at = after_time + timedelta(seconds=30)
         kind, role = action.get("action"), action.get("role")
         actor = buyer if role == "buyer" else ad.owner
         pending = Offer.objects.filter(conversation=conversation, status=Offer.Status.PENDING).first()
         try:
-            if kind == "offer" and action.get("price") is not None:
+            if kind == "offer" and action.get("price") is not None and _same_price(pending, actor, action):
+                chat_services.offer_accept(offer=pending, user=actor, created_at=at)
+                self.stats["offers accepted (the same price offered back)"] += 1
+            elif kind == "offer" and action.get("price") is not None:
                 made = chat_services.offer_make(
                     conversation=conversation,
                     user=actor,
@@ -312,6 +334,8 @@ class Command(BaseCommand):
                 self.stats["counter-offers created" if made.counter_to_id else "offers created"] += 1
             elif kind == "offer":
                 self.skipped[f"{role}'s offer without a price"] += 1
+            elif kind == "accept" and pending is None and _agreed(conversation):
+                self.skipped[f"{role}'s accept of a price already agreed (recorded once)"] += 1
             elif kind in ("accept", "reject", "quit") and pending is None:
                 self.skipped[f"{role}'s {kind} with no open offer"] += 1
             elif kind in ("accept", "reject") and pending.made_by_id == actor.pk:
