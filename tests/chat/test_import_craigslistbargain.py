@@ -263,3 +263,25 @@ def test_both_sides_offering_the_same_price_is_a_deal(tmp_path, first, second, a
 
     assert "nothing new" in run_import(tmp_path)  # still idempotent
     assert Offer.objects.count() == 1
+
+
+def test_an_offer_made_before_the_first_message_is_replayed_in_order(tmp_path):
+    # 8 deals in the data: the offer came before any chat turn (after_turn 0) and was replayed after the
+    # accept that answered it, so the accept found no open offer.
+    dialogue = {
+        **DIALOGUES[0],
+        "id": "C_early",
+        "actions": [
+            {"role": "buyer", "action": "offer", "price": 100, "after_turn": 0},
+            {"role": "seller", "action": "accept", "after_turn": 2},
+        ],
+    }
+    (tmp_path / "dev.jsonl").write_text(json.dumps(dialogue) + "\n", encoding="utf-8")
+    output = run_import(tmp_path)
+
+    offer = Offer.objects.get()
+    assert (offer.amount, offer.status, offer.made_by_id) == (100, "accepted", offer.conversation.buyer_id)
+    # A conversation starts with its first message, so the offer card follows that message.
+    kinds = list(offer.conversation.messages.order_by("created_at", "id").values_list("kind", flat=True))
+    assert kinds[:4] == ["text", "offer", "text", "system"]
+    assert "skipped" not in output

@@ -268,9 +268,11 @@ class Command(BaseCommand):
             return
         # Spread dialogues over the last 60 days, turns a minute or two apart, the same on every run.
         start = self.now - timedelta(minutes=_stable_hash(dialogue["id"]) % (60 * 24 * 60))
+        # An action before any chat turn follows the first one: the conversation begins with a message.
         actions_after: dict[int, list[dict]] = {}
         for action in dialogue.get("actions") or []:
-            actions_after.setdefault(int(action.get("after_turn", len(turns))), []).append(action)
+            after_turn = max(1, int(action.get("after_turn", len(turns))))
+            actions_after.setdefault(after_turn, []).append(action)
         with transaction.atomic():
             conversation = None
             for index, turn in enumerate(turns):
