@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.money import format_money
+from marketplace.sentences import sentence_format
 
 NOTICES = {
     "offer": _("Offer: %(amount)s"),
@@ -35,12 +36,12 @@ def notice_params(**params) -> dict:
 
 
 def notice_text(code: str, params: dict) -> str:
-    """Return notice *code* (a key of NOTICES) with *params* in the active language; KeyError for an
-    unknown code."""
+    """Return notice *code* (a key of NOTICES) with *params* in the active language, with no doubled full
+    stop after a name ("sold to Sam Jr."); KeyError for an unknown code."""
     values = dict(params)
     if "amount" in values:
         values["amount"] = format_money(Decimal(values["amount"]))
-    return str(NOTICES[code]) % values
+    return sentence_format(NOTICES[code], values)
 
 
 def notice_text_in_english(code: str, params: dict) -> str:

@@ -27,6 +27,7 @@ from chat.services.photos import message_photos_store
 from chat.services.reputation import response_time_refresh
 from marketplace import idempotency
 from marketplace.images import ProcessedImage
+from marketplace.sentences import sentence_template
 
 
 def refuse_if_unverified(*, sender: User) -> None:
@@ -52,7 +53,9 @@ def refuse_if_blocked(*, sender: User, recipient_id: int) -> None:
         raise ValidationError(ERROR_MESSAGES["blocked"], code="blocked")
     if sender.pk in blockers:
         name = User.objects.filter(pk=recipient_id).values_list("display_name", flat=True).first()
-        raise ValidationError(ERROR_MESSAGES["blocked_by_you"], code="blocked_by_you", params={"name": name})
+        # Django interpolates the name when the error is shown; its full stop is settled here.
+        message = sentence_template(ERROR_MESSAGES["blocked_by_you"], {"name": name})
+        raise ValidationError(message, code="blocked_by_you", params={"name": name})
 
 
 def message_body_clean(body: str, *, allow_empty: bool = False) -> str:

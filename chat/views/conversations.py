@@ -22,6 +22,7 @@ from chat.polling import tokens
 from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
 from marketplace.ratelimits import RateLimited, check_rate_limit, rate_limit_count, with_retry_after
+from marketplace.sentences import sentence_format
 
 SEARCH_NUL_ERROR = _("The search text contains a character that cannot be searched for.")
 # conversation_start refusals that are about the ad, not the typed text.
@@ -144,11 +145,13 @@ def conversation_block(request: HtmxHttpRequest, public_id: str) -> HttpResponse
     account_services.user_block(blocker=request.user, blocked=other)
     flash.success(
         request,
-        _(
-            "You blocked %(name)s. They can't write to you; the conversation is kept. "
-            "You can unblock them under “Blocked users” on your profile."
-        )
-        % {"name": other.display_name},
+        sentence_format(
+            _(
+                "You blocked %(name)s. They can't write to you; the conversation is kept. "
+                "You can unblock them under “Blocked users” on your profile."
+            ),
+            {"name": other.display_name},
+        ),
     )
     return redirect(conversation)
 

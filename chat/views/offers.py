@@ -16,6 +16,7 @@ from chat.views.conversations import conversation_for_page, mark_read_up_to, ren
 from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
 from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
+from marketplace.sentences import sentence_format
 
 OFFER_ACTIONS = {
     "accept": services.offer_accept,
@@ -95,8 +96,8 @@ def offer_act(request: HtmxHttpRequest, public_id: str, offer_id: int, action: s
         if action in DEAL_ACTIONS:
             perform, done = DEAL_ACTIONS[action]
             change = perform(offer=offer, user=request.user)
-            name = conversation.buyer.display_name
-            flash.success(request, f"{str(done) % {'name': name}} {status_change_text(change)}".strip())
+            done_text = sentence_format(done, {"name": conversation.buyer.display_name})
+            flash.success(request, f"{done_text} {status_change_text(change)}".strip())
         else:
             OFFER_ACTIONS[action](offer=offer, user=request.user)
     except ValidationError as error:

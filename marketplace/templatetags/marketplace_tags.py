@@ -3,6 +3,7 @@
 from django import template
 from django.utils import timezone
 
+from marketplace import sentences
 from marketplace.http import cached_reverse
 
 register = template.Library()
@@ -25,3 +26,11 @@ def iso_datetime(moment) -> str:
     if not moment:
         return ""
     return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+@register.filter(is_safe=True)
+def single_stop(text: str, value) -> str:
+    """Drop the full stop a translated sentence puts after *value* (a name or title) that already ends one:
+    ``{% blocktranslate with name=n asvar said %}You reviewed {{ name }}.{% endblocktranslate %}``
+    ``{{ said|single_stop:n }}`` shows "You reviewed Sam Jr." (see ``marketplace.sentences``)."""
+    return sentences.single_stop(text, value)
