@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from ads.models import Ad
-from chat.management.commands.import_craigslistbargain import RESERVED_FOR_DAYS, assign_buyers
+from chat.management.commands.import_craigslistbargain import RESERVED_FOR_DAYS
+from chat.management.craigslistbargain import assign_buyers
 from chat.models import Conversation, Message, Offer
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,7 @@ Source and format: ../shared/data/craigslistbargain/SOURCE.md (He et al., EMNLP 
 
 from __future__ import annotations
 
-import json
 import time
-import zlib
 from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
@@ -23,62 +21,21 @@ from accounts.models import User
 from ads import services as ad_services
 from ads.models import Ad, Category
 from chat import services as chat_services
+from chat.management.craigslistbargain import (
+    CATEGORY_MAP,
+    EMAIL_DOMAIN,
+    assign_buyers,
+    person_name,
+    read_jsonl,
+    stable_hash,
+)
 from chat.models import Conversation, Offer
 from marketplace.images import placeholder_photo
 
-# Dataset category -> (our category slug, name): the importer creates missing categories.
-CATEGORY_MAP = {
-    "bike": ("bikes", "Bikes"),
-    "car": ("vehicles", "Vehicles"),
-    "electronics": ("electronics", "Electronics"),
-    "furniture": ("furniture", "Furniture"),
-    "housing": ("real-estate", "Real estate"),
-    "phone": ("phones", "Phones"),
-}
-BUYER_POOL_SIZE = 300
-EMAIL_DOMAIN = "craigslistbargain.invalid"
-FIRST_NAMES = (
-    "Alex Bailey Casey Dana Eli Frankie Gray Harper Indy Jordan Kai Logan Morgan Noor Oakley Parker Quinn "
-    "Riley Sage Taylor Uma Val Wren Yuri"
-).split()
 # The deal rule (``Command._close_deals``): an agreement newer than this is a reservation, older a sale.
 RESERVED_FOR_DAYS = 7
 # The listings were scraped from East Bay (sfbay.craigslist.org/search/eby); the data has no city field.
 CITY = "East Bay"
-
-
-def _stable_hash(text: str) -> int:
-    return zlib.crc32(text.encode("utf-8"))
-
-
-def _person_name(key: str) -> str:
-    number = _stable_hash(key)
-    return f"{FIRST_NAMES[number % len(FIRST_NAMES)]} {chr(65 + (number // 7) % 26)}."
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
-def assign_buyers(dialogues: list[dict], pool_size: int = BUYER_POOL_SIZE) -> dict[str, int]:
-    """Map each dialogue id to a buyer number in ``range(pool_size)``, from the data alone.
-
-    Buyers talk to several sellers, as real buyers do, but never twice about the same listing (one
-    conversation per buyer, seller and ad). Depends only on the dialogue ids and listing ids, so every
-    run assigns the same buyers: that is what makes the import idempotent.
-    """
-    taken: set[tuple[int, str]] = set()
-    assignment = {}
-    for dialogue in sorted(dialogues, key=lambda d: d["id"]):
-        number = _stable_hash(dialogue["id"]) % pool_size
-        for _ in range(pool_size):
-            if (number, dialogue["listing_id"]) not in taken:
-                break
-            number = (number + 1) % pool_size
-        taken.add((number, dialogue["listing_id"]))
-        assignment[dialogue["id"]] = number
-    return assignment
 
 
 def _same_price(pending: Offer | None, actor: User, action: dict) -> bool:
@@ -176,9 +133,9 @@ class Command(BaseCommand):
         dialogue_files = sorted(p for p in folder.glob("*.jsonl") if p.name != "listings.jsonl")
         if not dialogue_files:
             raise CommandError(f"No dialogue files (*.jsonl other than listings.jsonl) in {folder}.")
-        dialogues = [d for path in dialogue_files for d in _read_jsonl(path)]
+        dialogues = [d for path in dialogue_files for d in read_jsonl(path)]
         listings_path = folder / "listings.jsonl"
-        listings = {row["id"]: row for row in _read_jsonl(listings_path)} if listings_path.exists() else {}
+        listings = {row["id"]: row for row in read_jsonl(listings_path)} if listings_path.exists() else {}
         buyers_by_dialogue = assign_buyers(dialogues)
         dialogues.sort(key=lambda d: d["id"])
         if limit is not None:
@@ -226,7 +183,7 @@ class Command(BaseCommand):
         user = self.users.get(email) or User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(
-                email=email, password=self.password, display_name=_person_name(f"{role}-{key}")
+                email=email, password=self.password, display_name=person_name(f"{role}-{key}")
             )
             self.stats[f"{role}s created"] += 1
         self.users[email] = user
@@ -251,7 +208,7 @@ class Command(BaseCommand):
                 description=(listing.get("description") or "")[:5000],
                 price=price,
                 city=CITY,
-                photos=[placeholder_photo(text=title, seed=_stable_hash(listing_id))],
+                photos=[placeholder_photo(text=title, seed=stable_hash(listing_id))],
             )
             self.stats["ads created"] += 1
         self.ads[listing_id] = ad
@@ -267,7 +224,7 @@ class Command(BaseCommand):
             self.skipped["already imported"] += 1
             return
         # Spread dialogues over the last 60 days, turns a minute or two apart, the same on every run.
-        start = self.now - timedelta(minutes=_stable_hash(dialogue["id"]) % (60 * 24 * 60))
+        start = self.now - timedelta(minutes=stable_hash(dialogue["id"]) % (60 * 24 * 60))
         # An action before any chat turn follows the first one: the conversation begins with a message.
         actions_after: dict[int, list[dict]] = {}
         for action in dialogue.get("actions") or []:
