@@ -286,3 +286,36 @@ def test_an_offer_made_before_the_first_message_is_replayed_in_order(tmp_path):
     kinds = list(offer.conversation.messages.order_by("created_at", "id").values_list("kind", flat=True))
     assert kinds[:4] == ["text", "offer", "text", "system"]
     assert "skipped" not in output
+
+
+def test_the_report_says_how_many_of_the_datas_deals_are_kept(tmp_path):
+    def deal(price):
+        return {"outcome": {"deal": True, "agreed_price": price}}
+
+    dialogues = [
+        {**DIALOGUES[0], **deal(100)},  # offer and accept: kept
+        {**DIALOGUES[2], **deal(290), "actions": [{"role": "buyer", "action": "accept", "after_turn": 1}]},
+        {**DIALOGUES[3], **deal(4000)},  # no chat turns
+        {**DIALOGUES[1], "outcome": {"deal": False, "agreed_price": None}},
+    ]
+    (tmp_path / "dev.jsonl").write_text("\n".join(json.dumps(d) for d in dialogues) + "\n", encoding="utf-8")
+    said = (
+        "deals kept: 1 of the 3 in the data (dialogues with outcome.deal), each as an accepted offer at the "
+        "agreed price; lost 1: no accepted offer at the agreed price (see the skipped actions); lost 1: no "
+        "chat turn imported, so no conversation."
+    )
+    assert said in run_import(tmp_path)
+    assert said in run_import(tmp_path)  # the same on a second run, which adds nothing
+
+
+def test_an_action_before_any_imported_turn_is_counted_not_dropped(tmp_path):
+    dialogue = {
+        **DIALOGUES[0],
+        "id": "C_blank",
+        "turns": [{"role": "buyer", "text": "  "}, {"role": "seller", "text": "Hello?"}],
+        "actions": [{"role": "buyer", "action": "offer", "price": 100, "after_turn": 1}],
+    }
+    (tmp_path / "dev.jsonl").write_text(json.dumps(dialogue) + "\n", encoding="utf-8")
+    output = run_import(tmp_path)
+    assert "skipped 1: offer action before any imported chat turn" in output
+    assert "skipped 1: turn refused: Write a message before sending." in output

@@ -48,9 +48,10 @@ def _same_price(pending: Offer | None, actor: User, action: dict) -> bool:
         return False
 
 
-def _agreed(conversation: Conversation) -> bool:
-    """Whether an offer in *conversation* has been accepted."""
-    return Offer.objects.filter(conversation=conversation, status=Offer.Status.ACCEPTED).exists()
+def _accepted(conversation: Conversation, amount=None) -> bool:
+    """Whether an offer in *conversation* (at *amount*, a number from the data, when given) was accepted."""
+    offers = Offer.objects.filter(conversation=conversation, status=Offer.Status.ACCEPTED)
+    return offers.filter(amount=Decimal(str(amount))).exists() if amount is not None else offers.exists()
 
 
 # pg_advisory_lock key of the importer: "CBImport" as a number, any constant no other code uses.
@@ -86,7 +87,8 @@ class Command(BaseCommand):
     conversation per dialogue with its turns as messages and its offer actions as offers and counter-offers,
     all through the site's services; then reserves or sells the ads that reached an agreement
     (``_close_deals``), telling the other buyers. Idempotent: a second run adds nothing. Each
-    dialogue is imported in its own transaction. Skipped dialogues and turns are counted by reason.
+    dialogue is imported in its own transaction. Skipped dialogues and turns are counted by reason, and the
+    data's deals (``outcome.deal``) as kept (an accepted offer at the agreed price) or lost, by reason.
     Safe to run twice at once: on PostgreSQL a run holds an advisory lock for its whole length, so a
     second run waits for the first and then finds everything imported.
     Raises CommandError if *folder* has no dialogue files.
@@ -144,6 +146,7 @@ class Command(BaseCommand):
         self.categories = self._ensure_categories()
         self.stats: Counter = Counter()
         self.skipped: Counter = Counter()
+        self.deals: Counter = Counter()  # the data's deals: "kept", or lost by reason
         self.users: dict[str, User] = {}
         self.ads: dict[str, Ad] = {}
         self.now = timezone.now()
@@ -168,6 +171,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Imported in {elapsed:.1f} s: {summary}."))
         for reason, count in sorted(self.skipped.items()):
             self.stdout.write(f"skipped {count}: {reason}")
+        if self.deals:
+            lost = "".join(f"; lost {n}: {why}" for why, n in sorted(self.deals.items()) if why != "kept")
+            self.stdout.write(
+                f"deals kept: {self.deals['kept']} of the {self.deals.total()} in the data (dialogues with "
+                f"outcome.deal), each as an accepted offer at the agreed price{lost}."
+            )
 
     def _ensure_categories(self) -> dict[str, Category]:
         categories = {}
@@ -217,11 +226,14 @@ class Command(BaseCommand):
         turns = dialogue.get("turns") or []
         if not turns:
             self.skipped["dialogue has no chat turns (offer actions only)"] += 1
+            self._count_deal(dialogue, None)
             return
         ad = self.ads[dialogue["listing_id"]]
         buyer = self._user(key=f"{buyer_number:03d}", role="buyer")
-        if Conversation.objects.filter(buyer=buyer, seller_id=ad.owner_id, ad=ad).exists():
+        conversation = Conversation.objects.filter(buyer=buyer, seller_id=ad.owner_id, ad=ad).first()
+        if conversation is not None:
             self.skipped["already imported"] += 1
+            self._count_deal(dialogue, conversation)
             return
         # Spread dialogues over the last 60 days, turns a minute or two apart, the same on every run.
         start = self.now - timedelta(minutes=stable_hash(dialogue["id"]) % (60 * 24 * 60))
@@ -253,13 +265,29 @@ class Command(BaseCommand):
                 except ValidationError as error:
                     self.skipped[f"turn refused: {' '.join(error.messages)}"] += 1
                 for action in actions_after.pop(index + 1, []):
-                    if conversation is not None:
+                    if conversation is None:
+                        self.skipped["offer action before any imported chat turn"] += 1
+                    else:
                         self._import_action(action, conversation, buyer, ad, sent_at)
             for action in (a for key in sorted(actions_after) for a in actions_after[key]):
                 if conversation is None:
-                    self.skipped["offer action before any chat turn"] += 1
+                    self.skipped["offer action before any imported chat turn"] += 1
                 else:
                     self._import_action(action, conversation, buyer, ad, start)
+        self._count_deal(dialogue, conversation)
+
+    def _count_deal(self, dialogue: dict, conversation: Conversation | None) -> None:
+        """Count a dialogue the data ends in a deal (``outcome.deal``, the original reward 1) as "kept" when
+        *conversation* has an accepted offer at the agreed price, else as lost, by reason."""
+        outcome = dialogue.get("outcome") or {}
+        if not outcome.get("deal"):
+            return
+        if conversation is None:
+            self.deals["no chat turn imported, so no conversation"] += 1
+        elif _accepted(conversation, amount=outcome.get("agreed_price")):
+            self.deals["kept"] += 1
+        else:
+            self.deals["no accepted offer at the agreed price (see the skipped actions)"] += 1
 
     def _import_action(self, action: dict, conversation, buyer, ad, after_time) -> None:
         """Replay one of the dataset's UI actions through the offer services.
@@ -293,7 +321,7 @@ class Command(BaseCommand):
                 self.stats["counter-offers created" if made.counter_to_id else "offers created"] += 1
             elif kind == "offer":
                 self.skipped[f"{role}'s offer without a price"] += 1
-            elif kind == "accept" and pending is None and _agreed(conversation):
+            elif kind == "accept" and pending is None and _accepted(conversation):
                 self.skipped[f"{role}'s accept of a price already agreed (recorded once)"] += 1
             elif kind in ("accept", "reject", "quit") and pending is None:
                 self.skipped[f"{role}'s {kind} with no open offer"] += 1
