@@ -196,13 +196,15 @@ def ad_reactivate(*, ad: Ad, user: User) -> AdStatusChange:
 
 
 @transaction.atomic
-def ad_remove(*, ad: Ad, user: User) -> Ad:
-    """Remove *ad* (status change; the row, its photos and its conversations stay).
+def ad_remove(*, ad: Ad, user: User) -> AdStatusChange:
+    """Remove *ad* (status change; the row, its photos and its conversations stay); a repeat changes
+    nothing.
 
     The owner or a moderator (a user with the ``ads.change_ad`` permission) may remove an ad; every
     conversation about it then shows "This ad is no longer available". Raises PermissionDenied otherwise.
+    Locks the ad row.
     """
     if ad.owner_id != user.pk and not user.has_perm("ads.change_ad"):
         raise PermissionDenied(ERROR_MESSAGES["not_owner"])
     locked = Ad.objects.select_for_update().get(pk=ad.pk)
-    return _ad_set_status(ad=locked, status=Ad.Status.REMOVED, buyer_id=locked.buyer_id).ad
+    return _ad_set_status(ad=locked, status=Ad.Status.REMOVED, buyer_id=locked.buyer_id)
