@@ -173,17 +173,25 @@ def ad_reserve(*, ad: Ad, user: User, buyer: User) -> AdStatusChange:
 @transaction.atomic
 def ad_mark_sold(*, ad: Ad, user: User, buyer: User | None = None) -> AdStatusChange:
     """Mark *ad* sold, to *buyer* when given, else to the buyer it was reserved for (if any); every
-    conversation about it shows "Sold". Participants can still write. A repeat changes nothing.
+    conversation about it shows "Sold". Participants can still write. A repeat (no *buyer*, or the same
+    one) changes nothing; the buyer of an ad sold without naming one may be named once.
 
-    Raises PermissionDenied if *user* is not the owner, ValidationError ``removed``, ``own_ad``. Locks the
-    ad row.
+    Raises PermissionDenied if *user* is not the owner, ValidationError ``removed``, ``own_ad``, ``sold``
+    (already sold to someone else than *buyer*: put it back on sale first), ``reserved_for_other``
+    (reserved for someone else than *buyer*: release that reservation first). Locks the ad row, so of two
+    sales at once to different buyers one wins and the other is refused.
     """
     locked = _locked_for_owner(ad=ad, user=user)
-    if buyer is not None and buyer.pk == locked.owner_id:
+    if buyer is None or buyer.pk == locked.buyer_id:
+        buyer_id = locked.buyer_id
+    elif buyer.pk == locked.owner_id:
         raise ValidationError(ERROR_MESSAGES["own_ad"], code="own_ad")
-    if locked.status == Ad.Status.SOLD and buyer is None:
-        return AdStatusChange(ad=locked, conversations_told=0)
-    buyer_id = buyer.pk if buyer is not None else locked.buyer_id
+    elif locked.status == Ad.Status.SOLD and locked.buyer_id is not None:
+        raise ValidationError(ERROR_MESSAGES["sold"], code="sold")
+    elif locked.status == Ad.Status.RESERVED:
+        raise ValidationError(ERROR_MESSAGES["reserved_for_other"], code="reserved_for_other")
+    else:
+        buyer_id = buyer.pk
     return _ad_set_status(ad=locked, status=Ad.Status.SOLD, buyer_id=buyer_id)
 
 

@@ -130,3 +130,39 @@ def test_removing_the_ad_posts_no_notice(conversation, seller, ad, others):
     ad_services.ad_remove(ad=ad, user=seller)
     assert Message.objects.filter(kind=Message.Kind.SYSTEM, offer=None).count() == 0
     assert set(Conversation.objects.filter(ad=ad).values_list("ad_status", flat=True)) == {"removed"}
+
+
+def test_selling_to_a_second_buyer_is_refused_and_keeps_the_first(conversation, buyer, seller, ad, others):
+    other = others[1]
+    second = _accepted(other, other.buyer, seller, amount="390")
+    services.offer_mark_sold(offer=_accepted(conversation, buyer, seller), user=seller)
+    with pytest.raises(ValidationError) as error:
+        services.offer_mark_sold(offer=second, user=seller)
+    assert error.value.code == "sold"
+    ad.refresh_from_db()
+    assert (ad.status, ad.buyer_id) == (Ad.Status.SOLD, buyer.pk)
+    other.refresh_from_db()
+    assert other.deal_at is None and _notices(other) == ["This item has been sold."]
+    # Selling to the reserved buyer's rival is refused too; the ad page's "Mark as sold" (no buyer named)
+    # and a repeat for the same buyer change nothing.
+    ad_services.ad_reactivate(ad=ad, user=seller)
+    services.offer_reserve(offer=Offer.objects.get(conversation=conversation), user=seller)
+    with pytest.raises(ValidationError) as error:
+        services.offer_mark_sold(offer=second, user=seller)
+    assert error.value.code == "reserved_for_other"
+    assert ad_services.ad_mark_sold(ad=ad, user=seller).ad.buyer_id == buyer.pk
+    assert ad_services.ad_mark_sold(ad=ad, user=seller, buyer=buyer).conversations_told == 0
+
+
+def test_naming_the_buyer_of_an_ad_sold_from_its_page_is_allowed_once(
+    conversation, buyer, seller, ad, others
+):
+    offer = _accepted(conversation, buyer, seller)
+    ad_services.ad_mark_sold(ad=ad, user=seller)
+    assert services.offer_mark_sold(offer=offer, user=seller).conversations_told == 0
+    ad.refresh_from_db()
+    assert (ad.status, ad.buyer_id) == (Ad.Status.SOLD, buyer.pk)
+    other = others[1]
+    with pytest.raises(ValidationError) as error:
+        ad_services.ad_mark_sold(ad=ad, user=seller, buyer=other.buyer)
+    assert error.value.code == "sold"

@@ -86,3 +86,18 @@ def test_a_counter_offer_racing_an_accept_decides_the_offer_once():
     else:
         assert len([e for e in errors if e.code == "offer_not_pending"]) == 3
         assert Offer.objects.filter(counter_to=offer).count() == 1
+
+
+def test_two_sales_at_once_leave_one_buyer_and_one_refusal():
+    ad = AdFactory(price=500)
+    offers = _accepted_offers(ad, 2)
+
+    results, errors = run_at_once(2, lambda i: services.offer_mark_sold(offer=offers[i], user=ad.owner))
+
+    ad.refresh_from_db()
+    assert ad.status == Ad.Status.SOLD
+    assert [error.code for error in errors] == ["sold"], errors
+    winner = next(index for index, result in enumerate(results) if result is not None)
+    assert ad.buyer_id == offers[winner].conversation.buyer_id
+    assert Message.objects.filter(body__contains="marked this item as sold to").count() == 1
+    assert Message.objects.filter(body="This item has been sold.").count() == 1

@@ -124,3 +124,27 @@ def test_the_ad_page_sends_a_buyer_back_to_their_conversation(login, conversatio
     assert f'href="{conversation.get_absolute_url()}">Open the conversation</a>' in page
     assert 'name="body"' not in page
     assert 'name="body"' in login(UserFactory()).get(ad.get_absolute_url()).content.decode()
+
+
+def test_selling_from_a_second_conversation_is_refused_with_a_reason(login, conversation, buyer, seller, ad):
+    other, _ = services.conversation_start(buyer=UserFactory(), ad=ad, body="Is it available?")
+    offers = [
+        services.offer_accept(
+            offer=services.offer_make(conversation=c, user=c.buyer, amount="400"), user=seller
+        )
+        for c in (conversation, other)
+    ]
+    client = login(seller)
+    client.post(_act_url(conversation, offers[0], "sell"), follow=True)  # its flash is shown
+
+    response = client.post(_act_url(other, offers[1], "sell"))
+
+    assert response.status_code == 302 and response["Location"].startswith(other.get_absolute_url())
+    flashed = [str(message) for message in get_messages(response.wsgi_request)]
+    assert flashed == ["This ad is already sold. Put it back on sale first."]
+    ad.refresh_from_db()
+    other.refresh_from_db()
+    assert (ad.status, ad.buyer_id, other.deal_at) == ("sold", buyer.pk, None)
+    assert (
+        "marked this item as sold to" not in login(other.buyer).get(other.get_absolute_url()).content.decode()
+    )
