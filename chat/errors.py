@@ -14,6 +14,7 @@ ERROR_MESSAGES = {
     "ad_unavailable": _("This ad is sold or no longer available, so a new conversation can't be started."),
     "nothing_to_mark": _("There is no message from the other person to mark as unread."),
     "offer_ad_unavailable": _("This ad is reserved, sold or no longer available, so offers are closed."),
+    "offer_ad_removed": _("This ad was removed, so offers about it are closed."),
     "offer_amount": _("Enter an amount above 0 and up to %(max)s, with at most two decimals."),
     "offer_own": _("This is your own offer: the other person accepts or declines it."),
     "offer_not_own": _("Only the person who made the offer can withdraw it."),

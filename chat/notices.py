@@ -24,6 +24,7 @@ NOTICES = {
     "told_reserved": _("This item has been reserved for another buyer."),
     "told_sold": _("This item has been sold."),
     "told_available": _("This item is available again."),
+    "told_removed": _("This ad was removed. Offers about it are closed."),
     "deal_reserved": _("%(seller)s reserved this item for %(buyer)s."),
     "deal_sold": _("%(seller)s marked this item as sold to %(buyer)s."),
     "deal_released": _("%(seller)s released the reservation. The item is on sale again."),

@@ -40,7 +40,8 @@ def _offer_answer(request, offer, *, told: int | None = None, code: int = status
 def offer_make(request, public_id: str):
     """Propose a price (either side); answering the other side's pending offer makes a counter-offer.
     Above the asking price it needs ``confirm_above_asking: true`` (else 400 ``offer_above_asking``).
-    Refusals: ``offer_amount``, ``offer_ad_unavailable`` (reserved, sold, removed), ``blocked``; counted
+    Refusals: ``offer_amount``, ``offer_ad_unavailable`` (reserved, sold), ``offer_ad_removed``,
+    ``blocked``; counted
     against ``message_by_user``; an ``Idempotency-Key`` repeat answers 200 with the first offer."""
     _token, conversation = conversation_for_page(request, public_id)
     data = s.OfferInputSerializer(data=request.data)
@@ -71,7 +72,8 @@ def offer_act(request, public_id: str, offer_id: int, action: str):
     """``accept`` / ``decline`` the other side's pending offer, ``withdraw`` one's own, or as the seller
     ``reserve`` / ``sell`` on an accepted one (then ``conversations_told`` says how many other
     conversations about the ad were told). Refusals: ``offer_own``, ``offer_not_own``,
-    ``offer_not_pending``, ``offer_not_accepted``, ``deal_not_seller``, ``reserved_for_other``, ``sold``."""
+    ``offer_not_pending``, ``offer_ad_removed``, ``offer_not_accepted``, ``deal_not_seller``,
+    ``reserved_for_other``, ``sold``."""
     if action not in DECISIONS and action not in DEALS:
         raise Http404("No such action.")
     _token, conversation = conversation_for_page(request, public_id)

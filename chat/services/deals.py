@@ -28,6 +28,7 @@ TOLD_NOTICES = {
     Ad.Status.RESERVED: "told_reserved",
     Ad.Status.SOLD: "told_sold",
     Ad.Status.ACTIVE: "told_available",
+    Ad.Status.REMOVED: "told_removed",
 }
 
 
@@ -75,9 +76,9 @@ def _notice(
     *, conversation: Conversation, ad: Ad, is_deal: bool, was_deal: bool, names: dict
 ) -> tuple[str, dict]:
     """The notice (``chat.notices`` code and parameters) *conversation* gets for the ad's new status, or
-    ("", {}) for none (a removal, or nothing new for this conversation)."""
+    ("", {}) for none (nothing new for this conversation). A removal tells every conversation alike."""
     if ad.status == Ad.Status.REMOVED:
-        return "", {}
+        return TOLD_NOTICES[ad.status], {}
     people = notice_params(seller=names.get(ad.owner_id, ""), buyer=names.get(conversation.buyer_id, ""))
     if is_deal and ad.status == Ad.Status.RESERVED:
         return "deal_reserved", people
@@ -92,20 +93,23 @@ def _notice(
 
 def conversations_sync_ad_status(*, ad: Ad) -> int:
     """Bring every conversation about *ad* (saved with its new status, row locked by the caller) in line
-    with it; return how many conversations other than the deal's were told.
+    with it; return how many conversations other than the deal's were told (for a removal: how many were
+    told).
 
     Each conversation whose snapshot status or deal changed gets ``ad_status`` and ``deal_at`` updated and
     one system notice from the seller (``_notice``): the buyer the ad is reserved for or sold to reads
-    that, the others read TOLD_NOTICES; a removal posts none. When the ad is reserved or sold the other
-    conversations' pending offers expire. Conversations with a block between the two get the status and
-    the expiry but no notice. Called by the ``ads.signals.ad_status_changed`` receiver inside the ad's
-    transaction; locks the conversations in id order, then their pending offers. Poll tokens of every
-    changed conversation are replaced on commit. Each conversation's own snapshot says what it
-    was told, so the ad's previous state is not needed.
+    that, the others read TOLD_NOTICES; a removal tells every conversation. When the ad is reserved or
+    sold the other conversations' pending offers expire; when it is removed, every conversation's do.
+    Conversations with a block between the two get the status and the expiry but no notice. Called by
+    the ``ads.signals.ad_status_changed`` receiver inside the ad's transaction; locks the conversations
+    in id order, then their pending offers. Poll tokens of every changed conversation are replaced on
+    commit. Each conversation's own snapshot says what it was told, so the ad's previous state is not
+    needed.
     """
     conversations = list(Conversation.objects.select_for_update().filter(ad=ad).order_by("pk"))
     now = timezone.now()
     closed = ad.status in (Ad.Status.RESERVED, Ad.Status.SOLD)
+    removed = ad.status == Ad.Status.REMOVED
     changes = []
     for conversation in conversations:
         is_deal = closed and ad.buyer_id is not None and conversation.buyer_id == ad.buyer_id
@@ -125,7 +129,7 @@ def conversations_sync_ad_status(*, ad: Ad) -> int:
     people = {c.buyer_id for c, is_deal, was_deal in changes if is_deal or was_deal} | {ad.owner_id}
     users = User.objects.in_bulk(people)
     seller, names = users[ad.owner_id], {pk: user.display_name for pk, user in users.items()}
-    expiring = {c.pk: c for c, is_deal, _ in changes if closed and not is_deal}
+    expiring = {c.pk: c for c, is_deal, _ in changes if removed or (closed and not is_deal)}
     pending = Offer.objects.select_for_update().filter(conversation__in=expiring, status=Offer.Status.PENDING)
     for offer in pending.order_by("pk"):
         offer_set_status_locked(
@@ -150,7 +154,7 @@ def conversations_sync_ad_status(*, ad: Ad) -> int:
                 created_at=None,
                 kind=Message.Kind.SYSTEM,
             )
-            told += not (is_deal or was_deal)
+            told += removed or not (is_deal or was_deal)
         else:
             tokens.bump_conversations(
                 [(conversation.public_id, conversation.buyer_id, conversation.seller_id)]

@@ -134,9 +134,9 @@ def offer_make(
     ``message_send``).
 
     Raises PermissionDenied for a non-participant, ValidationError: ``email_unverified`` (the user has not
-    confirmed their address), ``offer_ad_unavailable`` (reserved,
-    sold or removed), ``offer_amount``, ``offer_above_asking`` (not confirmed), ``blocked``,
-    ``blocked_by_you``, ``idempotency_key_reused``. Locks the conversation row, then the pending offer.
+    confirmed their address), ``offer_ad_removed``, ``offer_ad_unavailable`` (reserved or sold),
+    ``offer_amount``, ``offer_above_asking`` (not confirmed), ``blocked``, ``blocked_by_you``,
+    ``idempotency_key_reused``. Locks the conversation row, then the pending offer.
     """
     refuse_if_unverified(sender=user)
     value = offer_amount_clean(amount)
@@ -186,6 +186,8 @@ def _offer_make_locked(
     repeat = _offer_card_with_key(user=user, idempotency_key=idempotency_key, conversation=locked)
     if repeat is not None:
         return repeat
+    if locked.ad_status == Ad.Status.REMOVED:
+        raise ValidationError(ERROR_MESSAGES["offer_ad_removed"], code="offer_ad_removed")
     if locked.ad_status != Ad.Status.ACTIVE:
         raise ValidationError(ERROR_MESSAGES["offer_ad_unavailable"], code="offer_ad_unavailable")
     if locked.ad_price is not None and value > locked.ad_price and not above_asking_confirmed:
@@ -235,6 +237,9 @@ def _offer_decide(
         raise ValidationError(ERROR_MESSAGES["offer_not_own"], code="offer_not_own")
     if status != Offer.Status.WITHDRAWN and user.pk == locked.made_by_id:
         raise ValidationError(ERROR_MESSAGES["offer_own"], code="offer_own")
+    # Removing the ad expired its pending offers; saying why beats "already expired".
+    if status == Offer.Status.ACCEPTED and conversation.ad_status == Ad.Status.REMOVED:
+        raise ValidationError(ERROR_MESSAGES["offer_ad_removed"], code="offer_ad_removed")
     now = created_at or timezone.now()
     # An offer past its expiry is refused as expired; ``offers_expire_due`` records it with a notice.
     current = locked.current_status(now=now)
@@ -265,7 +270,8 @@ def offer_accept(*, offer: Offer, user: User, created_at: datetime | None = None
     buttons next to the accepted offer (``chat.services.deals``).
 
     Raises PermissionDenied (non-participant) or ValidationError: ``offer_own`` (one's own offer),
-    ``offer_not_pending`` (already decided, withdrawn, replaced, countered or expired). Locks the
+    ``offer_ad_removed`` (the ad was removed), ``offer_not_pending`` (already decided, withdrawn,
+    replaced, countered or expired). Locks the
     conversation, then the offer, so two simultaneous decisions leave exactly one outcome.
     """
     return _offer_decide(

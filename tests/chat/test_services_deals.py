@@ -126,10 +126,39 @@ def test_no_notice_across_a_block_but_the_status_follows(conversation, buyer, se
     assert blocked.ad_status == "reserved" and _notices(blocked) == []
 
 
-def test_removing_the_ad_posts_no_notice(conversation, seller, ad, others):
-    ad_services.ad_remove(ad=ad, user=seller)
-    assert Message.objects.filter(kind=Message.Kind.SYSTEM, offer=None).count() == 0
+def test_removing_the_ad_tells_every_conversation_once_and_expires_their_offers(
+    conversation, buyer, seller, ad, others
+):
+    counter = services.offer_make(conversation=others[0], user=seller, amount="320")
+    assert ad_services.ad_remove(ad=ad, user=seller).conversations_told == 3
+    for each in (conversation, *others):
+        assert _notices(each) == ["This ad was removed. Offers about it are closed."]
     assert set(Conversation.objects.filter(ad=ad).values_list("ad_status", flat=True)) == {"removed"}
+    assert Offer.objects.get(pk=counter.pk).status == Offer.Status.EXPIRED
+    assert not Offer.objects.filter(status=Offer.Status.PENDING).exists()
+    # A repeat tells nobody again.
+    assert ad_services.ad_remove(ad=ad, user=seller).conversations_told == 0
+    assert Message.objects.filter(notice="told_removed").count() == 3
+
+
+def test_removing_a_reserved_ad_tells_its_buyer_too(conversation, buyer, seller, ad, others):
+    services.offer_reserve(offer=_accepted(conversation, buyer, seller), user=seller)
+    ad_services.ad_remove(ad=ad, user=seller)
+    conversation.refresh_from_db()
+    assert (conversation.ad_status, conversation.deal_at) == ("removed", None)
+    assert _notices(conversation)[-1] == "This ad was removed. Offers about it are closed."
+
+
+def test_no_offer_is_made_or_accepted_on_a_removed_ad(conversation, buyer, seller, ad):
+    offer = services.offer_make(conversation=conversation, user=seller, amount="420")
+    ad_services.ad_remove(ad=ad, user=seller)
+    with pytest.raises(ValidationError) as error:
+        services.offer_accept(offer=offer, user=buyer)
+    assert error.value.code == "offer_ad_removed"
+    with pytest.raises(ValidationError) as error:
+        services.offer_make(conversation=conversation, user=buyer, amount="400")
+    assert error.value.code == "offer_ad_removed"
+    assert Offer.objects.get(pk=offer.pk).status == Offer.Status.EXPIRED
 
 
 def test_selling_to_a_second_buyer_is_refused_and_keeps_the_first(conversation, buyer, seller, ad, others):

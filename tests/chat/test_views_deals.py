@@ -148,3 +148,27 @@ def test_selling_from_a_second_conversation_is_refused_with_a_reason(login, conv
     assert (
         "marked this item as sold to" not in login(other.buyer).get(other.get_absolute_url()).content.decode()
     )
+
+
+def test_removing_the_ad_closes_the_offers_and_says_so_in_the_conversation(
+    login, conversation, buyer, seller, ad
+):
+    offer = services.offer_make(conversation=conversation, user=seller, amount="420")
+    seller_client = login(seller)
+    response = seller_client.post(reverse("ads:remove", args=[ad.public_id]), follow=True)
+    assert "Ad removed. Conversations about it are kept. 1 other conversation about it was told." in (
+        response.content.decode()
+    )
+
+    client = login(buyer)
+    page = client.get(conversation.get_absolute_url()).content.decode()
+    assert "This ad was removed. Offers about it are closed." in page
+    assert "Make an offer" not in page and ">Accept</button>" not in page
+    response = client.post(_act_url(conversation, offer, "accept"))
+    flashed = [str(message) for message in get_messages(response.wsgi_request)]
+    assert flashed == ["This ad was removed, so offers about it are closed."]
+    client.get(conversation.get_absolute_url())  # shows the flash
+    response = client.post(_offer_url(conversation), {"amount": "400"})
+    flashed = [str(message) for message in get_messages(response.wsgi_request)]
+    assert flashed == ["This ad was removed, so offers about it are closed."]
+    assert Offer.objects.get().status == "expired"
