@@ -76,12 +76,15 @@ def ad_update(
 ) -> Ad:
     """Change the editable fields of *ad* and append *new_photos*, all or nothing.
 
-    Existing conversations keep their snapshot of the old text. Raises PermissionDenied if *user* is not
-    the owner, ValidationError if the ad was removed, a field is invalid or the photos would exceed
-    MARKETPLACE_PHOTOS_PER_AD (then nothing is saved).
+    Existing conversations keep their snapshot of the old text; a new title or price is announced with
+    ``ads.signals.ad_details_changed`` (chat shows it beside the snapshot). Raises PermissionDenied if
+    *user* is not the owner, ValidationError if the ad was removed, a field is invalid or the photos would
+    exceed MARKETPLACE_PHOTOS_PER_AD (then nothing is saved). Locks the ad row first, as status changes
+    do.
     """
     _require_owner(ad=ad, user=user)
-    if ad.status == Ad.Status.REMOVED:
+    stored = Ad.objects.select_for_update().get(pk=ad.pk)
+    if stored.status == Ad.Status.REMOVED:
         raise ValidationError(ERROR_MESSAGES["removed"], code="removed")
     ad.category = category
     ad.title = title.strip()
@@ -90,6 +93,10 @@ def ad_update(
     ad.city = city.strip()
     ad.full_clean()
     ad.save(update_fields=["category", "title", "description", "price", "city", "updated_at"])
+    if (ad.title, ad.price) != (stored.title, stored.price):
+        signals.ad_details_changed.send(
+            sender=Ad, ad=ad, previous_title=stored.title, previous_price=stored.price
+        )
     for photo in new_photos or []:
         ad_photo_add(ad=ad, user=user, photo=photo)
     return ad

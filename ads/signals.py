@@ -7,3 +7,8 @@ from django.dispatch import Signal
 # back with it. kwargs: ``ad`` (Ad, saved), ``previous_status`` (str), ``previous_buyer_id`` (int | None).
 # A receiver returns how many conversations it told about the change (int), or None.
 ad_status_changed = Signal()
+
+# An ad's title or price changed (the owner edited it). Sent inside the transaction that saved it (the ad row
+# locked), like ``ad_status_changed``. kwargs: ``ad`` (Ad, saved), ``previous_title`` (str),
+# ``previous_price`` (Decimal | None).
+ad_details_changed = Signal()

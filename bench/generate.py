@@ -300,7 +300,8 @@ def main() -> None:
         )
         cursor.execute(
             "UPDATE chat_conversation c SET ad_public_id = a.public_id, ad_link = '/ads/' || a.public_id "
-            "|| '/', ad_title = a.title, ad_price = a.price FROM ads_ad a WHERE a.id = c.ad_id"
+            "|| '/', ad_title = a.title, ad_price = a.price, ad_current_title = a.title, "
+            "ad_current_price = a.price FROM ads_ad a WHERE a.id = c.ad_id"
         )
         copy_model(
             cursor,

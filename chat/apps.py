@@ -15,5 +15,6 @@ class ChatConfig(AppConfig):
         from chat import receivers
 
         ad_signals.ad_status_changed.connect(receivers.sync_snapshots_on_ad_status)
+        ad_signals.ad_details_changed.connect(receivers.sync_snapshots_on_ad_details)
         account_signals.user_profile_changed.connect(receivers.refresh_tokens_on_profile_change)
         account_signals.user_block_changed.connect(receivers.refresh_tokens_on_block_change)

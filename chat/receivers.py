@@ -13,6 +13,12 @@ def sync_snapshots_on_ad_status(*, ad: Ad, **kwargs) -> int:
     return services.conversations_sync_ad_status(ad=ad)
 
 
+def sync_snapshots_on_ad_details(*, ad: Ad, **kwargs) -> None:
+    """``ads.signals.ad_details_changed``: copy the new title and price beside every conversation's
+    snapshot (in the ad's transaction); their pages get new tokens on commit."""
+    services.conversations_sync_ad_details(ad=ad)
+
+
 def refresh_tokens_on_profile_change(*, user_id: int, **kwargs) -> None:
     """``accounts.signals.user_profile_changed``: names, avatars and privacy settings show in pages rendered
     (and cached) for both sides, so every conversation of the user gets new tokens on commit."""

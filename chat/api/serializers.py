@@ -12,11 +12,22 @@ from chat.models import MESSAGE_MAX_LENGTH, MESSAGE_REACTIONS, REVIEW_TEXT_MAX_L
 
 
 class SnapshotSerializer(serializers.Serializer):
-    """The listing snapshot taken when the conversation started; only ``status`` follows the live ad."""
+    """The listing snapshot taken when the conversation started; ``status``, ``current_title`` and
+    ``current_price`` follow the live ad."""
 
     public_id = serializers.CharField(source="ad_public_id")
     title = serializers.CharField(source="ad_title")
     price = serializers.DecimalField(source="ad_price", max_digits=12, decimal_places=2, allow_null=True)
+    current_title = serializers.CharField(
+        source="ad_current_title", help_text="The ad's title now (the seller may have edited it)."
+    )
+    current_price = serializers.DecimalField(
+        source="ad_current_price",
+        max_digits=12,
+        decimal_places=2,
+        allow_null=True,
+        help_text="The ad's price now (null: price on request); offers above it ask for confirmation.",
+    )
     thumbnail_url = serializers.CharField(source="ad_thumbnail_url")
     status = serializers.ChoiceField(source="ad_status", choices=["active", "reserved", "sold", "removed"])
     url = serializers.CharField(source="ad_link")

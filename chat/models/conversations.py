@@ -26,10 +26,11 @@ class Conversation(models.Model):
     """A buyer–seller conversation about one ad, with a snapshot of the ad taken at creation.
 
     The snapshot (``ad_*`` fields) keeps the chat's context when the ad is edited or disappears; only
-    ``ad_status`` follows the live ad (sold/removed). ``last_message`` and ``last_message_at`` are kept
-    by ``chat.services`` under a row lock so the list renders without per-row queries. ``updated_at``
-    records when something a participant sees last changed (for moderators); polls do not read it, they
-    compare cached change tokens (``chat.polling.tokens``).
+    ``ad_status`` (sold/removed) and ``ad_current_title``/``ad_current_price`` follow the live ad.
+    ``last_message`` and ``last_message_at`` are kept by ``chat.services`` under a row lock so the list
+    renders without per-row queries. ``updated_at`` records when something a participant sees last
+    changed (for moderators); polls do not read it, they compare cached change tokens
+    (``chat.polling.tokens``).
     """
 
     public_id = models.CharField(
@@ -59,6 +60,13 @@ class Conversation(models.Model):
     # The reserved/sold/removed flag: the one snapshot field kept in step with the live ad.
     ad_status = models.CharField(
         _("ad status"), max_length=10, choices=Ad.Status.choices, default=Ad.Status.ACTIVE
+    )
+    # The live ad's title and price (None: price on request), kept in step with it by
+    # chat.services.conversations_sync_ad_details; ad_title and ad_price keep what the conversation
+    # started about. Pages show both when they differ, and offers compare with the current price.
+    ad_current_title = models.CharField(_("ad's current title"), max_length=120, blank=True)
+    ad_current_price = models.DecimalField(
+        _("ad's current price"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     # When the ad was reserved for or sold to this conversation's buyer (the deal was closed here); None
     # otherwise. Kept with ad_status by chat.services.deals.

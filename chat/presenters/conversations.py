@@ -23,6 +23,24 @@ from marketplace import idempotency
 from marketplace.http import cached_reverse
 
 
+def ad_changes(conversation: Conversation) -> dict:
+    """Return how the live ad differs from *conversation*'s snapshot, for the header beside it:
+    ``ad_title_now`` (the current title, "" when unchanged) and ``ad_price_change`` ("dropped",
+    "changed", "on_request" or "" when unchanged; the amount is ``conversation.ad_current_price``)."""
+    title, price, then = conversation.ad_current_title, conversation.ad_current_price, conversation.ad_price
+    if not title:  # a row written without the live values (bench data): nothing to compare
+        return {"ad_title_now": "", "ad_price_change": ""}
+    if price == then:
+        change = ""
+    elif price is None:
+        change = "on_request"
+    elif then is not None and price < then:
+        change = "dropped"
+    else:
+        change = "changed"
+    return {"ad_title_now": title if title != conversation.ad_title else "", "ad_price_change": change}
+
+
 def participant_context(request: HttpRequest, conversation: Conversation, *, token: str) -> dict:
     """Return what the viewer may see of the other participant: presence and read receipts (both
     reciprocal), plus the poll's token and signed user key. *token* is the conversation's poll token,
@@ -54,6 +72,7 @@ def participant_context(request: HttpRequest, conversation: Conversation, *, tok
         "offers_open": conversation.ad_status == Ad.Status.ACTIVE
         and not (conversation.i_blocked_other or conversation.other_blocked_me),
         "offer_ttl_hours": settings.MARKETPLACE_OFFER_TTL_S // 3600,
+        **ad_changes(conversation),
     }
 
 
@@ -172,7 +191,8 @@ def new_messages(
     number (``changes``); None (an earlier page, or one from before the number existed) skips this and
     keeps it None. *offers_shown* (1/0, None: unknown) is whether the page shows the offer form: when that
     no longer matches (the ad was reserved, sold or put back on sale) the form is re-rendered out of band
-    (``offer_maker_changed``); a form still shown is left alone, with whatever amount is typed in it.
+    (``offer_maker_changed``); a form still shown is left alone, with whatever amount is typed in it, but
+    its label with the asking price is re-rendered (``offer_form_shown``: the seller may have changed it).
     Offer cards are messages: an offer's status change stamps its card, which comes back as a changed
     row."""
     context = participant_context(request, conversation, token="" if has_more else token)
@@ -201,6 +221,8 @@ def new_messages(
         **context,
         "newly_read": newly_read,
         "offer_maker_changed": offers_shown is not None and bool(offers_shown) != context["offers_open"],
+        # A form left in place gets its label again: the asking price in it may have changed.
+        "offer_form_shown": bool(offers_shown) and context["offers_open"],
         "message_rows": rows[: len(messages)],
         "changed_rows": rows[len(messages) :],
         "cursor": messages[-1].id if messages else after,

@@ -12,6 +12,7 @@ from chat.services.conversations import (
     conversation_set_muted,
     conversation_start,
     conversation_start_check,
+    conversations_sync_ad_details,
 )
 from chat.services.deals import conversations_sync_ad_status, offer_mark_sold, offer_reserve
 from chat.services.edits import (
@@ -55,6 +56,7 @@ __all__ = [
     "conversation_set_muted",
     "conversation_start",
     "conversation_start_check",
+    "conversations_sync_ad_details",
     "conversations_sync_ad_status",
     "edit_window_ends",
     "message_body_clean",

@@ -34,6 +34,8 @@ def _snapshot_fields(ad: Ad) -> dict:
         "ad_price": ad.price,
         "ad_link": ad.get_absolute_url(),
         "ad_status": ad.status,
+        "ad_current_title": ad.title,
+        "ad_current_price": ad.price,
     }
 
 
@@ -228,3 +230,28 @@ def conversation_set_muted(*, conversation: Conversation, user: User, muted: boo
         muted_at=now if muted else None, updated_at=now
     )
     tokens.bump(conversation_views=[(conversation.public_id, user.pk)])
+
+
+def conversations_sync_ad_details(*, ad: Ad) -> int:
+    """Copy *ad*'s title and price (saved by its owner, row locked by the caller) into every conversation
+    about it as ``ad_current_title`` / ``ad_current_price``; the snapshot keeps what each conversation
+    started about. Return how many conversations changed.
+
+    Called by the ``ads.signals.ad_details_changed`` receiver inside the ad's transaction. Locks the
+    conversations in id order after the ad row (the deal's lock order), and replaces their poll tokens on
+    commit, so cached panes and open pages show the new price and offers compare with it.
+    """
+    rows = list(
+        Conversation.objects.select_for_update()
+        .filter(ad=ad)
+        .order_by("pk")
+        .values_list("pk", "public_id", "buyer_id", "seller_id", "ad_current_title", "ad_current_price")
+    )
+    changed = [row for row in rows if (row[4], row[5]) != (ad.title, ad.price)]
+    if not changed:
+        return 0
+    Conversation.objects.filter(pk__in=[row[0] for row in changed]).update(
+        ad_current_title=ad.title, ad_current_price=ad.price, updated_at=timezone.now()
+    )
+    tokens.bump_conversations([row[1:4] for row in changed])
+    return len(changed)

@@ -129,9 +129,9 @@ def offer_make(
     The pending offer, if any, is answered: the other side's becomes ``countered`` and the new offer is a
     counter-offer to it (``counter_to``); the user's own is ``replaced``. The offer appears as an offer
     card (a message of kind ``offer``) and expires after MARKETPLACE_OFFER_TTL_S seconds. An amount above
-    the snapshot's asking price needs *above_asking_confirmed* (people mistype a digit). *created_at* is for
-    importers. With *idempotency_key* a repeat returns the offer the first call made (see
-    ``message_send``).
+    the ad's current asking price (``Conversation.ad_current_price``, not the snapshot's) needs
+    *above_asking_confirmed* (people mistype a digit). *created_at* is for importers. With
+    *idempotency_key* a repeat returns the offer the first call made (see ``message_send``).
 
     Raises PermissionDenied for a non-participant, ValidationError: ``email_unverified`` (the user has not
     confirmed their address), ``offer_ad_removed``, ``offer_ad_unavailable`` (reserved or sold),
@@ -190,11 +190,13 @@ def _offer_make_locked(
         raise ValidationError(ERROR_MESSAGES["offer_ad_removed"], code="offer_ad_removed")
     if locked.ad_status != Ad.Status.ACTIVE:
         raise ValidationError(ERROR_MESSAGES["offer_ad_unavailable"], code="offer_ad_unavailable")
-    if locked.ad_price is not None and value > locked.ad_price and not above_asking_confirmed:
+    # The ad's price now, not the snapshot's: the seller may have lowered it since.
+    asking = locked.ad_current_price
+    if asking is not None and value > asking and not above_asking_confirmed:
         raise ValidationError(
             ERROR_MESSAGES["offer_above_asking"],
             code="offer_above_asking",
-            params={"amount": format_money(value), "price": format_money(locked.ad_price)},
+            params={"amount": format_money(value), "price": format_money(asking)},
         )
     refuse_if_blocked(sender=user, recipient_id=locked.other_user_id(user.pk))
     now = created_at or timezone.now()

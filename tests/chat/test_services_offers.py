@@ -185,3 +185,37 @@ def test_no_offers_on_a_sold_ad(conversation, buyer, seller, ad):
 )
 def test_typed_amounts_are_read_as_people_write_them_in_english_and_russian(typed, amount):
     assert services.offer_amount_clean(typed) == Decimal(amount)
+
+
+def test_the_asking_price_is_the_ads_current_one_and_the_snapshot_keeps_the_old(
+    conversation, buyer, seller, ad, ad_edit
+):
+    ad_edit(price=Decimal("80"), title="Walnut sofa (cheap)")
+    conversation.refresh_from_db()
+    assert (conversation.ad_title, conversation.ad_price) == ("Walnut sofa", Decimal("450"))
+    assert (conversation.ad_current_title, conversation.ad_current_price) == ("Walnut sofa (cheap)", 80)
+    with pytest.raises(ValidationError) as error:
+        services.offer_make(conversation=conversation, user=buyer, amount="100")
+    assert error.value.code == "offer_above_asking" and error.value.params["price"] == "$80"
+    assert services.offer_make(conversation=conversation, user=buyer, amount="80").amount == 80
+    # Price on request: nothing to be above.
+    ad_edit(price=None)
+    assert services.offer_make(conversation=conversation, user=buyer, amount="900").amount == 900
+
+
+@pytest.fixture
+def ad_edit(ad, seller):
+    """``ad_edit(price=…, title=…)``: the seller saves the ad with a new price (and title)."""
+
+    def edit(*, price, title=None):
+        ad_services.ad_update(
+            ad=ad,
+            user=seller,
+            category=ad.category,
+            title=title or ad.title,
+            description=ad.description,
+            price=price,
+            city=ad.city,
+        )
+
+    return edit
