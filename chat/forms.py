@@ -12,16 +12,33 @@ from marketplace.forms import MultiplePhotoField
 MAX_ID = 2**63 - 1
 SUGGESTED_FIRST_MESSAGE = _("Hi! Is this still available?")
 # One click fills the text box; the person still edits and sends it themselves.
-BUYER_QUICK_REPLIES = [
-    _("Is it still available?"),
-    _("What's the lowest price?"),
-    _("Where can I pick it up?"),
-]
-SELLER_QUICK_REPLIES = [
-    _("Yes, it's available."),
-    _("Sorry, it's sold."),
-    _("When would you like to pick it up?"),
-]
+# Quick replies by the viewer's role and the ad's state as the conversation shows it
+# (``chat.presenters.quick_replies``): "deal" is reserved for or sold to this conversation's buyer,
+# "reserved" and "sold" are to someone else (or to nobody named). Nobody is offered "Is it still
+# available?" about an item sold to them or removed.
+QUICK_REPLIES = {
+    ("buyer", "active"): [
+        _("Is it still available?"),
+        _("What's the lowest price?"),
+        _("Where can I pick it up?"),
+    ],
+    ("buyer", "deal"): [_("When can I pick it up?"), _("Where can I pick it up?")],
+    ("buyer", "reserved"): [_("Can I be next if the deal falls through?")],
+    ("buyer", "sold"): [_("Do you have anything similar?")],
+    ("buyer", "removed"): [],
+    ("seller", "active"): [
+        _("Yes, it's available."),
+        _("Sorry, it's sold."),
+        _("When would you like to pick it up?"),
+    ],
+    ("seller", "deal"): [_("When would you like to pick it up?")],
+    ("seller", "reserved"): [
+        _("Sorry, it's reserved for another buyer."),
+        _("I'll let you know if it's available again."),
+    ],
+    ("seller", "sold"): [_("Sorry, it's sold.")],
+    ("seller", "removed"): [_("Sorry, it's no longer available.")],
+}
 
 
 class MessageForm(forms.Form):

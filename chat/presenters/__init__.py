@@ -14,6 +14,7 @@ from chat.presenters.conversations import (
     earlier_page_html,
     new_messages,
     participant_context,
+    quick_replies,
 )
 from chat.presenters.lists import PAGE_TEMPLATE, list_pane
 from chat.presenters.messages import composer_mode, message_rows
@@ -40,6 +41,7 @@ __all__ = [
     "message_rows",
     "new_messages",
     "participant_context",
+    "quick_replies",
     "profile_context",
     "reputation_context",
     "response_time_text",

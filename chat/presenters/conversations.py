@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ads.models import Ad
 from chat import selectors
-from chat.forms import BUYER_QUICK_REPLIES, SELLER_QUICK_REPLIES
+from chat.forms import QUICK_REPLIES
 from chat.models import MESSAGE_REACTIONS, Conversation, Message, Offer
 from chat.polling import fragments, tokens
 from chat.presenters.lists import PAGE_TEMPLATE
@@ -21,6 +21,19 @@ from chat.presenters.messages import message_rows
 from chat.presenters.reputation import review_prompt
 from marketplace import idempotency
 from marketplace.http import cached_reverse
+
+
+def quick_replies(*, role: str, ad_status: str, deal_here: bool) -> list:
+    """Return the quick replies (``chat.forms.QUICK_REPLIES``) for a participant in *role* ("buyer" or
+    "seller") when the ad is *ad_status* (an ``Ad.Status`` value); *deal_here* is True when it is reserved
+    for or sold to this conversation's buyer."""
+    if ad_status in (Ad.Status.RESERVED, Ad.Status.SOLD) and deal_here:
+        state = "deal"
+    elif ad_status in (Ad.Status.ACTIVE, Ad.Status.RESERVED, Ad.Status.SOLD, Ad.Status.REMOVED):
+        state = ad_status
+    else:
+        state = Ad.Status.REMOVED
+    return QUICK_REPLIES[(role, state)]
 
 
 def ad_changes(conversation: Conversation) -> dict:
@@ -50,9 +63,11 @@ def participant_context(request: HttpRequest, conversation: Conversation, *, tok
     return {
         "conversation": conversation,
         "other": other,
-        "quick_replies": SELLER_QUICK_REPLIES
-        if conversation.seller_id == request.user.pk
-        else BUYER_QUICK_REPLIES,
+        "quick_replies": quick_replies(
+            role="seller" if conversation.seller_id == request.user.pk else "buyer",
+            ad_status=conversation.ad_status,
+            deal_here=conversation.deal_at is not None,
+        ),
         "show_last_seen": request.user.share_last_seen and other.share_last_seen,
         "show_receipts": receipts,
         # Own messages with an id up to this one are read by the other participant (✓✓).

@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
 
 from chat import presenters, selectors
-from chat.forms import BUYER_QUICK_REPLIES, StartConversationForm
+from chat.forms import StartConversationForm
 from marketplace import idempotency
 
 register = template.Library()
@@ -88,7 +88,8 @@ def ad_contact(context, ad):
         panel["start_form"] = form
         # A refused submission keeps its key (nothing was created with it); a fresh form gets a new one.
         panel["start_key"] = idempotency.key_to_render(form.data if form.is_bound else None)
-        panel["quick_replies"] = BUYER_QUICK_REPLIES
+        # A newcomer has no deal: a reserved ad gets "Can I be next…?", not "Is it still available?".
+        panel["quick_replies"] = presenters.quick_replies(role="buyer", ad_status=ad.status, deal_here=False)
     return panel
 
 
