@@ -30,6 +30,7 @@ ERROR_MESSAGES = {
         "Confirm your email address before you write: open the link we emailed you when you signed up, "
         "or use “Resend confirmation email” to get a new one."
     ),
+    "recipient_suspended": _("%(name)s's account is suspended: your message can't be delivered for now."),
     "idempotency_key_reused": _("This form was already used for another conversation. Reload the page."),
     "too_many_photos": _("Send at most %(limit)s photos in one message."),
     "not_editable": _("Only your own text messages can be edited or deleted."),

@@ -83,8 +83,12 @@ def participant_context(request: HttpRequest, conversation: Conversation, *, tok
         "reaction_choices": MESSAGE_REACTIONS,
         # Nobody reacts, replies or edits across a block (the services refuse it too).
         "can_act": not (conversation.i_blocked_other or conversation.other_blocked_me),
+        # A suspended participant can't log in to read: the other side is told so in place of the composer
+        # (the services refuse sends to them).
+        "other_suspended": not other.is_active,
         # Either side may propose a price while the ad is on sale (chat.services.offer_make).
         "offers_open": conversation.ad_status == Ad.Status.ACTIVE
+        and other.is_active
         and not (conversation.i_blocked_other or conversation.other_blocked_me),
         "offer_ttl_hours": settings.MARKETPLACE_OFFER_TTL_S // 3600,
         **ad_changes(conversation),
@@ -263,9 +267,9 @@ def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
     Without an error, typed text or a reply/edit in the composer to show, the pane is cached
     (``chat.polling.fragments``) under the conversation's poll token and everything else it shows that the
     token does not cover: the viewer, the CSRF secret (its forms), the archive and block flags, the other
-    participant's read pointer the poller carries, whether an earlier page is shown. The status ("online",
-    "last seen 5 minutes ago") changes with time alone, so it is rendered each time and put in place of
-    STATUS_MARK. The composer's and the offer form's idempotency keys are
+    participant's suspension and the read pointer the poller carries, whether an earlier page is shown.
+    The status ("online", "last seen 5 minutes ago") changes with time alone, so it is rendered each time
+    and put in place of STATUS_MARK. The composer's and the offer form's idempotency keys are
     ``context["composer_key"]``/``["offer_key"]`` when set (a refused submission keeps its key), else
     fresh ones.
     """
@@ -291,6 +295,7 @@ def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
         conversation.my_muted_at,
         conversation.i_blocked_other,
         conversation.other_blocked_me,
+        context["other_suspended"],  # a suspension moves only the suspended user's tokens
         context["read_up_to"],
         # The poller's cursor is the last visible message (or the last message on an earlier page):
         # covered by the token, like everything else the token moves with.

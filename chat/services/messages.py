@@ -58,6 +58,17 @@ def refuse_if_blocked(*, sender: User, recipient_id: int) -> None:
         raise ValidationError(message, code="blocked_by_you", params={"name": name})
 
 
+def refuse_if_suspended(*, recipient_id: int) -> None:
+    """Raise ValidationError ``recipient_suspended`` when the recipient cannot log in to read it (a
+    moderator suspended them; ``is_active`` off). One indexed query."""
+    suspended = User.objects.filter(pk=recipient_id, is_active=False)
+    name = suspended.values_list("display_name", flat=True).first()
+    if name is not None:
+        raise ValidationError(
+            ERROR_MESSAGES["recipient_suspended"], code="recipient_suspended", params={"name": name}
+        )
+
+
 def message_body_clean(body: str, *, allow_empty: bool = False) -> str:
     """Return *body* ready to store: line endings normalised to ``\\n``, surrounding whitespace trimmed.
 
@@ -197,10 +208,9 @@ def message_send(
 
     Raises PermissionDenied if *sender* is not a participant, ValidationError for an unconfirmed email
     address (``email_unverified``), a bad body, too many photos (``too_many_photos``), a reply to a
-    message not in this conversation (``reply_unknown``), a
-    block between the two (codes ``blocked``, ``blocked_by_you``) or a key used in another conversation
-    (``idempotency_key_reused``). Locks the conversation row for the
-    duration of the insert.
+    message not in this conversation (``reply_unknown``), a block between the two (codes ``blocked``,
+    ``blocked_by_you``), a suspended recipient (``recipient_suspended``) or a key used in another
+    conversation (``idempotency_key_reused``). Locks the conversation row for the duration of the insert.
     """
     refuse_if_unverified(sender=sender)
     body = message_body_clean(body, allow_empty=bool(photos))
@@ -220,6 +230,7 @@ def message_send(
         if repeat is not None:
             return repeat
         refuse_if_blocked(sender=sender, recipient_id=locked.other_user_id(sender.pk))
+        refuse_if_suspended(recipient_id=locked.other_user_id(sender.pk))
         if (
             reply_to_id is not None
             and not Message.objects.filter(pk=reply_to_id, conversation=locked)

@@ -29,6 +29,7 @@ from chat.services.messages import (
     message_create_locked,
     message_repeat_of,
     refuse_if_blocked,
+    refuse_if_suspended,
     refuse_if_unverified,
 )
 from marketplace import idempotency
@@ -136,7 +137,8 @@ def offer_make(
     Raises PermissionDenied for a non-participant, ValidationError: ``email_unverified`` (the user has not
     confirmed their address), ``offer_ad_removed``, ``offer_ad_unavailable`` (reserved or sold),
     ``offer_amount``, ``offer_above_asking`` (not confirmed), ``blocked``, ``blocked_by_you``,
-    ``idempotency_key_reused``. Locks the conversation row, then the pending offer.
+    ``recipient_suspended``, ``idempotency_key_reused``. Locks the conversation row, then the pending
+    offer.
     """
     refuse_if_unverified(sender=user)
     value = offer_amount_clean(amount)
@@ -199,6 +201,7 @@ def _offer_make_locked(
             params={"amount": format_money(value), "price": format_money(asking)},
         )
     refuse_if_blocked(sender=user, recipient_id=locked.other_user_id(user.pk))
+    refuse_if_suspended(recipient_id=locked.other_user_id(user.pk))
     now = created_at or timezone.now()
     answered = None
     for pending in Offer.objects.select_for_update().filter(conversation=locked, status=Offer.Status.PENDING):
