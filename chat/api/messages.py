@@ -90,7 +90,8 @@ def message_send(request, public_id: str):
     conversation), ``photos`` (multipart, up to MARKETPLACE_PHOTOS_PER_MESSAGE JPEG/PNG/WebP, verified and
     re-encoded by Pillow). With an ``Idempotency-Key`` (the composer's key space) a repeat answers 200 with
     the message the first call stored and is not charged to ``message_by_user``. Refusals as the
-    composer's: ``empty``, ``too_long``, ``blocked``, ``reply_unknown``, ``too_many_photos``, photo errors."""
+    composer's: ``empty``, ``too_long``, ``blocked``, ``recipient_suspended``, ``reply_unknown``,
+    ``too_many_photos``, photo errors."""
     _token, conversation = conversation_for_page(request, public_id)
     key = api.idempotency_key(request)
     earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)

@@ -41,7 +41,7 @@ def offer_make(request, public_id: str):
     """Propose a price (either side); answering the other side's pending offer makes a counter-offer.
     Above the asking price it needs ``confirm_above_asking: true`` (else 400 ``offer_above_asking``).
     Refusals: ``offer_amount``, ``offer_ad_unavailable`` (reserved, sold), ``offer_ad_removed``,
-    ``blocked``; counted
+    ``blocked``, ``recipient_suspended``; counted
     against ``message_by_user``; an ``Idempotency-Key`` repeat answers 200 with the first offer."""
     _token, conversation = conversation_for_page(request, public_id)
     data = s.OfferInputSerializer(data=request.data)
