@@ -245,6 +245,8 @@ def _offer_decide(
     # Removing the ad expired its pending offers; saying why beats "already expired".
     if status == Offer.Status.ACCEPTED and conversation.ad_status == Ad.Status.REMOVED:
         raise ValidationError(ERROR_MESSAGES["offer_ad_removed"], code="offer_ad_removed")
+    if status == Offer.Status.ACCEPTED:  # a deal with someone who can't log in to close it
+        refuse_if_suspended(recipient_id=conversation.other_user_id(user.pk))
     now = created_at or timezone.now()
     # An offer past its expiry is refused as expired; ``offers_expire_due`` records it with a notice.
     current = locked.current_status(now=now)
@@ -275,8 +277,8 @@ def offer_accept(*, offer: Offer, user: User, created_at: datetime | None = None
     buttons next to the accepted offer (``chat.services.deals``).
 
     Raises PermissionDenied (non-participant) or ValidationError: ``offer_own`` (one's own offer),
-    ``offer_ad_removed`` (the ad was removed), ``offer_not_pending`` (already decided, withdrawn,
-    replaced, countered or expired). Locks the
+    ``offer_ad_removed`` (the ad was removed), ``recipient_suspended`` (the proposer is suspended),
+    ``offer_not_pending`` (already decided, withdrawn, replaced, countered or expired). Locks the
     conversation, then the offer, so two simultaneous decisions leave exactly one outcome.
     """
     return _offer_decide(

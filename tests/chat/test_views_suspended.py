@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import user_make_moderator
+from chat import services
 from chat.models import Message, Offer
 from chat.moderation import services as moderation
 from tests.conftest import HTMX
@@ -51,3 +52,14 @@ def test_a_send_to_a_suspended_user_is_refused_with_the_reason(login, conversati
     assert offer.status_code == 302
     assert REFUSAL in html.unescape(client.get(offer["Location"]).content.decode())
     assert not Message.objects.filter(body="Hello?").exists() and not Offer.objects.exists()
+
+
+def test_a_suspended_users_pending_offer_cannot_be_accepted(login, conversation, buyer, seller):
+    offer = services.offer_make(conversation=conversation, user=seller, amount="420")
+    _suspend(seller)
+    client = login(buyer)
+
+    response = client.post(reverse("chat:offer_act", args=[conversation.public_id, offer.id, "accept"]))
+
+    assert REFUSAL in html.unescape(client.get(response["Location"]).content.decode())
+    assert Offer.objects.get(pk=offer.pk).status == Offer.Status.PENDING
