@@ -21,10 +21,16 @@ def ad_detail_context(*, ad: Ad) -> dict:
 
 def status_change_text(change: AdStatusChange) -> str:
     """Return the sentence telling the seller how many buyers' conversations were told of a status change
-    ("" when none were)."""
+    ("" when none were). A removal tells every conversation, so none is "other"."""
     told = change.conversations_told
     if not told:
         return ""
+    if change.ad.status == Ad.Status.REMOVED:
+        return ngettext(
+            "%(count)d conversation about it was told.",
+            "%(count)d conversations about it were told.",
+            told,
+        ) % {"count": told}
     return ngettext(
         "%(count)d other conversation about it was told.",
         "%(count)d other conversations about it were told.",

@@ -156,7 +156,7 @@ def test_removing_the_ad_closes_the_offers_and_says_so_in_the_conversation(
     offer = services.offer_make(conversation=conversation, user=seller, amount="420")
     seller_client = login(seller)
     response = seller_client.post(reverse("ads:remove", args=[ad.public_id]), follow=True)
-    assert "Ad removed. Conversations about it are kept. 1 other conversation about it was told." in (
+    assert "Ad removed. Conversations about it are kept. 1 conversation about it was told." in (
         response.content.decode()
     )
 
