@@ -1,5 +1,7 @@
 """The moderation models move from the chat app to chat.moderation with their tables and data."""
 
+from importlib import import_module
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -15,6 +17,21 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+def _reseed_after_a_flush(apps):
+    """Put back what data migrations seeded (a category, the Moderators group and its grants) when an
+    earlier transactional test's flush removed it; the migrations already ran, so they will not again."""
+    Category = apps.get_model("ads", "Category")
+    if not Category.objects.exists():
+        Category.objects.create(name="Furniture", slug="furniture")
+    if not apps.get_model("auth", "Group").objects.filter(name="Moderators").exists():
+        for module, function in (
+            ("accounts.migrations.0002_moderators_group", "create_group"),
+            ("accounts.migrations.0004_moderators_view_offers", "add_permission"),
+            ("chat.migrations.0008_moderator_permissions", "update_group"),
+        ):
+            getattr(import_module(module), function)(apps, None)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_reports_held_messages_and_the_log_survive_the_move_to_the_moderation_app():
     executor = MigrationExecutor(connection)
@@ -25,6 +42,7 @@ def test_reports_held_messages_and_the_log_survive_the_move_to_the_moderation_ap
     reporter = User.objects.create(email="r@example.com", display_name="R", password="!")
     reported = User.objects.create(email="s@example.com", display_name="S", password="!")
     moderator = User.objects.create(email="m@example.com", display_name="M", password="!", is_staff=True)
+    _reseed_after_a_flush(old)
     category = old.get_model("ads", "Category").objects.first()
     ad = old.get_model("ads", "Ad").objects.create(
         owner=reported, category=category, title="Sofa", public_id="ad1", updated_at=timezone.now()
