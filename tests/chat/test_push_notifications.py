@@ -208,7 +208,7 @@ def test_a_bad_or_foreign_subscription_is_refused_with_a_reason(login, seller, b
     response = login(seller).post(reverse("accounts:push_subscribe"), body, content_type="application/json")
 
     assert response.status_code == 400
-    assert response.json()["error"]
+    assert response.json()["code"] and response.json()["message"]
     assert not PushSubscription.objects.exists()
 
 
