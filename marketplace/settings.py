@@ -332,6 +332,9 @@ MARKETPLACE_VAPID_SUBJECT = env.str("MARKETPLACE_VAPID_SUBJECT", default="mailto
 MARKETPLACE_WEBPUSH_AFTER_S = env.int("MARKETPLACE_WEBPUSH_AFTER_S", default=60)
 # Push services browsers subscribe with (Chrome/Edge/Opera via FCM, Firefox, Safari, Windows): the only
 # hosts the notifier will POST to, and their subdomains.
+# Tests stand up a push service on http://127.0.0.1:<port>; this lets the notifier reach it. Not read from
+# the environment: a deployment cannot turn it on by mistake.
+MARKETPLACE_WEBPUSH_ALLOW_LOOPBACK = False
 MARKETPLACE_WEBPUSH_HOSTS = env.list(
     "MARKETPLACE_WEBPUSH_HOSTS",
     default=[

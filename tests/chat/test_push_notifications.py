@@ -47,9 +47,9 @@ class PushService(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def push_service(settings):
-    """VAPID keys configured, loopback allowed as a push service host; yields the service's base URL."""
+    """VAPID keys configured, a loopback push service allowed; yields the service's base URL."""
     settings.MARKETPLACE_VAPID_PUBLIC_KEY, settings.MARKETPLACE_VAPID_PRIVATE_KEY = webpush.generate_keys()
-    settings.MARKETPLACE_WEBPUSH_HOSTS = ["127.0.0.1"]
+    settings.MARKETPLACE_WEBPUSH_ALLOW_LOOPBACK = True
     PushService.received = []
     server = HTTPServer(("127.0.0.1", 0), PushService)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -151,7 +151,7 @@ def test_a_gone_subscription_is_deleted_and_the_other_device_still_gets_it(
 
 def test_an_unreachable_push_service_costs_one_notification_not_an_error(settings, conversation, seller):
     settings.MARKETPLACE_VAPID_PUBLIC_KEY, settings.MARKETPLACE_VAPID_PRIVATE_KEY = webpush.generate_keys()
-    settings.MARKETPLACE_WEBPUSH_HOSTS = ["127.0.0.1"]
+    settings.MARKETPLACE_WEBPUSH_ALLOW_LOOPBACK = True
     Device(seller, "http://127.0.0.1:9/push/nobody-listens")
 
     assert push_notifications.push_unread() == 0  # logged; the unread email is the fallback
