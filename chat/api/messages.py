@@ -186,7 +186,7 @@ def message_reaction(request, public_id: str, message_id: int):
 )
 @api_view(["GET"])
 def message_photo(request, public_id: str, photo_id: int, variant: str):
-    """A photo of a message (``full`` or ``thumb``, JPEG, privately cached for a day), for the
+    """A photo of a message (``full`` or ``thumb``, JPEG, never cached), for the
     conversation's participants with the app's token; 404 for anyone else and for photos of deleted or
     removed messages, as on the site."""
     if variant not in PHOTO_VARIANTS:
