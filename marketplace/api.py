@@ -34,6 +34,10 @@ class ErrorSerializer(serializers.Serializer):
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
 
 
+# Service refusals answered with another status than 400: an Idempotency-Key reused with a different
+# request is 422, as Stripe answers it (the request was well formed; it conflicts with the key's first).
+STATUS_OF_CODE = {"idempotency_key_mismatch": status.HTTP_422_UNPROCESSABLE_ENTITY}
+
 # The refusals every authenticated endpoint may answer, for its schema (``extend_schema(responses=…)``).
 REFUSALS = {code: ErrorSerializer for code in (400, 401, 403, 404, 429)}
 
@@ -102,7 +106,8 @@ def error_response(code: str, message: str, status_code: int, *, fields: dict | 
 def exception_handler(error, context):
     """DRF's EXCEPTION_HANDLER: the services' errors become 4xx in one shape, never a 500.
 
-    Django ValidationError → 400 with its code (``invalid`` when it has none) and its messages joined;
+    Django ValidationError → 400 with its code (``invalid`` when it has none) and its messages joined,
+    or the status STATUS_OF_CODE gives its code;
     PermissionDenied → 403 ``permission_denied``; Http404 → 404 ``not_found``; RateLimited → 429
     ``rate_limited`` with Retry-After (seconds); DRF's own errors keep their status with the same shape.
     """
@@ -115,13 +120,14 @@ def exception_handler(error, context):
         )
     if isinstance(error, DjangoValidationError):
         code = getattr(error, "code", None) or "invalid"
+        status_code = STATUS_OF_CODE.get(code, status.HTTP_400_BAD_REQUEST)
         fields = None
         if hasattr(error, "error_dict"):
             fields = {
                 name: [str(m) for e in errors for m in e.messages]
                 for name, errors in error.error_dict.items()
             }
-        return error_response(code, " ".join(error.messages), status.HTTP_400_BAD_REQUEST, fields=fields)
+        return error_response(code, " ".join(error.messages), status_code, fields=fields)
     if isinstance(error, Http404):
         return error_response("not_found", "Not found.", status.HTTP_404_NOT_FOUND)
     if isinstance(error, PermissionDenied):
