@@ -16,6 +16,7 @@ import logging
 import socket
 from urllib.parse import urlsplit
 
+import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
@@ -167,16 +168,22 @@ def send(*, endpoint: str, p256dh: str, auth: str, payload: dict) -> int:
     except OSError:
         logger.warning("push service name did not resolve", exc_info=True)
         return 0
+    # Redirects are not followed: one could lead anywhere, past the checks above (requests raises
+    # TooManyRedirects, counted as unreachable).
+    session = requests.Session()
+    session.max_redirects = 0
     try:
-        response = webpush(
-            subscription_info={"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}},
-            data=json.dumps(payload),
-            vapid_private_key=settings.MARKETPLACE_VAPID_PRIVATE_KEY,
-            # A new dict each time: pywebpush writes "aud" and "exp" into it.
-            vapid_claims={"sub": settings.MARKETPLACE_VAPID_SUBJECT},
-            ttl=TTL_S,
-            timeout=TIMEOUT_S,
-        )
+        with session:
+            response = webpush(
+                subscription_info={"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}},
+                data=json.dumps(payload),
+                vapid_private_key=settings.MARKETPLACE_VAPID_PRIVATE_KEY,
+                # A new dict each time: pywebpush writes "aud" and "exp" into it.
+                vapid_claims={"sub": settings.MARKETPLACE_VAPID_SUBJECT},
+                ttl=TTL_S,
+                timeout=TIMEOUT_S,
+                requests_session=session,
+            )
     except WebPushException as error:
         status = error.response.status_code if error.response is not None else 0
         if status not in GONE:
