@@ -2,10 +2,11 @@
 ``idempotency_key_mismatch`` (Stripe's rule) and stores nothing; the same request again is still 200."""
 
 import io
+from decimal import Decimal
 
 import pytest
 
-from chat.models import Message
+from chat.models import Message, Offer
 from tests.conftest import make_image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,33 @@ def test_the_schema_documents_the_422(api):
     schema = api.get("/api/v1/schema/", {"format": "json"})
     send = schema.json()["paths"]["/api/v1/conversations/{public_id}/messages/send/"]["post"]
     assert "422" in send["responses"]
+
+
+def test_write_to_seller_with_the_same_key_and_another_body_is_422(token_client, buyer, ad):
+    client = token_client(buyer)
+    url = f"/api/v1/ads/{ad.public_id}/conversations/"
+    first = client.post(url, {"body": "Is it still available?"}, format="json", **KEY)
+    assert first.status_code == 201
+
+    other = client.post(url, {"body": "Would you take 300?"}, format="json", **KEY)
+    same = client.post(url, {"body": "Is it still available?"}, format="json", **KEY)
+
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_mismatch"
+    assert same.status_code == 200 and same.json()["message"]["id"] == first.json()["message"]["id"]
+    assert list(Message.objects.filter(sender=buyer).values_list("body", flat=True)) == [
+        "Is it still available?"
+    ]
+
+
+def test_an_offer_with_the_same_key_and_another_amount_is_422(token_client, buyer, conversation):
+    client = token_client(buyer)
+    url = f"/api/v1/conversations/{conversation.public_id}/offers/"
+    first = client.post(url, {"amount": "400"}, format="json", **KEY)
+    assert first.status_code == 201
+
+    other = client.post(url, {"amount": "380"}, format="json", **KEY)
+    same = client.post(url, {"amount": "400.00"}, format="json", **KEY)  # the same amount, written otherwise
+
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_mismatch"
+    assert same.status_code == 200 and same.json()["offer"]["id"] == first.json()["offer"]["id"]
+    assert list(Offer.objects.values_list("amount", flat=True)) == [Decimal("400.00")]
