@@ -153,6 +153,22 @@ def test_write_to_seller_twice_stores_one_message(login, buyer, ad):
     assert keys_in(client.get(ad.get_absolute_url())) != [key]
 
 
+def test_write_to_seller_again_with_the_same_key_and_other_text_is_refused_keeping_it(login, buyer, ad):
+    client = login(buyer)
+    url = reverse("chat:start", args=[ad.public_id])
+    client.post(url, {"body": "Is it available?", "idempotency_key": "g" * 21})
+
+    changed = client.post(url, {"body": "Would you take 300?", "idempotency_key": "g" * 21})
+
+    assert changed.status_code == 400
+    page = changed.content.decode()
+    assert "A different message was already sent from this form" in page and "Would you take 300?" in page
+    assert keys_in(changed) and keys_in(changed) != ["g" * 21]
+    assert list(Message.objects.filter(sender=buyer).values_list("body", flat=True)) == ["Is it available?"]
+    again = client.post(url, {"body": "Would you take 300?", "idempotency_key": keys_in(changed)[0]})
+    assert again.status_code == 302 and Message.objects.filter(body="Would you take 300?").exists()
+
+
 def test_a_held_first_message_posted_twice_is_held_once(login, buyer, settings):
     settings.MARKETPLACE_DUPLICATE_TEXT_MAX_RECIPIENTS = 1
     client = login(buyer)
