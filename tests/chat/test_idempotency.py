@@ -191,6 +191,25 @@ def test_an_offer_posted_twice_is_one_offer(login, conversation, buyer):
     assert first["Location"] == second["Location"] == f"{conversation.get_absolute_url()}#offer-{offer.id}"
 
 
+def test_an_offer_again_with_the_same_key_and_another_amount_is_refused_keeping_it(
+    login, conversation, buyer
+):
+    client = login(buyer)
+    url = reverse("chat:offer_make", args=[conversation.public_id])
+    client.post(url, {"amount": "400", "idempotency_key": "h" * 21})
+
+    changed = client.post(url, {"amount": "380", "idempotency_key": "h" * 21})
+
+    assert changed.status_code == 400
+    page = changed.content.decode()
+    assert "A different message was already sent from this form" in page and 'value="380"' in page
+    [offer_key, _composer_key] = keys_in(changed)
+    assert offer_key != "h" * 21
+    assert list(Offer.objects.values_list("amount", flat=True)) == [400]
+    again = client.post(url, {"amount": "380", "idempotency_key": offer_key})
+    assert again.status_code == 302 and Offer.objects.filter(amount=380).exists()
+
+
 def test_a_report_posted_twice_is_one_report(login, conversation, seller):
     client = login(seller)
     url = reverse("moderation:report", args=[conversation.public_id])
