@@ -1,4 +1,5 @@
-"""API: logging in for a device token, signing out, the list of one's devices, blocking."""
+"""API: logging in for a device token, signing out, the list of one's devices, a new confirmation link,
+blocking."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class LoginSerializer(serializers.Serializer):
 class PublicUserSerializer(serializers.Serializer):
     public_id = serializers.CharField()
     display_name = serializers.CharField()
+    email_verified = serializers.BooleanField(help_text="The account confirmed its email address.")
     avatar_url = serializers.SerializerMethodField()
 
     def get_avatar_url(self, user) -> str | None:
@@ -86,6 +88,29 @@ def login(request):
 
 
 @extend_schema(
+    request=None,
+    responses={
+        202: OpenApiResponse(description="A new confirmation link is on its way."),
+        400: ErrorSerializer,
+        401: ErrorSerializer,
+        429: ErrorSerializer,
+    },
+)
+@api_view(["POST"])
+def verification_resend(request):
+    """Mail a new link that confirms the account's email address (until it is confirmed, sending messages
+    and offers answers 400 ``email_unverified``). 400 ``already_verified`` once it is; rate limited
+    (``verification_email_by_user``, 429 with Retry-After)."""
+    if request.user.email_verified:
+        return error_response(
+            "already_verified", "This email address is already confirmed.", status.HTTP_400_BAD_REQUEST
+        )
+    check_rate_limit(request, "verification_email_by_user")
+    services.user_verification_send(user=request.user)
+    return Response(status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(
     request=None, responses={204: OpenApiResponse(description="Signed out."), 401: ErrorSerializer}
 )
 @api_view(["POST"])
@@ -134,6 +159,7 @@ def block_remove(request, public_id: str):
 urlpatterns = [
     path("auth/login/", login, name="api-login"),
     path("auth/logout/", logout, name="api-logout"),
+    path("auth/verification/resend/", verification_resend, name="api-verification-resend"),
     path("auth/devices/", device_list, name="api-devices"),
     path("auth/devices/<public_id:public_id>/", device_revoke, name="api-device-revoke"),
     path("blocks/<public_id:public_id>/", block_remove, name="api-block-remove"),

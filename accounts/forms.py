@@ -6,7 +6,8 @@ from accounts.models import User
 
 
 class SignupForm(BaseUserCreationForm):
-    """Sign-up with email, display name and a password checked by AUTH_PASSWORD_VALIDATORS."""
+    """Sign-up with email, display name and a password checked by AUTH_PASSWORD_VALIDATORS; whether the
+    address is taken is not checked (see ``validate_unique``)."""
 
     class Meta:
         model = User
@@ -18,12 +19,12 @@ class SignupForm(BaseUserCreationForm):
         help_texts = {"display_name": _("Shown to the people you chat with.")}
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this email already exists. Log in instead."), code="duplicate_email"
-            )
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
+
+    def validate_unique(self):
+        # A taken address is not an error here: the page must not reveal which addresses have accounts.
+        # accounts.services.user_signup mails the owner instead.
+        pass
 
     def clean_display_name(self):
         name = self.cleaned_data["display_name"].strip()

@@ -1,8 +1,15 @@
 from django.contrib.auth.base_user import BaseUserManager
+from django.utils import timezone
 
 
 class UserManager(BaseUserManager):
-    """Manager for the email-login user model (no username field)."""
+    """Manager for the email-login user model (no username field).
+
+    ``create_user`` and ``create_superuser`` are the operators' and importers' doors (createsuperuser,
+    load_demo, import_craigslistbargain): their accounts count as verified unless ``email_verified_at``
+    is given. Sign-up on the site goes through ``accounts.services.user_signup`` instead, which leaves the
+    address unverified until its owner opens the confirmation link.
+    """
 
     use_in_migrations = True
 
@@ -14,6 +21,7 @@ class UserManager(BaseUserManager):
         if not email:
             raise ValueError("An email address is required.")
         email = self.normalize_email(email).lower()
+        extra_fields.setdefault("email_verified_at", timezone.now())
         user = self.model(email=email, **extra_fields)
         user.set_password(password)
         user.save(using=self._db)

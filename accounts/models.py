@@ -30,6 +30,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set when the owner opened the confirmation link mailed at sign-up (accounts.services.user_email_verify);
+    # None until then: such an account can browse but not send messages or offers.
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
     email_unread_messages = models.BooleanField(
         _("email me about unread messages"),
@@ -81,6 +84,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name
+
+    @property
+    def email_verified(self) -> bool:
+        """Return True once the owner confirmed the email address (the "verified" badge)."""
+        return self.email_verified_at is not None
 
     @property
     def initial(self) -> str:

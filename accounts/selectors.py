@@ -28,3 +28,10 @@ def api_tokens_for_user(*, user: User) -> QuerySet:
 def user_id_for_public_id(*, public_id: str) -> int | None:
     """Return the id of the user whose public id is *public_id*, or None."""
     return User.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
+
+
+def user_email_verified(*, user_id: int, email: str) -> bool | None:
+    """Return whether user *user_id*'s address *email* is verified; None when there is no such user or
+    their address is no longer *email* (a confirmation link mailed before a change)."""
+    found = User.objects.filter(pk=user_id, email__iexact=email).values_list("email_verified_at", flat=True)
+    return None if not found else found[0] is not None

@@ -1,15 +1,17 @@
-"""Writes to accounts: sign-up, profile, last seen, moderator role, blocks, push subscriptions."""
+"""Writes to accounts: sign-up and email verification, profile, last seen, moderator role, blocks, push
+subscriptions."""
 
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import signals
+from accounts import emails, signals
 from accounts.models import ApiToken, PushSubscription, User, UserBlock
 from marketplace import webpush
 from marketplace.images import process_uploaded_image
@@ -21,8 +23,9 @@ AVATAR_MAX_PIXELS = 40_000_000
 
 @transaction.atomic
 def user_create(*, email: str, password: str, display_name: str, language: str = "") -> User:
-    """Create and return an active user who logs in with *email*; *language* (a code in
-    settings.LANGUAGES, or "") is the one their emails and push notifications use.
+    """Create and return an active user who logs in with *email*, its address not verified yet (see
+    ``user_signup``); *language* (a code in settings.LANGUAGES, or "") is the one their emails and push
+    notifications use.
 
     Raises ValidationError when the fields are invalid (duplicate email included).
     """
@@ -30,6 +33,80 @@ def user_create(*, email: str, password: str, display_name: str, language: str =
     user.set_password(password)
     user.full_clean()
     user.save()
+    return user
+
+
+def user_signup(
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    language: str = "",
+    next_url: str = "",
+    send_email: bool = True,
+) -> User | None:
+    """Sign *email* up without telling the caller whether it was free (addresses are not revealed).
+
+    A free address gets a new, unverified account (see ``user_create``) and a confirmation link; a taken
+    one (any letter case) is left as it is, and its owner gets a note with links to log in, reset the
+    password and, while unconfirmed, confirm. Either way one email is sent after commit (none with
+    *send_email* False, when the address's rate limit is spent) and the password is hashed once, so both
+    take about as long. *next_url* (local) is carried into the emails' links.
+
+    Returns the new user, or None when the address was taken. Raises ValidationError for invalid fields
+    other than the address being taken.
+    """
+    email = User.objects.normalize_email(email).lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = user_create(
+                    email=email, password=password, display_name=display_name, language=language
+                )
+        except (IntegrityError, ValidationError) as error:
+            # Another sign-up with this address committed in between (the unique constraint, or the
+            # uniqueness check of full_clean): answered as a taken address.
+            existing = User.objects.filter(email__iexact=email).first()
+            if existing is None:
+                raise
+            if isinstance(error, ValidationError) and set(error.message_dict) != {"email"}:
+                raise
+        else:
+            if send_email:
+                transaction.on_commit(lambda: emails.send_verification_email(user=user, next_url=next_url))
+            return user
+    make_password(password)  # the cost a new account pays, so timing does not tell the two apart
+    if send_email:
+        transaction.on_commit(
+            lambda: emails.send_existing_account_email(user=existing, language=language, next_url=next_url)
+        )
+    return None
+
+
+def user_verification_send(*, user: User, next_url: str = "") -> bool:
+    """Mail *user* a new confirmation link ("Resend confirmation email"), after commit; return False and
+    send nothing when the address is already verified. Earlier links keep working until they expire."""
+    if user.email_verified:
+        return False
+    transaction.on_commit(lambda: emails.send_verification_email(user=user, next_url=next_url))
+    return True
+
+
+@transaction.atomic
+def user_email_verify(*, user_id: int, email: str) -> User | None:
+    """Mark user *user_id*'s address verified if it is still *email* (from a confirmation link's token);
+    return the user (also when it already was verified: the link may be opened twice), or None when there
+    is no such user or the address has changed since the link was mailed. Locks the user's row.
+
+    Sends ``user_profile_changed``: the "verified" badge shows on pages rendered for the other side.
+    """
+    user = User.objects.select_for_update().filter(pk=user_id, email__iexact=email).first()
+    if user is None or user.email_verified:
+        return user
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email_verified_at"])
+    signals.user_profile_changed.send(sender=User, user_id=user.pk)
     return user
 
 

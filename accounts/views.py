@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -15,31 +15,111 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import login_throttle, selectors, services
 from accounts.forms import LoginForm, ProfileForm, PushSubscriptionForm, SignupForm
 from accounts.models import UserBlock
-from accounts.tokens import user_id_from_unsubscribe_token
+from accounts.tokens import email_verification_read, user_id_from_unsubscribe_token
 from marketplace.api import load_json_object
 from marketplace.http import safe_next_url
-from marketplace.ratelimits import RateLimited, check_rate_limit, rate_limit_count, wait_text
+from marketplace.ratelimits import (
+    RateLimited,
+    check_rate_limit,
+    rate_limit_count,
+    wait_text,
+    with_retry_after,
+)
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    """Create an account and log it in, then continue to ``?next=`` (a local URL) or the ad list."""
+    """Sign up, then "Check your email" (the same redirect whether or not the address already has an
+    account: ``services.user_signup`` mails either a confirmation link or a note to log in instead).
+
+    ``?next=`` (a local URL) is carried into the emails' links. Over the ``signup_by_ip`` limit the form
+    comes back with the wait (429 with Retry-After); over ``signup_email_by_address`` the answer is the
+    same as ever and no email is sent.
+    """
     if request.user.is_authenticated:
         return redirect("ads:list")
     next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next"))
     form = SignupForm(request.POST or None)
+    limited = None
     if request.method == "POST" and form.is_valid():
-        user = services.user_create(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            display_name=form.cleaned_data["display_name"],
-            language=translation.get_language() or "",
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your account is ready."))
-        return redirect(next_url or "ads:list")
+        try:
+            check_rate_limit(request, "signup_by_ip", key="ip")
+        except RateLimited as error:
+            limited = error
+            form.add_error(None, error.message)
+        else:
+            email = form.cleaned_data["email"]
+            try:
+                check_rate_limit(request, "signup_email_by_address", key=lambda group, request: email)
+                send_email = True
+            except RateLimited:
+                send_email = False
+            services.user_signup(
+                email=email,
+                password=form.cleaned_data["password1"],
+                display_name=form.cleaned_data["display_name"],
+                language=translation.get_language() or "",
+                next_url=next_url or "",
+                send_email=send_email,
+            )
+            return redirect("accounts:signup_done")
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=status)
+    response = render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=status)
+    return with_retry_after(response, limited)
+
+
+@require_GET
+def signup_done(request: HttpRequest) -> HttpResponse:
+    """ "Check your email", after every sign-up."""
+    return render(request, "accounts/signup_done.html")
+
+
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation email: GET shows a "Confirm" button (mail scanners open links, and a
+    scanner must not confirm an address nobody read), POST verifies the address.
+
+    A link that is expired, forged, for an address changed since, or already used gives a page that says
+    so (status 400 for the broken ones, never a 500), with the way on: log in, or mail a new link.
+    """
+    next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next"))
+    context = {"next": next_url, "state": "confirm"}
+    try:
+        user_id, email = email_verification_read(
+            token, max_age_s=settings.MARKETPLACE_EMAIL_VERIFICATION_TTL_S
+        )
+    except signing.SignatureExpired:
+        return render(request, "accounts/email_confirm.html", {**context, "state": "expired"}, status=400)
+    except signing.BadSignature:
+        return render(request, "accounts/email_confirm.html", {**context, "state": "invalid"}, status=400)
+    if request.method == "POST":
+        found = services.user_email_verify(user_id=user_id, email=email) is not None
+        context["state"] = "done"
+    else:
+        verified = selectors.user_email_verified(user_id=user_id, email=email)
+        found = verified is not None
+        context["state"] = "done" if verified else "confirm"
+    if not found:
+        return render(request, "accounts/email_confirm.html", {**context, "state": "invalid"}, status=400)
+    return render(request, "accounts/email_confirm.html", context)
+
+
+@login_required
+@require_POST
+def verification_resend(request: HttpRequest) -> HttpResponse:
+    """ "Resend confirmation email" (the banner of an unverified account, and refusals to send): mail a
+    new link, then back to ``next`` (a local URL) or the profile page. Rate limited per user."""
+    next_url = safe_next_url(request, request.POST.get("next")) or ""
+    try:
+        check_rate_limit(request, "verification_email_by_user")
+    except RateLimited as limited:
+        messages.error(request, limited.message)
+        return redirect(next_url or "accounts:profile")
+    if services.user_verification_send(user=request.user, next_url=next_url):
+        messages.success(
+            request, _("We sent a new confirmation link to %(email)s.") % {"email": request.user.email}
+        )
+    return redirect(next_url or "accounts:profile")
 
 
 @login_required

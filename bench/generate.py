@@ -154,6 +154,7 @@ def main() -> None:
                 "is_staff",
                 "is_active",
                 "date_joined",
+                "email_verified_at",
                 "share_last_seen",
                 "share_read_receipts",
             ],
@@ -168,6 +169,7 @@ def main() -> None:
                     False,
                     True,
                     NOW - timedelta(days=400),
+                    NOW - timedelta(days=400),  # confirmed their address: they write (bench/run sends)
                     True,
                     True,
                 )

@@ -52,6 +52,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.contrib.sessions.models import Session  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from ads.models import Ad, Category  # noqa: E402
@@ -81,7 +82,11 @@ def set_up(subscribers: int):
     stamp = time.time_ns()
     users = User.objects.bulk_create(
         [
-            User(email=f"{PREFIX}-{n}-{stamp}@example.invalid", display_name=f"Idle {n}")
+            User(
+                email=f"{PREFIX}-{n}-{stamp}@example.invalid",
+                display_name=f"Idle {n}",
+                email_verified_at=timezone.now(),  # users[0] writes to the seller
+            )
             for n in range(subscribers)
         ]
     )

@@ -25,6 +25,10 @@ ERROR_MESSAGES = {
     "blocked": _("You can't reply to this conversation."),
     "blocked_by_you": _("You blocked %(name)s. Unblock them under “Blocked users” to write again."),
     "blocked_start": _("You can't write to this seller."),
+    "email_unverified": _(
+        "Confirm your email address before you write: open the link we emailed you when you signed up, "
+        "or use “Resend confirmation email” to get a new one."
+    ),
     "idempotency_key_reused": _("This form was already used for another conversation. Reload the page."),
     "too_many_photos": _("Send at most %(limit)s photos in one message."),
     "not_editable": _("Only your own text messages can be edited or deleted."),

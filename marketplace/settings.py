@@ -266,8 +266,15 @@ MARKETPLACE_RATE_LIMITS = {
     "login_by_ip": [(300, 10), (3600, 50)],
     # Failed passwords for one account from browsers that never logged into it (accounts.login_throttle).
     "login_failures_by_account": [(900, 10)],
+    # Sign-up mails whatever address is typed: a cap per address keeps it from flooding someone's inbox
+    # (over it the page answers the same and nothing is sent), one per IP from trying many addresses.
+    "signup_by_ip": [(3600, 10)],
+    "signup_email_by_address": [(3600, 3)],
+    "verification_email_by_user": [(3600, 5)],
 }
 MARKETPLACE_NEW_ACCOUNT_S = 24 * 3600
+# How long the link in the sign-up confirmation email works; "Resend confirmation email" mails a new one.
+MARKETPLACE_EMAIL_VERIFICATION_TTL_S = env.int("MARKETPLACE_EMAIL_VERIFICATION_TTL_S", default=3 * 86400)
 # Off only for load tests that hammer one endpoint as one user (bench/run sets it).
 RATELIMIT_ENABLE = env.bool("DJANGO_RATELIMIT_ENABLE", default=True)
 # Cache down: limits are not applied rather than refusing every send and login. An outage is short and

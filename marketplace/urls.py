@@ -52,7 +52,7 @@ urlpatterns = [
 
 if settings.MARKETPLACE_SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),
     ]
 
 handler404 = "marketplace.views.not_found"

@@ -1,4 +1,5 @@
 from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
 from django.views import defaults
@@ -28,6 +29,12 @@ def not_found(request, exception=None) -> HttpResponse:
     """handler404: the API's JSON error under /api/ (an app parses it), the site's page elsewhere."""
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"code": "not_found", "message": "Not found."}, status=404)
+    try:
+        request.POST  # noqa: B018 (parse now: the page's CSRF check would, and raise, inside the handler)
+    except MultiPartParserError:
+        # A csrf_exempt view (one-click unsubscribe) answered 404 before reading a body that is not
+        # multipart after all: the 404 page ignores that body instead of failing on it.
+        request._mark_post_parse_error()
     return defaults.page_not_found(request, exception)
 
 

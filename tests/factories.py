@@ -17,6 +17,8 @@ class UserFactory(DjangoModelFactory):
     display_name = factory.Faker("first_name")
     # Someone who has logged in before (unread emails go only to such users); importers leave it None.
     last_login = factory.LazyFunction(timezone.now)
+    # Confirmed the address, as every account made before sign-up asked to; unverified ones pass None.
+    email_verified_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def password(self, create, extracted, **kwargs):

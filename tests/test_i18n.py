@@ -93,7 +93,7 @@ def _visible_text(page: str) -> str:
 @pytest.mark.django_db
 def test_every_page_type_in_russian_has_no_english_ui_text(client):
     world = _world()
-    people = {"buyer": world["buyer"], "seller": world["seller"], "moderator": world["moderator"]}
+    people = {role: world[role] for role in ("buyer", "seller", "moderator", "newcomer")}
     phrases = _english_ui_phrases()
     assert "Write to seller" in phrases and "Make an offer" in phrases  # the check has teeth
     # User content (names, ad titles, messages) is English in the fixtures and is not UI text.

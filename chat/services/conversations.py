@@ -19,6 +19,7 @@ from chat.services.messages import (
     message_create_locked,
     message_repeat_of,
     refuse_if_blocked,
+    refuse_if_unverified,
 )
 from marketplace import idempotency
 
@@ -95,9 +96,10 @@ def conversation_start(
     ``message_send``).
 
     Raises ValidationError with code ``own_ad`` (buyer owns the ad), ``ad_unavailable`` (sold or removed;
-    a reserved ad takes messages), ``blocked``/``blocked_by_you`` (one of them blocked the other),
-    ``idempotency_key_reused``, ``idempotency_key_mismatch`` or a body error (see ``message_body_clean``).
-    Locks the conversation row while the message is added.
+    a reserved ad takes messages), ``email_unverified`` (the buyer has not confirmed their address),
+    ``blocked``/``blocked_by_you`` (one of them blocked the other), ``idempotency_key_reused``,
+    ``idempotency_key_mismatch`` or a body error (see ``message_body_clean``). Locks the conversation row
+    while the message is added.
     """
     body = message_body_clean(body)
     fingerprint = start_fingerprint(body=body)
@@ -144,14 +146,16 @@ def start_fingerprint(*, body: str) -> str:
 
 
 def conversation_start_check(*, buyer: User, ad: Ad) -> None:
-    """Raise the ValidationError ``conversation_start`` would raise about the ad or a block (codes
-    ``own_ad``, ``ad_unavailable``, ``blocked``, ``blocked_by_you``), so views can give that reason before
-    any rate limit; returns None when *buyer* may write about *ad*. One query (blocks)."""
+    """Raise the ValidationError ``conversation_start`` would raise about the ad, the buyer's unconfirmed
+    address or a block (codes ``own_ad``, ``ad_unavailable``, ``email_unverified``, ``blocked``,
+    ``blocked_by_you``), so views can give that reason before any rate limit; returns None when *buyer*
+    may write about *ad*. One query (blocks)."""
     if ad.owner_id == buyer.pk:
         raise ValidationError(ERROR_MESSAGES["own_ad"], code="own_ad")
     # A reserved ad still takes messages: people ask to be next in line if the deal falls through.
     if ad.status not in (Ad.Status.ACTIVE, Ad.Status.RESERVED):
         raise ValidationError(ERROR_MESSAGES["ad_unavailable"], code="ad_unavailable")
+    refuse_if_unverified(sender=buyer)
     try:
         refuse_if_blocked(sender=buyer, recipient_id=ad.owner_id)
     except ValidationError as error:

@@ -30,6 +30,13 @@ from marketplace import idempotency
 from marketplace.images import ProcessedImage
 
 
+def refuse_if_unverified(*, sender: User) -> None:
+    """Raise ValidationError (code ``email_unverified``) when *sender* has not confirmed their email
+    address yet: an account must prove it owns its address before it writes to anyone (no query)."""
+    if not sender.email_verified:
+        raise ValidationError(ERROR_MESSAGES["email_unverified"], code="email_unverified")
+
+
 def refuse_if_blocked(*, sender: User, recipient_id: int) -> None:
     """Raise ValidationError when either user blocked the other (one indexed query).
 
@@ -207,12 +214,13 @@ def message_send(
     *reply_to_id* makes it a reply to that message of the conversation (a text message or an offer, also
     one deleted meanwhile: its quote then says so).
 
-    Raises PermissionDenied if *sender* is not a participant, ValidationError for a bad body, too many
-    photos (``too_many_photos``), a reply to a message not in this conversation (``reply_unknown``), a
-    block between the two (codes ``blocked``, ``blocked_by_you``), a key used in another conversation
-    (``idempotency_key_reused``) or for another request (``idempotency_key_mismatch``). Locks the
-    conversation row for the duration of the insert.
+    Raises PermissionDenied if *sender* is not a participant, ValidationError for an unconfirmed email
+    address (``email_unverified``), a bad body, too many photos (``too_many_photos``), a reply to a
+    message not in this conversation (``reply_unknown``), a block between the two (codes ``blocked``,
+    ``blocked_by_you``), a key used in another conversation (``idempotency_key_reused``) or for another
+    request (``idempotency_key_mismatch``). Locks the conversation row for the duration of the insert.
     """
+    refuse_if_unverified(sender=sender)
     body = message_body_clean(body, allow_empty=bool(photos))
     if len(photos) > settings.MARKETPLACE_PHOTOS_PER_MESSAGE:
         raise ValidationError(

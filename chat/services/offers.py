@@ -29,6 +29,7 @@ from chat.services.messages import (
     message_create_locked,
     message_repeat_of,
     refuse_if_blocked,
+    refuse_if_unverified,
 )
 from marketplace import idempotency
 from marketplace.money import format_money
@@ -132,11 +133,13 @@ def offer_make(
     importers. With *idempotency_key* a repeat returns the offer the first call made, and the same key
     with another amount is refused (see ``message_send``).
 
-    Raises PermissionDenied for a non-participant, ValidationError: ``offer_ad_unavailable`` (reserved,
+    Raises PermissionDenied for a non-participant, ValidationError: ``email_unverified`` (the user has not
+    confirmed their address), ``offer_ad_unavailable`` (reserved,
     sold or removed), ``offer_amount``, ``offer_above_asking`` (not confirmed), ``blocked``,
     ``blocked_by_you``, ``idempotency_key_reused``, ``idempotency_key_mismatch``. Locks the conversation
     row, then the pending offer.
     """
+    refuse_if_unverified(sender=user)
     value = offer_amount_clean(amount)
     fingerprint = offer_fingerprint(amount=value)
 

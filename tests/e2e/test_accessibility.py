@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from accounts.services import user_make_moderator
+from accounts.tokens import email_verification_token
 from chat import services as chat_services
 from chat.moderation import services as moderation
 from marketplace.images import process_uploaded_image
@@ -45,6 +46,7 @@ def _world():
     seller = UserFactory(email="seller@example.com", display_name="Sam Seller")
     buyer = UserFactory(email="buyer@example.com", display_name="Bea Buyer")
     moderator = UserFactory(email="mod@example.com", display_name="Mo Moderator")
+    newcomer = UserFactory(email="new@example.com", display_name="Nia Newcomer", email_verified_at=None)
     recreate_moderators_group()  # transactional tests flush what the data migrations created
     user_make_moderator(user=moderator)
     ad = AdFactory(owner=seller, category=category, title="Walnut sofa", price=450)
@@ -61,6 +63,7 @@ def _world():
         "seller": seller,
         "buyer": buyer,
         "moderator": moderator,
+        "newcomer": newcomer,
         "ad": ad,
         "conversation": conversation,
         "report": report,
@@ -70,6 +73,8 @@ def _world():
 def _pages(world):
     ad, conversation = world["ad"], world["conversation"]
     chat = conversation.get_absolute_url()
+    newcomer = world["newcomer"]
+    confirm_token = email_verification_token(user_id=newcomer.pk, email=newcomer.email)
     return [
         ("ad list", None, "/", None),
         ("ad detail, anonymous", None, ad.get_absolute_url(), None),
@@ -77,6 +82,10 @@ def _pages(world):
         ("ad detail, owner", "seller", ad.get_absolute_url(), None),
         ("sign-up with errors", None, "/accounts/signup/", "submit"),
         ("login with errors", None, "/accounts/login/", "submit"),
+        ("check your email", None, "/accounts/signup/done/", None),
+        ("confirmation link", None, f"/accounts/confirm/{confirm_token}/", None),
+        ("confirmation link, broken", None, "/accounts/confirm/broken/", None),
+        ("ad detail, unverified: banner", "newcomer", ad.get_absolute_url(), None),
         ("place an ad", "seller", "/ads/new/", None),
         ("edit an ad", "seller", f"/ads/{ad.public_id}/edit/", None),
         ("profile", "buyer", "/accounts/profile/", None),
@@ -96,7 +105,12 @@ def test_every_page_type_has_no_axe_violation_and_valid_html(
     browser, live_server, checkers, tmp_path, locale
 ):
     world = _world()
-    emails = {"buyer": "buyer@example.com", "seller": "seller@example.com", "moderator": "mod@example.com"}
+    emails = {
+        "buyer": "buyer@example.com",
+        "seller": "seller@example.com",
+        "moderator": "mod@example.com",
+        "newcomer": "new@example.com",
+    }
     violations, files = {}, {}
     contexts = {}
     for name, who, url, action in _pages(world):
@@ -154,7 +168,12 @@ def test_every_page_type_has_no_axe_violation_and_valid_html(
 @pytest.mark.parametrize("locale", ["en-US", "ru-RU"])  # Russian runs longer: wrapping is tested too
 def test_no_page_scrolls_sideways_on_a_360_px_phone(browser, live_server, locale):
     world = _world()
-    emails = {"buyer": "buyer@example.com", "seller": "seller@example.com", "moderator": "mod@example.com"}
+    emails = {
+        "buyer": "buyer@example.com",
+        "seller": "seller@example.com",
+        "moderator": "mod@example.com",
+        "newcomer": "new@example.com",
+    }
     pages, wide = {}, {}
     for name, who, url, action in _pages(world):
         if who == "moderator":
