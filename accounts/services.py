@@ -2,7 +2,6 @@
 subscriptions."""
 
 from datetime import datetime
-from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import emails, signals
 from accounts.models import ApiToken, PushSubscription, User, UserBlock
+from marketplace import webpush
 from marketplace.images import process_uploaded_image
 
 MODERATORS_GROUP = "Moderators"
@@ -216,14 +216,10 @@ def push_subscription_save(
     in on that device) updates the row and moves it to *user*: one device, one owner.
 
     The endpoint must be an https URL on a known push service (MARKETPLACE_WEBPUSH_HOSTS: the notifier
-    POSTs to it, so any other host would let users make the server call arbitrary addresses). Raises
-    ValidationError (code ``push_endpoint``) otherwise."""
-    parsed = urlparse(endpoint)
-    host = (parsed.hostname or "").lower()
-    allowed = any(host == known or host.endswith("." + known) for known in settings.MARKETPLACE_WEBPUSH_HOSTS)
-    secure = parsed.scheme == "https" or (parsed.scheme == "http" and host in ("127.0.0.1", "localhost"))
-    if not (allowed and secure):
-        raise ValidationError(_("This browser's push service is not supported."), code="push_endpoint")
+    POSTs to it, so any other host would let users make the server call arbitrary addresses) and the keys
+    must be usable (``marketplace.webpush.check_subscription``). Raises ValidationError (code
+    ``push_endpoint`` or ``push_keys``) otherwise."""
+    webpush.check_subscription(endpoint=endpoint, p256dh=p256dh, auth=auth)
     subscription, _created = PushSubscription.objects.update_or_create(
         endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth, "device": device[:100]}
     )

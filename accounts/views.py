@@ -1,5 +1,3 @@
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -18,6 +16,7 @@ from accounts import login_throttle, selectors, services
 from accounts.forms import LoginForm, ProfileForm, PushSubscriptionForm, SignupForm
 from accounts.models import UserBlock
 from accounts.tokens import email_verification_read, user_id_from_unsubscribe_token
+from marketplace.api import load_json_object
 from marketplace.http import safe_next_url
 from marketplace.ratelimits import (
     RateLimited,
@@ -282,16 +281,24 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def push_subscribe(request: HttpRequest) -> JsonResponse:
     """Store this device's Web Push subscription (JSON body ``{"endpoint": …, "keys": {"p256dh": …,
     "auth": …}}``, the browser's ``PushSubscription.toJSON()``; CSRF token in the X-CSRFToken header).
-    201 ``{"id": …}``; 400 ``{"error": …}`` for a body that is not such a subscription or an unsupported
-    push service."""
+    201 ``{"id": …}``; 400 ``{"code", "message"}`` (the API's error shape) for a body that is not such a
+    subscription (``bad_subscription``) or an unsupported push service (the service's code)."""
+    unreadable = JsonResponse(
+        {"code": "bad_subscription", "message": _("The subscription could not be read.")}, status=400
+    )
+    # Checked before the body is read: for a form-encoded or multipart body the CSRF check has already
+    # consumed the stream, and reading request.body would raise.
+    if request.content_type != "application/json":
+        return unreadable
     try:
-        data = json.loads(request.body or b"{}")
-        fields = {"endpoint": data.get("endpoint"), **(data.get("keys") or {})}
-    except (ValueError, AttributeError, TypeError):
-        return JsonResponse({"error": _("The subscription could not be read.")}, status=400)
+        data = load_json_object(request.body or b"{}")
+        keys = data.get("keys") or {}
+        fields = {"endpoint": data.get("endpoint"), "p256dh": keys.get("p256dh"), "auth": keys.get("auth")}
+    except (ValueError, AttributeError):
+        return unreadable
     form = PushSubscriptionForm(fields)
     if not form.is_valid():
-        return JsonResponse({"error": _("The subscription could not be read.")}, status=400)
+        return unreadable
     try:
         subscription = services.push_subscription_save(
             user=request.user,
@@ -299,7 +306,7 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
             **form.cleaned_data,
         )
     except ValidationError as error:
-        return JsonResponse({"error": error.messages[0]}, status=400)
+        return JsonResponse({"code": error.code, "message": error.messages[0]}, status=400)
     return JsonResponse({"id": subscription.pk}, status=201)
 
 

@@ -10,7 +10,9 @@ messages is one notification, and the next comes after they have read it. The un
 
 The notification names the sender and the ad and links to the conversation; it carries the message text
 only for a plain text message with no scam signal (``chat.safety``): never the text of a flagged,
-deleted or removed message. Subscriptions the push service answers 404/410 for are deleted. Safe to run
+deleted or removed message. Subscriptions the push service answers 404/410 for are deleted, and so are
+those ``marketplace.webpush`` refuses to connect to (an endpoint off the allowed push services, or one
+resolving to a loopback, private or link-local address). Safe to run
 in several processes at once: rows are locked with SKIP LOCKED and re-checked under the lock.
 """
 
@@ -122,7 +124,9 @@ def push_row(*, row_id: int) -> int:
             auth=subscription.auth,
             payload=payload,
         )
-        if status in webpush.GONE:
+        # A refused endpoint (stored before the checks tightened, or now resolving to a private address)
+        # is never sent to; dropping it lets the device subscribe again with a good one.
+        if status in webpush.GONE or status == webpush.REFUSED:
             PushSubscription.objects.filter(pk=subscription.pk).delete()
         elif 200 <= status < 300:
             accepted += 1

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -18,6 +19,9 @@ from marketplace import idempotency
 from marketplace.ratelimits import RateLimited
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# Levels of arrays and objects a JSON body may nest; every body the API takes is an object of scalars
+# or of one level of lists, so this is generous. Python's parser itself gives up near 1,000.
+JSON_MAX_DEPTH = 16
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -30,8 +34,65 @@ class ErrorSerializer(serializers.Serializer):
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
 
 
+# Service refusals answered with another status than 400: an Idempotency-Key reused with a different
+# request is 422, as Stripe answers it (the request was well formed; it conflicts with the key's first).
+STATUS_OF_CODE = {"idempotency_key_mismatch": status.HTTP_422_UNPROCESSABLE_ENTITY}
+
 # The refusals every authenticated endpoint may answer, for its schema (``extend_schema(responses=…)``).
 REFUSALS = {code: ErrorSerializer for code in (400, 401, 403, 404, 429)}
+
+
+class BadJSON(ValueError):
+    """A JSON body this site refuses before any view sees it (see ``load_json_object``)."""
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSONParser (the REST_FRAMEWORK parser) refusing, as ParseError (400 ``parse_error``), what
+    it would hand on to a view or the database to fail there with a 500 (see ``check_json_object``)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return check_json_object(super().parse(stream, media_type, parser_context))
+        except RecursionError:
+            raise exceptions.ParseError(f"JSON parse error - {TOO_DEEP}") from None
+        except BadJSON as error:
+            raise exceptions.ParseError(f"JSON parse error - {error}") from None
+
+
+TOO_DEEP = "the body is nested too deeply."
+
+
+def load_json_object(raw: bytes | str):
+    """Return the JSON object in *raw* (a request body). Raises BadJSON (a ValueError) for anything
+    ``check_json_object`` refuses and ValueError for text that is not JSON, so the caller answers 400."""
+    try:
+        return check_json_object(json.loads(raw))
+    except RecursionError:
+        raise BadJSON(TOO_DEEP) from None
+
+
+def check_json_object(data):
+    """Return parsed JSON *data* when it is what every request body here is: a JSON object, nesting at
+    most JSON_MAX_DEPTH levels, every string (value or key) valid Unicode. Raises BadJSON otherwise: a
+    top-level array or null would reach views that call ``.get``, and a lone surrogate (``"\\ud800"``,
+    which JSON escapes allow) fails only at the database. Iterative: a recursive walk could itself run
+    out of stack."""
+    if not isinstance(data, dict):
+        raise BadJSON("the body must be a JSON object.")
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadJSON("the body holds text that is not valid Unicode (a lone surrogate).") from None
+        elif isinstance(value, dict | list):
+            if depth > JSON_MAX_DEPTH:
+                raise BadJSON(TOO_DEEP)
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            pending.extend((item, depth + 1) for item in items)
+    return data
 
 
 def error_response(code: str, message: str, status_code: int, *, fields: dict | None = None, headers=None):
@@ -45,7 +106,8 @@ def error_response(code: str, message: str, status_code: int, *, fields: dict | 
 def exception_handler(error, context):
     """DRF's EXCEPTION_HANDLER: the services' errors become 4xx in one shape, never a 500.
 
-    Django ValidationError → 400 with its code (``invalid`` when it has none) and its messages joined;
+    Django ValidationError → 400 with its code (``invalid`` when it has none) and its messages joined,
+    or the status STATUS_OF_CODE gives its code;
     PermissionDenied → 403 ``permission_denied``; Http404 → 404 ``not_found``; RateLimited → 429
     ``rate_limited`` with Retry-After (seconds); DRF's own errors keep their status with the same shape.
     """
@@ -58,13 +120,14 @@ def exception_handler(error, context):
         )
     if isinstance(error, DjangoValidationError):
         code = getattr(error, "code", None) or "invalid"
+        status_code = STATUS_OF_CODE.get(code, status.HTTP_400_BAD_REQUEST)
         fields = None
         if hasattr(error, "error_dict"):
             fields = {
                 name: [str(m) for e in errors for m in e.messages]
                 for name, errors in error.error_dict.items()
             }
-        return error_response(code, " ".join(error.messages), status.HTTP_400_BAD_REQUEST, fields=fields)
+        return error_response(code, " ".join(error.messages), status_code, fields=fields)
     if isinstance(error, Http404):
         return error_response("not_found", "Not found.", status.HTTP_404_NOT_FOUND)
     if isinstance(error, PermissionDenied):

@@ -5,10 +5,17 @@ unique (sender, key) constraint. A repeated POST (a no-JS resubmit, a retry afte
 again after a network error) finds the row the first one created and gets the same answer, instead of a
 second row. The scheme is the one Stripe documents for its API ("Idempotent requests") and the IETF
 draft "The Idempotency-Key HTTP Header Field" standardises; the JSON API maps that header onto the same key.
+
+A key stands for one request: the row also stores a ``fingerprint`` of what was asked (the cleaned body,
+the reply, the photos), and the same key with a different request is refused (``idempotency_key_mismatch``:
+422 in the API, as Stripe answers, and an error in place in the form) rather than answered with the first
+request's row as though the second had been stored.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from typing import TypeVar
@@ -25,6 +32,10 @@ MAX_LENGTH = 64
 # nanoid (21 characters of [A-Za-z0-9_-]) and UUIDs (36, with hyphens) both fit.
 KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 ERROR = _("This form is out of date. Reload the page and try again; nothing was sent.")
+MISMATCH = _(
+    "A different message was already sent from this form, so yours was not sent. Send it again to send it."
+)
+FINGERPRINT_LENGTH = 64
 
 
 def new_key() -> str:
@@ -52,6 +63,21 @@ def key_to_render(data) -> str:
     submission created nothing, so a retry may reuse it), else a fresh one (also for ``data=None``)."""
     posted = (data or {}).get(FIELD) or ""
     return posted if KEY_RE.fullmatch(posted) else new_key()
+
+
+def fingerprint(**request) -> str:
+    """Return the SHA-256 (64 hex characters) of *request*: the fields that say what a keyed request
+    asks for, as JSON-able values (the order of the keywords does not matter)."""
+    canonical = json.dumps(request, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_same_request(stored: str, current: str) -> None:
+    """Raise ValidationError (code ``idempotency_key_mismatch``) when the request that first used a key
+    (its *stored* fingerprint) differs from the *current* one. Rows stored before fingerprints (``""``)
+    match any request."""
+    if stored and stored != current:
+        raise ValidationError(MISMATCH, code="idempotency_key_mismatch")
 
 
 def create_once(create: Callable[[], T], find_earlier: Callable[[], T | None]) -> T:

@@ -25,7 +25,7 @@ class BrowserTimezoneMiddleware:
 class PrivateNoStoreMiddleware:
     """Mark every response to a logged-in user ``Cache-Control: no-store`` (with Django's never-cache
     headers), so a shared computer's back button, a browser's disk cache or a proxy never keeps a chat
-    page, a poll answer or a profile. Responses that chose their own caching (a chat photo) keep it."""
+    page, a poll answer or a profile. Responses that chose their own caching keep it."""
 
     def __init__(self, get_response):
         self.get_response = get_response

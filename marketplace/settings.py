@@ -339,6 +339,9 @@ MARKETPLACE_VAPID_SUBJECT = env.str("MARKETPLACE_VAPID_SUBJECT", default="mailto
 MARKETPLACE_WEBPUSH_AFTER_S = env.int("MARKETPLACE_WEBPUSH_AFTER_S", default=60)
 # Push services browsers subscribe with (Chrome/Edge/Opera via FCM, Firefox, Safari, Windows): the only
 # hosts the notifier will POST to, and their subdomains.
+# Tests stand up a push service on http://127.0.0.1:<port>; this lets the notifier reach it. Not read from
+# the environment: a deployment cannot turn it on by mistake.
+MARKETPLACE_WEBPUSH_ALLOW_LOOPBACK = False
 MARKETPLACE_WEBPUSH_HOSTS = env.list(
     "MARKETPLACE_WEBPUSH_HOSTS",
     default=[
@@ -362,7 +365,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "marketplace.api.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

@@ -89,6 +89,21 @@ def test_the_admin_has_the_security_headers(client):
     assert_no_store(response)
 
 
+def test_the_api_docs_run_under_the_strict_policy_with_no_inline_style(client):
+    """Swagger UI's page had an inline <style> the policy refused: it is a file now, and the page gets
+    the site's policy unchanged (the browser test tests/e2e/test_api_docs.py renders it)."""
+    response = client.get(reverse("api-docs"))
+    assert response.status_code == 200
+    assert_strict_csp(response)
+    assert policy(response)["style-src"] == "'self'"
+    page = response.content.decode()
+    assert "<style" not in page and " style=" not in page
+    assert re.search(r'<link rel="stylesheet" href="/static/css/api-docs\.css">', page)
+    # Its scripts are files too (drf-spectacular's split view serves the init script from ?script=).
+    assert not re.search(r"<script>", page)
+    assert client.get(reverse("api-docs"), {"script": ""}).status_code == 200
+
+
 # The production environment README.md documents (secrets here are throwaway test values).
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",

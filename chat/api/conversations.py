@@ -22,7 +22,7 @@ from chat.views.conversations import (
     count_new_conversation,
     mark_read_up_to,
 )
-from marketplace import api
+from marketplace import api, idempotency
 from marketplace.api import ErrorSerializer, error_response
 
 REFUSALS = api.REFUSALS
@@ -83,6 +83,7 @@ def conversation_detail(request, public_id: str):
         201: s.StartedSerializer,
         200: s.StartedSerializer,
         202: OpenApiResponse(ErrorSerializer, description="Held for a moderator's review (code `held`)."),
+        422: ErrorSerializer,
         **REFUSALS,
     },
 )
@@ -90,14 +91,17 @@ def conversation_detail(request, public_id: str):
 def conversation_start(request, public_id: str):
     """ "Write to seller" for ad *public_id*: send the first message (or another one in the existing
     conversation). Same refusals and limits as the site (``own_ad``, ``ad_unavailable``, ``blocked``,
-    body codes; 429). With an ``Idempotency-Key`` a repeat answers 200 with what the first call sent. A
-    first message held for review answers 202 ``held``."""
+    body codes; 429). With an ``Idempotency-Key`` a repeat answers 200 with what the first call sent, and
+    the same key with another body 422 ``idempotency_key_mismatch``. A first message held for review
+    answers 202 ``held``."""
     ad = ad_selectors.ad_get_any(public_id=public_id)
     data = s.StartSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     key = api.idempotency_key(request)
     earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
     if earlier is not None and earlier.conversation.ad_id == ad.pk:
+        body = services.message_body_clean(data.validated_data["body"])
+        idempotency.check_same_request(earlier.idempotency_fingerprint, services.start_fingerprint(body=body))
         return _started(request, earlier.conversation.public_id, earlier, status.HTTP_200_OK)
     services.conversation_start_check(buyer=request.user, ad=ad)
     is_new = check_start_rate_limits(request, ad)

@@ -82,21 +82,20 @@ def message_list(request, public_id: str):
 @extend_schema(
     request={"application/json": s.SendSerializer, "multipart/form-data": s.SendSerializer},
     parameters=[IDEMPOTENCY],
-    responses={201: s.MessageSerializer, 200: s.MessageSerializer, **REFUSALS},
+    responses={201: s.MessageSerializer, 200: s.MessageSerializer, 422: ErrorSerializer, **REFUSALS},
 )
 @api_view(["POST"])
 def message_send(request, public_id: str):
     """Send a message: ``body`` (may be empty with photos), ``reply_to`` (a message id of this
     conversation), ``photos`` (multipart, up to MARKETPLACE_PHOTOS_PER_MESSAGE JPEG/PNG/WebP, verified and
     re-encoded by Pillow). With an ``Idempotency-Key`` (the composer's key space) a repeat answers 200 with
-    the message the first call stored and is not charged to ``message_by_user``. Refusals as the
+    the message the first call stored and is not charged to ``message_by_user``; the same key with a
+    different body, reply or photos is 422 ``idempotency_key_mismatch`` and stores nothing. Refusals as the
     composer's: ``empty``, ``too_long``, ``blocked``, ``recipient_suspended``, ``reply_unknown``,
     ``too_many_photos``, photo errors."""
     _token, conversation = conversation_for_page(request, public_id)
     key = api.idempotency_key(request)
     earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
-    if earlier is not None and earlier.conversation_id == conversation.pk:
-        return Response(serialize_messages(request, conversation, [earlier])[0], status=status.HTTP_200_OK)
     reply_to = request.data.get("reply_to")
     try:
         reply_to = int(reply_to) if reply_to not in (None, "") else None
@@ -110,7 +109,10 @@ def message_send(request, public_id: str):
         errors = [error for field_errors in form.errors.as_data().values() for error in field_errors]
         message = " ".join(text for field_errors in form.errors.values() for text in field_errors)
         raise ValidationError(message, code=errors[0].code or "invalid")
-    check_rate_limit(request, "message_by_user")
+    if earlier is None:
+        check_rate_limit(request, "message_by_user")
+    # A repeat is validated like the first request: the service compares the two (same key, other body,
+    # reply or photos: 422 ``idempotency_key_mismatch``) and returns the stored message for the same one.
     message = services.message_send(
         conversation=conversation,
         sender=request.user,
@@ -119,7 +121,9 @@ def message_send(request, public_id: str):
         idempotency_key=key,
         reply_to_id=reply_to,
     )
-    return Response(serialize_messages(request, conversation, [message])[0], status=status.HTTP_201_CREATED)
+    repeated = earlier is not None and earlier.pk == message.pk
+    answer = status.HTTP_200_OK if repeated else status.HTTP_201_CREATED
+    return Response(serialize_messages(request, conversation, [message])[0], status=answer)
 
 
 def _own_message(request, public_id: str, message_id: int):
@@ -187,7 +191,7 @@ def message_reaction(request, public_id: str, message_id: int):
 )
 @api_view(["GET"])
 def message_photo(request, public_id: str, photo_id: int, variant: str):
-    """A photo of a message (``full`` or ``thumb``, JPEG, privately cached for a day), for the
+    """A photo of a message (``full`` or ``thumb``, JPEG, never cached), for the
     conversation's participants with the app's token; 404 for anyone else and for photos of deleted or
     removed messages, as on the site."""
     if variant not in PHOTO_VARIANTS:

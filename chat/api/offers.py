@@ -13,7 +13,8 @@ from chat import selectors, services
 from chat.api import serializers as s
 from chat.api.messages import IDEMPOTENCY, REFUSALS
 from chat.views.conversations import conversation_for_page
-from marketplace import api
+from marketplace import api, idempotency
+from marketplace.api import ErrorSerializer
 from marketplace.ratelimits import check_rate_limit
 
 DECISIONS = {
@@ -34,21 +35,26 @@ def _offer_answer(request, offer, *, told: int | None = None, code: int = status
 @extend_schema(
     request=s.OfferInputSerializer,
     parameters=[IDEMPOTENCY],
-    responses={201: s.OfferActionSerializer, 200: s.OfferActionSerializer, **REFUSALS},
+    responses={201: s.OfferActionSerializer, 200: s.OfferActionSerializer, 422: ErrorSerializer, **REFUSALS},
 )
 @api_view(["POST"])
 def offer_make(request, public_id: str):
     """Propose a price (either side); answering the other side's pending offer makes a counter-offer.
     Above the asking price it needs ``confirm_above_asking: true`` (else 400 ``offer_above_asking``).
     Refusals: ``offer_amount``, ``offer_ad_unavailable`` (reserved, sold), ``offer_ad_removed``,
-    ``blocked``, ``recipient_suspended``; counted
-    against ``message_by_user``; an ``Idempotency-Key`` repeat answers 200 with the first offer."""
+    ``blocked``, ``recipient_suspended``; counted against ``message_by_user``; an ``Idempotency-Key``
+    repeat answers 200 with the first offer, the same key with another amount 422
+    ``idempotency_key_mismatch``."""
     _token, conversation = conversation_for_page(request, public_id)
     data = s.OfferInputSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     key = api.idempotency_key(request)
     earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
     if earlier is not None and earlier.offer is not None and earlier.conversation_id == conversation.pk:
+        amount = services.offer_amount_clean(data.validated_data["amount"])
+        idempotency.check_same_request(
+            earlier.idempotency_fingerprint, services.offer_fingerprint(amount=amount)
+        )
         return _offer_answer(request, earlier.offer)
     check_rate_limit(request, "message_by_user")
     offer = services.offer_make(

@@ -60,6 +60,15 @@ class Message(models.Model):
     idempotency_key = models.CharField(  # noqa: DJ001 - NULL is "no key": outside the unique index
         _("idempotency key"), max_length=idempotency.MAX_LENGTH, null=True, blank=True, editable=False
     )
+    # What the keyed request asked for (idempotency.fingerprint): the same key with another request is
+    # refused. "" for messages sent without a key or before fingerprints were kept.
+    idempotency_fingerprint = models.CharField(
+        _("request fingerprint"),
+        max_length=idempotency.FINGERPRINT_LENGTH,
+        blank=True,
+        default="",
+        editable=False,
+    )
     # The message this one answers; its quote shows the original's current state (edited, deleted).
     reply_to = models.ForeignKey(
         "self",

@@ -13,6 +13,7 @@ from chat.services.conversations import (
     conversation_start,
     conversation_start_check,
     conversations_sync_ad_details,
+    start_fingerprint,
 )
 from chat.services.deals import conversations_sync_ad_status, offer_mark_sold, offer_reserve
 from chat.services.edits import (
@@ -27,6 +28,7 @@ from chat.services.offers import (
     offer_accept,
     offer_amount_clean,
     offer_decline,
+    offer_fingerprint,
     offer_make,
     offer_set_status_locked,
     offer_withdraw,
@@ -70,6 +72,7 @@ __all__ = [
     "offer_accept",
     "offer_amount_clean",
     "offer_decline",
+    "offer_fingerprint",
     "offer_make",
     "offer_mark_sold",
     "offer_reserve",
@@ -84,4 +87,5 @@ __all__ = [
     "review_refusal",
     "review_refusal_error",
     "review_update",
+    "start_fingerprint",
 ]

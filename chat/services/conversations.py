@@ -94,15 +94,17 @@ def conversation_start(
     calls return the same one (database unique constraint; the loser of the race reuses the winner's row).
     *created_at* (aware datetime) and *first_sender_is_seller* (the seller greeted first) are for importers
     replaying recorded dialogues; the site leaves them at their defaults. With *idempotency_key* a repeat
-    returns the message the first call sent (see ``message_send``).
+    returns the message the first call sent, and the same key with another body is refused (see
+    ``message_send``).
 
     Raises ValidationError with code ``own_ad`` (buyer owns the ad), ``ad_unavailable`` (sold or removed;
     a reserved ad takes messages), ``email_unverified`` (the buyer has not confirmed their address),
-    ``blocked``/``blocked_by_you`` (one of them blocked the other),
-    ``idempotency_key_reused`` or a body error (see ``message_body_clean``). Locks the conversation row
+    ``blocked``/``blocked_by_you`` (one of them blocked the other), ``idempotency_key_reused``,
+    ``idempotency_key_mismatch`` or a body error (see ``message_body_clean``). Locks the conversation row
     while the message is added.
     """
     body = message_body_clean(body)
+    fingerprint = start_fingerprint(body=body)
 
     @transaction.atomic
     def start() -> tuple[Conversation, Message]:
@@ -110,7 +112,10 @@ def conversation_start(
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         # Under the lock: an identical request that got here first has committed its message.
         repeat = message_repeat_of(
-            sender=buyer, idempotency_key=idempotency_key, conversation_id=conversation.pk
+            sender=buyer,
+            idempotency_key=idempotency_key,
+            conversation_id=conversation.pk,
+            fingerprint=fingerprint,
         )
         if repeat is not None:
             return conversation, repeat
@@ -121,6 +126,7 @@ def conversation_start(
             body=body,
             created_at=created_at,
             idempotency_key=idempotency_key,
+            idempotency_fingerprint=fingerprint,
         )
         return conversation, message
 
@@ -129,8 +135,16 @@ def conversation_start(
         return start()
 
     return idempotency.create_once(
-        check_and_start, lambda: _started_with_key(buyer=buyer, ad=ad, idempotency_key=idempotency_key)
+        check_and_start,
+        lambda: _started_with_key(
+            buyer=buyer, ad=ad, idempotency_key=idempotency_key, fingerprint=fingerprint
+        ),
     )
+
+
+def start_fingerprint(*, body: str) -> str:
+    """Return the ``idempotency.fingerprint`` of a "Write to seller" with the cleaned *body*."""
+    return idempotency.fingerprint(kind="start", body=body)
 
 
 def conversation_start_check(*, buyer: User, ad: Ad) -> None:
@@ -153,15 +167,17 @@ def conversation_start_check(*, buyer: User, ad: Ad) -> None:
 
 
 def _started_with_key(
-    *, buyer: User, ad: Ad, idempotency_key: str | None
+    *, buyer: User, ad: Ad, idempotency_key: str | None, fingerprint: str
 ) -> tuple[Conversation, Message] | None:
     """Return ``(conversation, message)`` that *buyer*'s "Write to seller" with this key already sent about
-    *ad*, or None. A key used for another conversation raises ValidationError (``idempotency_key_reused``)."""
+    *ad*, or None. A key used for another conversation raises ValidationError (``idempotency_key_reused``),
+    one used for another body (its *fingerprint*) ``idempotency_key_mismatch``."""
     message = selectors.message_sent_with_key(sender=buyer, idempotency_key=idempotency_key)
     if message is None:
         return None
     if message.conversation.ad_id != ad.pk:
         raise ValidationError(ERROR_MESSAGES["idempotency_key_reused"], code="idempotency_key_reused")
+    idempotency.check_same_request(message.idempotency_fingerprint, fingerprint)
     return message.conversation, message
 
 

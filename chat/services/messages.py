@@ -8,6 +8,7 @@ id" cursor never skips a message committed late.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -92,14 +93,31 @@ def message_body_clean(body: str, *, allow_empty: bool = False) -> str:
     return cleaned
 
 
-def message_repeat_of(*, sender: User, idempotency_key: str | None, conversation_id: int) -> Message | None:
+def message_repeat_of(
+    *, sender: User, idempotency_key: str | None, conversation_id: int, fingerprint: str | None = None
+) -> Message | None:
     """Return the message *sender* already created with *idempotency_key* in this conversation, or None
     (also for no key). Raises ValidationError (code ``idempotency_key_reused``) when the key was used for
-    a message in another conversation: a client bug, answered as one rather than guessed at."""
+    a message in another conversation: a client bug, answered as one rather than guessed at; and, given
+    the request's *fingerprint* (``message_fingerprint``), ``idempotency_key_mismatch`` when the key
+    first sent something else."""
     found = selectors.message_sent_with_key(sender=sender, idempotency_key=idempotency_key)
     if found is not None and found.conversation_id != conversation_id:
         raise ValidationError(ERROR_MESSAGES["idempotency_key_reused"], code="idempotency_key_reused")
+    if found is not None and fingerprint is not None:
+        idempotency.check_same_request(found.idempotency_fingerprint, fingerprint)
     return found
+
+
+def message_fingerprint(*, body: str, photos: Sequence[ProcessedImage] = (), reply_to_id: int | None) -> str:
+    """Return the ``idempotency.fingerprint`` of a send: the cleaned *body*, the reply and the SHA-256 of
+    each re-encoded photo (Pillow's encoding of the same upload is the same bytes), in order."""
+    digests = []
+    for photo in photos:
+        photo.image.seek(0)
+        digests.append(hashlib.sha256(photo.image.read()).hexdigest())
+        photo.image.seek(0)
+    return idempotency.fingerprint(kind="text", body=body, reply_to=reply_to_id, photos=digests)
 
 
 def message_create_locked(
@@ -112,6 +130,7 @@ def message_create_locked(
     offer: Offer | None = None,
     photo_count: int = 0,
     idempotency_key: str | None = None,
+    idempotency_fingerprint: str = "",
     reply_to_id: int | None = None,
     notice: str = "",
     notice_params: dict | None = None,
@@ -121,9 +140,9 @@ def message_create_locked(
     other participant's unread count (+1, relative to the current value) and archive flag, both
     participants' ``last_message_at``, the sender's ``sent_count`` and, for the seller's first reply, the
     response-time sample (``first_reply_*``, ``response_time_refresh``). Replaces both participants' poll
-    tokens on commit. Returns the
-    message; *created_at* (aware datetime) is for importers; *idempotency_key* and *reply_to_id* (checked
-    by the caller) are stored with it (see ``message_send``). A *notice* (a ``chat.notices`` code, with
+    tokens on commit. Returns the message; *created_at* (aware datetime) is for importers;
+    *idempotency_key* (with the request's *idempotency_fingerprint*) and *reply_to_id* (checked by the
+    caller) are stored with it (see ``message_send``). A *notice* (a ``chat.notices`` code, with
     *notice_params*) is stored as such and its English text becomes the body."""
     now = timezone.now()
     if notice:
@@ -141,6 +160,7 @@ def message_create_locked(
         offer=offer,
         photo_count=photo_count,
         idempotency_key=idempotency_key,
+        idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
         reply_to_id=reply_to_id,
         notice=notice,
         notice_params=notice_params or {},
@@ -201,7 +221,9 @@ def message_send(
     *idempotency_key* (``marketplace.idempotency``) makes the send exactly-once: when *sender* already sent
     a message with this key here, that message is returned and nothing is written (under the conversation
     lock, so two identical requests at once also store one message; the (sender, key) unique constraint
-    backs it).
+    backs it). The same key with a different body, reply or photos raises ValidationError
+    (``idempotency_key_mismatch``) instead: the second request was not stored, and must not look as if
+    it had been.
 
     *reply_to_id* makes it a reply to that message of the conversation (a text message or an offer, also
     one deleted meanwhile: its quote then says so).
@@ -209,8 +231,9 @@ def message_send(
     Raises PermissionDenied if *sender* is not a participant, ValidationError for an unconfirmed email
     address (``email_unverified``), a bad body, too many photos (``too_many_photos``), a reply to a
     message not in this conversation (``reply_unknown``), a block between the two (codes ``blocked``,
-    ``blocked_by_you``), a suspended recipient (``recipient_suspended``) or a key used in another
-    conversation (``idempotency_key_reused``). Locks the conversation row for the duration of the insert.
+    ``blocked_by_you``), a suspended recipient (``recipient_suspended``), a key used in another
+    conversation (``idempotency_key_reused``) or for another request (``idempotency_key_mismatch``). Locks
+    the conversation row for the duration of the insert.
     """
     refuse_if_unverified(sender=sender)
     body = message_body_clean(body, allow_empty=bool(photos))
@@ -221,12 +244,16 @@ def message_send(
             params={"limit": settings.MARKETPLACE_PHOTOS_PER_MESSAGE},
         )
 
+    fingerprint = message_fingerprint(body=body, photos=photos, reply_to_id=reply_to_id)
+
     @transaction.atomic
     def create() -> Message:
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if sender.pk not in (locked.buyer_id, locked.seller_id):
             raise PermissionDenied("Only participants can write in a conversation.")
-        repeat = message_repeat_of(sender=sender, idempotency_key=idempotency_key, conversation_id=locked.pk)
+        repeat = message_repeat_of(
+            sender=sender, idempotency_key=idempotency_key, conversation_id=locked.pk, fingerprint=fingerprint
+        )
         if repeat is not None:
             return repeat
         refuse_if_blocked(sender=sender, recipient_id=locked.other_user_id(sender.pk))
@@ -245,6 +272,7 @@ def message_send(
             created_at=created_at,
             photo_count=len(photos),
             idempotency_key=idempotency_key,
+            idempotency_fingerprint=fingerprint,
             reply_to_id=reply_to_id,
         )
         message_photos_store(message=message, photos=photos)
@@ -253,6 +281,9 @@ def message_send(
     return idempotency.create_once(
         create,
         lambda: message_repeat_of(
-            sender=sender, idempotency_key=idempotency_key, conversation_id=conversation.pk
+            sender=sender,
+            idempotency_key=idempotency_key,
+            conversation_id=conversation.pk,
+            fingerprint=fingerprint,
         ),
     )

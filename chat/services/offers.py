@@ -132,16 +132,18 @@ def offer_make(
     card (a message of kind ``offer``) and expires after MARKETPLACE_OFFER_TTL_S seconds. An amount above
     the ad's current asking price (``Conversation.ad_current_price``, not the snapshot's) needs
     *above_asking_confirmed* (people mistype a digit). *created_at* is for importers. With
-    *idempotency_key* a repeat returns the offer the first call made (see ``message_send``).
+    *idempotency_key* a repeat returns the offer the first call made, and the same key with another
+    amount is refused (see ``message_send``).
 
     Raises PermissionDenied for a non-participant, ValidationError: ``email_unverified`` (the user has not
     confirmed their address), ``offer_ad_removed``, ``offer_ad_unavailable`` (reserved or sold),
     ``offer_amount``, ``offer_above_asking`` (not confirmed), ``blocked``, ``blocked_by_you``,
-    ``recipient_suspended``, ``idempotency_key_reused``. Locks the conversation row, then the pending
-    offer.
+    ``recipient_suspended``, ``idempotency_key_reused``, ``idempotency_key_mismatch``. Locks the
+    conversation row, then the pending offer.
     """
     refuse_if_unverified(sender=user)
     value = offer_amount_clean(amount)
+    fingerprint = offer_fingerprint(amount=value)
 
     @transaction.atomic
     def make() -> Message:
@@ -151,24 +153,35 @@ def offer_make(
             value=value,
             created_at=created_at,
             idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
             above_asking_confirmed=above_asking_confirmed,
         )
 
     card = idempotency.create_once(
         make,
-        lambda: _offer_card_with_key(user=user, idempotency_key=idempotency_key, conversation=conversation),
+        lambda: _offer_card_with_key(
+            user=user, idempotency_key=idempotency_key, conversation=conversation, fingerprint=fingerprint
+        ),
     )
     return card.offer
 
 
+def offer_fingerprint(*, amount: Decimal) -> str:
+    """Return the ``idempotency.fingerprint`` of an offer of *amount* (cleaned, ``offer_amount_clean``)."""
+    return idempotency.fingerprint(kind="offer", amount=str(amount))
+
+
 def _offer_card_with_key(
-    *, user: User, idempotency_key: str | None, conversation: Conversation
+    *, user: User, idempotency_key: str | None, conversation: Conversation, fingerprint: str
 ) -> Message | None:
     """The offer card *user* already sent with *idempotency_key* here, or None; a key that sent a text
-    message (or one elsewhere) is refused (``idempotency_key_reused``)."""
+    message (or one elsewhere) is refused (``idempotency_key_reused``), one that offered another amount
+    (its *fingerprint*) too (``idempotency_key_mismatch``)."""
     repeat = message_repeat_of(sender=user, idempotency_key=idempotency_key, conversation_id=conversation.pk)
     if repeat is not None and repeat.offer is None:
         raise ValidationError(ERROR_MESSAGES["idempotency_key_reused"], code="idempotency_key_reused")
+    if repeat is not None:
+        idempotency.check_same_request(repeat.idempotency_fingerprint, fingerprint)
     return repeat
 
 
@@ -179,13 +192,16 @@ def _offer_make_locked(
     value: Decimal,
     created_at: datetime | None,
     idempotency_key: str | None,
+    fingerprint: str,
     above_asking_confirmed: bool,
 ) -> Message:
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if user.pk not in (locked.buyer_id, locked.seller_id):
         raise PermissionDenied("Only participants can make offers.")
     # Under the lock: an identical request that got here first has committed its card.
-    repeat = _offer_card_with_key(user=user, idempotency_key=idempotency_key, conversation=locked)
+    repeat = _offer_card_with_key(
+        user=user, idempotency_key=idempotency_key, conversation=locked, fingerprint=fingerprint
+    )
     if repeat is not None:
         return repeat
     if locked.ad_status == Ad.Status.REMOVED:
@@ -229,6 +245,7 @@ def _offer_make_locked(
         kind=Message.Kind.OFFER,
         offer=offer,
         idempotency_key=idempotency_key,
+        idempotency_fingerprint=fingerprint,
     )
 
 

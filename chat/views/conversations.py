@@ -235,6 +235,10 @@ def _refused_start(request: HtmxHttpRequest, ad: Ad, form: StartConversationForm
     the ad as a flash message on the ad page (or the list, when the ad is gone)."""
     if error.code not in REFUSAL_CODES:
         form.add_error("body", error)
+        if error.code == "idempotency_key_mismatch":
+            # The kept text goes out with a fresh key: the posted one already sent another message.
+            form.data = form.data.copy()
+            form.data[idempotency.FIELD] = idempotency.new_key()
         return _ad_page_with_error(request, ad, form)
     flash.error(request, " ".join(error.messages))
     if ad.status == Ad.Status.REMOVED and ad.owner_id != request.user.pk:
@@ -248,7 +252,8 @@ def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpRespo
     """ "Write to seller": send the first message about an ad and open the conversation.
 
     Reuses the existing conversation for (buyer, seller, ad). A repeat of an accepted submission (same
-    ``idempotency_key``) redirects to the message the first one sent, without counting again. The real
+    ``idempotency_key``) redirects to the message the first one sent, without counting again; the same
+    key with another text is refused above the kept text, with a fresh key. The real
     reason comes first: a refused ad (own, sold, removed) redirects back with the reason as a flash
     message; a block, a refused text (empty, too long) or a rate limit re-renders the ad page with the
     reason and the typed text (status 400; 429 with Retry-After for a rate limit). Only conversations
@@ -265,6 +270,8 @@ def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpRespo
         key = idempotency.read_key(request.POST)
         earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
         if earlier is not None and earlier.conversation.ad_id == ad.pk:
+            fingerprint = services.start_fingerprint(body=services.message_body_clean(body))
+            idempotency.check_same_request(earlier.idempotency_fingerprint, fingerprint)
             return redirect(f"{earlier.conversation.get_absolute_url()}#message-{earlier.id}")
         services.conversation_start_check(buyer=request.user, ad=ad)
     except ValidationError as error:

@@ -31,7 +31,9 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     than ``after``) and re-render the composer empty with a fresh key, out of band; without JavaScript:
     redirect to it.
 
-    A repeat of an accepted send (same key) gets the same answer and is not charged to the rate limit.
+    A repeat of an accepted send (same key) gets the same answer and is not charged to the rate limit;
+    the same key with a different text, reply or photos is refused in place (``idempotency_key_mismatch``:
+    the typed text stays, with a fresh key so pressing Send again sends it).
     An invalid body, a block or the ``message_by_user`` rate limit re-renders the composer with the
     reason, the typed text and the same key (htmx: 200 retargeted to the composer; without JavaScript:
     the whole page with status 400, or 429 with Retry-After for the rate limit).
@@ -42,6 +44,9 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     reply_to = read_id(request.POST.get("reply_to"))
     limited = None
     message = None
+    # The key the re-rendered composer carries: the posted one (nothing was stored, a retry may reuse it),
+    # but a fresh one when that key already sent another message, or the next press would fail the same.
+    composer_key = idempotency.key_to_render(request.POST)
     if form.is_valid():
         try:
             key = idempotency.read_key(request.POST)
@@ -60,6 +65,8 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             form.add_error("body", error.message)
         except ValidationError as error:
             form.add_error("body", error)
+            if error.code == "idempotency_key_mismatch":
+                composer_key = idempotency.new_key()
     if message is None:
         typed = request.POST.get("body", "")
         # A refused reply stays a reply.
@@ -71,7 +78,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
                 "form": form,
                 "typed": typed,
                 "cursor": after,
-                "composer_key": idempotency.key_to_render(request.POST),
+                "composer_key": composer_key,
             }
             response = render(request, f"{presenters.PAGE_TEMPLATE}#composer", context)
             return reswap(retarget(response, "#composer"), "outerHTML")
@@ -82,7 +89,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             status=400,
             form=form,
             typed=typed,
-            composer_key=idempotency.key_to_render(request.POST),
+            composer_key=composer_key,
             **mode,
         )
         return with_retry_after(response, limited)

@@ -29,7 +29,7 @@ DEAL_ACTIONS = {
     "sell": (services.offer_mark_sold, gettext_lazy("Marked as sold to %(name)s.")),
 }
 # Refusals shown in the offer form with the typed amount kept; the others are flash messages.
-FORM_REFUSALS = {"offer_amount", "offer_above_asking", "bad_idempotency_key"}
+FORM_REFUSALS = {"offer_amount", "offer_above_asking", "bad_idempotency_key", "idempotency_key_mismatch"}
 
 
 @login_required
@@ -39,12 +39,13 @@ def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     ``idempotency_key``; ``confirm_above_asking=1`` once told the amount is above the asking price).
 
     Success shows the conversation at the offer card, and so does a repeat of it (not counted again). A
-    refused amount, an unconfirmed amount above the asking price or the rate limit re-renders the page
-    with the reason and the typed amount (status 400; 429 with Retry-After); other refusals are flash
-    messages."""
+    refused amount, an unconfirmed amount above the asking price, the same key with another amount (then
+    with a fresh key) or the rate limit re-renders the page with the reason and the typed amount (status
+    400; 429 with Retry-After); other refusals are flash messages."""
     token, conversation = conversation_for_page(request, public_id)
     typed = request.POST.get("amount", "")[:30]
     limited, confirm = None, ""
+    offer_key = idempotency.key_to_render(request.POST)
     try:
         key = idempotency.read_key(request.POST)
         earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
@@ -66,6 +67,8 @@ def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         reason = " ".join(error.messages)
         if error.code == "offer_above_asking":
             confirm = error.params["amount"]
+        if error.code == "idempotency_key_mismatch":
+            offer_key = idempotency.new_key()  # the posted key already made another offer
     else:
         return redirect(f"{conversation.get_absolute_url()}#offer-{offer.id}")
     mark_read_up_to(conversation, request.user, conversation.last_message_id)
@@ -77,7 +80,7 @@ def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         offer_error=reason,
         offer_typed=typed,
         offer_confirm=confirm,
-        offer_key=idempotency.key_to_render(request.POST),
+        offer_key=offer_key,
     )
     return with_retry_after(response, limited)
 

@@ -35,7 +35,7 @@
             return window.fetch(box.getAttribute("data-url"), {
               method: "POST", headers: headers, credentials: "same-origin", body: JSON.stringify(subscription.toJSON())
             }).then(function (response) {
-              if (!response.ok) return response.json().then(function (body) { throw new Error(body.error); });
+              if (!response.ok) return response.json().then(function (body) { throw new Error(body.message); });
             });
           }).then(function () {
             button.hidden = true;

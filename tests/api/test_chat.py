@@ -64,7 +64,10 @@ def test_send_exactly_once_with_a_reply_and_photos(token_client, buyer, seller, 
     assert sent.status_code == 201 and sent.json()["reply_to"]["id"] == first.id
     assert (
         client.post(
-            conv_url(conversation, "messages/send/"), {"body": "Yes!"}, format="json", **headers
+            conv_url(conversation, "messages/send/"),
+            {"body": "Yes!", "reply_to": first.id},
+            format="json",
+            **headers,
         ).status_code
         == 200
     )

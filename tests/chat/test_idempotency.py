@@ -106,6 +106,41 @@ def test_a_key_reused_in_another_conversation_is_refused(login, conversation, bu
     assert Message.objects.filter(body__in=["one", "two"]).count() == 1
 
 
+def test_the_same_key_with_other_text_is_refused_in_place_keeping_the_text(login, conversation, buyer):
+    client = login(buyer)
+    url = reverse("chat:send", args=[conversation.public_id])
+    data = {"body": "Can you do 400?", "after": 0, "idempotency_key": "e" * 21}
+    client.post(url, data, headers=HTMX)
+
+    changed = client.post(url, {**data, "body": "Can you do 380?"}, headers=HTMX)
+
+    assert changed.status_code == 200 and changed["HX-Retarget"] == "#composer"
+    page = changed.content.decode()
+    assert "A different message was already sent from this form" in page
+    assert "Can you do 380?" in page  # the typed text stays in the composer
+    assert keys_in(changed) and "e" * 21 not in keys_in(changed)  # a fresh key: Send again sends it
+    assert list(Message.objects.filter(sender=buyer).values_list("body", flat=True)) == [
+        "Hi! Is this still available?",
+        "Can you do 400?",
+    ]
+    again = client.post(url, {**data, "body": "Can you do 380?", "idempotency_key": keys_in(changed)[0]})
+    assert again.status_code == 302 and Message.objects.filter(body="Can you do 380?").count() == 1
+
+
+def test_without_javascript_the_mismatch_is_the_page_with_status_400(login, conversation, buyer):
+    client = login(buyer)
+    url = reverse("chat:send", args=[conversation.public_id])
+    data = {"body": "Pick up at 5?", "after": 0, "idempotency_key": "f" * 21}
+    client.post(url, data)
+
+    changed = client.post(url, {**data, "body": "Pick up at 6?"})
+
+    assert changed.status_code == 400
+    assert "A different message was already sent from this form" in changed.content.decode()
+    assert "Pick up at 6?" in changed.content.decode()
+    assert not Message.objects.filter(body="Pick up at 6?").exists()
+
+
 def test_write_to_seller_twice_stores_one_message(login, buyer, ad):
     client = login(buyer)
     page = client.get(ad.get_absolute_url())
@@ -116,6 +151,22 @@ def test_write_to_seller_twice_stores_one_message(login, buyer, ad):
     assert first["Location"] == second["Location"]
     assert Message.objects.filter(sender=buyer).count() == 1
     assert keys_in(client.get(ad.get_absolute_url())) != [key]
+
+
+def test_write_to_seller_again_with_the_same_key_and_other_text_is_refused_keeping_it(login, buyer, ad):
+    client = login(buyer)
+    url = reverse("chat:start", args=[ad.public_id])
+    client.post(url, {"body": "Is it available?", "idempotency_key": "g" * 21})
+
+    changed = client.post(url, {"body": "Would you take 300?", "idempotency_key": "g" * 21})
+
+    assert changed.status_code == 400
+    page = changed.content.decode()
+    assert "A different message was already sent from this form" in page and "Would you take 300?" in page
+    assert keys_in(changed) and keys_in(changed) != ["g" * 21]
+    assert list(Message.objects.filter(sender=buyer).values_list("body", flat=True)) == ["Is it available?"]
+    again = client.post(url, {"body": "Would you take 300?", "idempotency_key": keys_in(changed)[0]})
+    assert again.status_code == 302 and Message.objects.filter(body="Would you take 300?").exists()
 
 
 def test_a_held_first_message_posted_twice_is_held_once(login, buyer, settings):
@@ -138,6 +189,25 @@ def test_an_offer_posted_twice_is_one_offer(login, conversation, buyer):
     offer = Offer.objects.get()
     assert offer.status == Offer.Status.PENDING  # not replaced by its own repeat
     assert first["Location"] == second["Location"] == f"{conversation.get_absolute_url()}#offer-{offer.id}"
+
+
+def test_an_offer_again_with_the_same_key_and_another_amount_is_refused_keeping_it(
+    login, conversation, buyer
+):
+    client = login(buyer)
+    url = reverse("chat:offer_make", args=[conversation.public_id])
+    client.post(url, {"amount": "400", "idempotency_key": "h" * 21})
+
+    changed = client.post(url, {"amount": "380", "idempotency_key": "h" * 21})
+
+    assert changed.status_code == 400
+    page = changed.content.decode()
+    assert "A different message was already sent from this form" in page and 'value="380"' in page
+    [offer_key, _composer_key] = keys_in(changed)
+    assert offer_key != "h" * 21
+    assert list(Offer.objects.values_list("amount", flat=True)) == [400]
+    again = client.post(url, {"amount": "380", "idempotency_key": offer_key})
+    assert again.status_code == 302 and Offer.objects.filter(amount=380).exists()
 
 
 def test_a_report_posted_twice_is_one_report(login, conversation, seller):

@@ -28,7 +28,8 @@ def _b64url(data: bytes) -> str:
 
 
 class PushService(BaseHTTPRequestHandler):
-    """A push service: records each POST; answers 410 for endpoints ending in /gone, else 201."""
+    """A push service: records each POST; answers 410 for endpoints ending in /gone, 307 to
+    /push/elsewhere for those ending in /moved, else 201."""
 
     received: list = []
 
@@ -37,7 +38,10 @@ class PushService(BaseHTTPRequestHandler):
         PushService.received.append(
             {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
         )
-        self.send_response(410 if self.path.endswith("/gone") else 201)
+        redirect = self.path.endswith("/moved")
+        self.send_response(307 if redirect else 410 if self.path.endswith("/gone") else 201)
+        if redirect:
+            self.send_header("Location", "/push/elsewhere")
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -47,9 +51,9 @@ class PushService(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def push_service(settings):
-    """VAPID keys configured, loopback allowed as a push service host; yields the service's base URL."""
+    """VAPID keys configured, a loopback push service allowed; yields the service's base URL."""
     settings.MARKETPLACE_VAPID_PUBLIC_KEY, settings.MARKETPLACE_VAPID_PRIVATE_KEY = webpush.generate_keys()
-    settings.MARKETPLACE_WEBPUSH_HOSTS = ["127.0.0.1"]
+    settings.MARKETPLACE_WEBPUSH_ALLOW_LOOPBACK = True
     PushService.received = []
     server = HTTPServer(("127.0.0.1", 0), PushService)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -149,9 +153,17 @@ def test_a_gone_subscription_is_deleted_and_the_other_device_still_gets_it(
     assert list(PushSubscription.objects.values_list("pk", flat=True)) == [phone.subscription.pk]
 
 
+def test_a_redirect_from_the_push_service_is_not_followed(push_service, conversation, seller):
+    Device(seller, f"{push_service}/push/moved")
+
+    assert push_notifications.push_unread() == 0
+
+    assert [request["path"] for request in PushService.received] == ["/push/moved"]
+
+
 def test_an_unreachable_push_service_costs_one_notification_not_an_error(settings, conversation, seller):
     settings.MARKETPLACE_VAPID_PUBLIC_KEY, settings.MARKETPLACE_VAPID_PRIVATE_KEY = webpush.generate_keys()
-    settings.MARKETPLACE_WEBPUSH_HOSTS = ["127.0.0.1"]
+    settings.MARKETPLACE_WEBPUSH_ALLOW_LOOPBACK = True
     Device(seller, "http://127.0.0.1:9/push/nobody-listens")
 
     assert push_notifications.push_unread() == 0  # logged; the unread email is the fallback
@@ -208,7 +220,7 @@ def test_a_bad_or_foreign_subscription_is_refused_with_a_reason(login, seller, b
     response = login(seller).post(reverse("accounts:push_subscribe"), body, content_type="application/json")
 
     assert response.status_code == 400
-    assert response.json()["error"]
+    assert response.json()["code"] and response.json()["message"]
     assert not PushSubscription.objects.exists()
 
 

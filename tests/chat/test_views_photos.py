@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from accounts.services import api_token_create as create_api_token
 from accounts.services import user_make_moderator
 from chat.models import Message, MessagePhoto
 from chat.moderation import services as moderation
@@ -178,3 +179,24 @@ def test_conversation_page_queries_do_not_grow_with_photos(
     with django_assert_max_num_queries(7):
         page = seller_client.get(conversation.get_absolute_url()).content.decode()
     assert page.count('class="message-photos') == 3
+
+
+def test_photos_are_never_stored_by_a_cache(login, conversation, buyer, seller):
+    """A chat photo is as private as the chat: no browser disk cache or proxy keeps it (a shared computer
+    must not show it after logout), from the site, the API or the moderators' view."""
+    send(login(buyer), conversation, body="photo", photos=[jpeg()])
+    photo = MessagePhoto.objects.get()
+    _row, token = create_api_token(user=seller, device="phone")
+    moderator = user_make_moderator(user=UserFactory())
+    moderation.conversation_view_logged(conversation=conversation, moderator=moderator, reason="fraud tip")
+    api_url = f"/api/v1/conversations/{conversation.public_id}/photos/{photo.id}/thumb/"
+    responses = [
+        login(seller).get(photo_url(photo)),
+        login(buyer).get(photo_url(photo, "thumb")),
+        Client().get(api_url, headers={"Authorization": f"Token {token}"}),
+        login(moderator).get(moderator_photo_url(photo)),
+    ]
+    for response in responses:
+        assert response.status_code == 200
+        directives = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert {"no-store", "private"} <= directives and "max-age=86400" not in directives

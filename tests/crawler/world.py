@@ -232,8 +232,9 @@ class World:
         account_services.push_subscription_save(
             user=buyer,
             endpoint="https://fcm.googleapis.com/fcm/send/crawler",
-            p256dh="B" + "A" * 86,
-            auth="A" * 22,
+            # A point on P-256 and a 16-byte secret (the service refuses keys push cannot encrypt with).
+            p256dh="BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+            auth="tBHItJI5svbpez7KI4CCXg",
         )
         self.api_token, _ = account_services.api_token_create(user=buyer, device="Crawler phone")
 
