@@ -154,6 +154,21 @@ def conversation_view_logged(*, conversation: Conversation, moderator: User, rea
     )
 
 
+def case_view_logged(*, report: Report, moderator: User) -> ModerationAction:
+    """Record that *moderator* opened *report*'s case page with its conversation's messages (one row per
+    view, a "Read a conversation" tied to the report).
+
+    The caller has checked the grounds (``selectors.moderator_may_read``). Raises PermissionDenied for a
+    non-moderator."""
+    _require_moderator(moderator)
+    return _log(
+        moderator,
+        ModerationAction.Action.VIEW_CONVERSATION,
+        report=report,
+        conversation_id=report.conversation_id,
+    )
+
+
 def photo_view_logged(*, photo: MessagePhoto, moderator: User) -> ModerationAction:
     """Record that *moderator* opened *photo* full size (the moderation log shows who saw which photo).
 
