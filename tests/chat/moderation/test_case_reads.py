@@ -1,6 +1,9 @@
-"""What moderators read on a case page is logged, and a moderator's own report is no grounds to read."""
+"""What moderators read on a case page is logged, a moderator's own report is no grounds to read, and a
+closed report cannot be dismissed again."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from accounts.services import user_make_moderator
@@ -9,6 +12,7 @@ from chat.models import MessagePhoto
 from chat.moderation import selectors as moderation_selectors
 from chat.moderation import services as moderation
 from chat.moderation.models import ModerationAction, Report
+from tests.chat.test_services_concurrency import run_at_once
 from tests.chat.test_services_edits import _photo
 from tests.chat.test_services_reputation import review, talked
 from tests.factories import UserFactory
@@ -93,3 +97,47 @@ def test_a_moderators_own_report_of_a_review_opens_no_conversation(client, moder
     assert "5 Elm St" in client.get(case_url(report)).content.decode()
     assert ModerationAction.objects.filter(action=VIEW, moderator=other, report=report).count() == 1
     assert client.get(photo_url).status_code == 200
+
+
+def test_dismissing_an_actioned_report_is_refused_and_logs_nothing(
+    client, moderator, conversation, buyer, seller
+):
+    message = services.message_send(conversation=conversation, sender=seller, body="Western Union only")
+    report = moderation.report_create(
+        reporter=buyer, conversation=conversation, reason="scam", message=message
+    )
+    moderation.message_remove(message=message, moderator=moderator, report=report)
+    client.force_login(moderator)
+    assert 'value="dismiss"' not in client.get(case_url(report)).content.decode()  # only open ones
+
+    response = client.post(
+        reverse("admin:moderation_report_act", args=[report.pk]), {"action": "dismiss"}, follow=True
+    )
+
+    assert "This report is already closed, so nothing was dismissed." in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == Report.Status.ACTIONED
+    assert not ModerationAction.objects.filter(action=ModerationAction.Action.DISMISS_REPORT).exists()
+
+
+def test_a_report_is_dismissed_once(moderator, conversation, buyer):
+    report = moderation.report_create(reporter=buyer, conversation=conversation, reason="other")
+    moderation.report_dismiss(report=report, moderator=moderator)
+    with pytest.raises(ValidationError) as refused:
+        moderation.report_dismiss(report=report, moderator=moderator)
+    assert refused.value.code == "report_closed"
+    assert ModerationAction.objects.filter(action=ModerationAction.Action.DISMISS_REPORT).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and races need PostgreSQL")
+def test_two_moderators_dismissing_at_once_log_one_dismissal(conversation, buyer):
+    report = moderation.report_create(reporter=buyer, conversation=conversation, reason="other")
+    moderators = [user_make_moderator(user=UserFactory()) for _ in range(2)]
+
+    _results, errors = run_at_once(
+        2, lambda index: moderation.report_dismiss(report=report, moderator=moderators[index])
+    )
+
+    assert [error.code for error in errors] == ["report_closed"]
+    assert ModerationAction.objects.filter(action=ModerationAction.Action.DISMISS_REPORT).count() == 1
