@@ -15,7 +15,7 @@ from chat.presenters.conversations import (
     new_messages,
     participant_context,
 )
-from chat.presenters.lists import PAGE_TEMPLATE, list_pane
+from chat.presenters.lists import PAGE_TEMPLATE, list_pane, search_results
 from chat.presenters.messages import composer_mode, message_rows
 from chat.presenters.reputation import (
     PROFILE_TEMPLATE,
@@ -37,6 +37,7 @@ __all__ = [
     "conversation_pane",
     "earlier_page_html",
     "list_pane",
+    "search_results",
     "message_rows",
     "new_messages",
     "participant_context",

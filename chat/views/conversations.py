@@ -93,11 +93,7 @@ def conversation_search(request: HtmxHttpRequest) -> HttpResponse:
         context.update(search_query=query.replace("\x00", ""), search_error=SEARCH_NUL_ERROR)
         context.update(message_hits=[], conversation_hits=[])
         return render_page(request, context, status=400)
-    context.update(
-        search_query=query,
-        message_hits=selectors.message_search_for_user(user=request.user, text=query),
-        conversation_hits=selectors.conversation_search_for_user(user=request.user, text=query),
-    )
+    context.update(search_query=query, **presenters.search_results(user=request.user, query=query))
     return render_page(request, context)
 
 
