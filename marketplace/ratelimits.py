@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
+from django_ratelimit import core as ratelimit_core
 from django_ratelimit.core import get_usage
 
 
@@ -61,6 +65,74 @@ def rate_limit_count(request: HttpRequest, rule: str, *, key: str = "user") -> N
     """Count one request against every window of *rule* without refusing anything (the action already
     succeeded; ``check_rate_limit(..., increment=False)`` refused it beforehand if it was over)."""
     list(_usages(request, rule, key=key, increment=True))  # counting is the whole point
+
+
+class Reservation:
+    """The slots ``rate_limit_reserve`` took, by rule. ``release(*rules)`` gives back those rules' slots
+    (all without arguments) when the action they were taken for did not happen; kept slots stay counted."""
+
+    def __init__(self, cache=None, slots: dict[str, list[str]] | None = None):
+        self._cache = cache
+        self._slots = slots or {}
+
+    def release(self, *rules: str) -> None:
+        for rule in rules or list(self._slots):
+            for cache_key in self._slots.pop(rule, []):
+                try:
+                    self._cache.decr(cache_key)
+                except ValueError:
+                    pass  # the window ended meanwhile, and its count went with it
+
+
+def rate_limit_reserve(request: HttpRequest, rules: Sequence[str], *, key: str = "user") -> Reservation:
+    """Take one slot in every window of every rule in *rules* and return them; raise RateLimited (with
+    the longest wait) and keep none when any window is full.
+
+    Each slot is one atomic increment (the cache's INCR) of the counter ``check_rate_limit`` uses, so
+    concurrent requests never pass more than a limit: a check and a later count would let every request
+    that checked before the others counted through. For actions counted only when they happen, the caller
+    releases what did not happen (``Reservation.release``). Under contention this errs on the safe side: a
+    slot another request is about to give back can refuse this one. *key* is ``"user"``, ``"ip"`` or
+    ``"user_or_ip"``, or a callable as for ``check_rate_limit``. Raises KeyError for an unknown rule. If the
+    cache fails, nothing is counted or refused (``RATELIMIT_FAIL_OPEN``, see settings).
+    """
+    if not getattr(settings, "RATELIMIT_ENABLE", True):
+        return Reservation()
+    cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    slots: dict[str, list[str]] = {}
+    over, retry_after = None, 0
+    for rule in rules:
+        for window_s, limit in settings.MARKETPLACE_RATE_LIMITS[rule]:
+            cache_key, count, time_left = _take_slot(request, cache, rule, window_s, limit, key=key)
+            if count is None:
+                continue
+            slots.setdefault(rule, []).append(cache_key)
+            if count > limit:
+                over = over or rule
+                retry_after = max(retry_after, time_left if time_left > 0 else window_s)
+    reservation = Reservation(cache, slots)
+    if over is not None:
+        reservation.release()
+        raise RateLimited(over, retry_after)
+    return reservation
+
+
+def _take_slot(request, cache, rule: str, window_s: int, limit: int, *, key) -> tuple[str, int | None, int]:
+    """Count one in *rule*'s *window_s* window under django-ratelimit's own cache key (``get_usage``
+    builds it the same way), so ``check_rate_limit`` sees the same counter; return (cache key, count or
+    None when the cache could not count, seconds until the window ends)."""
+    group, rate = f"{rule}:{window_s}", f"{limit}/{window_s}s"
+    value = key(group, request) if callable(key) else ratelimit_core._SIMPLE_KEYS[key](request)
+    window = ratelimit_core._get_window(value, window_s)
+    cache_key = ratelimit_core._make_cache_key(group, window, rate, value, ratelimit_core.ALL)
+    time_left = window - int(ratelimit_core.time.time())
+    if cache.add(cache_key, 1, window_s + ratelimit_core.EXPIRATION_FUDGE):
+        return cache_key, 1, time_left
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:
+        count = None  # expired between the two calls, or the cache is down (memcached)
+    return cache_key, count or None, time_left
 
 
 def _usages(request: HttpRequest, rule: str, *, key, increment: bool):

@@ -17,10 +17,10 @@ from chat.api import serializers as s
 from chat.api.messages import message_context
 from chat.forms import ListQueryForm
 from chat.views.conversations import (
-    check_start_rate_limits,
     conversation_for_page,
-    count_new_conversation,
     mark_read_up_to,
+    reserve_start_rate_limits,
+    settle_start_rate_limits,
 )
 from marketplace import api, idempotency
 from marketplace.api import ErrorSerializer, error_response
@@ -104,18 +104,20 @@ def conversation_start(request, public_id: str):
         idempotency.check_same_request(earlier.idempotency_fingerprint, services.start_fingerprint(body=body))
         return _started(request, earlier.conversation.public_id, earlier, status.HTTP_200_OK)
     services.conversation_start_check(buyer=request.user, ad=ad)
-    is_new = check_start_rate_limits(request, ad)
     body = services.message_body_clean(data.validated_data["body"])
-    if is_new and services.conversation_first_message_held(
-        buyer=request.user, ad=ad, body=body, idempotency_key=key
-    ):
-        message = "This message went to several sellers, so it waits for a moderator's review."
-        return error_response("held", message, status.HTTP_202_ACCEPTED)
-    conversation, message = services.conversation_start(
-        buyer=request.user, ad=ad, body=body, idempotency_key=key
-    )
-    if is_new:
-        count_new_conversation(request)
+    reservation = reserve_start_rate_limits(request, ad)
+    message = None
+    try:
+        if reservation is not None and services.conversation_first_message_held(
+            buyer=request.user, ad=ad, body=body, idempotency_key=key
+        ):
+            held = "This message went to several sellers, so it waits for a moderator's review."
+            return error_response("held", held, status.HTTP_202_ACCEPTED)
+        conversation, message = services.conversation_start(
+            buyer=request.user, ad=ad, body=body, idempotency_key=key
+        )
+    finally:
+        settle_start_rate_limits(reservation, message)
     return _started(request, conversation.public_id, message, status.HTTP_201_CREATED)
 
 

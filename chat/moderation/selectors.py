@@ -52,10 +52,12 @@ def report_context_messages(*, report: Report) -> list[Message]:
     return list(before)[::-1] + list(after)
 
 
-def report_message_get(*, report: Report, message_id: int | None) -> Message:
-    """Return message *message_id* of *report*'s conversation; Http404 for anything else (None too)."""
+def report_message_get(*, report: Report, message_id: int | None, moderator: User) -> Message:
+    """Return message *message_id* of *report*'s conversation for *moderator* to act on; Http404 for
+    anything else (None too) and when *moderator* has no grounds to read the conversation
+    (``moderator_may_read``: their own report is none)."""
     message = Message.objects.filter(pk=message_id, conversation_id=report.conversation_id).first()
-    if message is None:
+    if message is None or not moderator_may_read(moderator=moderator, conversation=message.conversation):
         raise Http404("No such message in this conversation.")
     return message
 
@@ -97,10 +99,13 @@ def conversation_messages_for_moderator(*, conversation: Conversation) -> tuple[
 
 
 def moderator_may_read(*, moderator: User, conversation: Conversation) -> bool:
-    """True when *moderator* has grounds to read *conversation* (and its photos): a report on it, or their
-    own logged "read the messages" action on it (``services.conversation_view_logged``). One query."""
+    """True when *moderator* has grounds to read *conversation* (and its photos): a report on it filed by
+    someone else, or their own logged "read the messages" action on it
+    (``services.conversation_view_logged``).
+    A report the moderator filed is no grounds: anyone logged in may report a published review, whose
+    conversation comes with the report, so it would open any conversation with a review. One query."""
     return (
-        Report.objects.filter(conversation=conversation).exists()
+        Report.objects.filter(conversation=conversation).exclude(reporter=moderator).exists()
         or ModerationAction.objects.filter(
             moderator=moderator,
             conversation=conversation,

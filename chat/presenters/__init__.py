@@ -16,7 +16,7 @@ from chat.presenters.conversations import (
     participant_context,
     quick_replies,
 )
-from chat.presenters.lists import PAGE_TEMPLATE, list_pane
+from chat.presenters.lists import PAGE_TEMPLATE, list_pane, search_results
 from chat.presenters.messages import composer_mode, message_rows
 from chat.presenters.reputation import (
     PROFILE_TEMPLATE,
@@ -38,6 +38,7 @@ __all__ = [
     "conversation_pane",
     "earlier_page_html",
     "list_pane",
+    "search_results",
     "message_rows",
     "new_messages",
     "participant_context",

@@ -77,3 +77,20 @@ def list_pane(request: HttpRequest, *, active_public_id: str = "") -> dict:
     fragments.put(fragment_key, html, filter_ad_title=context["filter_ad_title"])
     context["conversation_list_html"] = html
     return context
+
+
+def search_results(*, user, query: str) -> dict:
+    """Return the chat search's context for *query*: ``message_hits`` (up to SEARCH_RESULTS_LIMIT, newest
+    first), ``more_messages`` (more matched than shown), ``conversation_hits`` (conversations whose ad title
+    or other person's name matched) and ``conversations_found``: the conversations anything was found in,
+    those of the messages included, so the summary never says "2 messages · 0 conversations"."""
+    limit = selectors.SEARCH_RESULTS_LIMIT
+    messages = selectors.message_search_for_user(user=user, text=query, limit=limit + 1)
+    conversations = selectors.conversation_search_for_user(user=user, text=query)
+    found_in = {row.pk for row in conversations} | {hit.conversation_id for hit in messages[:limit]}
+    return {
+        "message_hits": messages[:limit],
+        "more_messages": len(messages) > limit,
+        "conversation_hits": conversations,
+        "conversations_found": len(found_in),
+    }

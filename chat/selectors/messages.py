@@ -129,6 +129,13 @@ def message_get_reportable(*, conversation: Conversation, message_id: int, user:
     return message
 
 
+def message_opened_conversation(*, message: Message) -> bool:
+    """Return True when *message* is the first of its conversation (it opened it), False when an earlier
+    one exists (one query). "Write to seller" counts a conversation against the new-conversation limits
+    only when its message opened it: a concurrent request may have opened it a moment before."""
+    return not Message.objects.filter(conversation_id=message.conversation_id, id__lt=message.id).exists()
+
+
 def message_sent_with_key(*, sender: User, idempotency_key: str | None) -> Message | None:
     """Return the message (with its conversation and offer) *sender* created with *idempotency_key*
     (``marketplace.idempotency``), or None, also for no key. Views answer a repeated POST with it before

@@ -21,8 +21,8 @@ class MessageDocument(Func):
 SEARCH_RESULTS_LIMIT = 30
 
 
-def message_search_for_user(*, user: User, text: str) -> list[Message]:
-    """Return up to SEARCH_RESULTS_LIMIT messages matching *text* in *user*'s conversations, newest first.
+def message_search_for_user(*, user: User, text: str, limit: int = SEARCH_RESULTS_LIMIT) -> list[Message]:
+    """Return up to *limit* messages matching *text* in *user*'s conversations, newest first.
 
     Only conversations *user* takes part in, only messages after history they hid, never a deleted or
     removed message, and only the current text of an edited one. On PostgreSQL
@@ -52,7 +52,7 @@ def message_search_for_user(*, user: User, text: str) -> list[Message]:
             queryset = queryset.filter(body__icontains=word)
     return list(
         queryset.select_related("conversation__buyer", "conversation__seller").order_by("-created_at", "-id")[
-            :SEARCH_RESULTS_LIMIT
+            :limit
         ]
     )
 

@@ -21,7 +21,13 @@ from chat.models import Conversation
 from chat.polling import tokens
 from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
-from marketplace.ratelimits import RateLimited, check_rate_limit, rate_limit_count, with_retry_after
+from marketplace.ratelimits import (
+    RateLimited,
+    Reservation,
+    check_rate_limit,
+    rate_limit_reserve,
+    with_retry_after,
+)
 from marketplace.sentences import sentence_format
 
 SEARCH_NUL_ERROR = _("The search text contains a character that cannot be searched for.")
@@ -88,11 +94,7 @@ def conversation_search(request: HtmxHttpRequest) -> HttpResponse:
         context.update(search_query=query.replace("\x00", ""), search_error=SEARCH_NUL_ERROR)
         context.update(message_hits=[], conversation_hits=[])
         return render_page(request, context, status=400)
-    context.update(
-        search_query=query,
-        message_hits=selectors.message_search_for_user(user=request.user, text=query),
-        conversation_hits=selectors.conversation_search_for_user(user=request.user, text=query),
-    )
+    context.update(search_query=query, **presenters.search_results(user=request.user, query=query))
     return render_page(request, context)
 
 
@@ -198,30 +200,43 @@ def conversation_mute(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     return redirect(conversation)
 
 
-def check_start_rate_limits(request: HtmxHttpRequest, ad: Ad) -> bool:
-    """Check a "Write to seller" against the limits and return True when it starts a new conversation.
+# The rules a new conversation counts against; a message in an existing one counts against message_by_user.
+NEW_CONVERSATION_RULES = ("conversation_by_user", "conversation_by_new_user")
 
-    Writing again in an existing conversation is a message and is counted now (``message_by_user``). A new
-    conversation is only checked here against ``conversation_by_user`` (and ``conversation_by_new_user``
-    for accounts younger than MARKETPLACE_NEW_ACCOUNT_S); ``count_new_conversation`` counts it once it
-    exists, so refused attempts cost nothing. Raises RateLimited."""
+
+def reserve_start_rate_limits(request: HtmxHttpRequest, ad: Ad) -> Reservation | None:
+    """Charge a "Write to seller" to its rate limits before anything is sent. Raises RateLimited.
+
+    Writing again in an existing conversation is a message, counted now (``message_by_user``); returns
+    None. Otherwise returns a reservation holding a slot in ``message_by_user`` and in the
+    new-conversation rules (``conversation_by_new_user`` too for accounts younger than
+    MARKETPLACE_NEW_ACCOUNT_S): a concurrent request about the same ad may open the conversation first,
+    which makes this one a message. ``settle_start_rate_limits`` keeps the slots of what happened, so
+    refused attempts cost nothing and only conversations actually created count against their limits.
+    Each slot is an atomic increment, so concurrent requests never pass more than a limit."""
     if selectors.conversation_exists(buyer=request.user, ad=ad):
         check_rate_limit(request, "message_by_user")
-        return False
-    check_rate_limit(request, "conversation_by_user", increment=False)
-    if _is_new_account(request.user):
-        check_rate_limit(request, "conversation_by_new_user", increment=False)
-    return True
+        return None
+    rules = NEW_CONVERSATION_RULES if _is_new_account(request.user) else NEW_CONVERSATION_RULES[:1]
+    return rate_limit_reserve(request, ["message_by_user", *rules])
 
 
 def _is_new_account(user) -> bool:
     return (timezone.now() - user.date_joined).total_seconds() < settings.MARKETPLACE_NEW_ACCOUNT_S
 
 
-def count_new_conversation(request: HtmxHttpRequest) -> None:
-    rate_limit_count(request, "conversation_by_user")
-    if _is_new_account(request.user):
-        rate_limit_count(request, "conversation_by_new_user")
+def settle_start_rate_limits(reservation: Reservation | None, message) -> None:
+    """Keep the slots *reservation* (``reserve_start_rate_limits``) took for what *message* did: opened
+    its conversation (the new-conversation rules) or went into one a concurrent request opened
+    (``message_by_user``); without a *message* nothing was delivered (refused or held), so give all back."""
+    if reservation is None:
+        return
+    if message is None:
+        reservation.release()
+    elif selectors.message_opened_conversation(message=message):
+        reservation.release("message_by_user")
+    else:
+        reservation.release(*NEW_CONVERSATION_RULES)
 
 
 def _ad_page_with_error(request: HtmxHttpRequest, ad: Ad, form: StartConversationForm) -> HttpResponse:
@@ -277,25 +292,27 @@ def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpRespo
     except ValidationError as error:
         return _refused_start(request, ad, form, error)
     try:
-        is_new = check_start_rate_limits(request, ad)
+        reservation = reserve_start_rate_limits(request, ad)
     except RateLimited as limited:
         form.add_error("body", limited.message)
         return with_retry_after(_ad_page_with_error(request, ad, form), limited)
-    if is_new and services.conversation_first_message_held(
-        buyer=request.user, ad=ad, body=body, idempotency_key=key
-    ):
-        flash.info(
-            request,
-            "You sent this same message to several sellers, so it is waiting for a moderator's "
-            "review. It will be delivered if it's fine; you don't need to send it again.",
-        )
-        return redirect(ad)
+    message = None
     try:
-        conversation, message = services.conversation_start(
+        if reservation is not None and services.conversation_first_message_held(
             buyer=request.user, ad=ad, body=body, idempotency_key=key
-        )
-    except ValidationError as error:
-        return _refused_start(request, ad, form, error)
-    if is_new:
-        count_new_conversation(request)
+        ):
+            flash.info(
+                request,
+                "You sent this same message to several sellers, so it is waiting for a moderator's "
+                "review. It will be delivered if it's fine; you don't need to send it again.",
+            )
+            return redirect(ad)
+        try:
+            conversation, message = services.conversation_start(
+                buyer=request.user, ad=ad, body=body, idempotency_key=key
+            )
+        except ValidationError as error:
+            return _refused_start(request, ad, form, error)
+    finally:
+        settle_start_rate_limits(reservation, message)
     return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")

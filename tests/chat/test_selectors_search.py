@@ -67,3 +67,28 @@ def test_search_page_finds_people_ads_and_messages_and_links_into_context(login,
 def test_search_with_nothing_found_says_so(login, conversation, buyer):
     body = login(buyer).get(reverse("chat:search"), {"q": "zzzqqq"}).content.decode()
     assert "Nothing found." in body
+
+
+def test_search_counts_the_conversations_its_messages_were_found_in(login, conversation, buyer, seller):
+    services.message_send(conversation=conversation, sender=seller, body="Pickup after six works")
+    services.message_send(conversation=conversation, sender=buyer, body="Great, pickup at seven then")
+
+    body = login(buyer).get(reverse("chat:search"), {"q": "pickup"}).content.decode()
+
+    # Both messages are in one conversation (its title and names do not match "pickup").
+    assert "2 messages · 1 conversation for “pickup”" in body
+
+
+def test_search_says_30_plus_only_when_more_than_30_messages_match(login, conversation, buyer, seller):
+    for n in range(30):
+        services.message_send(conversation=conversation, sender=seller, body=f"offer {n}")
+    client = login(buyer)
+    assert (
+        "30 messages · 1 conversation for “offer”"
+        in client.get(reverse("chat:search"), {"q": "offer"}).content.decode()
+    )
+    services.message_send(conversation=conversation, sender=seller, body="offer 30")
+    assert (
+        "30+ messages and 1 conversation for “offer”"
+        in client.get(reverse("chat:search"), {"q": "offer"}).content.decode()
+    )

@@ -62,6 +62,7 @@ class ReportAdmin(admin.ModelAdmin):
             raise PermissionDenied
         conversation = report.conversation
         live_ad = _reported_ad(report)
+        context_messages, withheld = _case_messages(request, report)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Report #%(id)s") % {"id": report.pk},
@@ -75,7 +76,8 @@ class ReportAdmin(admin.ModelAdmin):
             and live_ad.owner_id == report.reported_user_id
             and live_ad.status != "removed"
             else None,
-            "context_messages": selectors.report_context_messages(report=report),
+            "context_messages": context_messages,
+            "messages_withheld": withheld,
             "histories": [
                 selectors.user_history(user=report.reported_user),
                 selectors.user_history(user=report.reporter),
@@ -99,7 +101,7 @@ class ReportAdmin(admin.ModelAdmin):
             message = None
             if action == "remove_message":
                 message = selectors.report_message_get(
-                    report=report, message_id=read_id(request.POST.get("message"))
+                    report=report, message_id=read_id(request.POST.get("message")), moderator=moderator
                 )
             context = {
                 **self.admin_site.each_context(request),
@@ -116,7 +118,7 @@ class ReportAdmin(admin.ModelAdmin):
                 moderation.report_dismiss(report=report, moderator=moderator, note=note)
             elif action == "remove_message":
                 message = selectors.report_message_get(
-                    report=report, message_id=read_id(request.POST.get("message"))
+                    report=report, message_id=read_id(request.POST.get("message")), moderator=moderator
                 )
                 moderation.message_remove(message=message, moderator=moderator, report=report, note=note)
             elif action == "remove_ad" and _reported_ad(report) is not None:
@@ -143,6 +145,27 @@ class ReportAdmin(admin.ModelAdmin):
         else:
             flash.success(request, _("Done, and recorded in the moderation log."))
         return redirect("admin:moderation_report_change", report.pk)
+
+
+def _case_messages(request, report: Report) -> tuple[list, str]:
+    """Return the messages *report*'s case page shows and, when it shows none of a conversation, why.
+
+    Reading them needs grounds (``selectors.moderator_may_read``: a report the moderator filed is none),
+    and each view that shows them is recorded in the moderation log."""
+    if report.conversation is None:
+        return [], ""
+    moderator = request.user
+    if not is_moderator(moderator) or not selectors.moderator_may_read(
+        moderator=moderator, conversation=report.conversation
+    ):
+        if report.reporter_id == moderator.pk:
+            return [], _(
+                "You filed this report, so its conversation is not shown to you: "
+                "another moderator works this case."
+            )
+        return [], _("Only a moderator with grounds to read this conversation sees its messages.")
+    moderation.case_view_logged(report=report, moderator=moderator)
+    return selectors.report_context_messages(report=report), ""
 
 
 def _reported_ad(report: Report):

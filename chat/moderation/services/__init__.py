@@ -8,6 +8,7 @@ surface (``from chat.moderation import services; services.report_create(...)``).
 
 from chat.moderation.services.actions import (
     ad_remove,
+    case_view_logged,
     conversation_view_logged,
     message_remove,
     photo_view_logged,
@@ -36,6 +37,7 @@ __all__ = [
     "ERROR_MESSAGES",
     "REPORT_DETAILS_MAX_LENGTH",
     "ad_remove",
+    "case_view_logged",
     "conversation_view_logged",
     "duplicate_first_message_recipients",
     "held_message_create",

@@ -39,9 +39,15 @@ def review_set_hidden(
 
 @transaction.atomic
 def report_dismiss(*, report: Report, moderator: User, note: str = "") -> Report:
-    """Close *report* with no action (logged) and return it as stored. Raises PermissionDenied for
-    non-moderators."""
+    """Close the open *report* with no action (logged) and return it as stored.
+
+    Raises PermissionDenied for non-moderators and ValidationError ``report_closed`` when the report is no
+    longer open (actioned or dismissed, perhaps by another moderator a moment ago): dismissing it would
+    log a decision that was not taken. Locks the report row.
+    """
     _require_moderator(moderator)
+    if Report.objects.select_for_update().get(pk=report.pk).status != Report.Status.OPEN:
+        raise ValidationError(ERROR_MESSAGES["report_closed"], code="report_closed")
     closed = _close_report(report, moderator=moderator, status=Report.Status.DISMISSED)
     _log(
         moderator,
@@ -151,6 +157,21 @@ def conversation_view_logged(*, conversation: Conversation, moderator: User, rea
         ModerationAction.Action.VIEW_CONVERSATION,
         conversation=conversation,
         note=reason.strip()[:2000],
+    )
+
+
+def case_view_logged(*, report: Report, moderator: User) -> ModerationAction:
+    """Record that *moderator* opened *report*'s case page with its conversation's messages (one row per
+    view, a "Read a conversation" tied to the report).
+
+    The caller has checked the grounds (``selectors.moderator_may_read``). Raises PermissionDenied for a
+    non-moderator."""
+    _require_moderator(moderator)
+    return _log(
+        moderator,
+        ModerationAction.Action.VIEW_CONVERSATION,
+        report=report,
+        conversation_id=report.conversation_id,
     )
 
 

@@ -15,6 +15,7 @@ ERROR_MESSAGES = {
     "report_reason": _("Choose why you are reporting this."),
     "report_details": _("Please keep the details under %(limit)s characters."),
     "report_message": _("You can report the other person's messages in this conversation."),
+    "report_closed": _("This report is already closed, so nothing was dismissed."),
     "ad_not_reported_users": _(
         "The reported user does not own this ad, so it is not removed over this report."
     ),

@@ -1,0 +1,34 @@
+"""Moderators acting on one report at once (real threads and transactions on PostgreSQL).
+
+Kept apart from, and sorting after, test_migrations.py: a transactional test flushes the rows data
+migrations made, which that test needs."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+
+from chat.moderation import services as moderation
+from chat.moderation.models import ModerationAction
+from tests.chat.test_services_concurrency import run_at_once
+from tests.factories import UserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and races need PostgreSQL"),
+]
+
+
+def test_two_moderators_dismissing_at_once_log_one_dismissal(conversation, buyer):
+    report = moderation.report_create(reporter=buyer, conversation=conversation, reason="other")
+    # The permission itself: transactional tests flush the Moderators group the data migrations made.
+    permission = Permission.objects.get(content_type__app_label="moderation", codename="change_report")
+    moderators = [UserFactory(is_staff=True) for _ in range(2)]
+    for moderator in moderators:
+        moderator.user_permissions.add(permission)
+
+    _results, errors = run_at_once(
+        2, lambda index: moderation.report_dismiss(report=report, moderator=moderators[index])
+    )
+
+    assert [error.code for error in errors] == ["report_closed"]
+    assert ModerationAction.objects.filter(action=ModerationAction.Action.DISMISS_REPORT).count() == 1
