@@ -20,11 +20,14 @@
   function nearBottom(el) { return el.scrollHeight - el.scrollTop - el.clientHeight < 80; }
   function scrollToBottom() { var el = scroller(); if (el) el.scrollTop = el.scrollHeight; }
 
-  function autosize(textarea) {
+  function autosize(textarea) {  // empty, as tall as its placeholder (it wraps with large text); CSS caps it
+    var empty = !textarea.value;
     textarea.style.height = "auto";
-    textarea.style.height = Math.min(textarea.scrollHeight, 160) + "px";
+    if (empty) textarea.value = textarea.placeholder;
+    var height = textarea.scrollHeight + 2;  // and the borders
+    if (empty) textarea.value = "";
+    textarea.style.height = height + "px";
   }
-
   // The offer form, opened at its amount: by a card's "Counter-offer", or on load after a refused offer.
   function openOfferForm() {
     var details = document.getElementById("offer-maker-details");
