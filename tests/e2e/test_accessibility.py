@@ -57,9 +57,23 @@ def _world():
     photo = process_uploaded_image(upload, max_bytes=10_000_000, max_pixels=40_000_000)
     message = chat_services.message_send(conversation=conversation, sender=seller, body="", photos=[photo])
     report = moderation.report_create(
-        reporter=buyer, conversation=conversation, reason="spam", message=message
+        reporter=buyer,
+        conversation=conversation,
+        reason="spam",
+        message=message,
+        details="Asks for a deposit.",
     )
+    # Replies quoted in both participants' own bubbles, and an accepted offer (colours axe must see).
+    table = AdFactory(owner=seller, category=category, title="Oak table", price=120)
+    deal, first = chat_services.conversation_start(buyer=buyer, ad=table, body="Does it extend?")
+    answer = chat_services.message_send(
+        conversation=deal, sender=seller, body="Yes, to eight seats.", reply_to_id=first.pk
+    )
+    chat_services.message_send(conversation=deal, sender=buyer, body="Great.", reply_to_id=answer.pk)
+    offer = chat_services.offer_make(conversation=deal, user=buyer, amount="100")
+    chat_services.offer_accept(offer=offer, user=seller)
     return {
+        "deal": deal,
         "seller": seller,
         "buyer": buyer,
         "moderator": moderator,
@@ -94,6 +108,8 @@ def _pages(world):
         ("chat list", "seller", "/chat/", None),
         ("chat as buyer, offer card", "buyer", chat, None),
         ("chat as seller, offer card and photo", "seller", chat, None),
+        ("chat as buyer, replies and accepted offer", "buyer", world["deal"].get_absolute_url(), None),
+        ("chat as seller, replies and accepted offer", "seller", world["deal"].get_absolute_url(), None),
         ("search results", "seller", "/chat/search/?q=sofa", None),
         ("public profile", None, f"/users/{world['seller'].public_id}/", None),
         ("admin case page", "moderator", f"/admin/moderation/report/{world['report'].pk}/change/", None),
