@@ -104,3 +104,29 @@ def test_the_chat_works_with_text_at_200_percent(browser, live_server, locale, v
     )
     assert fits
     page.context.close()
+
+
+# The message area's visible part, and whether the first and the last message are inside it.
+MESSAGES_SEEN = """() => {
+  const area = document.querySelector("#message-scroller").getBoundingClientRect();
+  const seen = m => {
+    const r = m.getBoundingClientRect();
+    return r.bottom > area.top && r.top < area.bottom;
+  };
+  const messages = document.querySelectorAll("#message-list .message");
+  return {first: seen(messages[0]), last: seen(messages[messages.length - 1]), count: messages.length};
+}"""
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
+def test_a_long_conversation_opens_at_its_newest_message(browser, live_server, javascript):
+    world = _busy_world()
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=javascript)
+    page = context.new_page()
+    log_in(page, live_server.url, "buyer@example.com")
+    page.goto(f"{live_server.url}{world['conversation'].get_absolute_url()}")
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(ARTIFACTS / f"long-conversation-{'js' if javascript else 'no-js'}.png"))
+    seen = page.evaluate(MESSAGES_SEEN)
+    assert seen["count"] > 12 and seen["last"] and not seen["first"], seen
+    context.close()
