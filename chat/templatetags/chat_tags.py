@@ -1,10 +1,10 @@
 from datetime import timedelta
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html, urlize
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 from chat import presenters, selectors
 from chat.forms import StartConversationForm
@@ -101,11 +101,10 @@ def stars(value) -> SafeString:
         return SafeString("")
     full = int(float(value) + 0.5)  # half up: 4.5 shows five stars
     return format_html(
-        '<span class="stars" aria-hidden="true">{}{}</span>'
-        '<span class="visually-hidden">{} out of 5 stars</span>',
+        '<span class="stars" aria-hidden="true">{}{}</span><span class="visually-hidden">{}</span>',
         "★" * full,
         "☆" * (5 - full),
-        value,
+        gettext("%(rating)s out of 5 stars") % {"rating": formats.localize(value)},
     )
 
 

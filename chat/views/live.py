@@ -10,8 +10,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import translation
-from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from chat import presenters
@@ -57,9 +55,9 @@ def conversation_typing(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     )
     throttle_key = f"chat:typing:{conversation.public_id}:{request.user.pk}"
     if allowed and cache.add(throttle_key, 1, timeout=settings.MARKETPLACE_TYPING_PING_S):
-        with translation.override(other.language or settings.LANGUAGE_CODE):  # the reader's language
-            typing = gettext("typing…")
-        push.publish(push.user_channel(other.pk), [(f"typing-{conversation.public_id}", typing)])
+        # No words: each open page says "typing…" in the language it was rendered in (typing.js), which the
+        # sender's request cannot know (the reader's Accept-Language). An event needs some data to fire.
+        push.publish(push.user_channel(other.pk), [(f"typing-{conversation.public_id}", "typing")])
     return HttpResponse(status=204)
 
 

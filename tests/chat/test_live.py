@@ -2,6 +2,7 @@
 publish call Pushpin receives (a loopback HTTP server stands in for Pushpin's publish endpoint)."""
 
 import json
+import re
 import socket
 import threading
 import time
@@ -216,9 +217,16 @@ def test_typing_tells_the_other_participant_once_per_interval(
     time.sleep(0.3)
     items = fake_pushpin(count=2, timeout_s=0.1)
     assert [item["channel"] for item in items] == [push.user_channel(buyer.pk)]
-    assert items[0]["http-stream"]["content"] == (
-        f"event: typing-{conversation.public_id}\ndata: typing…\n\n"
-    )
+    assert items[0]["http-stream"]["content"] == (f"event: typing-{conversation.public_id}\ndata: typing\n\n")
+
+
+def test_the_page_says_typing_in_its_own_language_and_not_through_a_live_region(login, conversation, buyer):
+    """The event has no words: the reader's page holds them, in the language it was rendered in (here
+    from Accept-Language only, with nothing saved on the profile)."""
+    page = login(buyer).get(conversation.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    indicator = re.search(r'<span id="typing-indicator"[^>]*>', page).group(0)
+    assert 'data-typing-text="печатает…"' in indicator
+    assert "aria-live" not in indicator
 
 
 def test_no_typing_indicator_when_either_side_hides_their_last_seen(

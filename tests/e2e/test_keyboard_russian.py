@@ -156,3 +156,39 @@ def test_a_russian_buyer_writes_offers_and_reports_with_the_keyboard_only(browse
     phone.screenshot(path=str(ARTIFACTS / "ru-chat-list-360x740.png"))
     phone.context.close()
     assert errors == []
+
+
+def test_texts_the_scripts_make_are_russian_too(browser, live_server):
+    """What site.js writes or asks (the characters-left count, the photos attached, the delete
+    confirmation) comes from the JavaScript catalogue, like the server's texts."""
+    from tests.conftest import make_image_bytes
+    from tests.e2e.test_accessibility import _world
+
+    world = _world()
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
+    page = context.new_page()
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    log_in(page, live_server.url, "seller@example.com")
+    page.goto(f"{live_server.url}{world['conversation'].get_absolute_url()}")
+    page.locator("#composer textarea").fill("x" * 3950)
+    expect(page.locator("#composer-count")).to_be_visible()
+    page.set_input_files(
+        ".composer-file", files=[{"name": "a.jpg", "mimeType": "image/jpeg", "buffer": make_image_bytes()}]
+    )
+    expect(page.locator(".composer-files")).not_to_be_empty()
+    page.locator(".message--own .message-actions-toggle").last.click()
+    page.locator(".message--own .message-actions[open] .link-button--danger").click()
+    page.wait_for_timeout(300)
+    assert len(asked) == 1
+    text = _visible_text(page.content()) + " " + " ".join(asked)
+    for content in (
+        "Sam Seller",
+        "Bea Buyer",
+        "Walnut sofa",
+        "Yes, come and see it",
+        "Hi, is the sofa available",
+    ):
+        text = text.replace(content, " ")
+    assert sorted(phrase for phrase in _english_ui_phrases() if phrase in text) == [], asked
+    context.close()
