@@ -3,6 +3,7 @@ so forms, views and tests share them."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from marketplace.ratelimits import RateLimited
 
@@ -36,14 +37,29 @@ ERROR_MESSAGES = {
     "not_editable": _("Only your own text messages can be edited or deleted."),
     "message_deleted": _("This message was deleted."),
     "message_removed": _("A moderator removed this message, so it can't be changed."),
-    "edit_window_closed": _("Messages can be edited or deleted for %(minutes)s minutes after sending."),
+    # A number in the text takes its plural form from the ValidationError's params (the named key).
+    "edit_window_closed": ngettext_lazy(
+        "Messages can be edited or deleted for %(minutes)s minute after sending.",
+        "Messages can be edited or deleted for %(minutes)s minutes after sending.",
+        "minutes",
+    ),
     "reaction_unknown": _("Choose one of the reactions shown."),
     "not_reactable": _("Notices in the conversation can't be reacted to."),
-    "review_too_few_messages": _(
-        "Reviews open once you have both written at least %(count)s messages in the conversation."
+    "review_too_few_messages": ngettext_lazy(
+        "Reviews open once you have both written at least %(count)s message in the conversation.",
+        "Reviews open once you have both written at least %(count)s messages in the conversation.",
+        "count",
     ),
-    "review_too_early": _("Reviews open %(hours)s hours after the conversation started."),
-    "review_window_closed": _("Reviews can be left up to %(days)s days after the last message."),
+    "review_too_early": ngettext_lazy(
+        "Reviews open %(hours)s hour after the conversation started.",
+        "Reviews open %(hours)s hours after the conversation started.",
+        "hours",
+    ),
+    "review_window_closed": ngettext_lazy(
+        "Reviews can be left up to %(days)s day after the last message.",
+        "Reviews can be left up to %(days)s days after the last message.",
+        "days",
+    ),
     "review_exists": _("You already reviewed this conversation."),
     "review_stars": _("Choose 1 to 5 stars for both ratings."),
     "review_too_long": _("A review can be at most %(limit)s characters."),

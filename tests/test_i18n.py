@@ -35,13 +35,15 @@ def _needs_gettext():
     pytest.skip("GNU gettext is not installed (apt-get install gettext)")
 
 
-def test_makemessages_leaves_no_untranslated_fuzzy_or_stale_entry_in_russian(tmp_path, settings):
-    """Re-extract every string from the code into a copy of the catalogues: each must have a Russian
-    translation (all plural forms), none fuzzy, and the committed files must already hold them all."""
+def test_makemessages_leaves_no_untranslated_fuzzy_or_stale_entry_in_russian():
+    """Re-extract every string from the code: each must have a Russian translation (all plural forms),
+    none fuzzy, and the committed files must already hold them all. makemessages writes into the
+    locale/ folder of the tree it scans whatever LOCALE_PATHS says (the project's own folder is always
+    one), so the committed catalogues are kept and put back afterwards."""
     _needs_gettext()
-    copy = tmp_path / "locale"
-    shutil.copytree(ROOT / "locale", copy)
-    settings.LOCALE_PATHS = [copy]
+    domains = ("django", "djangojs")
+    committed = {domain: (CATALOGUES / f"{domain}.po").read_text(encoding="utf-8") for domain in domains}
+    extracted = {}
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
@@ -54,18 +56,20 @@ def test_makemessages_leaves_no_untranslated_fuzzy_or_stale_entry_in_russian(tmp
             ignore_patterns=[*ignore, "static/js/htmx*"],
             verbosity=0,
         )
+        extracted = {domain: polib.pofile(str(CATALOGUES / f"{domain}.po")) for domain in domains}
     finally:
         os.chdir(cwd)
-    for domain in ("django", "djangojs"):
-        extracted = polib.pofile(str(copy / "ru" / "LC_MESSAGES" / f"{domain}.po"))
-        committed = polib.pofile(str(CATALOGUES / f"{domain}.po"))
-        assert [e.msgid for e in extracted.untranslated_entries()] == [], domain
-        assert [e.msgid for e in extracted.fuzzy_entries()] == [], domain
-        assert [e.msgid for e in extracted.obsolete_entries()] == [], f"{domain}: stale entries"
-        assert {(e.msgctxt, e.msgid) for e in extracted if not e.obsolete} == {
-            (e.msgctxt, e.msgid) for e in committed if not e.obsolete
+        for domain, text in committed.items():
+            (CATALOGUES / f"{domain}.po").write_text(text, encoding="utf-8")
+    for domain in domains:
+        extracted_po, committed_po = extracted[domain], polib.pofile(committed[domain])
+        assert [e.msgid for e in extracted_po.untranslated_entries()] == [], domain
+        assert [e.msgid for e in extracted_po.fuzzy_entries()] == [], domain
+        assert [e.msgid for e in extracted_po.obsolete_entries()] == [], f"{domain}: stale entries"
+        assert {(e.msgctxt, e.msgid) for e in extracted_po if not e.obsolete} == {
+            (e.msgctxt, e.msgid) for e in committed_po if not e.obsolete
         }, f"{domain}.po is not up to date: run make messages"
-        assert extracted.metadata["Plural-Forms"].startswith("nplurals=3;")
+        assert extracted_po.metadata["Plural-Forms"].startswith("nplurals=3;")
 
 
 def _english_ui_phrases() -> set[str]:
@@ -84,9 +88,12 @@ def _english_ui_phrases() -> set[str]:
 
 
 def _visible_text(page: str) -> str:
-    """The page's text and the attributes people hear or see (labels, placeholders, confirmations)."""
+    """The page's text and the attributes people hear or see (labels, placeholders, confirmations, and
+    texts the page's scripts show: data-hx-confirm, data-typing-text)."""
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    attributes = re.findall(r'(?:aria-label|placeholder|title|alt|data-confirm|value)="([^"]*)"', page)
+    attributes = re.findall(
+        r'(?:aria-[\w-]+|placeholder|title|alt|data-[\w-]*confirm|data-[\w-]*text|value)="([^"]*)"', page
+    )
     return html.unescape(" ".join([re.sub(r"<[^>]+>", " ", page), *attributes]))
 
 
@@ -125,6 +132,14 @@ def test_every_page_type_in_russian_has_no_english_ui_text(client):
         if english:
             found[name] = english
     assert found == {}
+
+
+def test_star_ratings_are_read_in_the_pages_language():
+    from chat.templatetags.chat_tags import stars
+
+    assert "4.5 out of 5 stars" in stars(4.5)
+    with translation.override("ru"):
+        assert "4,5 из 5" in stars(4.5) and "out of" not in stars(4.5)
 
 
 @pytest.mark.parametrize(
@@ -210,3 +225,41 @@ def test_unread_emails_and_push_go_out_in_the_recipients_language(conversation, 
     notifications._send(seller, [row])
     assert mail.outbox[0].subject == "2 непрочитанных сообщения в 1 чате"
     assert "Здравствуйте, Sam Seller!" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("code", "params", "expected"),
+    [
+        ("edit_window_closed", {"minutes": 1}, "в течение 1 минуты после"),
+        ("edit_window_closed", {"minutes": 15}, "в течение 15 минут после"),
+        ("review_too_few_messages", {"count": 1}, "хотя бы 1 сообщение."),
+        ("review_too_few_messages", {"count": 3}, "хотя бы 3 сообщения."),
+        ("review_too_early", {"hours": 1}, "через 1 час после"),
+        ("review_too_early", {"hours": 24}, "через 24 часа после"),
+        ("review_too_early", {"hours": 48}, "через 48 часов после"),
+        ("review_window_closed", {"days": 21}, "в течение 21 дня после"),
+        ("review_window_closed", {"days": 30}, "в течение 30 дней после"),
+    ],
+)
+def test_refusals_with_a_number_take_its_russian_plural_form(code, params, expected):
+    from django.core.exceptions import ValidationError
+
+    from chat.errors import ERROR_MESSAGES, refusal_text
+
+    assert "1 hour after" in refusal_text(
+        ValidationError(ERROR_MESSAGES["review_too_early"], params={"hours": 1})
+    )
+    with translation.override("ru"):
+        assert expected in refusal_text(ValidationError(ERROR_MESSAGES[code], params=params))
+
+
+def test_russian_wording_keeps_suspension_report_and_last_seen_apart():
+    """A moderator's suspension is not a person's block; the case page's heading is a noun; "last seen
+    5 minutes ago" is not "online for 5 minutes"."""
+    with translation.override("ru"):
+        assert translation.gettext("Suspend %(name)s").startswith("Приостановить")
+        assert "заблок" not in translation.gettext("Lift suspension").lower()
+        assert translation.gettext("Block %(name)s").startswith("Заблокировать")
+        assert translation.pgettext("case page heading: the report itself", "Report") == "Жалоба"
+        assert translation.gettext("Report") == "Пожаловаться"
+        assert translation.gettext("last seen %(when)s") == "был(а) в сети %(when)s"
