@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA ?=
 HOST ?= 127.0.0.1:8000
 
-.PHONY: venv migrate demo test lint bench-smoke import-data clean messages compile-messages
+.PHONY: venv migrate demo test checkers lint bench-smoke import-data clean messages compile-messages
 
 venv: $(VENV)/.installed
 
@@ -69,6 +69,15 @@ bench-smoke: venv
 	DATABASE_URL=$(BENCH_DATABASE) bench/unread-check --duration 5
 	@if command -v pushpin >/dev/null; then DATABASE_URL=$(BENCH_DATABASE) bench/live-latency --smoke; \
 	else echo "bench/live-latency skipped: pushpin is not installed"; fi
+
+## make checkers (make test runs it before the suite): the accessibility checkers (axe-core, vnu-jar) from npm ci when npm
+## exists and they are missing; says which of npm and Java is missing when those checks will skip
+test: checkers
+checkers:
+	@if [ -f node_modules/axe-core/axe.min.js ] && [ -f node_modules/vnu-jar/build/dist/vnu.jar ]; then :; \
+	elif command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
+	else echo "npm is not installed: the accessibility checks skip (apt-get install npm default-jre-headless; see README, Test it)"; fi
+	@command -v java >/dev/null || echo "java is not installed: the HTML checks (vnu-jar) skip (apt-get install default-jre-headless)"
 
 import-data: migrate
 	$(BIN)/python manage.py import_craigslistbargain "$(DATA)"
