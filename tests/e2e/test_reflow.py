@@ -67,7 +67,7 @@ def test_list_rows_keep_their_parts_apart_at_320_px(browser, live_server, locale
     page = browser.new_context(viewport={"width": 320, "height": 640}, locale=locale).new_page()
     log_in(page, live_server.url, "buyer@example.com")
     page.goto(f"{live_server.url}/chat/")
-    assert page.locator(".conversation-row .row-unread").count() == 2
+    assert page.locator(".conversation-row .row-unread").count() >= 2
     page.screenshot(path=str(ARTIFACTS / f"list-rows-{locale}-320.png"))
     assert page.evaluate(ROW_COLLISIONS) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
