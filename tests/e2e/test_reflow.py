@@ -9,7 +9,7 @@ from django.utils import timezone
 from chat import services as chat_services
 from chat.models import ConversationParticipant, Message
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_accessibility import _world
+from tests.e2e.test_accessibility import INNER_SIDEWAYS, _world
 from tests.e2e.test_chat_flow import log_in
 from tests.factories import AdFactory
 
@@ -91,6 +91,7 @@ def test_the_chat_works_with_text_at_200_percent(browser, live_server, locale, v
         name = "list" if url == "/chat/" else "chat"
         page.screenshot(path=str(ARTIFACTS / f"text-200-{name}-{slug}.png"))
         assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+        assert page.evaluate(INNER_SIDEWAYS) == [], name
         assert page.evaluate(ROW_COLLISIONS) == [], name
     # The message area keeps room to read: at least three lines of messages and a third of the window.
     area = page.locator("#message-scroller").bounding_box()
