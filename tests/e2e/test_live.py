@@ -114,14 +114,14 @@ def pushpin(live_server, settings, tmp_path):
         process.wait(timeout=15)
 
 
-def _two_people(browser, base_url):
+def _two_people(browser, base_url, buyer_locale="en-US"):
     buyer = UserFactory(email="buyer@example.com", display_name="Bea Buyer")
     seller = UserFactory(email="seller@example.com", display_name="Sam Seller")
     ad = AdFactory(owner=seller, category=CategoryFactory(), title="Walnut sofa")
     conversation, _ = chat_services.conversation_start(buyer=buyer, ad=ad, body="Hi! Is it available?")
     pages = []
-    for email in ("buyer@example.com", "seller@example.com"):
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
+    for email, locale in (("buyer@example.com", buyer_locale), ("seller@example.com", "en-US")):
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale=locale)
         page = context.new_page()
         log_in(page, base_url, email)
         page.goto(f"{base_url}{conversation.get_absolute_url()}")
@@ -156,6 +156,16 @@ def test_a_reply_typing_and_the_unread_count_arrive_at_once_through_pushpin(
     chat_services.message_send(conversation=other, sender=other_ad.owner, body="Yes, size M.")
     expect(buyer_page).to_have_title("(1) Sam Seller · Walnut sofa · Marketplace", timeout=2000)
     buyer_page.screenshot(path=str(ARTIFACTS / "live-title-1280x800.png"))
+
+
+def test_typing_is_shown_in_the_readers_page_language_and_not_announced(browser, live_server, pushpin):
+    """The buyer's Russian comes from the browser (Accept-Language) only, nothing saved on the profile."""
+    _conversation, (buyer_page, seller_page) = _two_people(browser, pushpin, buyer_locale="ru-RU")
+    buyer_page.wait_for_timeout(500)  # both streams open
+    seller_page.locator("#composer textarea").press_sequentially("Yes", delay=30)
+    expect(buyer_page.locator("#typing-indicator")).to_have_text("печатает…", timeout=2000)
+    live = "[aria-live], [role=status], [role=log], [role=alert]"
+    assert not buyer_page.evaluate(f"!!document.querySelector('#typing-indicator').closest('{live}')")
 
 
 def test_with_push_off_the_reply_still_arrives_by_the_poll(browser, live_server, settings):
