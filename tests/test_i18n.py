@@ -27,6 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = ROOT / "locale" / "ru" / "LC_MESSAGES"
 
 
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """A request in Russian leaves Russian active in the test's thread (LocaleMiddleware does not reset
+    it): each test starts from the default language."""
+    yield
+    translation.deactivate()
+
+
 def _needs_gettext():
     if shutil.which("xgettext") and shutil.which("msgmerge") and shutil.which("msgfmt"):
         return
