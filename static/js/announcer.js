@@ -14,7 +14,9 @@
     list.querySelectorAll("[data-message-id]").forEach(function (row) {
       newest = Math.max(newest, parseInt(row.getAttribute("data-message-id"), 10) || 0);
     });
+    // The name's own text, without the "Verified" badge after it.
     var name = document.querySelector(".participant-name");
+    if (name && name.firstChild) name = name.firstChild;
     new MutationObserver(function (records) {
       records.forEach(function (record) {
         record.addedNodes.forEach(function (node) {
