@@ -79,16 +79,10 @@ def session_cookie(user: User) -> str:
 
 def set_up(subscribers: int):
     category, _ = Category.objects.get_or_create(slug=PREFIX, defaults={"name": "Live bench"})
-    stamp = time.time_ns()
+    stamp, now = time.time_ns(), timezone.now()  # verified: users[0] writes to the seller
+    emails = [f"{PREFIX}-{n}-{stamp}@example.invalid" for n in range(subscribers)]
     users = User.objects.bulk_create(
-        [
-            User(
-                email=f"{PREFIX}-{n}-{stamp}@example.invalid",
-                display_name=f"Idle {n}",
-                email_verified_at=timezone.now(),  # users[0] writes to the seller
-            )
-            for n in range(subscribers)
-        ]
+        [User(email=email, display_name=f"Idle {n}", email_verified_at=now) for n, email in enumerate(emails)]
     )
     seller = User.objects.create_user(email=f"{PREFIX}-seller-{stamp}@example.invalid", password=None)
     buyer = users[0]

@@ -266,8 +266,7 @@ MARKETPLACE_RATE_LIMITS = {
     "login_by_ip": [(300, 10), (3600, 50)],
     # Failed passwords for one account from browsers that never logged into it (accounts.login_throttle).
     "login_failures_by_account": [(900, 10)],
-    # Sign-up mails whatever address is typed: a cap per address keeps it from flooding someone's inbox
-    # (over it the page answers the same and nothing is sent), one per IP from trying many addresses.
+    # Sign-up mails any address typed: a cap per address (over it the same page, nothing sent) and per IP.
     "signup_by_ip": [(3600, 10)],
     "signup_email_by_address": [(3600, 3)],
     "verification_email_by_user": [(3600, 5)],
@@ -337,11 +336,10 @@ MARKETPLACE_VAPID_PUBLIC_KEY = env.str("MARKETPLACE_VAPID_PUBLIC_KEY", default="
 MARKETPLACE_VAPID_PRIVATE_KEY = env.str("MARKETPLACE_VAPID_PRIVATE_KEY", default="")
 MARKETPLACE_VAPID_SUBJECT = env.str("MARKETPLACE_VAPID_SUBJECT", default="mailto:support@marketplace.test")
 MARKETPLACE_WEBPUSH_AFTER_S = env.int("MARKETPLACE_WEBPUSH_AFTER_S", default=60)
+# Tests' push service on http://127.0.0.1:<port>; not from the environment, so no deployment turns it on.
+MARKETPLACE_WEBPUSH_ALLOW_LOOPBACK = False
 # Push services browsers subscribe with (Chrome/Edge/Opera via FCM, Firefox, Safari, Windows): the only
 # hosts the notifier will POST to, and their subdomains.
-# Tests stand up a push service on http://127.0.0.1:<port>; this lets the notifier reach it. Not read from
-# the environment: a deployment cannot turn it on by mistake.
-MARKETPLACE_WEBPUSH_ALLOW_LOOPBACK = False
 MARKETPLACE_WEBPUSH_HOSTS = env.list(
     "MARKETPLACE_WEBPUSH_HOSTS",
     default=[
