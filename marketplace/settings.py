@@ -1,7 +1,16 @@
-"""Django settings: every value is read from the environment (django-environ) with development defaults.
+"""Django settings, one module grouped by concern. Every value is read from the environment (django-environ)
+with development defaults; production differs only by environment values: DJANGO_DEBUG=false,
+DJANGO_SECRET_KEY (no default when DEBUG is off), DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and
+CACHE_URL (Redis); docs/configuration.md lists every variable. MARKETPLACE_* settings are read at call time
+through django.conf.settings, so tests can override them. A section may read an earlier one's values.
 
-Production differs only by environment values: set DJANGO_DEBUG=false, DJANGO_SECRET_KEY (no default when
-DEBUG is off), DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and CACHE_URL (Redis).
+ 1. Environment and core                  8. Security: cookies, HTTPS, CSP, Permissions-Policy
+ 2. Apps, middleware, URLs, templates     9. Logging
+ 3. Database, caches and sessions        10. Chat: polls, pages, editing, typing, fragment cache
+ 4. Accounts and sign-in                 11. Ads, offers, reviews and response time
+ 5. Email                                12. Rate limits and held messages
+ 6. Languages and time zones             13. Delivery: live hints (Pushpin), Web Push, unread emails
+ 7. Static files, media and uploads      14. The JSON API: REST framework, device tokens, OpenAPI
 """
 
 import hashlib
@@ -13,11 +22,10 @@ import environ
 
 from marketplace.database import database_from_env
 
+# --- 1. Environment and core ---
 BASE_DIR = Path(__file__).resolve().parent.parent
-
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 if DEBUG:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="django-insecure-development-only-key")
@@ -25,10 +33,10 @@ else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-
 # Django 5.x transitional setting: urlize (chat message links) assumes https for bare hosts, as Django 7 will.
 URLIZE_ASSUME_HTTPS = True
 
+# --- 2. Apps, middleware, URLs, templates ---
 INSTALLED_APPS = [
     "accounts",
     "ads",
@@ -96,19 +104,15 @@ TEMPLATES = [
     },
 ]
 
+# --- 3. Database, caches and sessions ---
 DATABASES = {"default": database_from_env(env, BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis is a cache here, never the only copy of anything: with it down, pages, sends and polls keep
-# working from PostgreSQL, slower, and recover by themselves when it returns. Per use:
-# - "default" (fragments, the last-seen gate, rate-limit counters) ignores connection errors
-#   (django-redis IGNORE_EXCEPTIONS, logged): a miss renders from the database, last-seen is skipped,
-#   rate limits are not applied (RATELIMIT_FAIL_OPEN below);
-# - "poll" (change tokens, chat.polling.tokens) is the same Redis but raises, because a token that could not
-#   be replaced must not keep answering "nothing new": tokens then fall through to the full path and
-#   retry the invalidation when the cache answers again;
-# - sessions live in the database (one primary-key read per full request; the "nothing new" poll needs
-#   none). A cached copy could outlive a logout made while Redis was unreachable.
+# Redis is a cache here, never the only copy of anything (docs/operations.md, "Redis outage"): "default"
+# (fragments, last-seen gate, rate-limit counters) ignores and logs connection errors; "poll" (change tokens,
+# chat.polling.tokens) is the same Redis but raises, because a token that could not be replaced must not keep
+# answering "nothing new". Sessions live in the database: a cached copy could outlive a logout made while
+# Redis was unreachable.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 CACHES["poll"] = dict(CACHES["default"])
 if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
@@ -120,6 +124,7 @@ if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# --- 4. Accounts and sign-in ---
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -130,12 +135,19 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ads:list"
 LOGOUT_REDIRECT_URL = "ads:list"
+# How long the link in the sign-up confirmation email works; "Resend confirmation email" mails a new one.
+MARKETPLACE_EMAIL_VERIFICATION_TTL_S = env.int("MARKETPLACE_EMAIL_VERIFICATION_TTL_S", default=3 * 86400)
+# A user counts as "online" when seen less than this many seconds ago; last_seen_at is written at most
+# once per this interval per user.
+MARKETPLACE_ONLINE_WINDOW_S = 5 * 60
 
+# --- 5. Email ---
 # Console in development; in production EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 (parsed by
 # django-environ into EMAIL_BACKEND/HOST/PORT/USER/PASSWORD/TLS).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Marketplace <no-reply@marketplace.test>")
 
+# --- 6. Languages and time zones ---
 LANGUAGE_CODE = "en"
 # English and Russian (the first design notes are Russian); a user's choice is also kept on their profile
 # (accounts.User.language) for emails and push notifications.
@@ -147,6 +159,7 @@ TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
+# --- 7. Static files, media and uploads ---
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -162,10 +175,22 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Chat photos: stored outside MEDIA_ROOT and served only through an access-checked view.
+MARKETPLACE_PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
+# Serve uploaded media from Django itself (demo and single-host deployments); put a CDN or object
+# storage in front in a larger deployment.
+MARKETPLACE_SERVE_MEDIA = env.bool("MARKETPLACE_SERVE_MEDIA", default=True)
 # Upload limits: Django refuses bodies above this before any view runs (bytes).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Ad photo limits: bytes per file, pixels per image, photos per ad.
+MARKETPLACE_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+MARKETPLACE_PHOTO_MAX_PIXELS = 40_000_000
+MARKETPLACE_PHOTOS_PER_AD = 8
+# Chat photos: at most this many per message (limits as for ad photos: MARKETPLACE_PHOTO_MAX_*).
+MARKETPLACE_PHOTOS_PER_MESSAGE = 5
 
+# --- 8. Security: cookies, HTTPS, CSP, Permissions-Policy ---
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
@@ -182,7 +207,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-
 # Content-Security-Policy (django-csp): only this site's own files, scripts also by per-response nonce
 # (base.html's one-line class switch); no 'unsafe-inline', no 'unsafe-eval' (htmx runs with
 # allowEval = false, see base.html). Photos are same-origin; data: is for browser-made previews.
@@ -203,19 +227,11 @@ CONTENT_SECURITY_POLICY = {
 # Permissions-Policy (django-permissions-policy): the site uses none of these browser features.
 PERMISSIONS_POLICY = {
     feature: []
-    for feature in (
-        "accelerometer",
-        "browsing-topics",
-        "camera",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "payment",
-        "usb",
-    )
+    for feature in ("accelerometer", "browsing-topics", "camera", "geolocation", "gyroscope")
+    + ("magnetometer", "microphone", "payment", "usb")
 }
 
+# --- 9. Logging ---
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -223,30 +239,46 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
-# --- Marketplace settings (read at call time through django.conf.settings so tests can override) ---
+# --- 10. Chat: polls, pages, editing, typing, fragment cache ---
 # Seconds between htmx polls of the conversation list and the open conversation.
 MARKETPLACE_POLL_INTERVAL_S = env.int("MARKETPLACE_POLL_INTERVAL_S", default=30)
-# A user counts as "online" when seen less than this many seconds ago; last_seen_at is written at most
-# once per this interval per user.
-MARKETPLACE_ONLINE_WINDOW_S = 5 * 60
 # Messages shown when a conversation opens, and per "Load earlier messages" page.
 MARKETPLACE_MESSAGES_PAGE_SIZE = 50
 # Conversations shown per page of the chat list.
 MARKETPLACE_CONVERSATIONS_PAGE_SIZE = 20
+# A sender may edit or delete (for everyone) a message this long after sending it. 15 minutes: long enough
+# to fix a typo or take back a message sent to the wrong buyer, short enough that a deal already agreed in
+# the chat cannot be rewritten later (Zulip's default edit limit is 10 minutes, Telegram has none).
+MARKETPLACE_EDIT_WINDOW_S = env.int("MARKETPLACE_EDIT_WINDOW_S", default=15 * 60)
+# A typing indicator lasts this long without a new ping; pages ping at most every MARKETPLACE_TYPING_PING_S.
+MARKETPLACE_TYPING_PING_S = 3
+MARKETPLACE_TYPING_SHOWN_S = 6
+# Seconds a rendered list pane or page of messages stays in the cache (chat/polling/fragments.py; keys
+# change with every relevant change, so this only bounds memory). 0 turns fragment caching off.
+MARKETPLACE_FRAGMENT_CACHE_S = env.int("MARKETPLACE_FRAGMENT_CACHE_S", default=600)
+
+# --- 11. Ads, offers, reviews and response time ---
 MARKETPLACE_ADS_PAGE_SIZE = 24
+MARKETPLACE_CURRENCY_SYMBOL = "$"
 # Seconds a pending offer stays open before it expires (48 h).
 MARKETPLACE_OFFER_TTL_S = env.int("MARKETPLACE_OFFER_TTL_S", default=48 * 3600)
 # Largest offer accepted, in the site currency (a typo guard, far above any listing price).
 MARKETPLACE_OFFER_MAX_AMOUNT = 10_000_000
-MARKETPLACE_CURRENCY_SYMBOL = "$"
-# Ad photo limits: bytes per file, pixels per image, photos per ad.
-MARKETPLACE_PHOTO_MAX_BYTES = 10 * 1024 * 1024
-MARKETPLACE_PHOTO_MAX_PIXELS = 40_000_000
-MARKETPLACE_PHOTOS_PER_AD = 8
-# Serve uploaded media from Django itself (demo and single-host deployments); put a CDN or object
-# storage in front in a larger deployment.
-MARKETPLACE_SERVE_MEDIA = env.bool("MARKETPLACE_SERVE_MEDIA", default=True)
+# Reviews (Kleinanzeigen's rule): after a conversation in which both sides wrote at least
+# MARKETPLACE_REVIEW_MIN_MESSAGES and MARKETPLACE_REVIEW_AFTER_S passed since its first message, each side
+# may review the other until MARKETPLACE_REVIEW_WINDOW_S after its last message, and edit the review for
+# MARKETPLACE_REVIEW_EDIT_S while unpublished; a review is published once both sides reviewed or
+# MARKETPLACE_REVIEW_PUBLISH_AFTER_S after it was written.
+MARKETPLACE_REVIEW_MIN_MESSAGES = env.int("MARKETPLACE_REVIEW_MIN_MESSAGES", default=2)
+MARKETPLACE_REVIEW_AFTER_S = env.int("MARKETPLACE_REVIEW_AFTER_S", default=24 * 3600)
+MARKETPLACE_REVIEW_WINDOW_S = env.int("MARKETPLACE_REVIEW_WINDOW_S", default=30 * 24 * 3600)
+MARKETPLACE_REVIEW_EDIT_S = env.int("MARKETPLACE_REVIEW_EDIT_S", default=7 * 24 * 3600)
+MARKETPLACE_REVIEW_PUBLISH_AFTER_S = env.int("MARKETPLACE_REVIEW_PUBLISH_AFTER_S", default=14 * 24 * 3600)
+# Response time: the median first-reply delay over this window, shown from this many conversations on.
+MARKETPLACE_RESPONSE_TIME_WINDOW_S = env.int("MARKETPLACE_RESPONSE_TIME_WINDOW_S", default=90 * 24 * 3600)
+MARKETPLACE_RESPONSE_TIME_MIN_SAMPLE = env.int("MARKETPLACE_RESPONSE_TIME_MIN_SAMPLE", default=5)
 
+# --- 12. Rate limits and held messages ---
 # Named rate limits, Zulip style: rule -> [(window seconds, max requests in it), ...]; every window of a
 # rule applies. Counted in the cache (Redis in production, so they hold across server processes) by
 # django-ratelimit; see marketplace/ratelimits.py. Figures: a person typing fast sends a short message
@@ -272,8 +304,6 @@ MARKETPLACE_RATE_LIMITS = {
     "verification_email_by_user": [(3600, 5)],
 }
 MARKETPLACE_NEW_ACCOUNT_S = 24 * 3600
-# How long the link in the sign-up confirmation email works; "Resend confirmation email" mails a new one.
-MARKETPLACE_EMAIL_VERIFICATION_TTL_S = env.int("MARKETPLACE_EMAIL_VERIFICATION_TTL_S", default=3 * 86400)
 # Off only for load tests that hammer one endpoint as one user (bench/run sets it).
 RATELIMIT_ENABLE = env.bool("DJANGO_RATELIMIT_ENABLE", default=True)
 # Cache down: limits are not applied rather than refusing every send and login. An outage is short and
@@ -291,34 +321,8 @@ SILENCED_SYSTEM_CHECKS = (
 # moderator instead of delivered (chat.moderation.should_hold_first_message).
 MARKETPLACE_DUPLICATE_TEXT_MAX_RECIPIENTS = 3
 MARKETPLACE_DUPLICATE_TEXT_WINDOW_S = 15 * 60
-# Unread-messages emails (chat.notifications, run by `manage.py notify_unread --loop 60`): sent when a
-# user has not been seen for this long. Links in emails point at MARKETPLACE_SITE_URL.
-MARKETPLACE_NOTIFY_AFTER_S = env.int("MARKETPLACE_NOTIFY_AFTER_S", default=10 * 60)
-MARKETPLACE_SITE_URL = env.str("MARKETPLACE_SITE_URL", default="http://127.0.0.1:8000")
-# Chat photos: at most this many per message (limits as for ad photos: MARKETPLACE_PHOTO_MAX_*), stored
-# outside MEDIA_ROOT and served only through an access-checked view.
-MARKETPLACE_PHOTOS_PER_MESSAGE = 5
-# A sender may edit or delete (for everyone) a message this long after sending it. 15 minutes: long enough
-# to fix a typo or take back a message sent to the wrong buyer, short enough that a deal already agreed in
-# the chat cannot be rewritten later (Zulip's default edit limit is 10 minutes, Telegram has none).
-MARKETPLACE_EDIT_WINDOW_S = env.int("MARKETPLACE_EDIT_WINDOW_S", default=15 * 60)
-# Reviews (Kleinanzeigen's rule): after a conversation in which both sides wrote at least
-# MARKETPLACE_REVIEW_MIN_MESSAGES and MARKETPLACE_REVIEW_AFTER_S passed since its first message, each side
-# may review the other until MARKETPLACE_REVIEW_WINDOW_S after its last message, and edit the review for
-# MARKETPLACE_REVIEW_EDIT_S while unpublished; a review is published once both sides reviewed or
-# MARKETPLACE_REVIEW_PUBLISH_AFTER_S after it was written.
-MARKETPLACE_REVIEW_MIN_MESSAGES = env.int("MARKETPLACE_REVIEW_MIN_MESSAGES", default=2)
-MARKETPLACE_REVIEW_AFTER_S = env.int("MARKETPLACE_REVIEW_AFTER_S", default=24 * 3600)
-MARKETPLACE_REVIEW_WINDOW_S = env.int("MARKETPLACE_REVIEW_WINDOW_S", default=30 * 24 * 3600)
-MARKETPLACE_REVIEW_EDIT_S = env.int("MARKETPLACE_REVIEW_EDIT_S", default=7 * 24 * 3600)
-MARKETPLACE_REVIEW_PUBLISH_AFTER_S = env.int("MARKETPLACE_REVIEW_PUBLISH_AFTER_S", default=14 * 24 * 3600)
-# Response time: the median first-reply delay over this window, shown from this many conversations on.
-MARKETPLACE_RESPONSE_TIME_WINDOW_S = env.int("MARKETPLACE_RESPONSE_TIME_WINDOW_S", default=90 * 24 * 3600)
-MARKETPLACE_RESPONSE_TIME_MIN_SAMPLE = env.int("MARKETPLACE_RESPONSE_TIME_MIN_SAMPLE", default=5)
-MARKETPLACE_PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
-# Seconds a rendered list pane or page of messages stays in the cache (chat/fragments.py; keys change with
-# every relevant change, so this only bounds memory). 0 turns fragment caching off.
-MARKETPLACE_FRAGMENT_CACHE_S = env.int("MARKETPLACE_FRAGMENT_CACHE_S", default=600)
+
+# --- 13. Delivery: live hints (Pushpin), Web Push, unread emails ---
 # Live hints (marketplace/push.py): Pushpin's publish endpoint, e.g. http://127.0.0.1:5561; empty = polling
 # only. The site must then be served through Pushpin (manage.py run_pushpin, docker-compose), which signs
 # what it forwards with MARKETPLACE_PUSH_SIG_KEY (its sig_key); pages served around it do not stream.
@@ -326,9 +330,6 @@ MARKETPLACE_PUSH_URL = env.str("MARKETPLACE_PUSH_URL", default="")
 MARKETPLACE_PUSH_SIG_KEY = env.str(
     "MARKETPLACE_PUSH_SIG_KEY", default=hashlib.sha256(f"pushpin:{SECRET_KEY}".encode()).hexdigest()
 )
-# A typing indicator lasts this long without a new ping; pages ping at most every MARKETPLACE_TYPING_PING_S.
-MARKETPLACE_TYPING_PING_S = 3
-MARKETPLACE_TYPING_SHOWN_S = 6
 # Web Push (marketplace/webpush.py; keys from manage.py generate_vapid_keys). Empty keys = off. A user
 # whose pages have not been seen for MARKETPLACE_WEBPUSH_AFTER_S seconds (no open page polling) gets a
 # push for a new message; the unread email follows after MARKETPLACE_NOTIFY_AFTER_S as before.
@@ -342,16 +343,15 @@ MARKETPLACE_WEBPUSH_ALLOW_LOOPBACK = False
 # hosts the notifier will POST to, and their subdomains.
 MARKETPLACE_WEBPUSH_HOSTS = env.list(
     "MARKETPLACE_WEBPUSH_HOSTS",
-    default=[
-        "fcm.googleapis.com",
-        "android.googleapis.com",
-        "push.services.mozilla.com",
-        "push.apple.com",
-        "notify.windows.com",
-    ],
+    default=["fcm.googleapis.com", "android.googleapis.com", "push.services.mozilla.com"]
+    + ["push.apple.com", "notify.windows.com"],
 )
+# Unread-messages emails (chat.notifications, run by `manage.py notify_unread --loop 60`): sent when a
+# user has not been seen for this long. Links in emails point at MARKETPLACE_SITE_URL.
+MARKETPLACE_NOTIFY_AFTER_S = env.int("MARKETPLACE_NOTIFY_AFTER_S", default=10 * 60)
+MARKETPLACE_SITE_URL = env.str("MARKETPLACE_SITE_URL", default="http://127.0.0.1:8000")
 
-
+# --- 14. The JSON API: REST framework, device tokens, OpenAPI ---
 # The JSON API (/api/v1/, Django REST framework): the browser's session (with CSRF) or a per-device token
 # (django-rest-knox, "Authorization: Token …"); errors in one shape (marketplace.api.exception_handler);
 # rate limits are the site's own named rules, answered 429 with Retry-After.
@@ -388,7 +388,7 @@ REST_KNOX = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Marketplace API",
-    "DESCRIPTION": 'The chat and the ads as JSON, over the same rules as the site. See README.md, "API".',
+    "DESCRIPTION": "The chat and the ads as JSON, over the same rules as the site. See docs/api.md.",
     "VERSION": "1.0.0",
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
