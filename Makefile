@@ -76,7 +76,7 @@ test: checkers
 checkers:
 	@if [ -f node_modules/axe-core/axe.min.js ] && [ -f node_modules/vnu-jar/build/dist/vnu.jar ]; then :; \
 	elif command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
-	else echo "npm is not installed: the accessibility checks skip (apt-get install npm default-jre-headless; see README, Test it)"; fi
+	else echo "npm is not installed: the accessibility checks skip (apt-get install npm default-jre-headless; see docs/testing.md)"; fi
 	@command -v java >/dev/null || echo "java is not installed: the HTML checks (vnu-jar) skip (apt-get install default-jre-headless)"
 
 import-data: migrate
