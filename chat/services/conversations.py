@@ -149,13 +149,15 @@ def start_fingerprint(*, body: str) -> str:
 
 def conversation_start_check(*, buyer: User, ad: Ad) -> None:
     """Raise the ValidationError ``conversation_start`` would raise about the ad, the buyer's unconfirmed
-    address or a block (codes ``own_ad``, ``ad_unavailable``, ``email_unverified``, ``blocked``,
-    ``blocked_by_you``), so views can give that reason before any rate limit; returns None when *buyer*
-    may write about *ad*. One query (blocks)."""
+    address or a block (codes ``own_ad``, ``ad_unavailable`` (also for a suspended seller's ad),
+    ``email_unverified``, ``blocked``, ``blocked_by_you``), so views can give that reason before any rate
+    limit; returns None when *buyer* may write about *ad*. One query (blocks) when *ad* comes with its
+    owner (``ad_get_any``)."""
     if ad.owner_id == buyer.pk:
         raise ValidationError(ERROR_MESSAGES["own_ad"], code="own_ad")
-    # A reserved ad still takes messages: people ask to be next in line if the deal falls through.
-    if ad.status not in (Ad.Status.ACTIVE, Ad.Status.RESERVED):
+    # A reserved ad still takes messages: people ask to be next in line if the deal falls through. A
+    # suspended seller's ads have left the site: to a newcomer they are as unavailable as removed ones.
+    if ad.status not in (Ad.Status.ACTIVE, Ad.Status.RESERVED) or not ad.owner.is_active:
         raise ValidationError(ERROR_MESSAGES["ad_unavailable"], code="ad_unavailable")
     refuse_if_unverified(sender=buyer)
     try:

@@ -63,3 +63,20 @@ def test_a_suspended_users_pending_offer_cannot_be_accepted(login, conversation,
 
     assert REFUSAL in html.unescape(client.get(response["Location"]).content.decode())
     assert Offer.objects.get(pk=offer.pk).status == Offer.Status.PENDING
+
+
+def test_nobody_starts_a_new_conversation_with_a_suspended_seller(login, ad, seller, buyer):
+    # Their ads left the site (404), but "Write to seller" and the API still stored a first message.
+    _suspend(seller)
+    client = login(buyer)
+    response = client.post(
+        reverse("chat:start", args=[ad.public_id]), {"body": "Still for sale?", "idempotency_key": "n" * 22}
+    )
+    assert response.status_code in (200, 302, 400)
+    api = client.post(
+        reverse("api-start", args=[ad.public_id]),
+        {"body": "Still for sale?"},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and api.json()["code"] == "ad_unavailable"
+    assert not Message.objects.filter(body="Still for sale?").exists()
