@@ -43,9 +43,14 @@ def report_dismiss(*, report: Report, moderator: User, note: str = "") -> Report
 
     Raises PermissionDenied for non-moderators and ValidationError ``report_closed`` when the report is no
     longer open (actioned or dismissed, perhaps by another moderator a moment ago): dismissing it would
-    log a decision that was not taken. Locks the report row.
+    log a decision that was not taken; ``own_report`` for the moderator's own report. Locks the
+    conversation row, then the report row.
     """
     _require_moderator(moderator)
+    if report.conversation_id is not None:
+        # The conversation before the report, as message_remove takes them: the log row's key on the
+        # conversation waits for a removal's conversation lock, which would wait for this report's lock.
+        Conversation.objects.select_for_update().get(pk=report.conversation_id)
     if Report.objects.select_for_update().get(pk=report.pk).status != Report.Status.OPEN:
         raise ValidationError(ERROR_MESSAGES["report_closed"], code="report_closed")
     closed = _close_report(report, moderator=moderator, status=Report.Status.DISMISSED)
@@ -66,7 +71,8 @@ def message_remove(
     """Replace *message* by "Removed by a moderator" for both participants (the body stays for evidence).
 
     Closes *report* as actioned when given; logged. Returns the message as stored (the caller's
-    instance is not changed). Raises PermissionDenied for non-moderators.
+    instance is not changed). Raises PermissionDenied for non-moderators, ValidationError
+    ``message_already_removed`` (nothing to log twice) and ``_close_report``'s. Locks the conversation.
     """
     _require_moderator(moderator)
     # The conversation lock orders this with the participants' own edits and sends.
@@ -74,6 +80,8 @@ def message_remove(
     removed = Message.objects.filter(pk=message.pk, removed_by_moderator_at__isnull=True).update(
         removed_by_moderator_at=timezone.now()
     )
+    if not removed:
+        raise ValidationError(ERROR_MESSAGES["message_already_removed"], code="message_already_removed")
     if removed:
         # Open pages replace it by "Removed by a moderator" with their next poll, quotes of it too.
         chat_services.messages_stamp_changed_locked(
@@ -116,12 +124,16 @@ def user_suspend(*, user: User, moderator: User, report: Report | None = None, n
     Sessions end because Django's ModelBackend refuses inactive users on every request (the session
     row may remain until it expires, but it authenticates no one). Their messages stay as evidence.
     Returns the user as stored. Raises PermissionDenied for non-moderators and when *user* is staff
-    (moderators do not suspend each other; a superuser edits staff accounts).
+    (moderators do not suspend each other; a superuser edits staff accounts), ValidationError
+    ``already_suspended`` and ``_close_report``'s.
     """
     _require_moderator(moderator)
     if user.is_staff:
         raise PermissionDenied(_("Staff accounts are not suspended from the moderation queue."))
-    User.objects.filter(pk=user.pk).update(is_active=False, suspended_at=timezone.now())
+    if not User.objects.filter(pk=user.pk, is_active=True).update(
+        is_active=False, suspended_at=timezone.now()
+    ):
+        raise ValidationError(ERROR_MESSAGES["already_suspended"], code="already_suspended")
     user = User.objects.get(pk=user.pk)  # the stored row; the caller's instance is not changed
     _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
     _log(moderator, ModerationAction.Action.SUSPEND_USER, report=report, target_user=user, note=note)
@@ -135,9 +147,10 @@ def user_suspend(*, user: User, moderator: User, report: Report | None = None, n
 @transaction.atomic
 def user_unsuspend(*, user: User, moderator: User, note: str = "") -> User:
     """Lift *user*'s suspension (they can log in again; their ads are listed again); logged. Returns the
-    user as stored."""
+    user as stored. Raises ValidationError ``not_suspended`` (nothing to lift, nothing logged)."""
     _require_moderator(moderator)
-    User.objects.filter(pk=user.pk).update(is_active=True, suspended_at=None)
+    if not User.objects.filter(pk=user.pk, is_active=False).update(is_active=True, suspended_at=None):
+        raise ValidationError(ERROR_MESSAGES["not_suspended"], code="not_suspended")
     user = User.objects.get(pk=user.pk)
     _log(moderator, ModerationAction.Action.UNSUSPEND_USER, target_user=user, note=note)
     return user
