@@ -78,7 +78,8 @@ def offer_amount_clean(amount) -> Decimal:
     Typed amounts are read as people write them in English and Russian, whatever the page's language:
     spaces (also no-break) and the currency symbol are dropped; with both "," and "." the last is the
     decimal mark ("1,200.50", "1.200,50"); a lone mark followed by exactly three digits groups
-    thousands ("1,200", "1.200"), otherwise it is the decimal mark ("350,50", "350.5").
+    thousands ("1,200", "1.200") after a leading group not starting with 0, otherwise it is the decimal
+    mark ("350,50", "350.5", "0.001": three decimals, refused).
     Raises ValidationError (code ``offer_amount``) unless 0 < amount <= MARKETPLACE_OFFER_MAX_AMOUNT with
     at most two decimals.
     """
@@ -102,6 +103,9 @@ def offer_amount_clean(amount) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+GROUPED = re.compile(r"[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*")
+
+
 def _amount_text(typed: str) -> str:
     """*typed* with the grouping marks removed and "." as the decimal mark (see offer_amount_clean)."""
     text = re.sub(r"\s", "", typed).replace(settings.MARKETPLACE_CURRENCY_SYMBOL, "")
@@ -110,9 +114,12 @@ def _amount_text(typed: str) -> str:
         return text
     last = marks[-1]
     lone = all(text[position] == text[last] for position in marks)
-    grouping_only = lone and (len(marks) > 1 or len(text) - last - 1 == 3)
-    if grouping_only:
+    # Groups of three after a leading group that does not start with 0: "0.001" is a decimal (refused
+    # for its third decimal), not one dollar, and "1,2,3" groups nothing.
+    if lone and GROUPED.fullmatch(text):
         return text.replace(text[last], "")
+    if lone and len(marks) > 1:
+        return "invalid"
     return text[:last].replace(",", "").replace(".", "") + "." + text[last + 1 :]
 
 

@@ -31,7 +31,12 @@ def test_a_new_offer_replaces_the_pending_one(conversation, buyer):
     assert Offer.objects.filter(conversation=conversation, status="pending").count() == 1
 
 
-@pytest.mark.parametrize("amount", ["0", "-5", "abc", "10.0001", "1,2345", "99999999", "", "NaN", "Infinity"])
+# "0.001" and "0,001" were read as thousands grouping, one dollar with no word (outside testing); "1,2,3"
+# groups nothing.
+@pytest.mark.parametrize(
+    "amount",
+    ["0", "-5", "abc", "10.0001", "1,2345", "99999999", "", "NaN", "Infinity", "0.001", "0,001", "1,2,3"],
+)
 def test_offer_amounts_must_be_sane(conversation, buyer, amount):
     with pytest.raises(ValidationError) as error:
         services.offer_make(conversation=conversation, user=buyer, amount=amount)
