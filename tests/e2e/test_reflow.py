@@ -131,3 +131,26 @@ def test_a_long_conversation_opens_at_its_newest_message(browser, live_server, j
     seen = page.evaluate(MESSAGES_SEEN)
     assert seen["count"] > 12 and seen["last"] and not seen["first"], seen
     context.close()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_a_title_and_city_without_spaces_wrap_instead_of_widening_the_page(browser, live_server, width):
+    # Outside testing: an unbroken 100-letter title made the ad page 1363 px wide at 320 px, its heading
+    # running over the price, and cut the city off on the cards.
+    world = _world()
+    long_word = "Supercalifragilisticexpialidocious" * 3
+    ad = AdFactory(
+        owner=world["seller"], category=world["ad"].category, title=long_word, city="Llanfair" * 7, price=99
+    )
+    chat_services.conversation_start(buyer=world["buyer"], ad=ad, body="Hello")
+    page = browser.new_context(viewport={"width": width, "height": 800}).new_page()
+    log_in(page, live_server.url, "buyer@example.com")
+    wide = {}
+    for name, url in (("ad page", ad.get_absolute_url()), ("ad list", "/"), ("chat list", "/chat/")):
+        page.goto(f"{live_server.url}{url}")
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width or page.evaluate(INNER_SIDEWAYS):
+            wide[name] = scroll
+            page.screenshot(path=str(ARTIFACTS / f"long-words-{name.replace(' ', '-')}-{width}.png"))
+    page.context.close()
+    assert wide == {}
