@@ -33,7 +33,7 @@ MAX_LENGTH = 64
 KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 ERROR = _("This form is out of date. Reload the page and try again; nothing was sent.")
 MISMATCH = _(
-    "A different message was already sent from this form, so yours was not sent. Send it again to send it."
+    "A different message was already sent from this form, so yours was not sent yet: send it again."
 )
 FINGERPRINT_LENGTH = 64
 

@@ -167,10 +167,22 @@ class ConversationParticipant(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     last_read_message = models.ForeignKey(
-        "Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        "Message",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("last read message"),
     )
     hidden_up_to = models.ForeignKey(
-        "Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        "Message",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("hidden up to"),
     )
     unread_count = models.PositiveIntegerField(_("unread messages"), default=0)
     # Messages and offers this participant wrote here (not notices): the review gate reads it.

@@ -69,7 +69,10 @@ class ConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def all_messages(self, obj):
         url = reverse("admin:chat_conversation_read", args=[obj.pk])
         return format_html(
-            '<a href="{}">Read the messages</a> (recorded in the moderation log, with your reason)', url
+            '<a href="{}">{}</a> {}',
+            url,
+            _("Read the messages"),
+            _("(recorded in the moderation log, with your reason)"),
         )
 
     def get_urls(self):
