@@ -9,10 +9,8 @@ from rest_framework import status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from chat import selectors, services
+from chat import access, selectors, services
 from chat.api import serializers as s
-from chat.api.messages import IDEMPOTENCY, REFUSALS
-from chat.views.conversations import conversation_for_page
 from marketplace import api, idempotency
 from marketplace.api import ErrorSerializer
 from marketplace.ratelimits import check_rate_limit
@@ -34,8 +32,13 @@ def _offer_answer(request, offer, *, told: int | None = None, code: int = status
 
 @extend_schema(
     request=s.OfferInputSerializer,
-    parameters=[IDEMPOTENCY],
-    responses={201: s.OfferActionSerializer, 200: s.OfferActionSerializer, 422: ErrorSerializer, **REFUSALS},
+    parameters=[s.IDEMPOTENCY],
+    responses={
+        201: s.OfferActionSerializer,
+        200: s.OfferActionSerializer,
+        422: ErrorSerializer,
+        **api.REFUSALS,
+    },
 )
 @api_view(["POST"])
 def offer_make(request, public_id: str):
@@ -45,7 +48,7 @@ def offer_make(request, public_id: str):
     ``blocked``, ``recipient_suspended``; counted against ``message_by_user``; an ``Idempotency-Key``
     repeat answers 200 with the first offer, the same key with another amount 422
     ``idempotency_key_mismatch``."""
-    _token, conversation = conversation_for_page(request, public_id)
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
     data = s.OfferInputSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     key = api.idempotency_key(request)
@@ -70,7 +73,7 @@ def offer_make(request, public_id: str):
 @extend_schema(
     request=None,
     parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=[*DECISIONS, *DEALS])],
-    responses={200: s.OfferActionSerializer, **REFUSALS},
+    responses={200: s.OfferActionSerializer, **api.REFUSALS},
     operation_id="conversations_offers_act",
 )
 @api_view(["POST"])
@@ -82,7 +85,7 @@ def offer_act(request, public_id: str, offer_id: int, action: str):
     ``reserved_for_other``, ``sold``."""
     if action not in DECISIONS and action not in DEALS:
         raise Http404("No such action.")
-    _token, conversation = conversation_for_page(request, public_id)
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
     offer = selectors.offer_get_for_conversation(conversation=conversation, offer_id=offer_id)
     if action in DEALS:
         change = DEALS[action](offer=offer, user=request.user)
@@ -93,17 +96,17 @@ def offer_act(request, public_id: str, offer_id: int, action: str):
 
 @extend_schema(
     request=s.ReviewInputSerializer,
-    responses={200: s.ReviewSerializer, 201: s.ReviewSerializer, **REFUSALS},
+    responses={200: s.ReviewSerializer, 201: s.ReviewSerializer, **api.REFUSALS},
     methods=["POST", "PATCH"],
 )
-@extend_schema(request=None, responses={200: s.ReviewSerializer, **REFUSALS}, methods=["GET"])
+@extend_schema(request=None, responses={200: s.ReviewSerializer, **api.REFUSALS}, methods=["GET"])
 @api_view(["GET", "POST", "PATCH"])
 def conversation_review(request, public_id: str):
     """The user's review of the other participant. GET: it (404 ``not_found`` before one is written; the
     error says why reviewing is closed when it is). POST: write it (the gate's refusals:
     ``review_too_few_messages``, ``review_too_early``, ``review_window_closed``, ``review_exists``).
     PATCH: change it while editable (``review_not_editable``)."""
-    _token, conversation = conversation_for_page(request, public_id)
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
     existing = selectors.review_by_author(conversation=conversation, user_id=request.user.pk)
     if request.method == "GET":
         if existing is None:

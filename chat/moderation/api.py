@@ -10,7 +10,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from ads import selectors as ad_selectors
-from chat import selectors
+from chat import access, selectors
 from chat.moderation import services
 from chat.moderation.models import Report
 from chat.moderation.services import REPORT_DETAILS_MAX_LENGTH
@@ -64,7 +64,7 @@ def _file(request, serializer_class, file) -> Response:
 def conversation_report(request, public_id: str):
     """Report the conversation, or the other person's text message ``message``, with a reason; ``block``
     blocks them too. 404 for non-participants and for a message that is not the other person's text."""
-    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    conversation = access.access_conversation(public_id=public_id, user=request.user)
 
     def file(fields, key):
         message = None

@@ -12,12 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.selectors import is_moderator
 from ads import selectors as ad_selectors
-from chat import selectors
+from chat import access, responses, selectors
 from chat.forms import MessageCursorForm
 from chat.moderation import selectors as moderation_selectors
 from chat.moderation import services
 from chat.moderation.forms import ReportForm
-from chat.views.photos import PHOTO_VARIANTS, photo_response
 from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
 from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
@@ -33,7 +32,7 @@ def conversation_report(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     A bad form comes back with the typed text (400); the ``report_by_user`` limit answers 429 with
     Retry-After. Non-participants, and a message that is not the other person's text, get 404.
     """
-    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    conversation = access.access_conversation(public_id=public_id, user=request.user)
     other = conversation.other_participant(request.user)
     message_id = MessageCursorForm.read(request.GET, "message")
     if message_id is None:
@@ -156,7 +155,11 @@ def message_photo(request: HtmxHttpRequest, public_id: str, photo_id: int, varia
     action. Full-size views are recorded in the moderation log (thumbnails appear only on the case page
     and beside the logged messages). Everyone else gets 404, as for a missing photo.
     """
-    if variant not in PHOTO_VARIANTS or not request.user.is_authenticated or not is_moderator(request.user):
+    if (
+        variant not in responses.PHOTO_VARIANTS
+        or not request.user.is_authenticated
+        or not is_moderator(request.user)
+    ):
         raise Http404("No such photo.")
     photo = selectors.message_photo_get(public_id=public_id, photo_id=photo_id)
     conversation = photo.message.conversation
@@ -164,4 +167,4 @@ def message_photo(request: HtmxHttpRequest, public_id: str, photo_id: int, varia
         raise Http404("No such photo.")
     if variant == "full":
         services.photo_view_logged(photo=photo, moderator=request.user)
-    return photo_response(photo, variant)
+    return responses.photo_response(photo, variant)

@@ -11,11 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from chat import presenters, selectors, services
+from chat import access, presenters, responses, selectors, services
 from chat.forms import MessageCursorForm, MessageForm, read_id
 from chat.models import Conversation
-from chat.views.conversations import conversation_for_page, render_conversation_page
-from chat.views.polls import render_new_messages
 from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
 from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
@@ -38,7 +36,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     reason, the typed text and the same key (htmx: 200 retargeted to the composer; without JavaScript:
     the whole page with status 400, or 429 with Retry-After for the rate limit).
     """
-    token, conversation = conversation_for_page(request, public_id)
+    token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     form = MessageForm(request.POST, request.FILES)
     after = MessageCursorForm.read(request.POST, "after") or 0
     reply_to = read_id(request.POST.get("reply_to"))
@@ -82,7 +80,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             }
             response = render(request, f"{presenters.PAGE_TEMPLATE}#composer", context)
             return reswap(retarget(response, "#composer"), "outerHTML")
-        response = render_conversation_page(
+        response = responses.render_conversation_page(
             request,
             conversation,
             token=token,
@@ -112,7 +110,7 @@ def _render_sent(
         # once and brings anything (a read receipt, a snapshot change) that the pre-send conversation
         # row could not show. Reading it now instead would vouch for that stale row.
         changes, earliest, offers = MessageCursorForm.read(request.POST, "changes", "earliest", "offers")
-        return render_new_messages(
+        return responses.render_new_messages(
             request,
             conversation,
             token=token,

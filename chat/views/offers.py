@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ads.presenters import status_change_text
-from chat import selectors, services
-from chat.views.conversations import conversation_for_page, mark_read_up_to, render_conversation_page
+from chat import access, responses, selectors, services
 from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
 from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
@@ -42,7 +41,7 @@ def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     refused amount, an unconfirmed amount above the asking price, the same key with another amount (then
     with a fresh key) or the rate limit re-renders the page with the reason and the typed amount (status
     400; 429 with Retry-After); other refusals are flash messages."""
-    token, conversation = conversation_for_page(request, public_id)
+    token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     typed = request.POST.get("amount", "")[:30]
     limited, confirm = None, ""
     offer_key = idempotency.key_to_render(request.POST)
@@ -71,8 +70,10 @@ def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             offer_key = idempotency.new_key()  # the posted key already made another offer
     else:
         return redirect(f"{conversation.get_absolute_url()}#offer-{offer.id}")
-    mark_read_up_to(conversation, request.user, conversation.last_message_id)
-    response = render_conversation_page(
+    services.conversation_mark_read_if_behind(
+        conversation=conversation, user=request.user, up_to_message_id=conversation.last_message_id
+    )
+    response = responses.render_conversation_page(
         request,
         conversation,
         token=token,
@@ -91,7 +92,7 @@ def offer_act(request: HtmxHttpRequest, public_id: str, offer_id: int, action: s
     """Act on an offer: ``accept`` / ``decline`` (the other side's pending offer), ``withdraw`` (one's
     own), ``reserve`` / ``sell`` (the seller, on an accepted offer: the flash says how many other
     conversations about the ad were told). A refused action says why (flash)."""
-    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    conversation = access.access_conversation(public_id=public_id, user=request.user)
     offer = selectors.offer_get_for_conversation(conversation=conversation, offer_id=offer_id)
     if action not in OFFER_ACTIONS and action not in DEAL_ACTIONS:
         raise Http404("No such action.")

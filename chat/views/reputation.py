@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chat import presenters, selectors, services
+from chat import access, presenters, selectors, services
 from chat.errors import refusal_text
 from chat.forms import ReviewForm
 from marketplace.http import HtmxHttpRequest, login_required
@@ -33,7 +33,7 @@ def conversation_review(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     Success returns to the conversation with a note; a refusal re-renders the form with the reason and
     what was typed (400; 429 with Retry-After over ``message_action_by_user``). Non-participants get 404.
     """
-    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    conversation = access.access_conversation(public_id=public_id, user=request.user)
     other = conversation.other_participant(request.user)
     existing = selectors.review_by_author(conversation=conversation, user_id=request.user.pk)
     editable_until = services.review_editable_until(existing) if existing is not None else None
