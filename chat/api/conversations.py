@@ -12,12 +12,12 @@ from rest_framework.response import Response
 
 from accounts import services as account_services
 from ads import selectors as ad_selectors
-from chat import access, selectors, services
+from chat import access, policy, selectors, services
 from chat.api import serializers as s
 from chat.forms import ListQueryForm
-from chat.ratelimits import reserve_start_rate_limits, settle_start_rate_limits
-from marketplace import api, idempotency
+from marketplace import api
 from marketplace.api import ErrorSerializer, error_response
+from marketplace.requests import guarded
 
 REFUSALS = api.REFUSALS
 
@@ -91,28 +91,28 @@ def conversation_start(request, public_id: str):
     ad = ad_selectors.ad_get_any(public_id=public_id)
     data = s.StartSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    key = api.idempotency_key(request)
-    earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
-    if earlier is not None and earlier.conversation.ad_id == ad.pk:
-        body = services.message_body_clean(data.validated_data["body"])
-        idempotency.check_same_request(earlier.idempotency_fingerprint, services.start_fingerprint(body=body))
-        return _started(request, earlier.conversation.public_id, earlier, status.HTTP_200_OK)
-    services.conversation_start_check(buyer=request.user, ad=ad)
-    body = services.message_body_clean(data.validated_data["body"])
-    reservation = reserve_start_rate_limits(request, ad)
-    message = None
-    try:
-        if reservation is not None and services.conversation_first_message_held(
-            buyer=request.user, ad=ad, body=body, idempotency_key=key
-        ):
-            held = "This message went to several sellers, so it waits for a moderator's review."
-            return error_response("held", held, status.HTTP_202_ACCEPTED)
-        conversation, message = services.conversation_start(
-            buyer=request.user, ad=ad, body=body, idempotency_key=key
-        )
-    finally:
-        settle_start_rate_limits(reservation, message)
-    return _started(request, conversation.public_id, message, status.HTTP_201_CREATED)
+    body = data.validated_data["body"]
+    charge = policy.StartCharge(ad)
+
+    def check() -> None:
+        """The ad's refusals, then the body's, before the limits; screening sees the cleaned body."""
+        nonlocal body
+        services.conversation_start_check(buyer=request.user, ad=ad)
+        body = services.message_body_clean(body)
+
+    outcome = guarded(
+        request,
+        rule=charge,
+        repeat=lambda key: policy.is_repeat_start(buyer=request.user, ad=ad, idempotency_key=key),
+        check=check,
+        call=lambda key: policy.start_unless_held(charge, buyer=request.user, body=body, key=key),
+    )
+    if outcome.answer() is None:
+        held = "This message went to several sellers, so it waits for a moderator's review."
+        return error_response("held", held, status.HTTP_202_ACCEPTED)
+    conversation, message = outcome.result
+    code = status.HTTP_200_OK if outcome.repeated else status.HTTP_201_CREATED
+    return _started(request, conversation.public_id, message, code)
 
 
 def _started(request, public_id: str, message, code: int) -> Response:

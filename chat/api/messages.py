@@ -12,7 +12,7 @@ from rest_framework import status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from chat import access, responses, selectors, services
+from chat import access, policy, responses, selectors, services
 from chat.api import serializers as s
 from chat.forms import MessageForm
 from marketplace import api
@@ -71,8 +71,6 @@ def message_send(request, public_id: str):
     composer's: ``empty``, ``too_long``, ``blocked``, ``recipient_suspended``, ``reply_unknown``,
     ``too_many_photos``, photo errors."""
     conversation = access.access_conversation(user=request.user, public_id=public_id)
-    key = api.idempotency_key(request)
-    earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
     reply_to = request.data.get("reply_to")
     try:
         reply_to = int(reply_to) if reply_to not in (None, "") else None
@@ -86,20 +84,16 @@ def message_send(request, public_id: str):
         errors = [error for field_errors in form.errors.as_data().values() for error in field_errors]
         message = " ".join(text for field_errors in form.errors.values() for text in field_errors)
         raise ValidationError(message, code=errors[0].code or "invalid")
-    if earlier is None:
-        check_rate_limit(request, "message_by_user")
     # A repeat is validated like the first request: the service compares the two (same key, other body,
     # reply or photos: 422 ``idempotency_key_mismatch``) and returns the stored message for the same one.
-    message = services.message_send(
+    outcome = policy.message_send_guarded(
+        request,
         conversation=conversation,
-        sender=request.user,
-        body=form.cleaned_data["body"],
-        photos=form.cleaned_data["photos"],
-        idempotency_key=key,
+        cleaned=form.cleaned_data,
         reply_to_id=reply_to,
     )
-    repeated = earlier is not None and earlier.pk == message.pk
-    answer = status.HTTP_200_OK if repeated else status.HTTP_201_CREATED
+    message = outcome.answer()
+    answer = status.HTTP_200_OK if outcome.repeated else status.HTTP_201_CREATED
     return Response(s.serialize_messages(request, conversation, [message])[0], status=answer)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,9 +13,9 @@ from rest_framework.response import Response
 
 from chat import access, selectors, services
 from chat.api import serializers as s
-from marketplace import api, idempotency
+from marketplace import api
 from marketplace.api import ErrorSerializer
-from marketplace.ratelimits import check_rate_limit
+from marketplace.requests import guarded
 
 DECISIONS = {
     "accept": services.offer_accept,
@@ -51,23 +53,24 @@ def offer_make(request, public_id: str):
     conversation = access.access_conversation(user=request.user, public_id=public_id)
     data = s.OfferInputSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    key = api.idempotency_key(request)
-    earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
-    if earlier is not None and earlier.offer is not None and earlier.conversation_id == conversation.pk:
-        amount = services.offer_amount_clean(data.validated_data["amount"])
-        idempotency.check_same_request(
-            earlier.idempotency_fingerprint, services.offer_fingerprint(amount=amount)
-        )
-        return _offer_answer(request, earlier.offer)
-    check_rate_limit(request, "message_by_user")
-    offer = services.offer_make(
-        conversation=conversation,
-        user=request.user,
-        amount=data.validated_data["amount"],
-        idempotency_key=key,
-        above_asking_confirmed=data.validated_data["confirm_above_asking"],
+    outcome = guarded(
+        request,
+        rule="message_by_user",
+        repeat=lambda key: selectors.offer_sent_with_key(
+            sender=request.user, idempotency_key=key, conversation=conversation
+        ),
+        call=lambda key: services.offer_make(
+            conversation=conversation,
+            user=request.user,
+            amount=data.validated_data["amount"],
+            idempotency_key=key,
+            above_asking_confirmed=data.validated_data["confirm_above_asking"],
+        ),
     )
-    return _offer_answer(request, offer, code=status.HTTP_201_CREATED)
+    offer = outcome.answer()
+    return _offer_answer(
+        request, offer, code=status.HTTP_200_OK if outcome.repeated else status.HTTP_201_CREATED
+    )
 
 
 @extend_schema(
@@ -117,11 +120,18 @@ def conversation_review(request, public_id: str):
         return Response(s.ReviewSerializer(existing).data)
     data = s.ReviewInputSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    check_rate_limit(request, "message_action_by_user")
     if request.method == "POST":
-        review = services.review_create(conversation=conversation, author=request.user, **data.validated_data)
-        return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
-    if existing is None:
+        write = partial(services.review_create, conversation=conversation)
+    elif existing is None:
         raise ValidationError("Write the review first.", code="review_missing")
-    review = services.review_update(review=existing, author=request.user, **data.validated_data)
-    return Response(s.ReviewSerializer(review).data)
+    else:
+        write = partial(services.review_update, review=existing)
+    outcome = guarded(
+        request,
+        rule="message_action_by_user",
+        call=lambda _key: write(author=request.user, **data.validated_data),
+    )
+    review = outcome.answer()
+    created = request.method == "POST"
+    code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return Response(s.ReviewSerializer(review).data, status=code)

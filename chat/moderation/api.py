@@ -15,7 +15,7 @@ from chat.moderation import services
 from chat.moderation.models import Report
 from chat.moderation.services import REPORT_DETAILS_MAX_LENGTH
 from marketplace import api
-from marketplace.ratelimits import check_rate_limit
+from marketplace.requests import guarded
 
 REFUSALS = api.REFUSALS
 IDEMPOTENCY = OpenApiParameter(api.IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=False)
@@ -48,10 +48,13 @@ def _file(request, serializer_class, file) -> Response:
     """Validate the body, count ``report_by_user`` unless it repeats a filed report's key, then file."""
     data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
-    key = api.idempotency_key(request)
-    if not services.report_exists(reporter=request.user, idempotency_key=key):
-        check_rate_limit(request, "report_by_user")
-    report = file(data.validated_data, key)
+    outcome = guarded(
+        request,
+        rule="report_by_user",
+        repeat=lambda key: services.report_exists(reporter=request.user, idempotency_key=key),
+        call=lambda key: file(data.validated_data, key),
+    )
+    report = outcome.answer()
     return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 

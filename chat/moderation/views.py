@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from chat.moderation import services
 from chat.moderation.forms import ReportForm
 from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
-from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
+from marketplace.requests import guarded
 
 
 @login_required
@@ -74,25 +73,23 @@ def _report_form(request: HtmxHttpRequest, context: dict, file, *, back: str) ->
     form = context["form"]
     if request.method != "POST":
         return render(request, "chat/report.html", context)
-    limited = None
+    outcome = None
     if form.is_valid():
-        try:
-            key = idempotency.read_key(request.POST)
-            if not services.report_exists(reporter=request.user, idempotency_key=key):
-                check_rate_limit(request, "report_by_user")
-            file(key)
-        except RateLimited as error:
-            limited = error
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        outcome = guarded(
+            request,
+            rule="report_by_user",
+            repeat=lambda key: services.report_exists(reporter=request.user, idempotency_key=key),
+            call=file,
+        )
+        if outcome.ok:
             thanks = gettext("Thank you. A moderator will look at your report.")
             if form.cleaned_data.get("block"):
                 thanks += " " + gettext("You blocked them too.")
             flash.success(request, thanks)
             return redirect(back)
-    return with_retry_after(render(request, "chat/report.html", context, status=400), limited)
+        form.add_error(None, outcome.refusal)
+    response = render(request, "chat/report.html", context, status=400)
+    return outcome.respond(response) if outcome else response
 
 
 def _report_context(request: HtmxHttpRequest, form, **subject) -> dict:

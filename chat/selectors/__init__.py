@@ -29,6 +29,7 @@ from chat.selectors.messages import (
     message_reactions_for,
     message_sent_with_key,
     offer_get_for_conversation,
+    offer_sent_with_key,
 )
 from chat.selectors.reputation import (
     profile_user_get,
@@ -79,6 +80,7 @@ __all__ = [
     "message_search_for_user",
     "message_sent_with_key",
     "offer_get_for_conversation",
+    "offer_sent_with_key",
     "unread_badge",
     "unread_conversation_count",
 ]

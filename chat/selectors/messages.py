@@ -149,6 +149,16 @@ def message_sent_with_key(*, sender: User, idempotency_key: str | None) -> Messa
     )
 
 
+def offer_sent_with_key(*, sender: User, idempotency_key: str, conversation: Conversation) -> Offer | None:
+    """Return the offer *sender* made in *conversation* with *idempotency_key*, or None (also when the key
+    sent a text message, or an offer elsewhere: the service refuses those). A repeated offer is not charged
+    to the rate limit again (``marketplace.requests.guarded``)."""
+    earlier = message_sent_with_key(sender=sender, idempotency_key=idempotency_key)
+    if earlier is None or earlier.conversation_id != conversation.pk:
+        return None
+    return earlier.offer
+
+
 def message_photo_get(*, public_id: str, photo_id: int) -> MessagePhoto:
     """Return photo *photo_id* of conversation *public_id* with its message and conversation, for a caller
     that checks access itself (moderation's gate); Http404 for a missing photo."""

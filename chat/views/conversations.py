@@ -13,12 +13,11 @@ from accounts import services as account_services
 from ads import presenters as ad_presenters
 from ads import selectors as ad_selectors
 from ads.models import Ad
-from chat import access, presenters, responses, selectors, services
+from chat import access, policy, presenters, responses, services
 from chat.forms import MessageCursorForm, MessageForm, StartConversationForm
-from chat.ratelimits import reserve_start_rate_limits, settle_start_rate_limits
 from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
-from marketplace.ratelimits import RateLimited, with_retry_after
+from marketplace.requests import guarded
 from marketplace.sentences import sentence_format
 
 SEARCH_NUL_ERROR = _("The search text contains a character that cannot be searched for.")
@@ -198,38 +197,25 @@ def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpRespo
     if not form.is_valid():
         return _ad_page_with_error(request, ad, form)
     body = form.cleaned_data["body"]
-    try:
-        key = idempotency.read_key(request.POST)
-        earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
-        if earlier is not None and earlier.conversation.ad_id == ad.pk:
-            fingerprint = services.start_fingerprint(body=services.message_body_clean(body))
-            idempotency.check_same_request(earlier.idempotency_fingerprint, fingerprint)
-            return redirect(f"{earlier.conversation.get_absolute_url()}#message-{earlier.id}")
-        services.conversation_start_check(buyer=request.user, ad=ad)
-    except ValidationError as error:
-        return _refused_start(request, ad, form, error)
-    try:
-        reservation = reserve_start_rate_limits(request, ad)
-    except RateLimited as limited:
-        form.add_error("body", limited.message)
-        return with_retry_after(_ad_page_with_error(request, ad, form), limited)
-    message = None
-    try:
-        if reservation is not None and services.conversation_first_message_held(
-            buyer=request.user, ad=ad, body=body, idempotency_key=key
-        ):
-            flash.info(
-                request,
-                "You sent this same message to several sellers, so it is waiting for a moderator's "
-                "review. It will be delivered if it's fine; you don't need to send it again.",
-            )
-            return redirect(ad)
-        try:
-            conversation, message = services.conversation_start(
-                buyer=request.user, ad=ad, body=body, idempotency_key=key
-            )
-        except ValidationError as error:
-            return _refused_start(request, ad, form, error)
-    finally:
-        settle_start_rate_limits(reservation, message)
+    charge = policy.StartCharge(ad)
+    outcome = guarded(
+        request,
+        rule=charge,
+        repeat=lambda key: policy.is_repeat_start(buyer=request.user, ad=ad, idempotency_key=key),
+        check=lambda: services.conversation_start_check(buyer=request.user, ad=ad),
+        call=lambda key: policy.start_unless_held(charge, buyer=request.user, body=body, key=key),
+    )
+    if outcome.limited is not None:
+        form.add_error("body", outcome.refusal)
+        return outcome.respond(_ad_page_with_error(request, ad, form))
+    if not outcome.ok:
+        return _refused_start(request, ad, form, outcome.refusal)
+    if outcome.result is None:
+        flash.info(
+            request,
+            "You sent this same message to several sellers, so it is waiting for a moderator's "
+            "review. It will be delivered if it's fine; you don't need to send it again.",
+        )
+        return redirect(ad)
+    conversation, message = outcome.result
     return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")
