@@ -49,7 +49,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts import services as account_services  # noqa: E402
 from accounts.models import User  # noqa: E402
-from chat import selectors  # noqa: E402
+from chat import access, selectors  # noqa: E402
 from chat.models import Conversation, Message  # noqa: E402
 from chat.polling import gate as poll_gate  # noqa: E402
 from chat.polling import tokens as poll_tokens  # noqa: E402
@@ -128,7 +128,7 @@ def queries_per_request(client: Client, method: str, path: str, **kwargs) -> int
 def explain_plans() -> str:
     seller = User.objects.get(email="bench-seller@bench.invalid")
     conversation = Conversation.objects.filter(seller=seller).order_by("id").first()
-    conversation = selectors.conversation_get_for_participant(public_id=conversation.public_id, user=seller)
+    conversation = access.access_conversation(public_id=conversation.public_id, user=seller)
     plans = {
         "conversation list (heavy seller)": selectors.conversation_list_for_user(user=seller)[:51],
         "latest messages of the 10k conversation": selectors.message_list_visible(

@@ -114,7 +114,7 @@ def test_a_send_whose_answer_cannot_be_rendered_is_stored_once_and_answered_200(
     def database_gone(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("chat.views.messages.render_new_messages", database_gone)
+    monkeypatch.setattr("chat.responses.render_new_messages", database_gone)
     client = login(buyer)
     data = {"body": "Committed, then the lights went out", "after": 0, "idempotency_key": "g" * 21}
     response = client.post(reverse("chat:send", args=[conversation.public_id]), data, headers=HTMX)

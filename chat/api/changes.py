@@ -9,11 +9,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from chat import selectors
+from chat import access, selectors, services
 from chat.api import serializers as s
-from chat.api.messages import serialize_messages
 from chat.polling import gate, tokens
-from chat.views.conversations import conversation_for_page, mark_read_up_to
 from marketplace import api
 from marketplace.api import ErrorSerializer
 
@@ -47,7 +45,7 @@ def conversation_changes(request, public_id: str):
     the messages changed since (edited, deleted, reacted to, offer decided; those from ``after`` back to
     the oldest the app may hold), and the conversation as it is now. New messages count as read. The
     answer's ETag goes back in If-None-Match; 304 while nothing changed."""
-    token, conversation = conversation_for_page(request, public_id)
+    token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     after, changes = api.query_int(request, "after") or 0, api.query_int(request, "changes")
     limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     messages, has_more, _at = selectors.message_list_after(
@@ -59,10 +57,12 @@ def conversation_changes(request, public_id: str):
             conversation=conversation, since_seq=changes, from_id=0, up_to_id=after, limit=limit
         )
     if messages:
-        mark_read_up_to(conversation, request.user, messages[-1].id)
+        services.conversation_mark_read_if_behind(
+            conversation=conversation, user=request.user, up_to_message_id=messages[-1].id
+        )
         if not has_more:  # everything up to the last message is read now; the row was read before
             conversation.my_unread_count, conversation.my_last_read_id = 0, messages[-1].id
-    rendered = serialize_messages(request, conversation, [*messages, *changed])
+    rendered = s.serialize_messages(request, conversation, [*messages, *changed])
     body = {
         "messages": rendered[: len(messages)],
         "has_more": has_more,

@@ -12,18 +12,12 @@ from rest_framework.response import Response
 
 from accounts import services as account_services
 from ads import selectors as ad_selectors
-from chat import selectors, services
+from chat import access, policy, selectors, services
 from chat.api import serializers as s
-from chat.api.messages import message_context
 from chat.forms import ListQueryForm
-from chat.views.conversations import (
-    conversation_for_page,
-    mark_read_up_to,
-    reserve_start_rate_limits,
-    settle_start_rate_limits,
-)
-from marketplace import api, idempotency
+from marketplace import api
 from marketplace.api import ErrorSerializer, error_response
+from marketplace.requests import guarded
 
 REFUSALS = api.REFUSALS
 
@@ -72,7 +66,7 @@ def conversation_list(request):
 def conversation_detail(request, public_id: str):
     """One conversation with its snapshot, the other participant's public state (read pointer when both
     share read receipts, blocks) and the change number; 404 for non-participants."""
-    _token, conversation = conversation_for_page(request, public_id)
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
     return Response(s.ConversationDetailSerializer(conversation, context={"viewer": request.user}).data)
 
 
@@ -97,33 +91,33 @@ def conversation_start(request, public_id: str):
     ad = ad_selectors.ad_get_any(public_id=public_id)
     data = s.StartSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    key = api.idempotency_key(request)
-    earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
-    if earlier is not None and earlier.conversation.ad_id == ad.pk:
-        body = services.message_body_clean(data.validated_data["body"])
-        idempotency.check_same_request(earlier.idempotency_fingerprint, services.start_fingerprint(body=body))
-        return _started(request, earlier.conversation.public_id, earlier, status.HTTP_200_OK)
-    services.conversation_start_check(buyer=request.user, ad=ad)
-    body = services.message_body_clean(data.validated_data["body"])
-    reservation = reserve_start_rate_limits(request, ad)
-    message = None
-    try:
-        if reservation is not None and services.conversation_first_message_held(
-            buyer=request.user, ad=ad, body=body, idempotency_key=key
-        ):
-            held = "This message went to several sellers, so it waits for a moderator's review."
-            return error_response("held", held, status.HTTP_202_ACCEPTED)
-        conversation, message = services.conversation_start(
-            buyer=request.user, ad=ad, body=body, idempotency_key=key
-        )
-    finally:
-        settle_start_rate_limits(reservation, message)
-    return _started(request, conversation.public_id, message, status.HTTP_201_CREATED)
+    body = data.validated_data["body"]
+    charge = policy.StartCharge(ad)
+
+    def check() -> None:
+        """The ad's refusals, then the body's, before the limits; screening sees the cleaned body."""
+        nonlocal body
+        services.conversation_start_check(buyer=request.user, ad=ad)
+        body = services.message_body_clean(body)
+
+    outcome = guarded(
+        request,
+        rule=charge,
+        repeat=lambda key: policy.is_repeat_start(buyer=request.user, ad=ad, idempotency_key=key),
+        check=check,
+        call=lambda key: policy.start_unless_held(charge, buyer=request.user, body=body, key=key),
+    )
+    if outcome.answer() is None:
+        held = "This message went to several sellers, so it waits for a moderator's review."
+        return error_response("held", held, status.HTTP_202_ACCEPTED)
+    conversation, message = outcome.result
+    code = status.HTTP_200_OK if outcome.repeated else status.HTTP_201_CREATED
+    return _started(request, conversation.public_id, message, code)
 
 
 def _started(request, public_id: str, message, code: int) -> Response:
-    _token, conversation = conversation_for_page(request, public_id)
-    context = {"viewer": request.user, **message_context(conversation, [message])}
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
+    context = {"viewer": request.user, **s.message_context(conversation, [message])}
     body = {"conversation": conversation, "message": message}
     return Response(s.StartedSerializer(body, context=context).data, status=code)
 
@@ -137,9 +131,9 @@ def _flag(request) -> bool:
 
 def _state(request, public_id: str, change) -> Response:
     """Apply *change(conversation)* for the viewer and answer the conversation as it is now."""
-    _token, conversation = conversation_for_page(request, public_id)
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
     change(conversation)
-    _token, conversation = conversation_for_page(request, public_id)
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
     return Response(s.ConversationDetailSerializer(conversation, context={"viewer": request.user}).data)
 
 
@@ -147,7 +141,13 @@ def _state(request, public_id: str, change) -> Response:
 @api_view(["POST"])
 def conversation_read(request, public_id: str):
     """Mark everything in the conversation read (the read pointer moves to its last message)."""
-    return _state(request, public_id, lambda c: mark_read_up_to(c, request.user, c.last_message_id))
+    return _state(
+        request,
+        public_id,
+        lambda c: services.conversation_mark_read_if_behind(
+            conversation=c, user=request.user, up_to_message_id=c.last_message_id
+        ),
+    )
 
 
 @extend_schema(request=None, responses={200: s.ConversationDetailSerializer, **REFUSALS})
@@ -163,7 +163,7 @@ def conversation_unread(request, public_id: str):
 @api_view(["POST"])
 def conversation_hide(request, public_id: str):
     """Hide the conversation from the user's own view until a new message arrives (the other keeps it)."""
-    _token, conversation = conversation_for_page(request, public_id)
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
     services.conversation_hide(conversation=conversation, user=request.user)
     return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -12,39 +12,14 @@ from rest_framework import status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from chat import selectors, services
+from chat import access, policy, responses, selectors, services
 from chat.api import serializers as s
 from chat.forms import MessageForm
-from chat.views.conversations import conversation_for_page, mark_read_up_to
-from chat.views.photos import PHOTO_VARIANTS, photo_response
 from marketplace import api
 from marketplace.api import ErrorSerializer
 from marketplace.ratelimits import check_rate_limit
 
 REFUSALS = api.REFUSALS
-IDEMPOTENCY = OpenApiParameter(
-    api.IDEMPOTENCY_HEADER,
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="16–64 of [A-Za-z0-9_-], fresh per message: a repeat gets the first answer, stores nothing.",
-)
-
-
-def message_context(conversation, messages: list) -> dict:
-    """What MessageSerializer needs beside the messages: their photos and reactions (one query each,
-    none when no message has any) and where photos are fetched from."""
-    return {
-        "photos": selectors.message_photos_for(messages),
-        "reactions": selectors.message_reactions_for(messages),
-        "photos_url": f"/api/v1/conversations/{conversation.public_id}/photos/",
-    }
-
-
-def serialize_messages(request, conversation, messages: list) -> list[dict]:
-    """The viewer's JSON of *messages* (batch-fetching their photos and reactions)."""
-    context = {"viewer": request.user, **message_context(conversation, messages)}
-    return s.MessageSerializer(messages, many=True, context=context).data
 
 
 @extend_schema(
@@ -62,7 +37,7 @@ def message_list(request, public_id: str):
     ``before`` a message id (keyset on time and id, never OFFSET), or those ``after`` one. Reading the
     latest or newer messages marks them read, as opening the conversation does. A constant number of
     queries whatever the history."""
-    _token, conversation = conversation_for_page(request, public_id)
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
     before, after = api.query_int(request, "before", minimum=1), api.query_int(request, "after")
     limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     if after is not None:
@@ -74,14 +49,16 @@ def message_list(request, public_id: str):
             conversation=conversation, limit=limit, before_message_id=before
         )
     if messages and before is None:
-        mark_read_up_to(conversation, request.user, messages[-1].id)
-    body = {"results": serialize_messages(request, conversation, messages), "has_more": has_more}
+        services.conversation_mark_read_if_behind(
+            conversation=conversation, user=request.user, up_to_message_id=messages[-1].id
+        )
+    body = {"results": s.serialize_messages(request, conversation, messages), "has_more": has_more}
     return Response(body)
 
 
 @extend_schema(
     request={"application/json": s.SendSerializer, "multipart/form-data": s.SendSerializer},
-    parameters=[IDEMPOTENCY],
+    parameters=[s.IDEMPOTENCY],
     responses={201: s.MessageSerializer, 200: s.MessageSerializer, 422: ErrorSerializer, **REFUSALS},
 )
 @api_view(["POST"])
@@ -93,9 +70,7 @@ def message_send(request, public_id: str):
     different body, reply or photos is 422 ``idempotency_key_mismatch`` and stores nothing. Refusals as the
     composer's: ``empty``, ``too_long``, ``blocked``, ``recipient_suspended``, ``reply_unknown``,
     ``too_many_photos``, photo errors."""
-    _token, conversation = conversation_for_page(request, public_id)
-    key = api.idempotency_key(request)
-    earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
     reply_to = request.data.get("reply_to")
     try:
         reply_to = int(reply_to) if reply_to not in (None, "") else None
@@ -109,25 +84,21 @@ def message_send(request, public_id: str):
         errors = [error for field_errors in form.errors.as_data().values() for error in field_errors]
         message = " ".join(text for field_errors in form.errors.values() for text in field_errors)
         raise ValidationError(message, code=errors[0].code or "invalid")
-    if earlier is None:
-        check_rate_limit(request, "message_by_user")
     # A repeat is validated like the first request: the service compares the two (same key, other body,
     # reply or photos: 422 ``idempotency_key_mismatch``) and returns the stored message for the same one.
-    message = services.message_send(
+    outcome = policy.message_send_guarded(
+        request,
         conversation=conversation,
-        sender=request.user,
-        body=form.cleaned_data["body"],
-        photos=form.cleaned_data["photos"],
-        idempotency_key=key,
+        cleaned=form.cleaned_data,
         reply_to_id=reply_to,
     )
-    repeated = earlier is not None and earlier.pk == message.pk
-    answer = status.HTTP_200_OK if repeated else status.HTTP_201_CREATED
-    return Response(serialize_messages(request, conversation, [message])[0], status=answer)
+    message = outcome.answer()
+    answer = status.HTTP_200_OK if outcome.repeated else status.HTTP_201_CREATED
+    return Response(s.serialize_messages(request, conversation, [message])[0], status=answer)
 
 
 def _own_message(request, public_id: str, message_id: int):
-    _token, conversation = conversation_for_page(request, public_id)
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
     return conversation, selectors.message_get_for_participant(
         conversation=conversation, message_id=message_id
     )
@@ -135,7 +106,7 @@ def _own_message(request, public_id: str, message_id: int):
 
 def _answer(request, conversation, message) -> Response:
     fresh = selectors.message_get_for_participant(conversation=conversation, message_id=message.id)
-    return Response(serialize_messages(request, conversation, [fresh])[0])
+    return Response(s.serialize_messages(request, conversation, [fresh])[0])
 
 
 @extend_schema(request=s.EditSerializer, responses={200: s.MessageSerializer, **REFUSALS}, methods=["PATCH"])
@@ -182,7 +153,7 @@ def message_reaction(request, public_id: str, message_id: int):
 
 
 @extend_schema(
-    parameters=[OpenApiParameter("variant", str, OpenApiParameter.PATH, enum=list(PHOTO_VARIANTS))],
+    parameters=[OpenApiParameter("variant", str, OpenApiParameter.PATH, enum=list(responses.PHOTO_VARIANTS))],
     responses={
         (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="The photo, JPEG."),
         401: ErrorSerializer,
@@ -194,7 +165,7 @@ def message_photo(request, public_id: str, photo_id: int, variant: str):
     """A photo of a message (``full`` or ``thumb``, JPEG, never cached), for the
     conversation's participants with the app's token; 404 for anyone else and for photos of deleted or
     removed messages, as on the site."""
-    if variant not in PHOTO_VARIANTS:
+    if variant not in responses.PHOTO_VARIANTS:
         raise Http404("No such photo.")
     photo = selectors.message_photo_get_for_viewer(public_id=public_id, photo_id=photo_id, user=request.user)
-    return photo_response(photo, variant)
+    return responses.photo_response(photo, variant)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -9,13 +11,11 @@ from rest_framework import status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from chat import selectors, services
+from chat import access, selectors, services
 from chat.api import serializers as s
-from chat.api.messages import IDEMPOTENCY, REFUSALS
-from chat.views.conversations import conversation_for_page
-from marketplace import api, idempotency
+from marketplace import api
 from marketplace.api import ErrorSerializer
-from marketplace.ratelimits import check_rate_limit
+from marketplace.requests import guarded
 
 DECISIONS = {
     "accept": services.offer_accept,
@@ -34,8 +34,13 @@ def _offer_answer(request, offer, *, told: int | None = None, code: int = status
 
 @extend_schema(
     request=s.OfferInputSerializer,
-    parameters=[IDEMPOTENCY],
-    responses={201: s.OfferActionSerializer, 200: s.OfferActionSerializer, 422: ErrorSerializer, **REFUSALS},
+    parameters=[s.IDEMPOTENCY],
+    responses={
+        201: s.OfferActionSerializer,
+        200: s.OfferActionSerializer,
+        422: ErrorSerializer,
+        **api.REFUSALS,
+    },
 )
 @api_view(["POST"])
 def offer_make(request, public_id: str):
@@ -45,32 +50,33 @@ def offer_make(request, public_id: str):
     ``blocked``, ``recipient_suspended``; counted against ``message_by_user``; an ``Idempotency-Key``
     repeat answers 200 with the first offer, the same key with another amount 422
     ``idempotency_key_mismatch``."""
-    _token, conversation = conversation_for_page(request, public_id)
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
     data = s.OfferInputSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    key = api.idempotency_key(request)
-    earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
-    if earlier is not None and earlier.offer is not None and earlier.conversation_id == conversation.pk:
-        amount = services.offer_amount_clean(data.validated_data["amount"])
-        idempotency.check_same_request(
-            earlier.idempotency_fingerprint, services.offer_fingerprint(amount=amount)
-        )
-        return _offer_answer(request, earlier.offer)
-    check_rate_limit(request, "message_by_user")
-    offer = services.offer_make(
-        conversation=conversation,
-        user=request.user,
-        amount=data.validated_data["amount"],
-        idempotency_key=key,
-        above_asking_confirmed=data.validated_data["confirm_above_asking"],
+    outcome = guarded(
+        request,
+        rule="message_by_user",
+        repeat=lambda key: selectors.offer_sent_with_key(
+            sender=request.user, idempotency_key=key, conversation=conversation
+        ),
+        call=lambda key: services.offer_make(
+            conversation=conversation,
+            user=request.user,
+            amount=data.validated_data["amount"],
+            idempotency_key=key,
+            above_asking_confirmed=data.validated_data["confirm_above_asking"],
+        ),
     )
-    return _offer_answer(request, offer, code=status.HTTP_201_CREATED)
+    offer = outcome.answer()
+    return _offer_answer(
+        request, offer, code=status.HTTP_200_OK if outcome.repeated else status.HTTP_201_CREATED
+    )
 
 
 @extend_schema(
     request=None,
     parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=[*DECISIONS, *DEALS])],
-    responses={200: s.OfferActionSerializer, **REFUSALS},
+    responses={200: s.OfferActionSerializer, **api.REFUSALS},
     operation_id="conversations_offers_act",
 )
 @api_view(["POST"])
@@ -82,7 +88,7 @@ def offer_act(request, public_id: str, offer_id: int, action: str):
     ``reserved_for_other``, ``sold``."""
     if action not in DECISIONS and action not in DEALS:
         raise Http404("No such action.")
-    _token, conversation = conversation_for_page(request, public_id)
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
     offer = selectors.offer_get_for_conversation(conversation=conversation, offer_id=offer_id)
     if action in DEALS:
         change = DEALS[action](offer=offer, user=request.user)
@@ -93,17 +99,17 @@ def offer_act(request, public_id: str, offer_id: int, action: str):
 
 @extend_schema(
     request=s.ReviewInputSerializer,
-    responses={200: s.ReviewSerializer, 201: s.ReviewSerializer, **REFUSALS},
+    responses={200: s.ReviewSerializer, 201: s.ReviewSerializer, **api.REFUSALS},
     methods=["POST", "PATCH"],
 )
-@extend_schema(request=None, responses={200: s.ReviewSerializer, **REFUSALS}, methods=["GET"])
+@extend_schema(request=None, responses={200: s.ReviewSerializer, **api.REFUSALS}, methods=["GET"])
 @api_view(["GET", "POST", "PATCH"])
 def conversation_review(request, public_id: str):
     """The user's review of the other participant. GET: it (404 ``not_found`` before one is written; the
     error says why reviewing is closed when it is). POST: write it (the gate's refusals:
     ``review_too_few_messages``, ``review_too_early``, ``review_window_closed``, ``review_exists``).
     PATCH: change it while editable (``review_not_editable``)."""
-    _token, conversation = conversation_for_page(request, public_id)
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
     existing = selectors.review_by_author(conversation=conversation, user_id=request.user.pk)
     if request.method == "GET":
         if existing is None:
@@ -114,11 +120,18 @@ def conversation_review(request, public_id: str):
         return Response(s.ReviewSerializer(existing).data)
     data = s.ReviewInputSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    check_rate_limit(request, "message_action_by_user")
     if request.method == "POST":
-        review = services.review_create(conversation=conversation, author=request.user, **data.validated_data)
-        return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
-    if existing is None:
+        write = partial(services.review_create, conversation=conversation)
+    elif existing is None:
         raise ValidationError("Write the review first.", code="review_missing")
-    review = services.review_update(review=existing, author=request.user, **data.validated_data)
-    return Response(s.ReviewSerializer(review).data)
+    else:
+        write = partial(services.review_update, review=existing)
+    outcome = guarded(
+        request,
+        rule="message_action_by_user",
+        call=lambda _key: write(author=request.user, **data.validated_data),
+    )
+    review = outcome.answer()
+    created = request.method == "POST"
+    code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return Response(s.ReviewSerializer(review).data, status=code)

@@ -5,10 +5,21 @@ viewer and the batch-fetched photos and reactions in ``context``."""
 from __future__ import annotations
 
 from django.utils.translation import gettext
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from accounts.api import PublicUserSerializer
+from chat import selectors
 from chat.models import MESSAGE_MAX_LENGTH, MESSAGE_REACTIONS, REVIEW_TEXT_MAX_LENGTH
+from marketplace import api
+
+IDEMPOTENCY = OpenApiParameter(
+    api.IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="16–64 of [A-Za-z0-9_-], fresh per message: a repeat gets the first answer, stores nothing.",
+)
 
 
 class SnapshotSerializer(serializers.Serializer):
@@ -300,3 +311,19 @@ class UnreadSerializer(serializers.Serializer):
 class SearchSerializer(serializers.Serializer):
     messages = serializers.ListField(child=serializers.DictField())
     conversations = ConversationSerializer(many=True)
+
+
+def message_context(conversation, messages: list) -> dict:
+    """What MessageSerializer needs beside the messages: their photos and reactions (one query each,
+    none when no message has any) and where photos are fetched from."""
+    return {
+        "photos": selectors.message_photos_for(messages),
+        "reactions": selectors.message_reactions_for(messages),
+        "photos_url": f"/api/v1/conversations/{conversation.public_id}/photos/",
+    }
+
+
+def serialize_messages(request, conversation, messages: list) -> list[dict]:
+    """The viewer's JSON of *messages* (batch-fetching their photos and reactions)."""
+    context = {"viewer": request.user, **message_context(conversation, messages)}
+    return MessageSerializer(messages, many=True, context=context).data

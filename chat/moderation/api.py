@@ -10,12 +10,12 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from ads import selectors as ad_selectors
-from chat import selectors
+from chat import access, selectors
 from chat.moderation import services
 from chat.moderation.models import Report
 from chat.moderation.services import REPORT_DETAILS_MAX_LENGTH
 from marketplace import api
-from marketplace.ratelimits import check_rate_limit
+from marketplace.requests import guarded
 
 REFUSALS = api.REFUSALS
 IDEMPOTENCY = OpenApiParameter(api.IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=False)
@@ -48,10 +48,13 @@ def _file(request, serializer_class, file) -> Response:
     """Validate the body, count ``report_by_user`` unless it repeats a filed report's key, then file."""
     data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
-    key = api.idempotency_key(request)
-    if not services.report_exists(reporter=request.user, idempotency_key=key):
-        check_rate_limit(request, "report_by_user")
-    report = file(data.validated_data, key)
+    outcome = guarded(
+        request,
+        rule="report_by_user",
+        repeat=lambda key: services.report_exists(reporter=request.user, idempotency_key=key),
+        call=lambda key: file(data.validated_data, key),
+    )
+    report = outcome.answer()
     return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
@@ -64,7 +67,7 @@ def _file(request, serializer_class, file) -> Response:
 def conversation_report(request, public_id: str):
     """Report the conversation, or the other person's text message ``message``, with a reason; ``block``
     blocks them too. 404 for non-participants and for a message that is not the other person's text."""
-    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    conversation = access.access_conversation(public_id=public_id, user=request.user)
 
     def file(fields, key):
         message = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,15 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.selectors import is_moderator
 from ads import selectors as ad_selectors
-from chat import selectors
+from chat import access, responses, selectors
 from chat.forms import MessageCursorForm
 from chat.moderation import selectors as moderation_selectors
 from chat.moderation import services
 from chat.moderation.forms import ReportForm
-from chat.views.photos import PHOTO_VARIANTS, photo_response
 from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
-from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
+from marketplace.requests import guarded
 
 
 @login_required
@@ -33,7 +31,7 @@ def conversation_report(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     A bad form comes back with the typed text (400); the ``report_by_user`` limit answers 429 with
     Retry-After. Non-participants, and a message that is not the other person's text, get 404.
     """
-    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    conversation = access.access_conversation(public_id=public_id, user=request.user)
     other = conversation.other_participant(request.user)
     message_id = MessageCursorForm.read(request.GET, "message")
     if message_id is None:
@@ -75,25 +73,23 @@ def _report_form(request: HtmxHttpRequest, context: dict, file, *, back: str) ->
     form = context["form"]
     if request.method != "POST":
         return render(request, "chat/report.html", context)
-    limited = None
+    outcome = None
     if form.is_valid():
-        try:
-            key = idempotency.read_key(request.POST)
-            if not services.report_exists(reporter=request.user, idempotency_key=key):
-                check_rate_limit(request, "report_by_user")
-            file(key)
-        except RateLimited as error:
-            limited = error
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        outcome = guarded(
+            request,
+            rule="report_by_user",
+            repeat=lambda key: services.report_exists(reporter=request.user, idempotency_key=key),
+            call=file,
+        )
+        if outcome.ok:
             thanks = gettext("Thank you. A moderator will look at your report.")
             if form.cleaned_data.get("block"):
                 thanks += " " + gettext("You blocked them too.")
             flash.success(request, thanks)
             return redirect(back)
-    return with_retry_after(render(request, "chat/report.html", context, status=400), limited)
+        form.add_error(None, outcome.refusal)
+    response = render(request, "chat/report.html", context, status=400)
+    return outcome.respond(response) if outcome else response
 
 
 def _report_context(request: HtmxHttpRequest, form, **subject) -> dict:
@@ -156,7 +152,11 @@ def message_photo(request: HtmxHttpRequest, public_id: str, photo_id: int, varia
     action. Full-size views are recorded in the moderation log (thumbnails appear only on the case page
     and beside the logged messages). Everyone else gets 404, as for a missing photo.
     """
-    if variant not in PHOTO_VARIANTS or not request.user.is_authenticated or not is_moderator(request.user):
+    if (
+        variant not in responses.PHOTO_VARIANTS
+        or not request.user.is_authenticated
+        or not is_moderator(request.user)
+    ):
         raise Http404("No such photo.")
     photo = selectors.message_photo_get(public_id=public_id, photo_id=photo_id)
     conversation = photo.message.conversation
@@ -164,4 +164,4 @@ def message_photo(request: HtmxHttpRequest, public_id: str, photo_id: int, varia
         raise Http404("No such photo.")
     if variant == "full":
         services.photo_view_logged(photo=photo, moderator=request.user)
-    return photo_response(photo, variant)
+    return responses.photo_response(photo, variant)

@@ -6,7 +6,6 @@ from chat.selectors.conversations import (
     conversation_change_seq,
     conversation_count_for_ad,
     conversation_exists,
-    conversation_get_for_participant,
     conversation_list_for_user,
     conversation_of_buyer_about_ad,
     conversation_query_for_participant,
@@ -30,6 +29,7 @@ from chat.selectors.messages import (
     message_reactions_for,
     message_sent_with_key,
     offer_get_for_conversation,
+    offer_sent_with_key,
 )
 from chat.selectors.reputation import (
     profile_user_get,
@@ -60,7 +60,6 @@ __all__ = [
     "conversation_count_for_ad",
     "conversation_of_buyer_about_ad",
     "conversation_exists",
-    "conversation_get_for_participant",
     "conversation_list_for_user",
     "conversation_query_for_participant",
     "conversation_rows_for_user",
@@ -81,6 +80,7 @@ __all__ = [
     "message_search_for_user",
     "message_sent_with_key",
     "offer_get_for_conversation",
+    "offer_sent_with_key",
     "unread_badge",
     "unread_conversation_count",
 ]

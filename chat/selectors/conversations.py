@@ -1,10 +1,9 @@
-"""Reads of conversations and their participants' state. Each returns a QuerySet or plain data, or raises
-Http404."""
+"""Reads of conversations and their participants' state. Each returns a QuerySet or plain data; who may
+see a conversation at all is ``chat.access``."""
 
 from __future__ import annotations
 
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, UserBlock
@@ -92,23 +91,8 @@ def conversation_rows_for_user(*, user_id: int, other_user_id: int | None = None
     return queryset.values_list("public_id", "buyer_id", "seller_id")
 
 
-def conversation_get_for_participant(*, public_id: str, user: User) -> Conversation:
-    """Return the conversation *public_id* annotated with *user*'s state (see ``_with_membership``).
-
-    Also annotates ``i_blocked_other`` and ``other_blocked_me`` (booleans). Raises Http404 when it does
-    not exist or *user* is not a participant: the two cases answer alike so a conversation's existence
-    never leaks. One query (buyer and seller joined).
-    """
-    # A hand-written query (ConversationManager.get_for_participant) equal to
-    # conversation_query_for_participant below, which the tests compare it with.
-    conversation = Conversation.objects.get_for_participant(public_id=public_id, user_id=user.pk)
-    if conversation is None:
-        raise Http404("No such conversation.")
-    return conversation
-
-
 def conversation_query_for_participant(*, public_id: str, user: User) -> QuerySet[Conversation]:
-    """Return the ORM query that ``conversation_get_for_participant`` runs as hand-written SQL: the
+    """Return the ORM query that ``chat.access.access_conversation`` runs as hand-written SQL: the
     conversation with *user*'s state (``_with_membership``), the two block flags and both participants.
     Kept as the specification the SQL is tested against (and for EXPLAIN in bench/run)."""
     return (

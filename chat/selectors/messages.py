@@ -1,5 +1,5 @@
 """Reads of messages and what hangs off them (photos, reactions, quotes, offers), for a viewer whose access
-the caller checked with ``conversation_get_for_participant``."""
+the caller checked with ``chat.access.access_conversation``."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from chat.models import Conversation, Message, MessagePhoto, MessageReaction, Of
 def message_list_visible(*, conversation: Conversation) -> QuerySet[Message]:
     """Return the messages of *conversation* its viewer may see (after their deleted history), oldest first.
 
-    *conversation* must come from ``conversation_get_for_participant`` (it carries the viewer's
+    *conversation* must come from ``chat.access.access_conversation`` (it carries the viewer's
     ``my_hidden_up_to_id``). Each message comes with its offer and the message it replies to (joined).
     """
     queryset = Message.objects.filter(conversation=conversation).select_related("offer", "reply_to")
@@ -116,7 +116,7 @@ def message_photos_for(messages: list[Message]) -> dict[int, list[MessagePhoto]]
 
 def message_get_reportable(*, conversation: Conversation, message_id: int, user: User) -> Message:
     """Return the other participant's text message *message_id* in *conversation* (from
-    ``conversation_get_for_participant`` for *user*); Http404 for anything else (own, system, another
+    ``chat.access.access_conversation`` for *user*); Http404 for anything else (own, system, another
     conversation)."""
     message = Message.objects.filter(
         pk=message_id,
@@ -147,6 +147,16 @@ def message_sent_with_key(*, sender: User, idempotency_key: str | None) -> Messa
         .select_related("conversation", "offer")
         .first()
     )
+
+
+def offer_sent_with_key(*, sender: User, idempotency_key: str, conversation: Conversation) -> Offer | None:
+    """Return the offer *sender* made in *conversation* with *idempotency_key*, or None (also when the key
+    sent a text message, or an offer elsewhere: the service refuses those). A repeated offer is not charged
+    to the rate limit again (``marketplace.requests.guarded``)."""
+    earlier = message_sent_with_key(sender=sender, idempotency_key=idempotency_key)
+    if earlier is None or earlier.conversation_id != conversation.pk:
+        return None
+    return earlier.offer
 
 
 def message_photo_get(*, public_id: str, photo_id: int) -> MessagePhoto:
@@ -189,7 +199,7 @@ def message_list_changed(
     shows) that changed after change number *since_seq* (edited, deleted, reacted to, removed, or quoting
     one that was), the first *limit* changes in change order, each with its offer and quoted message.
 
-    *conversation* comes from ``conversation_get_for_participant``: when its ``message_change_seq`` is not
+    *conversation* comes from ``chat.access.access_conversation``: when its ``message_change_seq`` is not
     above *since_seq* nothing changed and no query runs; else one query on ``message_change_seq_idx``.
     """
     if conversation.message_change_seq <= since_seq or up_to_id <= 0:
@@ -216,7 +226,7 @@ def message_reactions_for(messages: list[Message]) -> dict[int, list[MessageReac
 
 
 def message_get_for_participant(*, conversation: Conversation, message_id: int | None) -> Message:
-    """Return message *message_id* of *conversation* (from ``conversation_get_for_participant``) if its
+    """Return message *message_id* of *conversation* (from ``chat.access.access_conversation``) if its
     viewer can see it: not a system notice, not in history they hid. Http404 otherwise (None too), so a
     message id says nothing about other conversations. One query, with the quoted message joined."""
     message = (

@@ -36,7 +36,11 @@ from chat.services.offers import (
 )
 from chat.services.photos import message_photos_store
 from chat.services.reactions import message_react
-from chat.services.read_state import conversation_mark_read, conversation_mark_unread
+from chat.services.read_state import (
+    conversation_mark_read,
+    conversation_mark_read_if_behind,
+    conversation_mark_unread,
+)
 from chat.services.reputation import (
     response_time_refresh,
     review_closes_at,
@@ -53,6 +57,7 @@ __all__ = [
     "conversation_first_message_held",
     "conversation_hide",
     "conversation_mark_read",
+    "conversation_mark_read_if_behind",
     "conversation_mark_unread",
     "conversation_set_archived",
     "conversation_set_muted",

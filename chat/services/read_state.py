@@ -59,6 +59,19 @@ def conversation_mark_read(*, conversation: Conversation, user: User, up_to_mess
     return True
 
 
+def conversation_mark_read_if_behind(
+    *, conversation: Conversation, user: User, up_to_message_id: int | None, known: int = 0
+) -> bool:
+    """Advance *user*'s read pointer to *up_to_message_id* (``conversation_mark_read``) unless it is known to
+    be there already: *conversation* (from ``chat.access``, carrying ``my_last_read_id``) says so, or *known*
+    (a message id the caller knows the pointer reached, e.g. the message the user just sent) does. Saves
+    the locking UPDATE on every re-opened, already-read conversation. Returns True if the pointer moved;
+    None as *up_to_message_id* (an empty conversation) does nothing."""
+    if not up_to_message_id or max(conversation.my_last_read_id or 0, known) >= up_to_message_id:
+        return False
+    return conversation_mark_read(conversation=conversation, user=user, up_to_message_id=up_to_message_id)
+
+
 @transaction.atomic
 def conversation_mark_unread(*, conversation: Conversation, user: User) -> None:
     """Mark *conversation* unread for *user*: the read pointer goes back to just before the other

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,19 +13,11 @@ from accounts import services as account_services
 from ads import presenters as ad_presenters
 from ads import selectors as ad_selectors
 from ads.models import Ad
-from chat import presenters, selectors, services
+from chat import access, policy, presenters, responses, services
 from chat.forms import MessageCursorForm, MessageForm, StartConversationForm
-from chat.models import Conversation
-from chat.polling import tokens
 from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
-from marketplace.ratelimits import (
-    RateLimited,
-    Reservation,
-    check_rate_limit,
-    rate_limit_reserve,
-    with_retry_after,
-)
+from marketplace.requests import guarded
 from marketplace.sentences import sentence_format
 
 SEARCH_NUL_ERROR = _("The search text contains a character that cannot be searched for.")
@@ -35,48 +25,11 @@ SEARCH_NUL_ERROR = _("The search text contains a character that cannot be search
 REFUSAL_CODES = {"own_ad", "ad_unavailable"}
 
 
-def mark_read_up_to(conversation: Conversation, user, message_id: int | None, *, known: int = 0) -> None:
-    """Advance *user*'s read pointer to *message_id* unless it is known to be there already: the
-    conversation row says so, or *known* (a message id the caller knows the pointer reached) does. Saves
-    the UPDATE on every re-opened, already-read conversation and after the user's own send."""
-    if message_id and max(conversation.my_last_read_id or 0, known) < message_id:
-        services.conversation_mark_read(conversation=conversation, user=user, up_to_message_id=message_id)
-
-
-def conversation_for_page(request: HtmxHttpRequest, public_id: str) -> tuple[str, Conversation]:
-    """Return ``(poll token, conversation)`` for the viewer, the token read first (Http404 for
-    non-participants, before any cache write)."""
-    return tokens.read_before(
-        tokens.conversation_key(public_id, request.user.pk),
-        lambda _token: selectors.conversation_get_for_participant(public_id=public_id, user=request.user),
-        create_after_load=True,  # nothing is written to the cache for a conversation the user is not in
-    )
-
-
-def render_page(request: HtmxHttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
-    """Render the chat page with *context* (from ``presenters.list_pane`` and friends) and the header
-    badge for the list token the list pane read."""
-    context["badge"] = selectors.unread_badge(user=request.user, list_token=context["list_token"])
-    return render(request, presenters.PAGE_TEMPLATE, context, status=status)
-
-
-def render_conversation_page(
-    request: HtmxHttpRequest, conversation: Conversation, *, token: str, status: int = 200, **extra
-) -> HttpResponse:
-    """Render the whole chat page with *conversation* open (latest page) and *extra* context."""
-    context = presenters.conversation_pane(request, conversation, token=token, before=None)
-    context.update(presenters.list_pane(request, active_public_id=conversation.public_id))
-    context.setdefault("form", MessageForm())
-    context.update(extra)
-    context["conversation_pane_html"] = presenters.conversation_chrome(request, context)
-    return render_page(request, context, status=status)
-
-
 @login_required
 @require_GET
 def conversation_list(request: HtmxHttpRequest) -> HttpResponse:
     """Show the user's conversations (``?ad=<public id>`` narrows to one ad, ``?before=`` pages back)."""
-    return render_page(request, presenters.list_pane(request))
+    return responses.render_page(request, presenters.list_pane(request))
 
 
 @login_required
@@ -93,9 +46,9 @@ def conversation_search(request: HtmxHttpRequest) -> HttpResponse:
         # PostgreSQL cannot compare text with a NUL in it; no stored text has one (bodies refuse it).
         context.update(search_query=query.replace("\x00", ""), search_error=SEARCH_NUL_ERROR)
         context.update(message_hits=[], conversation_hits=[])
-        return render_page(request, context, status=400)
+        return responses.render_page(request, context, status=400)
     context.update(search_query=query, **presenters.search_results(user=request.user, query=query))
-    return render_page(request, context)
+    return responses.render_page(request, context)
 
 
 @login_required
@@ -109,7 +62,7 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     Opening the conversation advances the read pointer to its last message. With htmx and ``before``
     only the earlier messages are returned (prepended by "Load earlier messages").
     """
-    token, conversation = conversation_for_page(request, public_id)
+    token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     before, at = MessageCursorForm.read(request.GET, "before", "at")
     context = presenters.conversation_pane(request, conversation, token=token, before=before, at=at)
     if request.htmx and before is not None:
@@ -118,21 +71,23 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpRespons
                 conversation, context["messages_html"], before=before, earliest=context["earliest"]
             )
         )
-    mark_read_up_to(conversation, request.user, conversation.last_message_id)
+    services.conversation_mark_read_if_behind(
+        conversation=conversation, user=request.user, up_to_message_id=conversation.last_message_id
+    )
     context.update(presenters.list_pane(request, active_public_id=conversation.public_id))
     context["form"] = MessageForm()
     reply, edit = MessageCursorForm.read(request.GET, "reply", "edit")
     context.update(presenters.composer_mode(request, conversation, reply=reply, edit=edit))
     context["offer_open"] = "counter" in request.GET
     context["conversation_pane_html"] = presenters.conversation_chrome(request, context)
-    return render_page(request, context)
+    return responses.render_page(request, context)
 
 
 @login_required
 @require_POST
 def conversation_hide(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Hide the conversation from the user's own view (see ``services.conversation_hide``)."""
-    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    conversation = access.access_conversation(public_id=public_id, user=request.user)
     services.conversation_hide(conversation=conversation, user=request.user)
     flash.success(request, _("Conversation hidden. The other participant still has their copy."))
     return redirect("chat:list")
@@ -142,7 +97,7 @@ def conversation_hide(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def conversation_block(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Block the other participant of the conversation (see ``accounts.services.user_block``)."""
-    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    conversation = access.access_conversation(public_id=public_id, user=request.user)
     other = conversation.other_participant(request.user)
     account_services.user_block(blocker=request.user, blocked=other)
     flash.success(
@@ -162,7 +117,7 @@ def conversation_block(request: HtmxHttpRequest, public_id: str) -> HttpResponse
 @require_POST
 def conversation_mark_unread(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Mark the conversation unread for the user and go back to the list (opening it would read it)."""
-    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    conversation = access.access_conversation(public_id=public_id, user=request.user)
     try:
         services.conversation_mark_unread(conversation=conversation, user=request.user)
     except ValidationError as error:
@@ -175,7 +130,7 @@ def conversation_mark_unread(request: HtmxHttpRequest, public_id: str) -> HttpRe
 @require_POST
 def conversation_archive(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Archive (``archived=1``) or unarchive (``archived=0``) the conversation for the user only."""
-    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    conversation = access.access_conversation(public_id=public_id, user=request.user)
     archived = request.POST.get("archived", "1") == "1"
     services.conversation_set_archived(conversation=conversation, user=request.user, archived=archived)
     if archived:
@@ -191,52 +146,13 @@ def conversation_archive(request: HtmxHttpRequest, public_id: str) -> HttpRespon
 @require_POST
 def conversation_mute(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Mute (``muted=1``) or unmute (``muted=0``) this conversation's notifications on the user's devices."""
-    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    conversation = access.access_conversation(public_id=public_id, user=request.user)
     muted = request.POST.get("muted", "1") == "1"
     services.conversation_set_muted(conversation=conversation, user=request.user, muted=muted)
     flash.success(
         request, _("Notifications muted for this conversation.") if muted else _("Notifications back on.")
     )
     return redirect(conversation)
-
-
-# The rules a new conversation counts against; a message in an existing one counts against message_by_user.
-NEW_CONVERSATION_RULES = ("conversation_by_user", "conversation_by_new_user")
-
-
-def reserve_start_rate_limits(request: HtmxHttpRequest, ad: Ad) -> Reservation | None:
-    """Charge a "Write to seller" to its rate limits before anything is sent. Raises RateLimited.
-
-    Writing again in an existing conversation is a message, counted now (``message_by_user``); returns
-    None. Otherwise returns a reservation holding a slot in ``message_by_user`` and in the
-    new-conversation rules (``conversation_by_new_user`` too for accounts younger than
-    MARKETPLACE_NEW_ACCOUNT_S): a concurrent request about the same ad may open the conversation first,
-    which makes this one a message. ``settle_start_rate_limits`` keeps the slots of what happened, so
-    refused attempts cost nothing and only conversations actually created count against their limits.
-    Each slot is an atomic increment, so concurrent requests never pass more than a limit."""
-    if selectors.conversation_exists(buyer=request.user, ad=ad):
-        check_rate_limit(request, "message_by_user")
-        return None
-    rules = NEW_CONVERSATION_RULES if _is_new_account(request.user) else NEW_CONVERSATION_RULES[:1]
-    return rate_limit_reserve(request, ["message_by_user", *rules])
-
-
-def _is_new_account(user) -> bool:
-    return (timezone.now() - user.date_joined).total_seconds() < settings.MARKETPLACE_NEW_ACCOUNT_S
-
-
-def settle_start_rate_limits(reservation: Reservation | None, message) -> None:
-    """Keep the slots *reservation* (``reserve_start_rate_limits``) took for what *message* did: opened
-    its conversation (the new-conversation rules) or went into one a concurrent request opened
-    (``message_by_user``); without a *message* nothing was delivered (refused or held), so give all back."""
-    if reservation is None:
-        return
-    if message is None:
-        reservation.release()
-    elif selectors.message_opened_conversation(message=message):
-        reservation.release("message_by_user")
-    else:
-        reservation.release(*NEW_CONVERSATION_RULES)
 
 
 def _ad_page_with_error(request: HtmxHttpRequest, ad: Ad, form: StartConversationForm) -> HttpResponse:
@@ -281,38 +197,25 @@ def conversation_start(request: HtmxHttpRequest, ad_public_id: str) -> HttpRespo
     if not form.is_valid():
         return _ad_page_with_error(request, ad, form)
     body = form.cleaned_data["body"]
-    try:
-        key = idempotency.read_key(request.POST)
-        earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
-        if earlier is not None and earlier.conversation.ad_id == ad.pk:
-            fingerprint = services.start_fingerprint(body=services.message_body_clean(body))
-            idempotency.check_same_request(earlier.idempotency_fingerprint, fingerprint)
-            return redirect(f"{earlier.conversation.get_absolute_url()}#message-{earlier.id}")
-        services.conversation_start_check(buyer=request.user, ad=ad)
-    except ValidationError as error:
-        return _refused_start(request, ad, form, error)
-    try:
-        reservation = reserve_start_rate_limits(request, ad)
-    except RateLimited as limited:
-        form.add_error("body", limited.message)
-        return with_retry_after(_ad_page_with_error(request, ad, form), limited)
-    message = None
-    try:
-        if reservation is not None and services.conversation_first_message_held(
-            buyer=request.user, ad=ad, body=body, idempotency_key=key
-        ):
-            flash.info(
-                request,
-                "You sent this same message to several sellers, so it is waiting for a moderator's "
-                "review. It will be delivered if it's fine; you don't need to send it again.",
-            )
-            return redirect(ad)
-        try:
-            conversation, message = services.conversation_start(
-                buyer=request.user, ad=ad, body=body, idempotency_key=key
-            )
-        except ValidationError as error:
-            return _refused_start(request, ad, form, error)
-    finally:
-        settle_start_rate_limits(reservation, message)
+    charge = policy.StartCharge(ad)
+    outcome = guarded(
+        request,
+        rule=charge,
+        repeat=lambda key: policy.is_repeat_start(buyer=request.user, ad=ad, idempotency_key=key),
+        check=lambda: services.conversation_start_check(buyer=request.user, ad=ad),
+        call=lambda key: policy.start_unless_held(charge, buyer=request.user, body=body, key=key),
+    )
+    if outcome.limited is not None:
+        form.add_error("body", outcome.refusal)
+        return outcome.respond(_ad_page_with_error(request, ad, form))
+    if not outcome.ok:
+        return _refused_start(request, ad, form, outcome.refusal)
+    if outcome.result is None:
+        flash.info(
+            request,
+            "You sent this same message to several sellers, so it is waiting for a moderator's "
+            "review. It will be delivered if it's fine; you don't need to send it again.",
+        )
+        return redirect(ad)
+    conversation, message = outcome.result
     return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")

@@ -12,8 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from chat import presenters
-from chat.views.conversations import conversation_for_page
+from chat import access, presenters
 from marketplace import push
 from marketplace.http import HtmxHttpRequest, login_required
 
@@ -45,7 +44,7 @@ def conversation_typing(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     no text). Only when both share "when I was last online", neither blocked the other and push is on;
     at most one event per MARKETPLACE_TYPING_PING_S seconds per person and conversation. Always 204
     (Http404 for non-participants)."""
-    _token, conversation = conversation_for_page(request, public_id)
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
     other = conversation.other_participant(request.user)
     allowed = (
         push.enabled()
@@ -66,6 +65,6 @@ def conversation_typing(request: HtmxHttpRequest, public_id: str) -> HttpRespons
 def participant_presence(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Return the other participant's status ("online", "last seen 5 minutes ago") for the open
     conversation's presence poll. Http404 for non-participants."""
-    token, conversation = conversation_for_page(request, public_id)
+    token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     context = presenters.participant_context(request, conversation, token=token)
     return render(request, f"{presenters.PAGE_TEMPLATE}#participant-status", context)

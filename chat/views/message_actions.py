@@ -13,12 +13,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
-from chat import presenters, selectors, services
+from chat import access, presenters, responses, selectors, services
 from chat.errors import refusal_text
 from chat.forms import MessageCursorForm, MessageEditForm, MessageForm, ReactionForm
 from chat.models import Conversation, Message
-from chat.views.conversations import conversation_for_page, render_conversation_page
-from chat.views.polls import render_new_messages
 from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
 from marketplace.ratelimits import RateLimited, check_rate_limit
@@ -30,7 +28,7 @@ def composer(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Return the composer alone (htmx), in reply (``?reply=<message id>``) or edit (``?edit=<id>``) mode
     or plain, keeping the text typed so far (``body``) unless it starts an edit. The page's links to this
     carry a real ``href`` (the conversation page with the same parameters) for use without JavaScript."""
-    token, conversation = conversation_for_page(request, public_id)
+    token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     reply, edit = MessageCursorForm.read(request.GET, "reply", "edit")
     context = {
         **presenters.participant_context(request, conversation, token=token),
@@ -44,7 +42,7 @@ def composer(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 
 def _target(request: HtmxHttpRequest, public_id: str, message_id: int) -> tuple[str, Conversation, Message]:
     """Return ``(poll token, conversation, message)`` for the viewer; Http404 unless they can see it."""
-    token, conversation = conversation_for_page(request, public_id)
+    token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     message = selectors.message_get_for_participant(conversation=conversation, message_id=message_id)
     return token, conversation, message
 
@@ -60,7 +58,7 @@ def _changes_since_page(
     )
     if changed:
         conversation.message_change_seq = selectors.conversation_change_seq(conversation=conversation)
-    return render_new_messages(
+    return responses.render_new_messages(
         request,
         conversation,
         token=token,
@@ -119,7 +117,7 @@ def message_edit(request: HtmxHttpRequest, public_id: str, message_id: int) -> H
             }
             response = render(request, f"{presenters.PAGE_TEMPLATE}#composer", context)
             return reswap(retarget(response, "#composer"), "outerHTML")
-        return render_conversation_page(request, conversation, token=token, status=400, **refused)
+        return responses.render_conversation_page(request, conversation, token=token, status=400, **refused)
     if request.htmx:
         return _changes_since_page(
             request,

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from chat import presenters, selectors, services
+from chat import access, policy, presenters, responses
 from chat.forms import MessageCursorForm, MessageForm, read_id
 from chat.models import Conversation
-from chat.views.conversations import conversation_for_page, render_conversation_page
-from chat.views.polls import render_new_messages
 from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required
-from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -38,35 +34,24 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     reason, the typed text and the same key (htmx: 200 retargeted to the composer; without JavaScript:
     the whole page with status 400, or 429 with Retry-After for the rate limit).
     """
-    token, conversation = conversation_for_page(request, public_id)
+    token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     form = MessageForm(request.POST, request.FILES)
     after = MessageCursorForm.read(request.POST, "after") or 0
     reply_to = read_id(request.POST.get("reply_to"))
-    limited = None
-    message = None
-    # The key the re-rendered composer carries: the posted one (nothing was stored, a retry may reuse it),
-    # but a fresh one when that key already sent another message, or the next press would fail the same.
-    composer_key = idempotency.key_to_render(request.POST)
+    outcome = None
     if form.is_valid():
-        try:
-            key = idempotency.read_key(request.POST)
-            if selectors.message_sent_with_key(sender=request.user, idempotency_key=key) is None:
-                check_rate_limit(request, "message_by_user")
-            message = services.message_send(
-                conversation=conversation,
-                sender=request.user,
-                body=form.cleaned_data["body"],
-                photos=form.cleaned_data["photos"],
-                idempotency_key=key,
-                reply_to_id=reply_to,
-            )
-        except RateLimited as error:
-            limited = error
-            form.add_error("body", error.message)
-        except ValidationError as error:
-            form.add_error("body", error)
-            if error.code == "idempotency_key_mismatch":
-                composer_key = idempotency.new_key()
+        outcome = policy.message_send_guarded(
+            request,
+            conversation=conversation,
+            cleaned=form.cleaned_data,
+            reply_to_id=reply_to,
+        )
+        if not outcome.ok:
+            form.add_error("body", outcome.refusal)
+    message = outcome.result if outcome else None
+    # The re-rendered composer keeps the posted key (nothing was stored), or gets a fresh one when that key
+    # already sent another message: the next press would fail the same.
+    composer_key = outcome.key_to_render() if outcome else idempotency.key_to_render(request.POST)
     if message is None:
         typed = request.POST.get("body", "")
         # A refused reply stays a reply.
@@ -82,7 +67,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             }
             response = render(request, f"{presenters.PAGE_TEMPLATE}#composer", context)
             return reswap(retarget(response, "#composer"), "outerHTML")
-        response = render_conversation_page(
+        response = responses.render_conversation_page(
             request,
             conversation,
             token=token,
@@ -92,7 +77,7 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             composer_key=composer_key,
             **mode,
         )
-        return with_retry_after(response, limited)
+        return outcome.respond(response) if outcome else response
     if request.htmx:
         return _render_sent(request, conversation, token=token, after=after, message_id=message.id)
     return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")
@@ -112,7 +97,7 @@ def _render_sent(
         # once and brings anything (a read receipt, a snapshot change) that the pre-send conversation
         # row could not show. Reading it now instead would vouch for that stale row.
         changes, earliest, offers = MessageCursorForm.read(request.POST, "changes", "earliest", "offers")
-        return render_new_messages(
+        return responses.render_new_messages(
             request,
             conversation,
             token=token,

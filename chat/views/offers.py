@@ -11,11 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ads.presenters import status_change_text
-from chat import selectors, services
-from chat.views.conversations import conversation_for_page, mark_read_up_to, render_conversation_page
-from marketplace import idempotency
+from chat import access, responses, selectors, services
 from marketplace.http import HtmxHttpRequest, login_required
-from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
+from marketplace.requests import guarded
 from marketplace.sentences import sentence_format
 
 OFFER_ACTIONS = {
@@ -42,47 +40,44 @@ def offer_make(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     refused amount, an unconfirmed amount above the asking price, the same key with another amount (then
     with a fresh key) or the rate limit re-renders the page with the reason and the typed amount (status
     400; 429 with Retry-After); other refusals are flash messages."""
-    token, conversation = conversation_for_page(request, public_id)
+    token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     typed = request.POST.get("amount", "")[:30]
-    limited, confirm = None, ""
-    offer_key = idempotency.key_to_render(request.POST)
-    try:
-        key = idempotency.read_key(request.POST)
-        earlier = selectors.message_sent_with_key(sender=request.user, idempotency_key=key)
-        if earlier is None or earlier.offer is None:
-            check_rate_limit(request, "message_by_user")  # an offer is a message in the conversation
-        offer = services.offer_make(
+    outcome = guarded(
+        request,
+        rule="message_by_user",  # an offer is a message in the conversation
+        repeat=lambda key: selectors.offer_sent_with_key(
+            sender=request.user, idempotency_key=key, conversation=conversation
+        ),
+        call=lambda key: services.offer_make(
             conversation=conversation,
             user=request.user,
             amount=typed,
             idempotency_key=key,
             above_asking_confirmed=request.POST.get("confirm_above_asking") == "1",
-        )
-    except RateLimited as error:
-        limited, reason = error, error.message
-    except ValidationError as error:
-        if error.code not in FORM_REFUSALS:
-            flash.error(request, " ".join(error.messages))
-            return redirect(conversation)
-        reason = " ".join(error.messages)
-        if error.code == "offer_above_asking":
-            confirm = error.params["amount"]
-        if error.code == "idempotency_key_mismatch":
-            offer_key = idempotency.new_key()  # the posted key already made another offer
-    else:
-        return redirect(f"{conversation.get_absolute_url()}#offer-{offer.id}")
-    mark_read_up_to(conversation, request.user, conversation.last_message_id)
-    response = render_conversation_page(
+        ),
+    )
+    if outcome.ok:
+        return redirect(f"{conversation.get_absolute_url()}#offer-{outcome.result.id}")
+    refusal, confirm = outcome.refusal, ""
+    if outcome.limited is None and refusal.code not in FORM_REFUSALS:
+        flash.error(request, " ".join(refusal.messages))
+        return redirect(conversation)
+    if refusal.code == "offer_above_asking":
+        confirm = refusal.params["amount"]
+    services.conversation_mark_read_if_behind(
+        conversation=conversation, user=request.user, up_to_message_id=conversation.last_message_id
+    )
+    response = responses.render_conversation_page(
         request,
         conversation,
         token=token,
         status=400,
-        offer_error=reason,
+        offer_error=" ".join(refusal.messages),
         offer_typed=typed,
         offer_confirm=confirm,
-        offer_key=offer_key,
+        offer_key=outcome.key_to_render(),  # a fresh one when the posted key already made another offer
     )
-    return with_retry_after(response, limited)
+    return outcome.respond(response)
 
 
 @login_required
@@ -91,7 +86,7 @@ def offer_act(request: HtmxHttpRequest, public_id: str, offer_id: int, action: s
     """Act on an offer: ``accept`` / ``decline`` (the other side's pending offer), ``withdraw`` (one's
     own), ``reserve`` / ``sell`` (the seller, on an accepted offer: the flash says how many other
     conversations about the ad were told). A refused action says why (flash)."""
-    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    conversation = access.access_conversation(public_id=public_id, user=request.user)
     offer = selectors.offer_get_for_conversation(conversation=conversation, offer_id=offer_id)
     if action not in OFFER_ACTIONS and action not in DEAL_ACTIONS:
         raise Http404("No such action.")

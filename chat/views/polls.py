@@ -6,17 +6,14 @@ Each is marked ``answers_nothing_new_from_cache``: a poll whose token is still c
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from chat import presenters, selectors
+from chat import access, presenters, responses, selectors
 from chat.forms import MessageCursorForm
-from chat.models import Conversation
 from chat.polling import tokens
 from chat.polling.gate import answers_nothing_new_from_cache
-from chat.views.conversations import conversation_for_page, mark_read_up_to
 from marketplace.http import HtmxHttpRequest
 
 
@@ -28,48 +25,6 @@ def conversation_list_poll(request: HtmxHttpRequest) -> HttpResponse:
     context = presenters.list_pane(request, active_public_id=request.GET.get("active", "")[:10])
     context["badge"] = selectors.unread_badge(user=request.user, list_token=context["list_token"])
     return render(request, f"{presenters.PAGE_TEMPLATE}#list-poll-response", context)
-
-
-def render_new_messages(
-    request: HtmxHttpRequest,
-    conversation: Conversation,
-    *,
-    token: str,
-    after: int,
-    viewer_read_up_to: int = 0,
-    shown_read_up_to: int | None = None,
-    changes_seen: int | None = None,
-    earliest: int = 0,
-    offers_shown: int | None = None,
-    **extra,
-) -> HttpResponse:
-    """Render the messages after the client's cursor *after* (at most one page) with the out-of-band
-    updates and *extra* context, marking the delivered ones read (*viewer_read_up_to*: where the caller
-    knows the viewer's own read pointer already is, e.g. at the message they just sent).
-    *shown_read_up_to* is the other participant's pointer as the page shows it (receipts);
-    *changes_seen* and *earliest* are the page's change number and oldest shown message id: messages
-    changed since are re-rendered out of band (``presenters.new_messages``); *offers_shown* (1/0) whether
-    the page shows the offer form, re-rendered out of band when that is no longer so."""
-    messages, has_more, cursor_at = selectors.message_list_after(
-        conversation=conversation, after_id=after, limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE
-    )
-    if messages:
-        mark_read_up_to(conversation, request.user, messages[-1].id, known=viewer_read_up_to)
-    context = presenters.new_messages(
-        request,
-        conversation,
-        token=token,
-        after=after,
-        messages=messages,
-        has_more=has_more,
-        cursor_at=cursor_at,
-        shown_read_up_to=shown_read_up_to,
-        changes_seen=changes_seen,
-        earliest=earliest,
-        offers_shown=offers_shown,
-    )
-    context.update(extra)
-    return render(request, f"{presenters.PAGE_TEMPLATE}#poll-response", context)
 
 
 @require_GET
@@ -84,11 +39,11 @@ def conversation_poll(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     of the cursor, the token, the ad snapshot, read receipts, messages edited, deleted or reacted to since
     ``changes``, and the other participant's "last seen". Delivered messages count as read.
     """
-    token, conversation = conversation_for_page(request, public_id)
+    token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     after, shown_read_up_to, changes, earliest, offers = MessageCursorForm.read(
         request.GET, "after", "read_up_to", "changes", "earliest", "offers"
     )
-    return render_new_messages(
+    return responses.render_new_messages(
         request,
         conversation,
         token=token,

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chat import presenters, selectors, services
+from chat import access, presenters, selectors, services
 from chat.errors import refusal_text
 from chat.forms import ReviewForm
 from marketplace.http import HtmxHttpRequest, login_required
-from marketplace.ratelimits import RateLimited, check_rate_limit, with_retry_after
+from marketplace.requests import guarded
 
 
 @require_GET
@@ -33,7 +32,7 @@ def conversation_review(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     Success returns to the conversation with a note; a refusal re-renders the form with the reason and
     what was typed (400; 429 with Retry-After over ``message_action_by_user``). Non-participants get 404.
     """
-    conversation = selectors.conversation_get_for_participant(public_id=public_id, user=request.user)
+    conversation = access.access_conversation(public_id=public_id, user=request.user)
     other = conversation.other_participant(request.user)
     existing = selectors.review_by_author(conversation=conversation, user_id=request.user.pk)
     editable_until = services.review_editable_until(existing) if existing is not None else None
@@ -58,24 +57,24 @@ def conversation_review(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     }
     if request.method != "POST":
         return render(request, "chat/review.html", context)
-    limited = None
+    outcome = None
     if form.is_valid():
         fields = {key: form.cleaned_data[key] for key in ("reliability", "friendliness", "text")}
-        try:
-            check_rate_limit(request, "message_action_by_user")
-            if existing is None:
+        outcome = guarded(
+            request,
+            rule="message_action_by_user",
+            call=lambda _key: (
                 services.review_create(conversation=conversation, author=request.user, **fields)
-            else:
-                services.review_update(review=existing, author=request.user, **fields)
-        except RateLimited as error:
-            limited = error
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+                if existing is None
+                else services.review_update(review=existing, author=request.user, **fields)
+            ),
+        )
+        if outcome.ok:
             flash.success(
                 request,
                 gettext("Thank you. Your review of %(name)s is saved.") % {"name": other.display_name},
             )
             return redirect(conversation)
-    return with_retry_after(render(request, "chat/review.html", context, status=400), limited)
+        form.add_error(None, outcome.refusal)
+    response = render(request, "chat/review.html", context, status=400)
+    return outcome.respond(response) if outcome else response

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts import services as account_services
-from chat import selectors, services
+from chat import access, selectors, services
 from chat.managers import BLOCK_COLUMNS, MEMBERSHIP_FIELDS
 from chat.models import Conversation, ConversationParticipant, Message
 from tests.factories import AdFactory
@@ -64,7 +64,7 @@ def test_messages_from_a_cursor_match_the_orm_read_with_their_offers(conversatio
     services.message_send(conversation=conversation, sender=buyer, body="After the hide")
     offers_seen = {}
     for viewer in (buyer, seller):
-        seen = selectors.conversation_get_for_participant(public_id=conversation.public_id, user=viewer)
+        seen = access.access_conversation(public_id=conversation.public_id, user=viewer)
         fast = Message.objects.list_from(
             conversation_id=conversation.pk,
             from_id=first.id,

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from ads import services as ad_services
 from ads.models import Ad
-from chat import selectors, services
+from chat import access, selectors, services
 from chat.models import Conversation, ConversationParticipant, Message
 from tests.conftest import conversation_token, list_token
 from tests.factories import AdFactory, UserFactory
@@ -106,13 +106,13 @@ def test_hide_hides_history_for_one_participant_until_a_new_message(conversation
 
     assert list(selectors.conversation_list_for_user(user=buyer)) == []
     assert [c.pk for c in selectors.conversation_list_for_user(user=seller)] == [conversation.pk]
-    seller_view = selectors.conversation_get_for_participant(public_id=conversation.public_id, user=seller)
+    seller_view = access.access_conversation(public_id=conversation.public_id, user=seller)
     assert selectors.message_list_visible(conversation=seller_view).count() == 2
 
     later = services.message_send(conversation=conversation, sender=seller, body="Still interested?")
 
     assert [c.pk for c in selectors.conversation_list_for_user(user=buyer)] == [conversation.pk]
-    buyer_view = selectors.conversation_get_for_participant(public_id=conversation.public_id, user=buyer)
+    buyer_view = access.access_conversation(public_id=conversation.public_id, user=buyer)
     assert list(selectors.message_list_visible(conversation=buyer_view)) == [later]
     assert Message.objects.filter(conversation=conversation).count() == 3  # nothing hard-deleted
 

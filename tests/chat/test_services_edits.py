@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts import services as account_services
-from chat import selectors, services
+from chat import access, selectors, services
 from chat.models import ConversationParticipant, Message, MessageEdit
 from marketplace.images import process_uploaded_image
 from tests.conftest import conversation_token, list_token, make_image_bytes
@@ -293,9 +293,7 @@ def test_editing_a_message_stamps_the_replies_quoting_it(conversation, buyer, se
     services.message_edit(message=question, editor=buyer, body="Is it 210 cm long?")
 
     changed = selectors.message_list_changed(
-        conversation=selectors.conversation_get_for_participant(
-            public_id=conversation.public_id, user=seller
-        ),
+        conversation=access.access_conversation(public_id=conversation.public_id, user=seller),
         since_seq=0,
         from_id=0,
         up_to_id=unrelated.id,
@@ -309,7 +307,7 @@ def test_changed_messages_are_read_only_when_the_counter_moved(
     conversation, buyer, django_assert_num_queries
 ):
     message = _send(conversation, buyer)
-    viewer = selectors.conversation_get_for_participant(public_id=conversation.public_id, user=buyer)
+    viewer = access.access_conversation(public_id=conversation.public_id, user=buyer)
 
     with django_assert_num_queries(0):
         assert (
@@ -325,7 +323,7 @@ def test_the_change_counter_skips_nothing_when_a_page_lags(conversation, buyer):
     messages = [_send(conversation, buyer, f"m{n}") for n in range(3)]
     for message in messages:
         services.message_edit(message=message, editor=buyer, body=message.body + "!")
-    viewer = selectors.conversation_get_for_participant(public_id=conversation.public_id, user=buyer)
+    viewer = access.access_conversation(public_id=conversation.public_id, user=buyer)
 
     first = selectors.message_list_changed(
         conversation=viewer, since_seq=0, from_id=0, up_to_id=messages[-1].id, limit=2
