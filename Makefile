@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA ?=
 HOST ?= 127.0.0.1:8000
 
-.PHONY: venv migrate demo test checkers lint bench-smoke import-data clean messages compile-messages
+.PHONY: venv migrate demo test js-test checkers lint bench-smoke import-data clean messages compile-messages
 
 venv: $(VENV)/.installed
 
@@ -69,6 +69,13 @@ bench-smoke: venv
 	DATABASE_URL=$(BENCH_DATABASE) bench/unread-check --duration 5
 	@if command -v pushpin >/dev/null; then DATABASE_URL=$(BENCH_DATABASE) bench/live-latency --smoke; \
 	else echo "bench/live-latency skipped: pushpin is not installed"; fi
+
+## make js-test (make test runs it first): node's own test runner over the pure functions of static/js's
+## modules (tests/js/*.test.mjs); skipped, and said so, without node. The browser suite tests behaviour.
+test: js-test
+js-test:
+	@if command -v node >/dev/null; then node --test tests/js/*.test.mjs; \
+	else echo "node is not installed: the JavaScript unit tests (tests/js) skip (apt-get install nodejs)"; fi
 
 ## make checkers (make test runs it before the suite): the accessibility checkers (axe-core, vnu-jar) from npm ci when npm
 ## exists and they are missing; says which of npm and Java is missing when those checks will skip
