@@ -51,12 +51,15 @@ test: venv compile-messages
 	$(BIN)/python -m pytest --cov --cov-report= --cov-fail-under=$(COV_FAIL_UNDER)
 	@echo "branch coverage of the app code: $$($(BIN)/coverage report --format=total) % (floor in CI: see .ci/run)"
 
-## make lint: ruff, the import-linter layer contracts (pyproject.toml) and no source file over 400 lines
+## make lint: ruff, the import-linter layer contracts (pyproject.toml), no source file over 400 lines and
+## no JavaScript module (static/js, vendored htmx aside) over 150
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	@git ls-files -co --exclude-standard -- '*.py' '*.html' '*.js' '*.css' ':!:*/migrations/*' ':!:static/js/htmx.min.js' ':!:static/js/htmx-ext-sse.min.js' \
 	  | xargs wc -l | awk '$$2 != "total" && $$1 > 400 { print "over 400 lines: " $$2 " (" $$1 ")"; long = 1 } END { exit long }'
+	@git ls-files -co --exclude-standard -- 'static/js/*.js' ':!:static/js/htmx*.min.js' \
+	  | xargs wc -l | awk '$$2 != "total" && $$1 > 150 { print "JavaScript module over 150 lines: " $$2 " (" $$1 ")"; long = 1 } END { exit long }'
 
 ## make bench-smoke BENCH_DATABASE=…: bench/generate --scale tiny into a scratch PostgreSQL database, then bench/run --smoke,
 ## a 5 s bench/unread-check and bench/live-latency --smoke (50 streams through Pushpin, 10 sends)
