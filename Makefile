@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA ?=
 HOST ?= 127.0.0.1:8000
 
-.PHONY: venv migrate demo test checkers lint bench-smoke import-data clean messages compile-messages
+.PHONY: venv migrate demo test js-test checkers lint bench-smoke import-data clean messages compile-messages
 
 venv: $(VENV)/.installed
 
@@ -51,12 +51,15 @@ test: venv compile-messages
 	$(BIN)/python -m pytest --cov --cov-report= --cov-fail-under=$(COV_FAIL_UNDER)
 	@echo "branch coverage of the app code: $$($(BIN)/coverage report --format=total) % (floor in CI: see .ci/run)"
 
-## make lint: ruff, the import-linter layer contracts (pyproject.toml) and no source file over 400 lines
+## make lint: ruff, the import-linter layer contracts (pyproject.toml), no source file over 400 lines and
+## no JavaScript module (static/js, vendored htmx aside) over 150
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	@git ls-files -co --exclude-standard -- '*.py' '*.html' '*.js' '*.css' ':!:*/migrations/*' ':!:static/js/htmx.min.js' ':!:static/js/htmx-ext-sse.min.js' \
 	  | xargs wc -l | awk '$$2 != "total" && $$1 > 400 { print "over 400 lines: " $$2 " (" $$1 ")"; long = 1 } END { exit long }'
+	@git ls-files -co --exclude-standard -- 'static/js/*.js' ':!:static/js/htmx*.min.js' \
+	  | xargs wc -l | awk '$$2 != "total" && $$1 > 150 { print "JavaScript module over 150 lines: " $$2 " (" $$1 ")"; long = 1 } END { exit long }'
 
 ## make bench-smoke BENCH_DATABASE=…: bench/generate --scale tiny into a scratch PostgreSQL database, then bench/run --smoke,
 ## a 5 s bench/unread-check and bench/live-latency --smoke (50 streams through Pushpin, 10 sends)
@@ -69,6 +72,13 @@ bench-smoke: venv
 	DATABASE_URL=$(BENCH_DATABASE) bench/unread-check --duration 5
 	@if command -v pushpin >/dev/null; then DATABASE_URL=$(BENCH_DATABASE) bench/live-latency --smoke; \
 	else echo "bench/live-latency skipped: pushpin is not installed"; fi
+
+## make js-test (make test runs it first): node's own test runner over the pure functions of static/js's
+## modules (tests/js/*.test.mjs); skipped, and said so, without node. The browser suite tests behaviour.
+test: js-test
+js-test:
+	@if command -v node >/dev/null; then node --test tests/js/*.test.mjs; \
+	else echo "node is not installed: the JavaScript unit tests (tests/js) skip (apt-get install nodejs)"; fi
 
 ## make checkers (make test runs it before the suite): the accessibility checkers (axe-core, vnu-jar) from npm ci when npm
 ## exists and they are missing; says which of npm and Java is missing when those checks will skip

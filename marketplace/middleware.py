@@ -5,7 +5,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 class BrowserTimezoneMiddleware:
-    """Render times in the visitor's time zone, read from the ``tz`` cookie that static/js/site.js sets.
+    """Render times in the visitor's time zone, read from the ``tz`` cookie that static/js/timezone.js sets.
 
     An unknown or missing zone falls back to settings.TIME_ZONE.
     """

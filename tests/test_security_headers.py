@@ -58,6 +58,16 @@ def test_the_inline_script_carries_the_responses_nonce(client):
     assert '"allowEval": false' in response.content.decode()
 
 
+def test_the_pages_behaviour_is_one_module_script_after_htmx_with_the_nonce(client):
+    """static/js/site.js imports the other modules; deferred like htmx and the catalogue, it runs after."""
+    response = client.get(reverse("ads:list"))
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    page = response.content.decode()
+    module = f'<script type="module" src="/static/js/site.js" nonce="{nonce}"></script>'
+    assert re.findall(r'<script type="module"[^>]*>', page) == [module.removesuffix("</script>")]
+    assert page.index("/jsi18n/") < page.index("js/htmx.min.js") < page.index(module)
+
+
 def test_private_pages_and_polls_are_never_stored(login, conversation, buyer):
     client = login(buyer)
     pages = [

@@ -90,7 +90,7 @@ def _render_sent(
 
     The message is committed, so a failure while rendering (the database or the cache going away) must
     not turn it into an error: the answer is then an empty 200 with the ``chat:sent`` event, on which
-    site.js clears the composer and polls, and the poll brings the message when it can.
+    static/js/sent-recovery.js clears the composer and polls, and the poll brings the message when it can.
     """
     try:
         # The token read before the send: the send replaced it, so the next poll takes the full path

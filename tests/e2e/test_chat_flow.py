@@ -208,7 +208,7 @@ def test_a_list_poll_does_not_move_a_scrolled_list(browser, live_server, setting
 
 def test_a_second_poll_asked_for_while_one_is_in_flight_still_runs(browser, live_server, settings):
     """Two pushes a few ms apart: htmx queues the second poll on the element the first answer replaces,
-    and drops it; site.js runs it on the replacement, so the second message does not wait 30 s."""
+    and drops it; static/js/polls.js runs it on the replacement, so the second message does not wait 30 s."""
     from tests.factories import AdFactory
 
     settings.MARKETPLACE_POLL_INTERVAL_S = 30

@@ -159,7 +159,7 @@ def test_a_russian_buyer_writes_offers_and_reports_with_the_keyboard_only(browse
 
 
 def test_texts_the_scripts_make_are_russian_too(browser, live_server):
-    """What site.js writes or asks (the characters-left count, the photos attached, the delete
+    """What static/js writes or asks (the characters-left count, the photos attached, the delete
     confirmation) comes from the JavaScript catalogue, like the server's texts."""
     from tests.conftest import make_image_bytes
     from tests.e2e.test_accessibility import _world
