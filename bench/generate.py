@@ -246,6 +246,7 @@ def main() -> None:
                     "furniture",
                     "x",
                     f"Bench item {n}",
+                    f"Bench item {n}",  # ad_current_title: both are the ad's, set below
                     "",
                     None,
                     f"/ads/{n}/",
@@ -284,6 +285,7 @@ def main() -> None:
                 "ad_entity_type",
                 "ad_public_id",
                 "ad_title",
+                "ad_current_title",
                 "ad_thumbnail_url",
                 "ad_price",
                 "ad_link",
