@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA ?=
 HOST ?= 127.0.0.1:8000
 
-.PHONY: venv migrate demo test js-test checkers lint bench-smoke import-data clean messages compile-messages
+.PHONY: venv migrate demo test js-test checkers lint bench-smoke scam-eval import-data clean messages compile-messages
 
 venv: $(VENV)/.installed
 
@@ -50,6 +50,11 @@ COV_FAIL_UNDER ?= 0
 test: venv compile-messages
 	$(BIN)/python -m pytest --cov --cov-report= --cov-fail-under=$(COV_FAIL_UNDER)
 	@echo "branch coverage of the app code: $$($(BIN)/coverage report --format=total) % (floor in CI: see .ci/run)"
+
+## make scam-eval [DATA=../shared/data/craigslistbargain]: precision/recall of the scam notes per language and
+## family (bench/scam_eval.py --check; without the CraigslistBargain data the English negatives are skipped)
+scam-eval: venv
+	$(BIN)/python bench/scam_eval.py --check $(if $(DATA),--data $(DATA),--allow-missing-data)
 
 ## make lint: ruff, the import-linter layer contracts (pyproject.toml), no source file over 400 lines and
 ## no JavaScript module (static/js, vendored htmx aside) over 150

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from chat.views import conversations, live, message_actions, messages, offers, photos, polls, reputation
+from chat.views import (
+    conversations,
+    live,
+    message_actions,
+    messages,
+    offers,
+    photos,
+    polls,
+    reputation,
+    safety,
+)
 
 app_name = "chat"
 
@@ -9,6 +19,7 @@ urlpatterns = [
     path("poll/", polls.conversation_list_poll, name="list_poll"),
     path("unread/", polls.unread_badge_poll, name="unread_badge"),
     path("search/", conversations.conversation_search, name="search"),
+    path("safety/", safety.safety_help, name="safety_help"),
     path("stream/", live.conversation_stream, name="stream"),
     path("start/<public_id:ad_public_id>/", conversations.conversation_start, name="start"),
     path("<public_id:public_id>/", conversations.conversation_detail, name="detail"),

@@ -130,7 +130,9 @@ def conversation_pane(
         before_message_id=at if at is not None else before,
         inclusive=at is not None,
     )
-    rows = message_rows(messages, viewer_id=request.user.pk, can_act=context["can_act"])
+    rows = message_rows(
+        messages, viewer_id=request.user.pk, can_act=context["can_act"], conversation=conversation
+    )
     context.update(
         message_rows=rows,
         has_earlier=has_earlier,
@@ -234,7 +236,11 @@ def new_messages(
         if len(changed) == limit:  # the rest comes with the next poll
             changes = max(message.change_seq for message in changed)
     rows = message_rows(
-        [*messages, *changed], viewer_id=request.user.pk, previous=cursor_at, can_act=context["can_act"]
+        [*messages, *changed],
+        viewer_id=request.user.pk,
+        previous=cursor_at,
+        can_act=context["can_act"],
+        conversation=conversation,
     )
     return {
         **context,

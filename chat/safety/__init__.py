@@ -1,0 +1,108 @@
+"""Scam signals in message text, English and Russian, shown to the recipient as a short note.
+
+The note is advice next to the message, never a verdict: the message is delivered and stored exactly as
+written. ``scam_signals(text, context=...)`` returns categories (keys of ``NOTES``); ``safety_notes``
+turns them into notes in the reader's language, each with a "Why am I seeing this?" link to its section
+of the help page (``chat:safety_help``, anchor = category). Rules live in ``chat.safety.rules`` (text),
+``numbers`` (phones, cards, IBANs) and ``links`` (hosts):
+
+- ``contact``: a phone number in a phone layout (a price range such as "11,000-11-800" or "11 000-11 800"
+  is not one), an email address, a messenger (WhatsApp, Telegram, Viber, Signal, WeChat…, and Russian
+  spellings: «ватсап», «вотсап», «вацап», «телеграм», «в телеге», «в тг», «вайбер»).
+- ``payment``: off-site payment or prepayment (PayPal, Zelle, Western Union, gift cards, crypto, "pay
+  upfront"; «предоплата», «на карту», «по номеру телефона», СБП, «оплата вперёд»).
+- ``deposit``: money to hold or reserve the item (a money word and a holding word together; the
+  apartment's ordinary "deposit is one month's rent" does not match).
+- ``overpayment``: cashier's/certified cheques, money orders, "refund the difference", «верните разницу».
+- ``code_request``: asking for an SMS/verification/one-time code («код из смс», «код подтверждения»).
+- ``card_details``: asking for a card number, CVV/CVC, expiry, or a 13–19-digit number passing Luhn.
+- ``link``: any link to a host other than the site's own (MARKETPLACE_SITE_URL, ALLOWED_HOSTS).
+- ``courier``: a courier/delivery company/agent plus paying for it by link, upfront or to a card
+  (paying on delivery, «при получении», does not match).
+- ``bank_account``: an IBAN whose ISO 13616 mod-97 checksum holds.
+
+Context (``SignalContext``, optional) adds to the text, never removes: a bare money mention ("deposit",
+«залог», «предоплата») from a sender whose account is under MARKETPLACE_SCAM_NEW_ACCOUNT_DAYS days old,
+or in the first messages of the conversation, or whose text went to several conversations, gets a
+``deposit`` note too; and a strong signal (``code_request``, ``card_details``, ``overpayment``, a
+look-alike or shortened link) in such a context makes ``scam_level`` "hold": the recipient sees the
+warning with the message folded behind "Show message".
+
+Measured with ``bench/scam_eval.py`` (text alone, no context). Before (the English-only rules at 984e73c):
+FPR en 0.873 % (113/12,943 CraigslistBargain turns), ru 0.781 % (3/384); held-out recall 47.2 % en,
+7.5 % ru. After: see the table in ``bench/scam_eval/README.md`` (rerun the command to reproduce).
+Known misses: numbers written as words, text in images, handles split by spaces ("tele gram"),
+Ukrainian/other languages, a scam written politely without any money, code, link or contact word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from chat.safety import links, rules
+
+NOTES = {
+    "contact": _("Keep the conversation here: outside the chat we can't help you if something goes wrong."),
+    "payment": _("Don't pay in advance or outside the marketplace: such payments can't be reversed."),
+    "deposit": _("A deposit to “hold” an item for a stranger is a common scam. Pay only after you see it."),
+    "overpayment": _("Never refund an “overpayment”: the first payment bounces and your refund is lost."),
+    "code_request": _("Never share codes from SMS or your bank: they let someone into your account."),
+    "card_details": _("Never give your card number, expiry date or CVV: you don't need them to get paid."),
+    "link": _("This link leads off the marketplace. Don't enter card details or codes on pages from links."),
+    "courier": _("Fake couriers ask you to pay delivery through a link. Pay only on delivery, in person."),
+    "bank_account": _("This message has bank details. Don't send money for an item you haven't seen."),
+}
+STRONG = {"code_request", "card_details", "overpayment"}
+
+
+@dataclass(frozen=True)
+class SignalContext:
+    """What is known about a message besides its text: the sender's account age in days (None:
+    unknown), whether it is among the first messages of its conversation, whether the sender is the
+    buyer, and whether the same text went to several conversations."""
+
+    sender_account_days: float | None = None
+    early_in_conversation: bool = False
+    sender_is_buyer: bool | None = None
+    repeated: bool = False
+
+    def risky(self, *, new_account_days: float) -> bool:
+        young = self.sender_account_days is not None and self.sender_account_days < new_account_days
+        return young or self.early_in_conversation or self.repeated
+
+
+def _new_account_days() -> float:
+    from django.conf import settings
+
+    return getattr(settings, "MARKETPLACE_SCAM_NEW_ACCOUNT_DAYS", 14)
+
+
+def scam_signals(text: str, *, context: SignalContext | None = None) -> tuple[str, ...]:
+    """Return the scam categories found in *text* (keys of ``NOTES``, in that order); () means no note.
+
+    Pure over *text* and *context*; see the module docstring for the rules and the context's effect.
+    """
+    found = set(rules.text_categories(text))
+    if context and context.risky(new_account_days=_new_account_days()) and rules.MONEY_MENTION.search(text):
+        found.add("deposit")
+    return tuple(category for category in NOTES if category in found)
+
+
+def scam_level(text: str, *, context: SignalContext | None = None) -> str:
+    """Return "" (no signal), "note" (show the note) or "hold" (fold the message behind the warning)."""
+    found = scam_signals(text, context=context)
+    if not found:
+        return ""
+    strong = STRONG.intersection(found) or any(links.lookalike(host) for host in links.foreign_hosts(text))
+    risky = context is not None and context.risky(new_account_days=_new_account_days())
+    return "hold" if strong and risky else "note"
+
+
+def safety_notes(text: str, *, context: SignalContext | None = None) -> list[dict]:
+    """Return the recipient-facing notes for *text*: ``{"category", "text", "help_anchor"}`` per category."""
+    return [
+        {"category": category, "text": NOTES[category], "help_anchor": category.replace("_", "-")}
+        for category in scam_signals(text, context=context)
+    ]
