@@ -14,6 +14,11 @@ any category (the recipient sees a note); "right note" also counts whether the f
 among them. Every message is scored on its text alone (no sender context: the context can only add notes,
 see ``chat.safety``), so the figures are a floor for recall and a ceiling for false positives.
 
+Moderators' labels (``Report.scam_label``, set on the case page or by the queue's actions) leave the
+database with ``--export-labels FILE``: one JSON line per labelled reported message, in this set's shape
+(``family`` "unknown" for a scam, to be filled in). Review them for personal data (names, numbers) before
+adding any to the committed files; nothing is added automatically.
+
 Targets (issue 29): false-positive rate <= 0.2 % per language; recall >= 95 % per family on the held-out
 positives. Every miss is printed. ``--check`` (CI) exits 1 when the evaluation cannot run (the English
 negatives missing, unless --allow-missing-data), when the FPR target is missed, when a family's recall on
@@ -105,6 +110,25 @@ def jsonl(name: str) -> list[dict]:
     return [json.loads(line) for line in (SET / name).read_text(encoding="utf-8").splitlines() if line]
 
 
+def export_labels(path: str) -> int:
+    """Write the moderator-labelled reported messages to *path* as JSONL; return how many."""
+    from chat.moderation.models import Report
+
+    reports = Report.objects.exclude(scam_label="").filter(message__isnull=False).select_related("message")
+    with open(path, "w", encoding="utf-8") as out:
+        for report in reports.order_by("pk"):
+            text = report.message.body
+            row = {
+                "id": f"report-{report.pk}",
+                "lang": "ru" if any("а" <= character.lower() <= "я" for character in text) else "en",
+                "label": report.scam_label,
+                "family": "unknown" if report.scam_label == "scam" else None,
+                "text": text,
+            }
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return reports.count()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", help="CraigslistBargain folder (dev/test/extra.jsonl)")
@@ -117,7 +141,11 @@ def main() -> int:
         default=0,
         help="print up to N false positives and the tuning part's misses (never held-out ones)",
     )
+    parser.add_argument("--export-labels", metavar="FILE", help="write moderators' labels as JSONL and stop")
     args = parser.parse_args()
+    if args.export_labels:
+        print(f"{export_labels(args.export_labels)} labelled messages written to {args.export_labels}")
+        return 0
     signals = load_rules(args.rules_from_git)
     failures, missed = [], []
     floors = json.loads((SET / "floors.json").read_text())

@@ -26,6 +26,10 @@ class Report(models.Model):
         DISMISSED = "dismissed", _("Dismissed")
         ACTIONED = "actioned", _("Action taken")
 
+    class ScamLabel(models.TextChoices):
+        SCAM = "scam", _("Scam")
+        NOT_SCAM = "not_scam", _("Not a scam")
+
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports_made", db_index=False
     )
@@ -53,6 +57,9 @@ class Report(models.Model):
         db_index=False,
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # A moderator's verdict on the reported message ("" = none yet): the labelled examples that
+    # bench/scam_eval.py --export-labels turns into evaluation rows for chat.safety.
+    scam_label = models.CharField(_("scam label"), max_length=10, choices=ScamLabel.choices, blank=True)
     # The key of the report form (marketplace.idempotency): a repeated POST files one report.
     idempotency_key = models.CharField(  # noqa: DJ001 - NULL is "no key": outside the unique index
         _("idempotency key"), max_length=idempotency.MAX_LENGTH, null=True, blank=True, editable=False
@@ -142,6 +149,7 @@ class ModerationAction(models.Model):
         REJECT_HELD = "reject_held", _("Rejected a held message")
         HIDE_REVIEW = "hide_review", _("Hid a review")
         SHOW_REVIEW = "show_review", _("Showed a hidden review again")
+        LABEL_SCAM = "label_scam", _("Labelled a message a scam or not")
 
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import is_moderator
+from chat import safety
 from chat.forms import read_id
 from chat.moderation import selectors
 from chat.moderation import services as moderation
@@ -20,10 +21,20 @@ from chat.moderation.models import Report
 class ReportAdmin(admin.ModelAdmin):
     """The moderation queue: open reports oldest first; each opens as a case page with its actions."""
 
-    list_display = ("created_at", "status", "reason", "subject", "reported_user", "reporter")
-    list_filter = ("status", "reason", "created_at")
+    list_display = (
+        "created_at",
+        "status",
+        "reason",
+        "subject",
+        "signals",
+        "scam_label",
+        "reported_user",
+        "reporter",
+    )
+    list_filter = ("status", "reason", "scam_label", "created_at")
     search_fields = ("=conversation__public_id", "reported_user__email", "reporter__email")
-    list_select_related = ("reported_user", "reporter", "conversation", "ad")
+    list_select_related = ("reported_user", "reporter", "conversation", "ad", "message")
+    actions = ("label_scam", "label_not_scam")
     # "open" sorts after "dismissed" and "actioned": descending puts the open reports first, oldest first.
     ordering = ("-status", "created_at")
     show_full_result_count = False
@@ -46,6 +57,28 @@ class ReportAdmin(admin.ModelAdmin):
             else obj.conversation.public_id
         )
 
+    @admin.display(description=_("scam signals"))
+    def signals(self, obj):
+        """The ``chat.safety`` categories the reported message's text carries (text alone, no context)."""
+        return ", ".join(safety.scam_signals(obj.message.body)) if obj.message_id else ""
+
+    @admin.action(description=_("Label the reported messages: scam"))
+    def label_scam(self, request, queryset):
+        self._label(request, queryset, Report.ScamLabel.SCAM)
+
+    @admin.action(description=_("Label the reported messages: not a scam"))
+    def label_not_scam(self, request, queryset):
+        self._label(request, queryset, Report.ScamLabel.NOT_SCAM)
+
+    def _label(self, request, queryset, label: str) -> None:
+        if not is_moderator(request.user):
+            raise PermissionDenied
+        labelled = 0
+        for report in queryset.filter(message__isnull=False):
+            moderation.report_label_scam(report=report, moderator=request.user, label=label)
+            labelled += 1
+        flash.success(request, _("Labelled %(count)s reported messages.") % {"count": labelled})
+
     def get_urls(self):
         act = path(
             "<int:report_id>/act/",
@@ -63,6 +96,8 @@ class ReportAdmin(admin.ModelAdmin):
         conversation = report.conversation
         live_ad = _reported_ad(report)
         context_messages, withheld = _case_messages(request, report)
+        for message in context_messages:
+            message.scam_signals = safety.scam_signals(message.body) if message.kind == "text" else ()
         context = {
             **self.admin_site.each_context(request),
             "title": _("Report #%(id)s") % {"id": report.pk},
@@ -135,6 +170,9 @@ class ReportAdmin(admin.ModelAdmin):
                 moderation.user_suspend(
                     user=report.reported_user, moderator=moderator, report=report, note=note
                 )
+            elif action in ("mark_scam", "mark_not_scam"):
+                label = Report.ScamLabel.SCAM if action == "mark_scam" else Report.ScamLabel.NOT_SCAM
+                moderation.report_label_scam(report=report, moderator=moderator, label=label, note=note)
             elif action == "unsuspend":
                 moderation.user_unsuspend(user=report.reported_user, moderator=moderator, note=note)
             else:

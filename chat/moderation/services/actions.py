@@ -201,3 +201,29 @@ def photo_view_logged(*, photo: MessagePhoto, moderator: User) -> ModerationActi
         message=photo.message,
         note=f"photo {photo.pk}",
     )
+
+
+@transaction.atomic
+def report_label_scam(*, report: Report, moderator: User, label: str, note: str = "") -> Report:
+    """Record *moderator*'s verdict on the message *report* is about: *label* is a ``Report.ScamLabel``
+    value ("scam" or "not_scam"); logged (``label_scam``, the label in the note). The report stays as it
+    is (open or closed): labelling is not an action on the case. Raises PermissionDenied for
+    non-moderators and ValidationError (code ``scam_label``) for another label or a report without a
+    message, ``own_report`` for the moderator's own report. Locks the report row."""
+    _require_moderator(moderator)
+    if label not in Report.ScamLabel.values or report.message_id is None:
+        raise ValidationError(ERROR_MESSAGES["scam_label"], code="scam_label")
+    if report.reporter_id == moderator.pk:  # the reporter's own verdict is the report itself
+        raise ValidationError(ERROR_MESSAGES["own_report"], code="own_report")
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    locked.scam_label = label
+    locked.save(update_fields=["scam_label"])
+    _log(
+        moderator,
+        ModerationAction.Action.LABEL_SCAM,
+        report=locked,
+        conversation_id=locked.conversation_id,
+        message=locked.message,
+        note=f"{label}: {note}" if note else label,
+    )
+    return locked

@@ -21,6 +21,7 @@ ERROR_MESSAGES = {
     "message_already_removed": _("This message was already removed."),
     "already_suspended": _("This account is already suspended."),
     "not_suspended": _("This account is not suspended."),
+    "scam_label": _("Only a reported message can be labelled, as a scam or not a scam."),
     "ad_not_reported_users": _(
         "The reported user does not own this ad, so it is not removed over this report."
     ),
