@@ -112,6 +112,7 @@ def _pages(world):
         ("chat as seller, replies and accepted offer", "seller", world["deal"].get_absolute_url(), None),
         ("search results", "seller", "/chat/search/?q=sofa", None),
         ("public profile", None, f"/users/{world['seller'].public_id}/", None),
+        ("safety help", None, "/chat/safety/", None),
         ("admin case page", "moderator", f"/admin/moderation/report/{world['report'].pk}/change/", None),
     ]
 

@@ -41,7 +41,7 @@ def test_photo_scam_note_report_and_block(browser, live_server, tmp_path):
 
     # The scam note sits under the seller's message; the message itself is unchanged.
     note = page.locator(".safety-note")
-    expect(note).to_contain_text("Never pay outside the marketplace")
+    expect(note).to_contain_text("Don't pay in advance or outside the marketplace")
     expect(page.locator("#message-list")).to_contain_text("text me on WhatsApp +44 7911 123456")
 
     # A photo through the htmx composer (multipart), appended without a reload.
