@@ -28,7 +28,12 @@ PAYMENT = re.compile(
     r"pay(?:ment)?\s+(?:\w+\s+){0,2}before\s+(?:shipping|i\s+ship|sending|delivery)|"
     r"(?:transfer|send)\s+(?:\w+\s+){0,3}to\s+my\s+(?:bank\s+account|account|card)|"
     r"(?:ship|send|mail|post)\w*\s+(?:\w+\s+){0,5}(?:as\s+soon\s+as|once|after|when)\s+(?:\w+\s+){0,3}"
-    r"(?:pay\w*|send\s+the\s+money|money)|(?:send|transfer)\s+(?:me\s+)?the\s+money\s+(?:first|and)|"
+    r"(?:pay\w*|transfer\w*|send\s+the\s+money|money)|(?:send|transfer)\s+(?:me\s+)?the\s+money\s+(?:first|and)|"
+    r"(?:send|transfer)\s+(?:me\s+)?(?:the\s+)?(?:money|payment|\$?\d[\d,]*)\b.{0,40}\b(?:ship|mail|post|goes\s+out)|"
+    r"before\s+i\s+can\s+(?:ship|send|mail|post)|chime|"
+    r"деньги\s+(?:вперёд|вперед|заранее)|после\s+(?:неё|нее)\s+(?:\w+\s+)?(?:отправ|вышл)\w*|"
+    r"жду\s+(?:оплат|перевод|деньг)\w*|на\s+сч[её]т\b|реквизит\w*|"
+    r"(?:скин|кин|перевед|переведи)\w*\s+(?:всю\s+)?сумм\w*|переводом\s+(?:сейчас|заранее|сразу)|"
     r"(?:once|after)\s+(?:the\s+)?payment\s+(?:is\s+)?(?:received|clears)|you\s+pay\s+first|"
     r"full\s+(?:amount|payment)\s+(?:upfront|up\s+front|in\s+advance)|before\s+i\s+(?:ship|send|mail|post)|"
     r"отправ\w*\s+(?:\w+\s+){0,3}после\s+(?:поступлени|перевод|оплат)\w*|"
@@ -63,7 +68,11 @@ DEPOSIT_CHANNEL = re.compile(r"\bdeposit\b.{0,60}\b(?:wire|zelle|venmo|paypal|ca
 
 OVERPAYMENT = re.compile(
     r"\b(?:"
-    r"overpayment|paid\s+(?:twice|double|too\s+much)|sent\s+(?:too\s+much|more\s+than|extra)|check\s+for\s+more|"
+    r"overpayment|paid\s+(?:twice|double|too\s+much)|sent\s+(?:too\s+much|more\s+than|extra)|check\s+for\s+more|pay\s+double|"
+    r"\bche(?:ck|que)\s+(?:that\s+is\s+|is\s+|for\s+)?(?:higher|larger|more|bigger)|bank\s+draft|"
+    r"(?:paid|sent)\s+\$?\d[\d,]*\s+instead\s+of|extra\s+\$?\d+\s+for\s+(?:the\s+)?(?:mover|shipper|driver|agent)|"
+    r"(?:return|refund|send\s+back|wire|reverse|give)\s+(?:\w+\s+){0,2}(?:what'?s\s+over|leftover|overage|excess)|"
+    r"двойн\w+\s+(?:оплат|сумм|плат)\w*|(?:лишн\w+|излиш\w+)[^.]{0,40}верн\w*|"
     r"(?:send|give|pay)\s+(?:\w+\s+){0,2}(?:the\s+)?rest\s+to\s+my|сдач\w*|"
     r"(?:отда\w+|передай\w*|верн\w+)\s+(?:\w+\s+)?(?:курьер|водител|грузчик|агент|помощник|другу|перевозчик)\w*|"
     r"(?:pay|paying|paid|send|sent)\s+(?:you\s+)?\$?\d[\d,]*\s+more\s+than|check\s+is\s+larger|"
@@ -114,7 +123,7 @@ COURIER_WHO = re.compile(
 # Upper case only: "ups and downs" is not the courier.
 UPS = re.compile(r"\bUPS\b")
 COURIER_PAY = re.compile(
-    r"\b(?:(?:pay|send|wire)\w*\s+(?:\w+\s+){0,4}(?:fee|charges?|cost|insurance|customs|payment|"
+    r"\b(?:(?:pay|send|wire|settle)\w*\s+(?:\w+\s+){0,4}(?:fee|charges?|cost|insurance|customs|payment|"
     r"prepayment|deposit|for\s+(?:shipping|delivery))|once\s+you\s+pay|after\s+you\s+pay|"
     r"(?:fee|deposit|prepayment)\s+(?:before|first|upfront)|prepayment|storage|link|(?:fee|shipping|delivery)\s+(?:\w+\s+){0,2}paid|"
     r"pay\w*\s+(?:the\s+)?\w+'s\s+fee|(?:as\s+soon\s+as|when|once|after)\s+you\s+(?:pay|cover)|requires\s+a\s+\w*\s*(?:shipping|delivery)|"
