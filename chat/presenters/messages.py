@@ -87,7 +87,7 @@ def _safety(message: Message, *, conversation: Conversation | None, help_url: st
         context = safety.SignalContext(
             sender_account_days=(now - sender.date_joined).total_seconds() / 86400,
             early_in_conversation=(message.created_at - conversation.created_at).total_seconds()
-            < getattr(settings, "MARKETPLACE_SCAM_EARLY_S", 3600),
+            < getattr(settings, "MARKETPLACE_SCAM_EARLY_S", safety.EARLY_S),
             sender_is_buyer=message.sender_id == conversation.buyer_id,
         )
     notes = safety.safety_notes(message.body, context=context)

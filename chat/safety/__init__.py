@@ -68,6 +68,11 @@ NOTES = {
     "bank_account": _("This message has bank details. Don't send money for an item you haven't seen."),
 }
 STRONG = {"code_request", "card_details", "overpayment"}
+# Context defaults, overridable as settings.MARKETPLACE_SCAM_NEW_ACCOUNT_DAYS / MARKETPLACE_SCAM_EARLY_S
+# (kept here: marketplace/settings.py is at its 400-line limit). A sender's account younger than this
+# many days, or a message in the conversation's first EARLY_S seconds, is a risky context.
+NEW_ACCOUNT_DAYS = 14
+EARLY_S = 3600
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ class SignalContext:
 def _new_account_days() -> float:
     from django.conf import settings
 
-    return getattr(settings, "MARKETPLACE_SCAM_NEW_ACCOUNT_DAYS", 14)
+    return getattr(settings, "MARKETPLACE_SCAM_NEW_ACCOUNT_DAYS", NEW_ACCOUNT_DAYS)
 
 
 def scam_signals(text: str, *, context: SignalContext | None = None) -> tuple[str, ...]:
