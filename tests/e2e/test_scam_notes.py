@@ -81,3 +81,24 @@ def test_scam_notes_in_russian_and_english_with_their_help_links(browser, live_s
     page.goto(f"{live_server.url}/chat/safety/#link")
     expect(page.locator("#link h2")).to_have_text("Links to payment or “safe deal” pages")
     page.screenshot(path=str(ARTIFACTS / "scam-help-en-1280x800.png"), full_page=False)
+
+
+def test_a_code_request_from_a_new_account_is_folded_behind_show_message(browser, live_server):
+    seller = UserFactory(email="seller@example.com", display_name="Sam Seller")
+    buyer = UserFactory(email="buyer@example.com", display_name="Bea Buyer")
+    conversation, _ = services.conversation_start(
+        buyer=buyer, ad=AdFactory(owner=seller, title="Road bike"), body="Hi! Is this still available?"
+    )
+    services.message_send(
+        conversation=conversation, sender=buyer, body="To confirm you're real, send me the code from the SMS"
+    )
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US").new_page()
+    log_in(page, live_server.url, "seller@example.com")
+    page.goto(f"{live_server.url}{conversation.get_absolute_url()}")
+    held = page.locator(".message-held").last
+    expect(held.locator("summary")).to_have_text("Show message")
+    expect(held.locator(".message-body")).to_be_hidden()
+    expect(page.locator(".safety-note--hold")).to_contain_text("This message looks like a scam")
+    page.screenshot(path=str(ARTIFACTS / "scam-held-390x844.png"), full_page=False)
+    held.locator("summary").click()
+    expect(held.locator(".message-body")).to_contain_text("send me the code from the SMS")
