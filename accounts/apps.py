@@ -9,5 +9,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import receivers
+        from marketplace import checks  # noqa: F401 (registers the deploy checks)
 
         receivers.connect()

@@ -126,13 +126,14 @@ PRODUCTION_ENV = {
     "DJANGO_HSTS_PRELOAD": "true",
     "DATABASE_URL": "sqlite:////tmp/marketplace-check-deploy.sqlite3",
     "CACHE_URL": "redis://127.0.0.1:6379/0",
+    "MARKETPLACE_SITE_URL": "https://marketplace.example",
 }
 
 
-def test_check_deploy_is_clean_with_the_documented_production_environment():
+def check_deploy(**overrides) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "MARKETPLACE_"))}
-    env.update(PRODUCTION_ENV)
-    result = subprocess.run(
+    env.update(PRODUCTION_ENV, **overrides)
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -140,5 +141,16 @@ def test_check_deploy_is_clean_with_the_documented_production_environment():
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_is_clean_with_the_documented_production_environment():
+    result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_while_emails_would_link_to_the_development_address():
+    # Outside testing: every emailed link (confirmation, reset, unsubscribe) pointed at 127.0.0.1:8000.
+    for url in ("http://127.0.0.1:8000", "http://marketplace.example"):
+        result = check_deploy(MARKETPLACE_SITE_URL=url)
+        assert result.returncode != 0 and "marketplace.W001" in result.stdout + result.stderr
