@@ -68,7 +68,8 @@ def participant_context(request: HttpRequest, conversation: Conversation, *, tok
             ad_status=conversation.ad_status,
             deal_here=conversation.deal_at is not None,
         ),
-        "show_last_seen": request.user.share_last_seen and other.share_last_seen,
+        # A suspended participant is never "online": the suspension hint says why they are away.
+        "show_last_seen": request.user.share_last_seen and other.share_last_seen and other.is_active,
         "show_receipts": receipts,
         # Own messages with an id up to this one are read by the other participant (✓✓).
         "read_up_to": (conversation.other_last_read_id or 0) if receipts else 0,

@@ -80,3 +80,14 @@ def test_nobody_starts_a_new_conversation_with_a_suspended_seller(login, ad, sel
     )
     assert api.status_code == 400 and api.json()["code"] == "ad_unavailable"
     assert not Message.objects.filter(body="Still for sale?").exists()
+
+
+def test_a_suspended_partner_is_not_shown_online(login, conversation, buyer, seller):
+    # Outside testing: a suspended seller still read "online" (their last request was a moment ago).
+    login(seller).get(conversation.get_absolute_url())  # the seller is online now
+    client = login(buyer)
+    presence = reverse("chat:presence", args=[conversation.public_id])
+    assert "online" in client.get(presence).content.decode()
+    _suspend(seller)
+    status = client.get(presence).content.decode()
+    assert "online" not in status and "last seen" not in status
