@@ -16,8 +16,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from ads.models import Ad, Category
 from chat import notifications
 from chat import services as chat_services
+from chat.models import Message
 from chat.push_notifications import payload_for
 from marketplace.money import format_money
 from tests.e2e.test_accessibility import _pages, _world
@@ -95,22 +97,17 @@ def _english_ui_phrases() -> set[str]:
     return phrases
 
 
-def _visible_text(page: str) -> str:
-    """The page's text and the attributes people hear or see (labels, placeholders, confirmations, and
-    texts the page's scripts show: data-hx-confirm, data-typing-text)."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    attributes = re.findall(
-        r'(?:aria-[\w-]+|placeholder|title|alt|data-[\w-]*confirm|data-[\w-]*text|value)="([^"]*)"', page
-    )
-    return html.unescape(" ".join([re.sub(r"<[^>]+>", " ", page), *attributes]))
+# Attributes people hear or see: labels, placeholders, confirmations, texts the page's scripts show
+# (data-hx-confirm, data-typing-text) and values (buttons); the Latin-run check reads only labels and
+# buttons, since other values are slugs and flags such as aria-hidden="true".
+SHOWN_ATTRIBUTES = r'(?:aria-[\w-]+|placeholder|title|alt|data-[\w-]*confirm|data-[\w-]*text|value)="([^"]*)"'
+LABEL_ATTRIBUTES = r'(?:aria-label|placeholder|title|alt|(?<=type="submit" )value)="([^"]*)"'
 
 
-def _words_shown(page: str) -> str:
-    """The page's text and its labels (not attribute values such as slugs or ``aria-hidden="true"``)."""
+def _visible_text(page: str, attributes: str = SHOWN_ATTRIBUTES) -> str:
+    """The page's text (no scripts or styles) and the values of *attributes* (a regex with one group)."""
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    labels = re.findall(r'(?:aria-label|placeholder|title|alt)="([^"]*)"', page)
-    labels += re.findall(r'<input type="submit" value="([^"]*)"', page)
-    return html.unescape(" ".join([re.sub(r"<[^>]+>", " ", page), *labels]))
+    return html.unescape(" ".join([re.sub(r"<[^>]+>", " ", page), *re.findall(attributes, page)]))
 
 
 LATIN_RUN = re.compile(r"\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b")
@@ -134,9 +131,6 @@ def test_every_page_type_in_russian_has_no_english_ui_text(client):
         "Yes, come and see it",
     }
     # Everything people typed in the fixtures (factories write English sentences).
-    from ads.models import Ad, Category
-    from chat.models import Message
-
     for model, fields in (
         (Ad, ("title", "description", "city")),
         (Message, ("body",)),
@@ -169,7 +163,7 @@ def test_every_page_type_in_russian_has_no_english_ui_text(client):
             text = text.replace(content, " ")
         english = sorted(phrase for phrase in phrases if phrase in text)
         # Text never marked for translation is not in the catalogue: three English words in a row are.
-        words = _words_shown(page)
+        words = _visible_text(page, LABEL_ATTRIBUTES)
         for content in user_text:
             words = words.replace(content, " ")
         english += [run for run in LATIN_RUN.findall(words) if run not in ALLOWED_LATIN]

@@ -2,20 +2,19 @@
 an empty one, and malformed ones (broken encodings, a broken multipart, JSON nested past any parser's depth,
 lone surrogates, wrong top-level types)."""
 
-import io
 import secrets
 from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from accounts.forms import LoginForm, ProfileForm, PushSubscriptionForm, SignupForm
 from ads.forms import AdForm
 from chat.forms import MessageEditForm, MessageForm, ReactionForm, ReviewForm, StartConversationForm
 from chat.moderation.forms import ReportForm
 from marketplace.forms import MultiplePhotoField
+from tests.conftest import make_image_bytes
 from tests.factories import TEST_PASSWORD
 
 # The form each HTML route validates, and the fields its template adds (keys, cursors, choices).
@@ -83,9 +82,7 @@ FIELDS = {
 
 
 def jpeg(name="photo.jpg") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (32, 24), (200, 30, 30)).save(buffer, format="JPEG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+    return SimpleUploadedFile(name, make_image_bytes(size=(32, 24)), content_type="image/jpeg")
 
 
 def field_value(name: str, field: forms.Field):

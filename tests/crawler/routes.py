@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import PushSubscription, User, UserBlock
 from accounts.tokens import email_verification_token, unsubscribe_token
 from chat.models import Review
+from chat.moderation.models import Report
 from tests.crawler.world import ROLES, World
 
 # Not ours to crawl: Django's own admin pages for auth/password plumbing and its catch-all, the media
@@ -200,7 +201,5 @@ def _admin_fillings(route: Route, world: World, fixed: dict) -> list[Filling] | 
     if params == {"conversation_id"}:
         return [Filling(s.state, {"conversation_id": str(s.values["pk"])}, fixed) for s in world.scenes]
     if params == {"report_id"}:
-        from chat.moderation.models import Report
-
         return [Filling(f"report {r.status}", {"report_id": str(r.pk)}, fixed) for r in Report.objects.all()]
     return None

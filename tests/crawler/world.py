@@ -5,22 +5,19 @@ role in it (the buyer of that conversation, its seller, another buyer of the sam
 moderator, a suspended user, anonymous). Routes are then filled from each scene's values (``values``).
 """
 
-import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from accounts import services as account_services
 from ads import services as ad_services
 from chat import services
 from chat.models import Message, Offer
 from chat.moderation import services as moderation
-from marketplace.images import process_uploaded_image
+from tests.chat.test_services_edits import _photo
 from tests.factories import AdFactory, CategoryFactory, UserFactory
 
 ROLES = ("anonymous", "buyer", "seller", "other_buyer", "stranger", "moderator", "suspended", "newcomer")
@@ -37,16 +34,6 @@ class Scene:
     users: dict = field(default_factory=dict)
     # Several values for one URL argument (every message or offer of the conversation, with its state).
     many: dict = field(default_factory=dict)
-
-
-def _photo():
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (30, 120, 200)).save(buffer, format="JPEG")
-    return process_uploaded_image(
-        SimpleUploadedFile("p.jpg", buffer.getvalue(), content_type="image/jpeg"),
-        max_bytes=10_000_000,
-        max_pixels=10_000_000,
-    )
 
 
 class World:
