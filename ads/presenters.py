@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import ngettext
-
 from ads.models import Ad
-from ads.services import AdStatusChange
 
 AD_DETAIL_TEMPLATE = "ads/detail.html"
 
@@ -17,22 +14,3 @@ def ad_detail_context(*, ad: Ad) -> dict:
     when they re-render it with an error, through extra context such as ``start_form``.
     """
     return {"ad": ad, "photos": list(ad.photos.all())}
-
-
-def status_change_text(change: AdStatusChange) -> str:
-    """Return the sentence telling the seller how many buyers' conversations were told of a status change
-    ("" when none were). A removal tells every conversation, so none is "other"."""
-    told = change.conversations_told
-    if not told:
-        return ""
-    if change.ad.status == Ad.Status.REMOVED:
-        return ngettext(
-            "%(count)d conversation about it was told.",
-            "%(count)d conversations about it were told.",
-            told,
-        ) % {"count": told}
-    return ngettext(
-        "%(count)d other conversation about it was told.",
-        "%(count)d other conversations about it were told.",
-        told,
-    ) % {"count": told}

@@ -126,16 +126,16 @@ def ad_photo_add(*, ad: Ad, user: User, photo: ProcessedImage) -> AdPhoto:
 
 @dataclass(frozen=True)
 class AdStatusChange:
-    """What a status change did: the ad as saved, and how many conversations about it were told (the
-    receivers of ``ads.signals.ad_status_changed`` posted a notice in them), 0 when nothing changed."""
+    """What a status change did: the ad as saved, and whether its status or buyer changed (False for a
+    repeat)."""
 
     ad: Ad
-    conversations_told: int
+    changed: bool
 
 
 def _locked_for_owner(*, ad: Ad, user: User) -> Ad:
     """Lock *ad*'s row and return it fresh. Every status change takes this lock first (before any
-    conversation row a receiver locks), so two sellers' clicks or two tabs leave one outcome."""
+    conversation row an app above locks), so two sellers' clicks or two tabs leave one outcome."""
     _require_owner(ad=ad, user=user)
     locked = Ad.objects.select_for_update().get(pk=ad.pk)
     if locked.status == Ad.Status.REMOVED:
@@ -143,29 +143,32 @@ def _locked_for_owner(*, ad: Ad, user: User) -> Ad:
     return locked
 
 
-def _ad_set_status(*, ad: Ad, status: str, buyer_id: int | None) -> AdStatusChange:
+def _ad_set_status(*, ad: Ad, status: str, buyer_id: int | None, announce: bool) -> AdStatusChange:
     previous_status, previous_buyer_id = ad.status, ad.buyer_id
     if (previous_status, previous_buyer_id) == (status, buyer_id):
-        return AdStatusChange(ad=ad, conversations_told=0)
+        return AdStatusChange(ad=ad, changed=False)
     ad.status = status
     ad.buyer_id = buyer_id
     ad.save(update_fields=["status", "buyer", "updated_at"])
-    # Same transaction: a conversation's snapshot and notices can never disagree with the ad.
-    responses = signals.ad_status_changed.send(
-        sender=Ad, ad=ad, previous_status=previous_status, previous_buyer_id=previous_buyer_id
-    )
-    told = sum(response for _, response in responses if isinstance(response, int))
-    return AdStatusChange(ad=ad, conversations_told=told)
+    if announce:
+        # Same transaction: a conversation's snapshot and notices can never disagree with the ad. A
+        # notification: no receiver's answer is read.
+        signals.ad_status_changed.send(
+            sender=Ad, ad=ad, previous_status=previous_status, previous_buyer_id=previous_buyer_id
+        )
+    return AdStatusChange(ad=ad, changed=True)
 
 
 @transaction.atomic
-def ad_reserve(*, ad: Ad, user: User, buyer: User) -> AdStatusChange:
+def ad_reserve(*, ad: Ad, user: User, buyer: User, announce: bool = True) -> AdStatusChange:
     """Reserve *ad* for *buyer* (the seller agreed a deal with them); the ad stays listed, marked
     "Reserved", and people can still write about it. A repeat for the same buyer changes nothing.
 
     Raises PermissionDenied if *user* is not the owner, ValidationError: ``removed``, ``sold`` (mark it
     back on sale first), ``reserved_for_other`` (release that reservation first), ``own_ad`` (*buyer* is
-    the owner). Locks the ad row.
+    the owner). Locks the ad row. A change is announced with ``ads.signals.ad_status_changed`` (the
+    conversations about the ad follow it) unless *announce* is False: an app above that tells them
+    itself (chat's deal service) passes that.
     """
     locked = _locked_for_owner(ad=ad, user=user)
     if buyer.pk == locked.owner_id:
@@ -174,11 +177,11 @@ def ad_reserve(*, ad: Ad, user: User, buyer: User) -> AdStatusChange:
         raise ValidationError(ERROR_MESSAGES["sold"], code="sold")
     if locked.status == Ad.Status.RESERVED and locked.buyer_id != buyer.pk:
         raise ValidationError(ERROR_MESSAGES["reserved_for_other"], code="reserved_for_other")
-    return _ad_set_status(ad=locked, status=Ad.Status.RESERVED, buyer_id=buyer.pk)
+    return _ad_set_status(ad=locked, status=Ad.Status.RESERVED, buyer_id=buyer.pk, announce=announce)
 
 
 @transaction.atomic
-def ad_mark_sold(*, ad: Ad, user: User, buyer: User | None = None) -> AdStatusChange:
+def ad_mark_sold(*, ad: Ad, user: User, buyer: User | None = None, announce: bool = True) -> AdStatusChange:
     """Mark *ad* sold, to *buyer* when given, else to the buyer it was reserved for (if any); every
     conversation about it shows "Sold". Participants can still write. A repeat (no *buyer*, or the same
     one) changes nothing; the buyer of an ad sold without naming one may be named once.
@@ -186,7 +189,7 @@ def ad_mark_sold(*, ad: Ad, user: User, buyer: User | None = None) -> AdStatusCh
     Raises PermissionDenied if *user* is not the owner, ValidationError ``removed``, ``own_ad``, ``sold``
     (already sold to someone else than *buyer*: put it back on sale first), ``reserved_for_other``
     (reserved for someone else than *buyer*: release that reservation first). Locks the ad row, so of two
-    sales at once to different buyers one wins and the other is refused.
+    sales at once to different buyers one wins and the other is refused. Announces like ``ad_reserve``.
     """
     locked = _locked_for_owner(ad=ad, user=user)
     if buyer is None or buyer.pk == locked.buyer_id:
@@ -199,7 +202,7 @@ def ad_mark_sold(*, ad: Ad, user: User, buyer: User | None = None) -> AdStatusCh
         raise ValidationError(ERROR_MESSAGES["reserved_for_other"], code="reserved_for_other")
     else:
         buyer_id = buyer.pk
-    return _ad_set_status(ad=locked, status=Ad.Status.SOLD, buyer_id=buyer_id)
+    return _ad_set_status(ad=locked, status=Ad.Status.SOLD, buyer_id=buyer_id, announce=announce)
 
 
 @transaction.atomic
@@ -207,7 +210,7 @@ def ad_reactivate(*, ad: Ad, user: User) -> AdStatusChange:
     """Put a reserved or sold *ad* back on sale (releases a reservation). Raises PermissionDenied /
     ValidationError ``removed`` like ``ad_mark_sold``; locks the ad row."""
     locked = _locked_for_owner(ad=ad, user=user)
-    return _ad_set_status(ad=locked, status=Ad.Status.ACTIVE, buyer_id=None)
+    return _ad_set_status(ad=locked, status=Ad.Status.ACTIVE, buyer_id=None, announce=True)
 
 
 @transaction.atomic
@@ -222,4 +225,4 @@ def ad_remove(*, ad: Ad, user: User) -> AdStatusChange:
     if ad.owner_id != user.pk and not user.has_perm("ads.change_ad"):
         raise PermissionDenied(ERROR_MESSAGES["not_owner"])
     locked = Ad.objects.select_for_update().get(pk=ad.pk)
-    return _ad_set_status(ad=locked, status=Ad.Status.REMOVED, buyer_id=locked.buyer_id)
+    return _ad_set_status(ad=locked, status=Ad.Status.REMOVED, buyer_id=locked.buyer_id, announce=True)

@@ -88,11 +88,11 @@ def ad_edit(request, public_id: str) -> HttpResponse:
 def _status_change(request, public_id: str, action, done_message: str) -> HttpResponse:
     ad = selectors.ad_get_owned(public_id=public_id, user=request.user)
     try:
-        change = action(ad=ad, user=request.user)
+        action(ad=ad, user=request.user)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.success(request, f"{done_message} {presenters.status_change_text(change)}".strip())
+        messages.success(request, done_message)
     # "Mark as sold" next to an accepted offer comes back to the conversation it was pressed in.
     return redirect(safe_next_url(request, request.POST.get("next")) or ad)
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from marketplace.money import format_money
 from marketplace.sentences import sentence_format
@@ -49,3 +50,16 @@ def notice_text_in_english(code: str, params: dict) -> str:
     """Return the notice as ``Message.body`` stores it (English, whatever the sender's language)."""
     with translation.override("en"):
         return notice_text(code, params)
+
+
+def status_change_text(deal) -> str:
+    """Return the sentence telling the seller how many other conversations about the ad a *deal* told
+    (``chat.services.deals.DealOutcome``), or "" when none were."""
+    told = deal.conversations_told
+    if not told:
+        return ""
+    return ngettext(
+        "%(count)d other conversation about it was told.",
+        "%(count)d other conversations about it were told.",
+        told,
+    ) % {"count": told}

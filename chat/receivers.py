@@ -7,10 +7,11 @@ from chat import selectors, services
 from chat.polling import tokens
 
 
-def sync_snapshots_on_ad_status(*, ad: Ad, **kwargs) -> int:
-    """``ads.signals.ad_status_changed``: copy the new status into every conversation's snapshot and tell
-    the buyers (in the ad's transaction); return how many other conversations were told."""
-    return services.conversations_sync_ad_status(ad=ad)
+def sync_snapshots_on_ad_status(*, ad: Ad, **kwargs) -> None:
+    """``ads.signals.ad_status_changed`` (the owner's ad page, the admin, a moderator): copy the new status
+    into every conversation's snapshot and tell the buyers, in the ad's transaction. A deal does this in
+    ``chat.services.deals`` itself."""
+    services.conversations_sync_ad_status(ad=ad)
 
 
 def sync_snapshots_on_ad_details(*, ad: Ad, **kwargs) -> None:

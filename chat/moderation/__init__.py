@@ -2,5 +2,5 @@
 
 A room inside chat (the top-level apps are accounts, ads and chat): it may import the rest of chat, ads
 and accounts; nothing else in chat imports it (import-linter contract "Only moderation knows moderation").
-It plugs into chat through the first-message screen signal (``chat.signals``), connected in ``apps.py``.
+It plugs into chat through the first-message screen hook (``chat.screening``), registered in ``apps.py``.
 """

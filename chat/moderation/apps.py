@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from chat import signals
+from chat import screening
 
 
 class ModerationConfig(AppConfig):
@@ -11,7 +11,7 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self) -> None:
-        # The receivers import models, which only exist once the app registry is ready.
-        from chat.moderation import receivers
+        # The screen imports models, which only exist once the app registry is ready.
+        from chat.moderation.screening import hold_repeated_first_message
 
-        signals.first_message_screen.connect(receivers.hold_repeated_first_message)
+        screening.register_first_message_screen(hold_repeated_first_message)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from ads.models import Ad
-from chat import selectors, signals
+from chat import screening, selectors
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, ConversationParticipant, Message
 from chat.polling import tokens
@@ -186,14 +186,11 @@ def _started_with_key(
 def conversation_first_message_held(
     *, buyer: User, ad: Ad, body: str, idempotency_key: str | None = None
 ) -> bool:
-    """Ask the rooms that screen first messages (``chat.signals.first_message_screen``; moderation holds
-    the same text sent to many sellers) whether *body*, the first message of a new conversation from
-    *buyer* about *ad*, is taken for review instead of delivered. Returns True when it was held (a
-    repeat with the same *idempotency_key* is held once)."""
-    responses = signals.first_message_screen.send(
-        sender=Conversation, user=buyer, ad=ad, body=body, idempotency_key=idempotency_key
-    )
-    return any(held for _receiver, held in responses)
+    """Ask the registered first-message screen (``chat.screening``; moderation holds the same text sent to
+    many sellers) whether *body*, the first message of a new conversation from *buyer* about *ad*, is taken
+    for review instead of delivered. Returns True when it was held (a repeat with the same
+    *idempotency_key* is held once)."""
+    return screening.first_message_held(buyer=buyer, ad=ad, body=body, idempotency_key=idempotency_key)
 
 
 @transaction.atomic

@@ -8,6 +8,8 @@ conversations' own writes (sends, offers) cannot deadlock.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -50,26 +52,40 @@ def _deal_offer(*, offer: Offer, user: User) -> tuple[Ad, Conversation]:
     return ad, conversation
 
 
+@dataclass(frozen=True)
+class DealOutcome:
+    """What a deal did: the ad as saved, and how many conversations about it other than the deal's were
+    told (0 for a repeat that changed nothing)."""
+
+    ad: Ad
+    conversations_told: int
+
+
+def _told(change: ad_services.AdStatusChange) -> DealOutcome:
+    told = conversations_sync_ad_status(ad=change.ad) if change.changed else 0
+    return DealOutcome(ad=change.ad, conversations_told=told)
+
+
 @transaction.atomic
-def offer_reserve(*, offer: Offer, user: User) -> ad_services.AdStatusChange:
+def offer_reserve(*, offer: Offer, user: User) -> DealOutcome:
     """Reserve the ad for the buyer of the accepted *offer*, as the conversation's seller *user*.
 
     Every other conversation about the ad is told ("reserved for another buyer") and their pending
-    offers expire (``conversations_sync_ad_status``); the result says how many were told. Raises
-    PermissionDenied (non-participant), ValidationError: ``deal_not_seller``, ``deal_ad_gone``,
-    ``offer_not_accepted``, and ``ads.services.ad_reserve``'s (``sold``, ``reserved_for_other``,
-    ``removed``). Locks the ad, then the conversations, then the offer.
+    offers expire (``conversations_sync_ad_status``, called here: the ad change is not announced); the
+    result says how many were told. Raises PermissionDenied (non-participant), ValidationError:
+    ``deal_not_seller``, ``deal_ad_gone``, ``offer_not_accepted``, and ``ads.services.ad_reserve``'s
+    (``sold``, ``reserved_for_other``, ``removed``). Locks the ad, then the conversations, then the offer.
     """
     ad, conversation = _deal_offer(offer=offer, user=user)
-    return ad_services.ad_reserve(ad=ad, user=user, buyer=conversation.buyer)
+    return _told(ad_services.ad_reserve(ad=ad, user=user, buyer=conversation.buyer, announce=False))
 
 
 @transaction.atomic
-def offer_mark_sold(*, offer: Offer, user: User) -> ad_services.AdStatusChange:
+def offer_mark_sold(*, offer: Offer, user: User) -> DealOutcome:
     """Mark the ad sold to the buyer of the accepted *offer*; raises, locks and tells like
     ``offer_reserve`` (the others read "This item has been sold.")."""
     ad, conversation = _deal_offer(offer=offer, user=user)
-    return ad_services.ad_mark_sold(ad=ad, user=user, buyer=conversation.buyer)
+    return _told(ad_services.ad_mark_sold(ad=ad, user=user, buyer=conversation.buyer, announce=False))
 
 
 def _notice(
@@ -101,62 +117,92 @@ def conversations_sync_ad_status(*, ad: Ad) -> int:
     that, the others read TOLD_NOTICES; a removal tells every conversation. When the ad is reserved or
     sold the other conversations' pending offers expire; when it is removed, every conversation's do.
     Conversations with a block between the two get the status and the expiry but no notice. Called by
-    the ``ads.signals.ad_status_changed`` receiver inside the ad's transaction; locks the conversations
-    in id order, then their pending offers. Poll tokens of every changed conversation are replaced on
-    commit. Each conversation's own snapshot says what it was told, so the ad's previous state is not
-    needed.
+    the deal service and by the ``ads.signals.ad_status_changed`` receiver, inside the ad's transaction;
+    locks the conversations in id order, then their pending offers. Poll tokens of every changed
+    conversation are replaced on commit. Each conversation's own snapshot says what it was told, so the
+    ad's previous state is not needed.
     """
     conversations = list(Conversation.objects.select_for_update().filter(ad=ad).order_by("pk"))
     now = timezone.now()
-    closed = ad.status in (Ad.Status.RESERVED, Ad.Status.SOLD)
+    changes = _status_changes(ad=ad, conversations=conversations)
+    if not changes:
+        return 0
+    blocked = _buyers_in_a_block_with_seller(ad=ad, buyer_ids=[c.buyer_id for c, _, _ in changes])
+    # The seller sends the notices; the deal's buyer (and a released one) is named in theirs.
+    people = {c.buyer_id for c, is_deal, was_deal in changes if is_deal or was_deal} | {ad.owner_id}
+    users = User.objects.in_bulk(people)
+    seller, names = users[ad.owner_id], {pk: user.display_name for pk, user in users.items()}
+    _expire_pending_offers(ad=ad, changes=changes, now=now)
     removed = ad.status == Ad.Status.REMOVED
+    told = 0
+    for conversation, is_deal, was_deal in changes:
+        notice, params = _notice(
+            conversation=conversation, ad=ad, is_deal=is_deal, was_deal=was_deal, names=names
+        )
+        notice = notice if conversation.buyer_id not in blocked else ""
+        _conversation_follow(
+            conversation=conversation, ad=ad, is_deal=is_deal, seller=seller, notice=(notice, params), now=now
+        )
+        told += bool(notice) and (removed or not (is_deal or was_deal))
+    return told
+
+
+def _status_changes(*, ad: Ad, conversations: list[Conversation]) -> list[tuple[Conversation, bool, bool]]:
+    """The conversations whose snapshot status or deal differs from *ad*'s, each with whether it is now
+    the deal's (``is_deal``) and whether it was (``was_deal``)."""
+    closed = ad.status in (Ad.Status.RESERVED, Ad.Status.SOLD)
     changes = []
     for conversation in conversations:
         is_deal = closed and ad.buyer_id is not None and conversation.buyer_id == ad.buyer_id
         was_deal = conversation.deal_at is not None
         if conversation.ad_status != ad.status or is_deal != was_deal:
             changes.append((conversation, is_deal, was_deal))
-    if not changes:
-        return 0
-    buyer_ids = [conversation.buyer_id for conversation, _, _ in changes]
+    return changes
+
+
+def _buyers_in_a_block_with_seller(*, ad: Ad, buyer_ids: list[int]) -> set[int]:
+    """The ids among *buyer_ids* who blocked *ad*'s owner or were blocked by them (no notice for them)."""
     blocked = set()
     for blocker_id, blocked_id in UserBlock.objects.filter(
         Q(blocker_id=ad.owner_id, blocked_id__in=buyer_ids)
         | Q(blocker_id__in=buyer_ids, blocked_id=ad.owner_id)
     ).values_list("blocker_id", "blocked_id"):
         blocked.add(blocked_id if blocker_id == ad.owner_id else blocker_id)
-    # The seller sends the notices; the deal's buyer (and a released one) is named in theirs.
-    people = {c.buyer_id for c, is_deal, was_deal in changes if is_deal or was_deal} | {ad.owner_id}
-    users = User.objects.in_bulk(people)
-    seller, names = users[ad.owner_id], {pk: user.display_name for pk, user in users.items()}
+    return blocked
+
+
+def _expire_pending_offers(*, ad: Ad, changes: list[tuple[Conversation, bool, bool]], now) -> None:
+    """Expire the pending offers of the changed conversations that lost the ad: every one for a removal,
+    the others than the deal's for a reservation or sale. Locks the offers in id order."""
+    closed = ad.status in (Ad.Status.RESERVED, Ad.Status.SOLD)
+    removed = ad.status == Ad.Status.REMOVED
     expiring = {c.pk: c for c, is_deal, _ in changes if removed or (closed and not is_deal)}
     pending = Offer.objects.select_for_update().filter(conversation__in=expiring, status=Offer.Status.PENDING)
     for offer in pending.order_by("pk"):
         offer_set_status_locked(
             conversation=expiring[offer.conversation_id], offer=offer, status=Offer.Status.EXPIRED, now=now
         )
-    told = 0
-    for conversation, is_deal, was_deal in changes:
-        notice, params = _notice(
-            conversation=conversation, ad=ad, is_deal=is_deal, was_deal=was_deal, names=names
+
+
+def _conversation_follow(
+    *, conversation: Conversation, ad: Ad, is_deal: bool, seller: User, notice: tuple[str, dict], now
+) -> None:
+    """Save *ad*'s status and deal into *conversation*'s snapshot and post *notice* (code, parameters)
+    from *seller*, or, for no notice (code ""), only replace the conversation's poll tokens on commit."""
+    conversation.ad_status = ad.status
+    conversation.deal_at = (conversation.deal_at or now) if is_deal else None
+    conversation.updated_at = now
+    conversation.save(update_fields=["ad_status", "deal_at", "updated_at"])
+    notice, params = notice
+    if notice:
+        message_create_locked(
+            conversation=conversation,
+            sender=seller,
+            body="",
+            notice=notice,
+            notice_params=params,
+            created_at=None,
+            kind=Message.Kind.SYSTEM,
         )
-        conversation.ad_status = ad.status
-        conversation.deal_at = (conversation.deal_at or now) if is_deal else None
-        conversation.updated_at = now
-        conversation.save(update_fields=["ad_status", "deal_at", "updated_at"])
-        if notice and conversation.buyer_id not in blocked:
-            message_create_locked(
-                conversation=conversation,
-                sender=seller,
-                body="",
-                notice=notice,
-                notice_params=params,
-                created_at=None,
-                kind=Message.Kind.SYSTEM,
-            )
-            told += removed or not (is_deal or was_deal)
-        else:
-            tokens.bump_conversations(
-                [(conversation.public_id, conversation.buyer_id, conversation.seller_id)]
-            )
-    return told
+    else:
+        tokens.bump_conversations([(conversation.public_id, conversation.buyer_id, conversation.seller_id)])

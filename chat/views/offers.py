@@ -10,8 +10,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ads.presenters import status_change_text
 from chat import access, responses, selectors, services
+from chat.notices import status_change_text
 from marketplace.http import HtmxHttpRequest, login_required
 from marketplace.requests import guarded
 from marketplace.sentences import sentence_format

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts import services as account_services
 from ads import services as ad_services
+from ads import signals as ad_signals
 from ads.models import Ad
 from chat import services
 from chat.models import Conversation, Message, Offer
@@ -72,14 +73,14 @@ def test_sold_after_reserved_tells_the_others_again_and_release_says_available(
 ):
     offer = _accepted(conversation, buyer, seller)
     services.offer_reserve(offer=offer, user=seller)
-    assert ad_services.ad_reactivate(ad=ad, user=seller).conversations_told == 2
+    assert ad_services.ad_reactivate(ad=ad, user=seller).changed
     conversation.refresh_from_db()
     assert (conversation.ad_status, conversation.deal_at) == ("active", None)
     assert (
         _notices(conversation)[-1]
         == f"{seller.display_name} released the reservation. The item is on sale again."
     )
-    assert _notices(others[1])[-1] == "This item is available again."
+    assert _notices(others[0])[-1] == _notices(others[1])[-1] == "This item is available again."
 
     assert services.offer_mark_sold(offer=offer, user=seller).conversations_told == 2
     assert _notices(others[1])[-1] == "This item has been sold."
@@ -130,14 +131,14 @@ def test_removing_the_ad_tells_every_conversation_once_and_expires_their_offers(
     conversation, buyer, seller, ad, others
 ):
     counter = services.offer_make(conversation=others[0], user=seller, amount="320")
-    assert ad_services.ad_remove(ad=ad, user=seller).conversations_told == 3
+    assert ad_services.ad_remove(ad=ad, user=seller).changed
     for each in (conversation, *others):
         assert _notices(each) == ["This ad was removed. Offers about it are closed."]
     assert set(Conversation.objects.filter(ad=ad).values_list("ad_status", flat=True)) == {"removed"}
     assert Offer.objects.get(pk=counter.pk).status == Offer.Status.EXPIRED
     assert not Offer.objects.filter(status=Offer.Status.PENDING).exists()
     # A repeat tells nobody again.
-    assert ad_services.ad_remove(ad=ad, user=seller).conversations_told == 0
+    assert not ad_services.ad_remove(ad=ad, user=seller).changed
     assert Message.objects.filter(notice="told_removed").count() == 3
 
 
@@ -180,7 +181,7 @@ def test_selling_to_a_second_buyer_is_refused_and_keeps_the_first(conversation, 
         services.offer_mark_sold(offer=second, user=seller)
     assert error.value.code == "reserved_for_other"
     assert ad_services.ad_mark_sold(ad=ad, user=seller).ad.buyer_id == buyer.pk
-    assert ad_services.ad_mark_sold(ad=ad, user=seller, buyer=buyer).conversations_told == 0
+    assert not ad_services.ad_mark_sold(ad=ad, user=seller, buyer=buyer).changed
 
 
 def test_naming_the_buyer_of_an_ad_sold_from_its_page_is_allowed_once(
@@ -195,3 +196,33 @@ def test_naming_the_buyer_of_an_ad_sold_from_its_page_is_allowed_once(
     with pytest.raises(ValidationError) as error:
         ad_services.ad_mark_sold(ad=ad, user=seller, buyer=other.buyer)
     assert error.value.code == "sold"
+
+
+def test_the_deal_tells_the_conversations_itself_and_the_ad_page_announces(
+    conversation, buyer, seller, ad, others
+):
+    """The deal service orchestrates the ad and the conversations (no signal round trip through ads);
+    a status change made elsewhere (the ad page) is announced, and chat's receiver follows it."""
+    announced = []
+
+    def listen(*, ad, **kwargs):
+        announced.append(ad.status)
+        return 99  # an answer nobody reads
+
+    ad_signals.ad_status_changed.connect(listen)
+    try:
+        assert (
+            services.offer_reserve(
+                offer=_accepted(conversation, buyer, seller), user=seller
+            ).conversations_told
+            == 2
+        )
+        assert announced == []
+        ad_services.ad_reactivate(ad=ad, user=seller)
+    finally:
+        ad_signals.ad_status_changed.disconnect(listen)
+    assert announced == [Ad.Status.ACTIVE]
+    assert _notices(others[1]) == [
+        "This item has been reserved for another buyer.",
+        "This item is available again.",
+    ]

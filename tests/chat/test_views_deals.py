@@ -156,9 +156,9 @@ def test_removing_the_ad_closes_the_offers_and_says_so_in_the_conversation(
     offer = services.offer_make(conversation=conversation, user=seller, amount="420")
     seller_client = login(seller)
     response = seller_client.post(reverse("ads:remove", args=[ad.public_id]), follow=True)
-    assert "Ad removed. Conversations about it are kept. 1 conversation about it was told." in (
-        response.content.decode()
-    )
+    # The ad page's change is announced (chat's receiver tells the conversations); its answer is not read,
+    # so the flash does not count them.
+    assert "Ad removed. Conversations about it are kept.</" in response.content.decode()
 
     client = login(buyer)
     page = client.get(conversation.get_absolute_url()).content.decode()

@@ -1,4 +1,4 @@
-"""Moderation's answers to chat's signals (connected in ``ModerationConfig.ready``)."""
+"""Moderation's first-message screen (``chat.screening``), registered in ``ModerationConfig.ready``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from chat.moderation import services
 
 
 def hold_repeated_first_message(
-    *, user: User, ad: Ad, body: str, idempotency_key: str | None = None, **kwargs
+    *, user: User, ad: Ad, body: str, idempotency_key: str | None = None
 ) -> bool:
     """Hold *body* for a moderator when *user* already sent the same first message to several sellers.
 
