@@ -147,10 +147,7 @@ def message_create_locked(
     now = timezone.now()
     if notice:
         body = notice_text_in_english(notice, notice_params or {})
-    sent_at = created_at or now
-    # Clocks of several app servers may disagree slightly; never let a message sort before its predecessor.
-    if conversation.last_message_id is not None and sent_at < conversation.last_message_at:
-        sent_at = conversation.last_message_at
+    sent_at = _sent_at(conversation=conversation, created_at=created_at or now)
     message = Message.objects.create(
         conversation=conversation,
         sender=sender,
@@ -167,9 +164,30 @@ def message_create_locked(
     )
     written = kind != Message.Kind.SYSTEM
     first_reply = written and sender.pk == conversation.seller_id and conversation.first_reply_at is None
+    _conversation_advance(conversation=conversation, message=message, first_reply=first_reply, now=now)
+    _participants_advance(
+        conversation=conversation, message=message, written=written, first_reply=first_reply, now=now
+    )
+    tokens.bump_conversations([(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
+    return message
+
+
+def _sent_at(*, conversation: Conversation, created_at: datetime) -> datetime:
+    """Return the time a message created at *created_at* is stored with in *conversation* (locked)."""
+    # Clocks of several app servers may disagree slightly; never let a message sort before its predecessor.
+    if conversation.last_message_id is not None and created_at < conversation.last_message_at:
+        return conversation.last_message_at
+    return created_at
+
+
+def _conversation_advance(
+    *, conversation: Conversation, message: Message, first_reply: bool, now: datetime
+) -> None:
+    """Make *message* the locked *conversation*'s last one; on the seller's *first_reply*, also record the
+    response-time sample (none when the seller wrote the first message)."""
+    sent_at = message.created_at
     fields = ["last_message", "last_message_at", "updated_at"]
     if first_reply:
-        # The sample of the seller's response time; none when the seller wrote the first message.
         fields += ["first_reply_at", "first_reply_delay_s"]
         conversation.first_reply_at = sent_at
         conversation.first_reply_delay_s = (
@@ -181,9 +199,17 @@ def message_create_locked(
     conversation.last_message_at = sent_at
     conversation.updated_at = now
     conversation.save(update_fields=fields)
-    # The sender has read everything up to their own message; the other participant has one more unread
-    # message, and a conversation they had archived comes back to their main list.
-    ConversationParticipant.objects.filter(conversation=conversation, user=sender).update(
+
+
+def _participants_advance(
+    *, conversation: Conversation, message: Message, written: bool, first_reply: bool, now: datetime
+) -> None:
+    """Move both participants' rows past *message*: the sender has read everything up to their own message
+    (and, for a *written* one, sent one more); the other participant has one more unread message, and a
+    conversation they had archived comes back to their main list. Refreshes the seller's response time
+    after their *first_reply* when it gave a sample (``_conversation_advance``)."""
+    sender_id, sent_at = message.sender_id, message.created_at
+    ConversationParticipant.objects.filter(conversation=conversation, user_id=sender_id).update(
         last_read_message=message,
         unread_count=0,
         last_message_at=sent_at,
@@ -191,12 +217,10 @@ def message_create_locked(
         sent_count=F("sent_count") + int(written),
     )
     if first_reply and conversation.first_reply_delay_s is not None:
-        response_time_refresh(user_id=sender.pk)
-    ConversationParticipant.objects.filter(conversation=conversation).exclude(user=sender).update(
+        response_time_refresh(user_id=sender_id)
+    ConversationParticipant.objects.filter(conversation=conversation).exclude(user_id=sender_id).update(
         unread_count=F("unread_count") + 1, archived_at=None, last_message_at=sent_at, updated_at=now
     )
-    tokens.bump_conversations([(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
-    return message
 
 
 def message_send(
@@ -235,6 +259,63 @@ def message_send(
     conversation (``idempotency_key_reused``) or for another request (``idempotency_key_mismatch``). Locks
     the conversation row for the duration of the insert.
     """
+    body = _message_input_clean(sender=sender, body=body, photos=photos)
+    fingerprint = message_fingerprint(body=body, photos=photos, reply_to_id=reply_to_id)
+    request = {"sender": sender, "idempotency_key": idempotency_key, "fingerprint": fingerprint}
+    return idempotency.create_once(
+        lambda: _message_send_locked(
+            conversation_id=conversation.pk,
+            body=body,
+            photos=photos,
+            created_at=created_at,
+            reply_to_id=reply_to_id,
+            **request,
+        ),
+        lambda: message_repeat_of(conversation_id=conversation.pk, **request),
+    )
+
+
+@transaction.atomic
+def _message_send_locked(
+    *,
+    conversation_id: int,
+    sender: User,
+    body: str,
+    photos: Sequence[ProcessedImage],
+    created_at: datetime | None,
+    reply_to_id: int | None,
+    idempotency_key: str | None,
+    fingerprint: str,
+) -> Message:
+    """``message_send`` under the conversation lock: return the message this request already sent, or
+    refuse it, or insert it with its photos."""
+    locked = Conversation.objects.select_for_update().get(pk=conversation_id)
+    if sender.pk not in (locked.buyer_id, locked.seller_id):
+        raise PermissionDenied("Only participants can write in a conversation.")
+    repeat = message_repeat_of(
+        sender=sender, idempotency_key=idempotency_key, conversation_id=locked.pk, fingerprint=fingerprint
+    )
+    if repeat is not None:
+        return repeat
+    _refuse_locked(conversation=locked, sender=sender, reply_to_id=reply_to_id)
+    message = message_create_locked(
+        conversation=locked,
+        sender=sender,
+        body=body,
+        created_at=created_at,
+        photo_count=len(photos),
+        idempotency_key=idempotency_key,
+        idempotency_fingerprint=fingerprint,
+        reply_to_id=reply_to_id,
+    )
+    message_photos_store(message=message, photos=photos)
+    return message
+
+
+def _message_input_clean(*, sender: User, body: str, photos: Sequence[ProcessedImage]) -> str:
+    """Return *body* cleaned (``message_body_clean``; empty allowed with photos) once *sender* may write
+    at all and *photos* are within MARKETPLACE_PHOTOS_PER_MESSAGE; raises ``message_send``'s
+    ValidationErrors ``email_unverified``, body errors and ``too_many_photos``. No query."""
     refuse_if_unverified(sender=sender)
     body = message_body_clean(body, allow_empty=bool(photos))
     if len(photos) > settings.MARKETPLACE_PHOTOS_PER_MESSAGE:
@@ -243,47 +324,20 @@ def message_send(
             code="too_many_photos",
             params={"limit": settings.MARKETPLACE_PHOTOS_PER_MESSAGE},
         )
+    return body
 
-    fingerprint = message_fingerprint(body=body, photos=photos, reply_to_id=reply_to_id)
 
-    @transaction.atomic
-    def create() -> Message:
-        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        if sender.pk not in (locked.buyer_id, locked.seller_id):
-            raise PermissionDenied("Only participants can write in a conversation.")
-        repeat = message_repeat_of(
-            sender=sender, idempotency_key=idempotency_key, conversation_id=locked.pk, fingerprint=fingerprint
-        )
-        if repeat is not None:
-            return repeat
-        refuse_if_blocked(sender=sender, recipient_id=locked.other_user_id(sender.pk))
-        refuse_if_suspended(recipient_id=locked.other_user_id(sender.pk))
-        if (
-            reply_to_id is not None
-            and not Message.objects.filter(pk=reply_to_id, conversation=locked)
-            .exclude(kind=Message.Kind.SYSTEM)
-            .exists()
-        ):
-            raise ValidationError(ERROR_MESSAGES["reply_unknown"], code="reply_unknown")
-        message = message_create_locked(
-            conversation=locked,
-            sender=sender,
-            body=body,
-            created_at=created_at,
-            photo_count=len(photos),
-            idempotency_key=idempotency_key,
-            idempotency_fingerprint=fingerprint,
-            reply_to_id=reply_to_id,
-        )
-        message_photos_store(message=message, photos=photos)
-        return message
-
-    return idempotency.create_once(
-        create,
-        lambda: message_repeat_of(
-            sender=sender,
-            idempotency_key=idempotency_key,
-            conversation_id=conversation.pk,
-            fingerprint=fingerprint,
-        ),
-    )
+def _refuse_locked(*, conversation: Conversation, sender: User, reply_to_id: int | None) -> None:
+    """Raise ``message_send``'s ValidationError when the locked *conversation* does not take *sender*'s
+    message now: a block between the two, a suspended recipient, or a *reply_to_id* that is not one of
+    its text messages or offers (``reply_unknown``)."""
+    recipient_id = conversation.other_user_id(sender.pk)
+    refuse_if_blocked(sender=sender, recipient_id=recipient_id)
+    refuse_if_suspended(recipient_id=recipient_id)
+    if (
+        reply_to_id is not None
+        and not Message.objects.filter(pk=reply_to_id, conversation=conversation)
+        .exclude(kind=Message.Kind.SYSTEM)
+        .exists()
+    ):
+        raise ValidationError(ERROR_MESSAGES["reply_unknown"], code="reply_unknown")
