@@ -106,33 +106,17 @@ def conversation_start(
     body = message_body_clean(body)
     fingerprint = start_fingerprint(body=body)
 
-    @transaction.atomic
-    def start() -> tuple[Conversation, Message]:
-        conversation = _conversation_get_or_create(buyer=buyer, ad=ad, created_at=created_at)
-        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        # Under the lock: an identical request that got here first has committed its message.
-        repeat = message_repeat_of(
-            sender=buyer,
-            idempotency_key=idempotency_key,
-            conversation_id=conversation.pk,
-            fingerprint=fingerprint,
-        )
-        if repeat is not None:
-            return conversation, repeat
-        sender = ad.owner if first_sender_is_seller else buyer
-        message = message_create_locked(
-            conversation=conversation,
-            sender=sender,
-            body=body,
-            created_at=created_at,
-            idempotency_key=idempotency_key,
-            idempotency_fingerprint=fingerprint,
-        )
-        return conversation, message
-
     def check_and_start() -> tuple[Conversation, Message]:
         conversation_start_check(buyer=buyer, ad=ad)
-        return start()
+        return _conversation_start_locked(
+            buyer=buyer,
+            ad=ad,
+            body=body,
+            created_at=created_at,
+            first_sender_is_seller=first_sender_is_seller,
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+        )
 
     return idempotency.create_once(
         check_and_start,
@@ -140,6 +124,42 @@ def conversation_start(
             buyer=buyer, ad=ad, idempotency_key=idempotency_key, fingerprint=fingerprint
         ),
     )
+
+
+@transaction.atomic
+def _conversation_start_locked(
+    *,
+    buyer: User,
+    ad: Ad,
+    body: str,
+    created_at: datetime | None,
+    first_sender_is_seller: bool,
+    idempotency_key: str | None,
+    fingerprint: str,
+) -> tuple[Conversation, Message]:
+    """``conversation_start`` once checked: get or create the conversation, lock it, and return the message
+    this request already sent in it or add *body*."""
+    conversation = _conversation_get_or_create(buyer=buyer, ad=ad, created_at=created_at)
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    # Under the lock: an identical request that got here first has committed its message.
+    repeat = message_repeat_of(
+        sender=buyer,
+        idempotency_key=idempotency_key,
+        conversation_id=conversation.pk,
+        fingerprint=fingerprint,
+    )
+    if repeat is not None:
+        return conversation, repeat
+    sender = ad.owner if first_sender_is_seller else buyer
+    message = message_create_locked(
+        conversation=conversation,
+        sender=sender,
+        body=body,
+        created_at=created_at,
+        idempotency_key=idempotency_key,
+        idempotency_fingerprint=fingerprint,
+    )
+    return conversation, message
 
 
 def start_fingerprint(*, body: str) -> str:

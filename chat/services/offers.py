@@ -211,29 +211,11 @@ def _offer_make_locked(
     )
     if repeat is not None:
         return repeat
-    if locked.ad_status == Ad.Status.REMOVED:
-        raise ValidationError(ERROR_MESSAGES["offer_ad_removed"], code="offer_ad_removed")
-    if locked.ad_status != Ad.Status.ACTIVE:
-        raise ValidationError(ERROR_MESSAGES["offer_ad_unavailable"], code="offer_ad_unavailable")
-    # The ad's price now, not the snapshot's: the seller may have lowered it since.
-    asking = locked.ad_current_price
-    if asking is not None and value > asking and not above_asking_confirmed:
-        raise ValidationError(
-            ERROR_MESSAGES["offer_above_asking"],
-            code="offer_above_asking",
-            params={"amount": format_money(value), "price": format_money(asking)},
-        )
-    refuse_if_blocked(sender=user, recipient_id=locked.other_user_id(user.pk))
-    refuse_if_suspended(recipient_id=locked.other_user_id(user.pk))
+    _refuse_offer_locked(
+        conversation=locked, user=user, value=value, above_asking_confirmed=above_asking_confirmed
+    )
     now = created_at or timezone.now()
-    answered = None
-    for pending in Offer.objects.select_for_update().filter(conversation=locked, status=Offer.Status.PENDING):
-        _expire_if_due(conversation=locked, offer=pending, now=now)
-        if pending.status == Offer.Status.PENDING:
-            mine = pending.made_by_id == user.pk
-            status = Offer.Status.REPLACED if mine else Offer.Status.COUNTERED
-            offer_set_status_locked(conversation=locked, offer=pending, status=status, now=now)
-            answered = None if mine else pending
+    answered = _pending_offers_answer_locked(conversation=locked, user=user, now=now)
     offer = Offer.objects.create(
         conversation=locked,
         made_by=user,
@@ -254,6 +236,45 @@ def _offer_make_locked(
         idempotency_key=idempotency_key,
         idempotency_fingerprint=fingerprint,
     )
+
+
+def _refuse_offer_locked(
+    *, conversation: Conversation, user: User, value: Decimal, above_asking_confirmed: bool
+) -> None:
+    """Raise ``offer_make``'s ValidationError when the locked *conversation* takes no offer of *value*
+    from *user* now: the ad is removed or not on sale, *value* is above the asking price unconfirmed, a
+    block between the two, a suspended recipient."""
+    if conversation.ad_status == Ad.Status.REMOVED:
+        raise ValidationError(ERROR_MESSAGES["offer_ad_removed"], code="offer_ad_removed")
+    if conversation.ad_status != Ad.Status.ACTIVE:
+        raise ValidationError(ERROR_MESSAGES["offer_ad_unavailable"], code="offer_ad_unavailable")
+    # The ad's price now, not the snapshot's: the seller may have lowered it since.
+    asking = conversation.ad_current_price
+    if asking is not None and value > asking and not above_asking_confirmed:
+        raise ValidationError(
+            ERROR_MESSAGES["offer_above_asking"],
+            code="offer_above_asking",
+            params={"amount": format_money(value), "price": format_money(asking)},
+        )
+    refuse_if_blocked(sender=user, recipient_id=conversation.other_user_id(user.pk))
+    refuse_if_suspended(recipient_id=conversation.other_user_id(user.pk))
+
+
+def _pending_offers_answer_locked(*, conversation: Conversation, user: User, now: datetime) -> Offer | None:
+    """Close the locked *conversation*'s pending offer before *user*'s new one: expired if due, else
+    replaced (*user*'s own) or countered (the other side's). Return the countered offer, or None."""
+    answered = None
+    pending_offers = Offer.objects.select_for_update().filter(
+        conversation=conversation, status=Offer.Status.PENDING
+    )
+    for pending in pending_offers:
+        _expire_if_due(conversation=conversation, offer=pending, now=now)
+        if pending.status == Offer.Status.PENDING:
+            mine = pending.made_by_id == user.pk
+            status = Offer.Status.REPLACED if mine else Offer.Status.COUNTERED
+            offer_set_status_locked(conversation=conversation, offer=pending, status=status, now=now)
+            answered = None if mine else pending
+    return answered
 
 
 def _offer_decide(
