@@ -69,65 +69,9 @@ def process_uploaded_image(
         ValidationError: with code ``file_too_large``, ``not_an_image``, ``unsupported_format``,
             ``too_many_pixels`` or ``corrupt_image`` and a message meant for the person uploading.
     """
-    size = getattr(uploaded, "size", None)
-    if size is None:
-        uploaded.seek(0, io.SEEK_END)
-        size = uploaded.tell()
-    if size > max_bytes:
-        raise ValidationError(
-            _("The image is too large (%(size)s MB); the limit is %(limit)s MB.")
-            % {"size": round(size / 1024 / 1024, 1), "limit": max_bytes // (1024 * 1024)},
-            code=ERROR_TOO_LARGE,
-        )
-    uploaded.seek(0)
-    data = uploaded.read()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
-            image_format = probe.format
-            width, height = probe.size
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        # Pillow refuses headers far beyond its own limit before reading any pixel.
-        raise ValidationError(
-            _("The image has too many pixels; the limit is %(mp)s megapixels.")
-            % {"mp": max_pixels // 1_000_000},
-            code=ERROR_TOO_MANY_PIXELS,
-        ) from None
-    except (UnidentifiedImageError, OSError):
-        raise ValidationError(
-            _("This file is not an image we can read. Upload a JPEG, PNG or WebP photo."),
-            code=ERROR_NOT_AN_IMAGE,
-        ) from None
-    if image_format not in ACCEPTED_FORMATS:
-        raise ValidationError(
-            _("Only JPEG, PNG and WebP images are accepted (this file is %(format)s).")
-            % {"format": image_format or _("unknown")},
-            code=ERROR_FORMAT,
-        )
-    if width * height > max_pixels:
-        raise ValidationError(
-            _("The image is %(w)s×%(h)s pixels; the limit is %(mp)s megapixels.")
-            % {"w": width, "h": height, "mp": max_pixels // 1_000_000},
-            code=ERROR_TOO_MANY_PIXELS,
-        )
-    try:
-        image = Image.open(io.BytesIO(data))
-        image.load()  # decodes every byte: a truncated file fails here
-        image = ImageOps.exif_transpose(image)
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(
-            _("The image file is damaged or incomplete. Try another photo."), code=ERROR_CORRUPT
-        ) from None
-
-    if image.mode in ("RGBA", "LA", "P"):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, (255, 255, 255))
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        image = background
-    elif image.mode != "RGB":
-        image = image.convert("RGB")
-
+    data = _read_within(uploaded, max_bytes=max_bytes)
+    _probe(data, max_pixels=max_pixels)
+    image = _flatten_to_rgb(_decode(data))
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     thumbnail = image.copy()
     thumbnail.thumbnail((thumbnail_side, thumbnail_side), Image.Resampling.LANCZOS)
@@ -168,3 +112,80 @@ def placeholder_photo(*, text: str, seed: int) -> ProcessedImage:
     """Return a generated placeholder ad photo, processed like an upload (used by demo data and imports)."""
     data = placeholder_image(text=text, seed=seed)
     return process_uploaded_image(data, max_bytes=10 * 1024 * 1024, max_pixels=40_000_000)
+
+
+def _read_within(uploaded, *, max_bytes: int) -> bytes:
+    """Return *uploaded*'s bytes; ValidationError ``file_too_large`` over *max_bytes* (checked first)."""
+    size = getattr(uploaded, "size", None)
+    if size is None:
+        uploaded.seek(0, io.SEEK_END)
+        size = uploaded.tell()
+    if size > max_bytes:
+        raise ValidationError(
+            _("The image is too large (%(size)s MB); the limit is %(limit)s MB.")
+            % {"size": round(size / 1024 / 1024, 1), "limit": max_bytes // (1024 * 1024)},
+            code=ERROR_TOO_LARGE,
+        )
+    uploaded.seek(0)
+    return uploaded.read()
+
+
+def _probe(data: bytes, *, max_pixels: int) -> None:
+    """Check the header of the image in *data* before any pixel is decoded: an image at all
+    (``not_an_image``), in ACCEPTED_FORMATS (``unsupported_format``), within *max_pixels*
+    (``too_many_pixels``). Raises ValidationError."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+            image_format = probe.format
+            width, height = probe.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow refuses headers far beyond its own limit before reading any pixel.
+        raise ValidationError(
+            _("The image has too many pixels; the limit is %(mp)s megapixels.")
+            % {"mp": max_pixels // 1_000_000},
+            code=ERROR_TOO_MANY_PIXELS,
+        ) from None
+    except (UnidentifiedImageError, OSError):
+        raise ValidationError(
+            _("This file is not an image we can read. Upload a JPEG, PNG or WebP photo."),
+            code=ERROR_NOT_AN_IMAGE,
+        ) from None
+    if image_format not in ACCEPTED_FORMATS:
+        raise ValidationError(
+            _("Only JPEG, PNG and WebP images are accepted (this file is %(format)s).")
+            % {"format": image_format or _("unknown")},
+            code=ERROR_FORMAT,
+        )
+    if width * height > max_pixels:
+        raise ValidationError(
+            _("The image is %(w)s×%(h)s pixels; the limit is %(mp)s megapixels.")
+            % {"w": width, "h": height, "mp": max_pixels // 1_000_000},
+            code=ERROR_TOO_MANY_PIXELS,
+        )
+
+
+def _decode(data: bytes) -> Image.Image:
+    """Decode every byte of the (probed) image in *data*, turned upright by its EXIF orientation;
+    ValidationError ``corrupt_image`` for a damaged or truncated file."""
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()  # decodes every byte: a truncated file fails here
+        return ImageOps.exif_transpose(image)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("The image file is damaged or incomplete. Try another photo."), code=ERROR_CORRUPT
+        ) from None
+
+
+def _flatten_to_rgb(image: Image.Image) -> Image.Image:
+    """Return *image* in RGB, transparency flattened onto white (JPEG has no alpha)."""
+    if image.mode in ("RGBA", "LA", "P"):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    if image.mode != "RGB":
+        return image.convert("RGB")
+    return image
