@@ -78,6 +78,28 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        users = self._users()
+        seller, buyer, buyer2 = (
+            users["seller@example.com"],
+            users["buyer@example.com"],
+            users["buyer2@example.com"],
+        )
+        sofa, bike = self._ads(seller=seller)[:2]
+        if not sofa.conversations.exists():
+            self._sofa_conversation(sofa, buyer=buyer, seller=seller)
+        if not bike.conversations.exists():
+            self._bike_conversation(bike, buyer=buyer2, seller=seller)
+
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ with:")
+        )
+        for email, name in DEMO_USERS:
+            self.stdout.write(f"  {email:<24} password: {DEMO_PASSWORD}   ({name})")
+        self.stdout.write("  Moderators use http://127.0.0.1:8000/admin/")
+
+    @staticmethod
+    def _users() -> dict:
+        """The demo users by email, created if missing; the moderator is made one."""
         users = {}
         for email, name in DEMO_USERS:
             user = User.objects.filter(email=email).first()
@@ -85,12 +107,11 @@ class Command(BaseCommand):
                 user = User.objects.create_user(email=email, password=DEMO_PASSWORD, display_name=name)
             users[email] = user
         account_services.user_make_moderator(user=users["moderator@example.com"])
-        seller, buyer, buyer2 = (
-            users["seller@example.com"],
-            users["buyer@example.com"],
-            users["buyer2@example.com"],
-        )
+        return users
 
+    @staticmethod
+    def _ads(*, seller) -> list:
+        """The demo ads of *seller* in DEMO_ADS order, created (with a placeholder photo) if missing."""
         ads = []
         for seed, (slug, title, description, price, city) in enumerate(DEMO_ADS):
             ad = Ad.objects.filter(owner=seller, title=title).first()
@@ -105,39 +126,34 @@ class Command(BaseCommand):
                     photos=[placeholder_photo(text=title.split(",")[0], seed=seed)],
                 )
             ads.append(ad)
+        return ads
 
-        sofa, bike = ads[0], ads[1]
-        if not sofa.conversations.exists():
-            start = timezone.now() - timedelta(days=1, hours=2)
-            conversation, _ = chat_services.conversation_start(
-                buyer=buyer, ad=sofa, body=DEMO_CHAT[0][1], created_at=start
-            )
-            for minutes, (role, body) in enumerate(DEMO_CHAT[1:], start=1):
-                sender = buyer if role == "buyer" else seller
-                chat_services.message_send(
-                    conversation=conversation,
-                    sender=sender,
-                    body=body,
-                    created_at=start + timedelta(minutes=7 * minutes),
-                )
-            self._message_actions(conversation, buyer=buyer, seller=seller)
-        if not bike.conversations.exists():
-            conversation, _ = chat_services.conversation_start(
-                buyer=buyer2, ad=bike, body="Would you take $450 for the bike?"
-            )
-            chat_services.offer_make(conversation=conversation, user=buyer2, amount="450")
-            # The seller answers with a counter-offer: the buyer's card says so, and theirs to accept.
-            chat_services.message_send(
-                conversation=conversation, sender=seller, body="I can do $480, it's new."
-            )
-            chat_services.offer_make(conversation=conversation, user=seller, amount="480")
-
-        self.stdout.write(
-            self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ with:")
+    def _sofa_conversation(self, sofa, *, buyer, seller) -> None:
+        """DEMO_CHAT about the sofa, started a day ago, then the message actions."""
+        start = timezone.now() - timedelta(days=1, hours=2)
+        conversation, _ = chat_services.conversation_start(
+            buyer=buyer, ad=sofa, body=DEMO_CHAT[0][1], created_at=start
         )
-        for email, name in DEMO_USERS:
-            self.stdout.write(f"  {email:<24} password: {DEMO_PASSWORD}   ({name})")
-        self.stdout.write("  Moderators use http://127.0.0.1:8000/admin/")
+        for minutes, (role, body) in enumerate(DEMO_CHAT[1:], start=1):
+            sender = buyer if role == "buyer" else seller
+            chat_services.message_send(
+                conversation=conversation,
+                sender=sender,
+                body=body,
+                created_at=start + timedelta(minutes=7 * minutes),
+            )
+        self._message_actions(conversation, buyer=buyer, seller=seller)
+
+    @staticmethod
+    def _bike_conversation(bike, *, buyer, seller) -> None:
+        """An offer about the bike and the seller's counter-offer."""
+        conversation, _ = chat_services.conversation_start(
+            buyer=buyer, ad=bike, body="Would you take $450 for the bike?"
+        )
+        chat_services.offer_make(conversation=conversation, user=buyer, amount="450")
+        # The seller answers with a counter-offer: the buyer's card says so, and theirs to accept.
+        chat_services.message_send(conversation=conversation, sender=seller, body="I can do $480, it's new.")
+        chat_services.offer_make(conversation=conversation, user=seller, amount="480")
 
     @staticmethod
     def _message_actions(conversation, *, buyer, seller) -> None:
