@@ -56,11 +56,12 @@ test: venv compile-messages
 scam-eval: venv
 	$(BIN)/python bench/scam_eval.py --check $(if $(DATA),--data $(DATA),--allow-missing-data)
 
-## make lint: ruff, the import-linter layer contracts (pyproject.toml), no source file over 400 lines and
-## no JavaScript module (static/js, vendored htmx aside) over 150
+## make lint: ruff, the import-linter layer contracts (pyproject.toml), no source file over 400 lines,
+## no JavaScript module (static/js, vendored htmx aside) over 150 and no app function over 60 (.ci/function_length.py)
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/python .ci/function_length.py
 	@git ls-files -co --exclude-standard -- '*.py' '*.html' '*.js' '*.css' ':!:*/migrations/*' ':!:static/js/htmx.min.js' ':!:static/js/htmx-ext-sse.min.js' \
 	  | xargs wc -l | awk '$$2 != "total" && $$1 > 400 { print "over 400 lines: " $$2 " (" $$1 ")"; long = 1 } END { exit long }'
 	@git ls-files -co --exclude-standard -- 'static/js/*.js' ':!:static/js/htmx*.min.js' \
