@@ -62,6 +62,7 @@ class DealOutcome:
 
 
 def _told(change: ad_services.AdStatusChange) -> DealOutcome:
+    """Bring the conversations in line with the ad *change* made (unannounced) by the deal."""
     told = conversations_sync_ad_status(ad=change.ad) if change.changed else 0
     return DealOutcome(ad=change.ad, conversations_told=told)
 
