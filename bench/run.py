@@ -50,9 +50,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from accounts import services as account_services  # noqa: E402
 from accounts.models import User  # noqa: E402
 from chat import access, selectors  # noqa: E402
+from chat.delivery import gate as poll_gate  # noqa: E402
+from chat.delivery import tokens as poll_tokens  # noqa: E402
 from chat.models import Conversation, Message  # noqa: E402
-from chat.polling import gate as poll_gate  # noqa: E402
-from chat.polling import tokens as poll_tokens  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 LUA = ROOT / "bench" / "lua" / "request.lua"

@@ -1,5 +1,5 @@
 """API: the change endpoints an app polls. They answer 304 from the same change tokens as the page polls
-(``chat.polling``): the ETag carries the token, and while it is current the gate answers If-None-Match
+(``chat.delivery``): the ETag carries the token, and while it is current the gate answers If-None-Match
 with 304 before authentication and the database, so an app's idle poll costs what a page's does."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from chat import access, selectors, services
 from chat.api import serializers as s
-from chat.polling import gate, tokens
+from chat.delivery import gate, tokens
 from marketplace import api
 from marketplace.api import ErrorSerializer
 

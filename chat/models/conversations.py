@@ -30,7 +30,7 @@ class Conversation(models.Model):
     ``last_message`` and ``last_message_at`` are kept by ``chat.services`` under a row lock so the list
     renders without per-row queries. ``updated_at`` records when something a participant sees last
     changed (for moderators); polls do not read it, they compare cached change tokens
-    (``chat.polling.tokens``).
+    (``chat.delivery.tokens``).
     """
 
     public_id = models.CharField(
@@ -189,10 +189,10 @@ class ConversationParticipant(models.Model):
     sent_count = models.PositiveIntegerField(_("messages written"), default=0)
     hidden_at = models.DateTimeField(_("hidden by participant at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
-    # The newest message id an unread-messages email already covered (chat.notifications): the next
+    # The newest message id an unread-messages email already covered (chat.delivery.email): the next
     # email only mentions conversations with messages after it.
     notified_up_to_message_id = models.BigIntegerField(_("emailed up to message"), null=True, blank=True)
-    # The newest message a Web Push already announced (chat.notifications.push_unread): no further push
+    # The newest message a Web Push already announced (chat.delivery.web_push.push_unread): no further push
     # for this conversation until the participant has read up to it (one push per burst).
     pushed_up_to_message_id = models.BigIntegerField(_("pushed up to message"), null=True, blank=True)
     # "Mute notifications" for this conversation: no Web Push (the messages still count as unread).

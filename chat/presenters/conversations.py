@@ -13,9 +13,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ads.models import Ad
 from chat import selectors
+from chat.delivery import fragments, tokens
 from chat.forms import QUICK_REPLIES
 from chat.models import MESSAGE_REACTIONS, Conversation, Message, Offer
-from chat.polling import fragments, tokens
 from chat.presenters.lists import PAGE_TEMPLATE
 from chat.presenters.messages import message_rows
 from chat.presenters.reputation import review_prompt
@@ -272,7 +272,7 @@ def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
     around ``context["messages_html"]``, with the other participant's status rendered fresh.
 
     Without an error, typed text or a reply/edit in the composer to show, the pane is cached
-    (``chat.polling.fragments``) under the conversation's poll token and everything else it shows that the
+    (``chat.delivery.fragments``) under the conversation's poll token and everything else it shows that the
     token does not cover: the viewer, the CSRF secret (its forms), the archive and block flags, the other
     participant's suspension and the read pointer the poller carries, whether an earlier page is shown.
     The status ("online", "last seen 5 minutes ago") changes with time alone, so it is rendered each time

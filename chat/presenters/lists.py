@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from chat import selectors
+from chat.delivery import fragments, tokens
 from chat.forms import ListQueryForm
-from chat.polling import fragments, tokens
 
 PAGE_TEMPLATE = "chat/page.html"
 

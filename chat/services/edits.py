@@ -17,9 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from chat import delivery
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, ConversationParticipant, Message, MessageEdit
-from chat.polling import tokens
 from chat.services.messages import message_body_clean, refuse_if_blocked
 
 
@@ -53,7 +53,7 @@ def messages_stamp_changed_locked(
     Message.objects.filter(changed, conversation=conversation).update(change_seq=seq)
     conversation.message_change_seq = seq
     participants = (conversation.buyer_id, conversation.seller_id)
-    tokens.bump(
+    delivery.announce(
         conversation_views=[(conversation.public_id, user_id) for user_id in participants],
         user_ids=participants if list_changed else (),
     )

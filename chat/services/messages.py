@@ -19,11 +19,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User, UserBlock
-from chat import selectors
+from chat import delivery, selectors
 from chat.errors import ERROR_MESSAGES
 from chat.models import MESSAGE_MAX_LENGTH, Conversation, ConversationParticipant, Message, Offer
 from chat.notices import notice_text_in_english
-from chat.polling import tokens
 from chat.services.photos import message_photos_store
 from chat.services.reputation import response_time_refresh
 from marketplace import idempotency
@@ -195,7 +194,7 @@ def message_create_locked(
     ConversationParticipant.objects.filter(conversation=conversation).exclude(user=sender).update(
         unread_count=F("unread_count") + 1, archived_at=None, last_message_at=sent_at, updated_at=now
     )
-    tokens.bump_conversations([(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
+    delivery.announce(conversations=[(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
     return message
 
 

@@ -1,7 +1,7 @@
 """The polls: the conversation list, the open conversation and the header badge.
 
 Each is marked ``answers_nothing_new_from_cache``: a poll whose token is still current is answered 204 by
-``chat.polling.gate`` before sessions load. What reaches these views has something to deliver.
+``chat.delivery.gate`` before sessions load. What reaches these views has something to deliver.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from chat import access, presenters, responses, selectors
+from chat.delivery import tokens
+from chat.delivery.gate import answers_nothing_new_from_cache
 from chat.forms import MessageCursorForm
-from chat.polling import tokens
-from chat.polling.gate import answers_nothing_new_from_cache
 from marketplace.http import HtmxHttpRequest
 
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from accounts import services as account_services
 from ads import services as ad_services
 from chat import services
+from chat.delivery import tokens
 from chat.models import ConversationParticipant
-from chat.polling import tokens
 from tests.conftest import HTMX, conversation_token, list_token, poll_params, poll_url, user_key
 from tests.factories import UserFactory
 

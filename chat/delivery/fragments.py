@@ -1,7 +1,7 @@
 """Rendered chat fragments (the conversation list pane, a page of messages) cached under the poll tokens.
 
 A fragment's key holds everything its HTML depends on: the viewer, the change token of what it shows
-(``chat.polling.tokens``: replaced after every commit that changes it, including the other person's profile
+(``chat.delivery.tokens``: replaced after every commit that changes it, including the other person's profile
 and read pointer), the page's parameters, the viewer's language, time zone and local date (times and
 "Today"), and,
 for message pages, the viewer's CSRF secret (offer cards hold forms). So a cached fragment is never stale:
