@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chat import services
+from chat.delivery.cursor import PollCursor
 from chat.models import MESSAGE_MAX_LENGTH, REVIEW_TEXT_MAX_LENGTH
 from chat.selectors import LIST_FILTERS
 from marketplace.forms import MultiplePhotoField
@@ -176,6 +177,21 @@ class MessageCursorForm(LenientQueryForm):
         values = cls.values(data)
         found = tuple(values.get(name) for name in names)
         return found[0] if len(names) == 1 else found
+
+    @classmethod
+    def read_cursor(cls, data) -> PollCursor:
+        """Return the page's cursor from *data* (a QueryDict: ``after``, ``earliest``, ``changes``,
+        ``read_up_to``, ``offers``); missing or invalid values take the cursor's defaults."""
+        after, earliest, changes, read_up_to, offers = cls.read(
+            data, "after", "earliest", "changes", "read_up_to", "offers"
+        )
+        return PollCursor(
+            after=after or 0,
+            earliest=earliest or 0,
+            changes_seen=changes,
+            read_up_to=read_up_to,
+            offers_shown=offers,
+        )
 
 
 def read_id(value) -> int | None:

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ads.models import Ad
 from chat import selectors
 from chat.delivery import fragments, tokens
+from chat.delivery.cursor import PollCursor
 from chat.forms import QUICK_REPLIES
 from chat.models import MESSAGE_REACTIONS, Conversation, Message, Offer
 from chat.presenters.lists import PAGE_TEMPLATE
@@ -192,47 +193,47 @@ def new_messages(
     conversation: Conversation,
     *,
     token: str,
-    after: int,
+    cursor: PollCursor,
     messages: list[Message],
     has_more: bool,
     cursor_at: datetime | None = None,
-    shown_read_up_to: int | None = None,
-    changes_seen: int | None = None,
-    earliest: int = 0,
-    offers_shown: int | None = None,
 ) -> dict:
     """Return the context of a delivering poll (or an htmx send or message action): *messages* after the
-    client's cursor *after*, out-of-band updates of the cursor, poller, snapshot, presence, receipts and
-    badge, and the offer cards a new notice changed. With *has_more* (the poll was cut at its LIMIT) the
-    poller gets no token, so its next poll goes the full path and fetches the rest. *cursor_at* is the
-    time of message *after* (for the day separator). *shown_read_up_to* is the other participant's read
-    pointer as the page shows it: own messages read since get their receipt out of band
-    (``newly_read``), the ones delivered now are rendered right anyway. *changes_seen* is the change
-    number the page has seen (``Conversation.message_change_seq``): shown messages (ids from *earliest*
-    to *after*) changed since are re-rendered out of band (``changed_rows``) and the page gets the new
-    number (``changes``); None (an earlier page, or one from before the number existed) skips this and
-    keeps it None. *offers_shown* (1/0, None: unknown) is whether the page shows the offer form: when that
-    no longer matches (the ad was reserved, sold or put back on sale) the form is re-rendered out of band
-    (``offer_maker_changed``); a form still shown is left alone, with whatever amount is typed in it, but
-    its label with the asking price is re-rendered (``offer_form_shown``: the seller may have changed it).
-    Offer cards are messages: an offer's status change stamps its card, which comes back as a changed
-    row."""
+    page's *cursor* (``cursor.after``), out-of-band updates of the cursor, poller, snapshot, presence,
+    receipts and badge, and the offer cards a new notice changed. With *has_more* (the poll was cut at its
+    LIMIT) the poller gets no token, so its next poll goes the full path and fetches the rest. *cursor_at*
+    is the time of message ``cursor.after`` (for the day separator). With ``cursor.read_up_to`` (the other
+    participant's read pointer as the page shows it) own messages read since get their receipt out of band
+    (``newly_read``), the ones delivered now are rendered right anyway. With ``cursor.changes_seen`` (the
+    change number the page has seen, ``Conversation.message_change_seq``) shown messages (ids from
+    ``cursor.earliest`` to ``cursor.after``) changed since are re-rendered out of band (``changed_rows``)
+    and the page gets the new number (``changes``); None (an earlier page, or one from before the number
+    existed) skips this and keeps it None. ``cursor.offers_shown`` (1/0, None: unknown) is whether the page
+    shows the offer form: when that no longer matches (the ad was reserved, sold or put back on sale) the
+    form is re-rendered out of band (``offer_maker_changed``); a form still shown is left alone, with
+    whatever amount is typed in it, but its label with the asking price is re-rendered
+    (``offer_form_shown``: the seller may have changed it). Offer cards are messages: an offer's status
+    change stamps its card, which comes back as a changed row."""
     context = participant_context(request, conversation, token="" if has_more else token)
     newly_read = []
-    if shown_read_up_to is not None and context["show_receipts"]:
+    if cursor.read_up_to is not None and context["show_receipts"]:
         newly_read = selectors.message_list_newly_read(
             conversation=conversation,
             sender_id=request.user.pk,
-            after_id=shown_read_up_to,
-            up_to_id=min(context["read_up_to"], after),
+            after_id=cursor.read_up_to,
+            up_to_id=min(context["read_up_to"], cursor.after),
             limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE,
         )
     changed, changes = [], None
-    if changes_seen is not None:
+    if cursor.changes_seen is not None:
         changes = conversation.message_change_seq
         limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
         changed = selectors.message_list_changed(
-            conversation=conversation, since_seq=changes_seen, from_id=earliest, up_to_id=after, limit=limit
+            conversation=conversation,
+            since_seq=cursor.changes_seen,
+            from_id=cursor.earliest,
+            up_to_id=cursor.after,
+            limit=limit,
         )
         if len(changed) == limit:  # the rest comes with the next poll
             changes = max(message.change_seq for message in changed)
@@ -246,12 +247,13 @@ def new_messages(
     return {
         **context,
         "newly_read": newly_read,
-        "offer_maker_changed": offers_shown is not None and bool(offers_shown) != context["offers_open"],
+        "offer_maker_changed": cursor.offers_shown is not None
+        and bool(cursor.offers_shown) != context["offers_open"],
         # A form left in place gets its label again: the asking price in it may have changed.
-        "offer_form_shown": bool(offers_shown) and context["offers_open"],
+        "offer_form_shown": bool(cursor.offers_shown) and context["offers_open"],
         "message_rows": rows[: len(messages)],
         "changed_rows": rows[len(messages) :],
-        "cursor": messages[-1].id if messages else after,
+        "cursor": messages[-1].id if messages else cursor.after,
         "changes": changes,
         "badge": selectors.unread_badge(user=request.user),
     }

@@ -6,6 +6,8 @@ answer is what a poll would bring: the messages changed since the page's change 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -53,21 +55,11 @@ def _changes_since_page(
     """Render, for an htmx message action, what changed since the page's change number (``changes``,
     ``after`` and ``earliest`` from the POST) out of band, with *extra* context. *changed*: the action
     changed a message, so the conversation row (read before it) gets the current change number."""
-    after, changes, earliest, offers = MessageCursorForm.read(
-        request.POST, "after", "changes", "earliest", "offers"
-    )
+    # Receipts are the poll's to bring: an action answers with what changed, not with what was read.
+    cursor = replace(MessageCursorForm.read_cursor(request.POST), read_up_to=None)
     if changed:
         conversation.message_change_seq = selectors.conversation_change_seq(conversation=conversation)
-    return responses.render_new_messages(
-        request,
-        conversation,
-        token=token,
-        after=after or 0,
-        changes_seen=changes,
-        earliest=earliest or 0,
-        offers_shown=offers,
-        **extra,
-    )
+    return responses.render_new_messages(request, conversation, token=token, cursor=cursor, **extra)
 
 
 def _answer(

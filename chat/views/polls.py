@@ -40,19 +40,8 @@ def conversation_poll(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     ``changes``, and the other participant's "last seen". Delivered messages count as read.
     """
     token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
-    after, shown_read_up_to, changes, earliest, offers = MessageCursorForm.read(
-        request.GET, "after", "read_up_to", "changes", "earliest", "offers"
-    )
-    return responses.render_new_messages(
-        request,
-        conversation,
-        token=token,
-        after=after or 0,
-        shown_read_up_to=shown_read_up_to,
-        changes_seen=changes,
-        earliest=earliest or 0,
-        offers_shown=offers,
-    )
+    cursor = MessageCursorForm.read_cursor(request.GET)
+    return responses.render_new_messages(request, conversation, token=token, cursor=cursor)
 
 
 @require_GET
