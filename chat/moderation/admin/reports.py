@@ -131,58 +131,66 @@ class ReportAdmin(admin.ModelAdmin):
         report = selectors.report_get_for_case(report_id=report_id)
         action = request.POST.get("action", "")
         note = request.POST.get("note", "")[:2000]
-        moderator = request.user
         if action in DESTRUCTIVE_ACTIONS and request.POST.get("confirmed") != "1":
-            message = None
-            if action == "remove_message":
-                message = selectors.report_message_get(
-                    report=report, message_id=read_id(request.POST.get("message")), moderator=moderator
-                )
-            context = {
-                **self.admin_site.each_context(request),
-                "title": DESTRUCTIVE_ACTIONS[action],
-                "opts": self.model._meta,
-                "report": report,
-                "action": action,
-                "note": note,
-                "target_message": message,
-            }
-            return TemplateResponse(request, "admin/moderation/report/confirm.html", context)
+            return self._confirm_page(request, report, action=action, note=note)
         try:
-            if action == "dismiss":
-                moderation.report_dismiss(report=report, moderator=moderator, note=note)
-            elif action == "remove_message":
-                message = selectors.report_message_get(
-                    report=report, message_id=read_id(request.POST.get("message")), moderator=moderator
-                )
-                moderation.message_remove(message=message, moderator=moderator, report=report, note=note)
-            elif action == "remove_ad" and _reported_ad(report) is not None:
-                moderation.ad_remove(ad=_reported_ad(report), moderator=moderator, report=report, note=note)
-            elif action in ("hide_review", "show_review") and report.review is not None:
-                moderation.review_set_hidden(
-                    review=report.review,
-                    moderator=moderator,
-                    hidden=action == "hide_review",
-                    report=report,
-                    note=note,
-                )
-            elif action == "suspend":
-                moderation.user_suspend(
-                    user=report.reported_user, moderator=moderator, report=report, note=note
-                )
-            elif action in ("mark_scam", "mark_not_scam"):
-                label = Report.ScamLabel.SCAM if action == "mark_scam" else Report.ScamLabel.NOT_SCAM
-                moderation.report_label_scam(report=report, moderator=moderator, label=label, note=note)
-            elif action == "unsuspend":
-                moderation.user_unsuspend(user=report.reported_user, moderator=moderator, note=note)
-            else:
-                flash.error(request, _("Unknown action."))
-                return redirect("admin:moderation_report_change", report.pk)
+            known = _run_action(request, report, action=action, note=note)
         except ValidationError as error:
             flash.error(request, " ".join(error.messages))
         else:
+            if not known:
+                flash.error(request, _("Unknown action."))
+                return redirect("admin:moderation_report_change", report.pk)
             flash.success(request, _("Done, and recorded in the moderation log."))
         return redirect("admin:moderation_report_change", report.pk)
+
+    def _confirm_page(self, request, report: Report, *, action: str, note: str) -> TemplateResponse:
+        """Answer a destructive *action* with the page that says what it will do and asks to confirm."""
+        message = None
+        if action == "remove_message":
+            message = selectors.report_message_get(
+                report=report, message_id=read_id(request.POST.get("message")), moderator=request.user
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": DESTRUCTIVE_ACTIONS[action],
+            "opts": self.model._meta,
+            "report": report,
+            "action": action,
+            "note": note,
+            "target_message": message,
+        }
+        return TemplateResponse(request, "admin/moderation/report/confirm.html", context)
+
+
+def _run_action(request, report: Report, *, action: str, note: str) -> bool:
+    """Run moderator *action* on *report* (through the moderation services); return False for an action
+    that is unknown or does not apply to this report. Raises the services' ValidationError."""
+    moderator = request.user
+    if action == "dismiss":
+        moderation.report_dismiss(report=report, moderator=moderator, note=note)
+    elif action == "remove_message":
+        message = selectors.report_message_get(
+            report=report, message_id=read_id(request.POST.get("message")), moderator=moderator
+        )
+        moderation.message_remove(message=message, moderator=moderator, report=report, note=note)
+    elif action == "remove_ad" and _reported_ad(report) is not None:
+        moderation.ad_remove(ad=_reported_ad(report), moderator=moderator, report=report, note=note)
+    elif action in ("hide_review", "show_review") and report.review is not None:
+        hidden = action == "hide_review"
+        moderation.review_set_hidden(
+            review=report.review, moderator=moderator, hidden=hidden, report=report, note=note
+        )
+    elif action == "suspend":
+        moderation.user_suspend(user=report.reported_user, moderator=moderator, report=report, note=note)
+    elif action in ("mark_scam", "mark_not_scam"):
+        label = Report.ScamLabel.SCAM if action == "mark_scam" else Report.ScamLabel.NOT_SCAM
+        moderation.report_label_scam(report=report, moderator=moderator, label=label, note=note)
+    elif action == "unsuspend":
+        moderation.user_unsuspend(user=report.reported_user, moderator=moderator, note=note)
+    else:
+        return False
+    return True
 
 
 def _case_messages(request, report: Report) -> tuple[list, str]:
