@@ -162,8 +162,9 @@ class MessageCursorForm(LenientQueryForm):
     message = _id_field()
     # The other participant's read pointer as the page last showed it (polls send it back).
     read_up_to = _id_field()
-    # The conversation's change number the page has seen, and the oldest message it shows (0: all).
-    changes = _id_field()
+    # The conversation's change seq the page has seen, and the oldest message it shows (0: all).
+    change_seq = _id_field()
+    changes = _id_field()  # change_seq's old name, still read from pages and apps that send it
     earliest = _id_field()
     # 1 when the page shows the offer form, 0 when it does not (a poll re-renders it when that changed).
     offers = _id_field()
@@ -180,15 +181,18 @@ class MessageCursorForm(LenientQueryForm):
 
     @classmethod
     def read_cursor(cls, data) -> PollCursor:
-        """Return the page's cursor from *data* (a QueryDict: ``after``, ``earliest``, ``changes``,
-        ``read_up_to``, ``offers``); missing or invalid values take the cursor's defaults."""
-        after, earliest, changes, read_up_to, offers = cls.read(
-            data, "after", "earliest", "changes", "read_up_to", "offers"
+        """Return the page's cursor from *data* (a QueryDict: ``after``, ``earliest``, ``change_seq``,
+        ``read_up_to``, ``offers``); missing or invalid values take the cursor's defaults. ``changes`` is
+        read for ``change_seq`` when that is absent (its old name: pages rendered before the rename)."""
+        values = cls.values(data)
+        after, earliest, read_up_to, offers = (
+            values.get(name) for name in ("after", "earliest", "read_up_to", "offers")
         )
+        change_seq = values.get("change_seq") if "change_seq" in data else values.get("changes")
         return PollCursor(
             after=after or 0,
             earliest=earliest or 0,
-            changes_seen=changes,
+            change_seq=change_seq,
             read_up_to=read_up_to,
             offers_shown=offers,
         )

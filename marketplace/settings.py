@@ -109,7 +109,7 @@ DATABASES = {"default": database_from_env(env, BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is a cache here, never the only copy of anything (docs/operations.md, "Redis outage"): "default"
-# (fragments, last-seen gate, rate-limit counters) ignores and logs connection errors; "poll" (change tokens,
+# (fragments, last-seen gate, rate-limit counters) ignores and logs connection errors; "poll" (poll tokens,
 # chat.delivery.tokens) is the same Redis but raises, because a token that could not be replaced must not keep
 # answering "nothing new". Sessions live in the database: a cached copy could outlive a logout made while
 # Redis was unreachable.

@@ -9,7 +9,7 @@ from accounts.middleware import last_seen_cache_key, mark_page_open, page_open_c
 from chat.delivery import tokens
 from marketplace.http import login_required
 
-# The poll's query parameters: the change token the client holds and the signed user key.
+# The poll's query parameters: the poll token the client holds and the signed user key.
 TOKEN_PARAM = "token"
 USER_KEY_PARAM = "user_key"
 # The API's change endpoints carry both in their ETag instead: "<signed user key>/<token>".
@@ -17,7 +17,7 @@ ETAG_SEPARATOR = "/"
 
 
 def etag(user_id: int, token: str) -> str:
-    """Return the ETag of an API answer rendered for *user_id* under change token *token*; a client that
+    """Return the ETag of an API answer rendered for *user_id* under poll token *token*; a client that
     sends it back in If-None-Match gets 304 from the gate while the token is current."""
     return f'"{tokens.user_poll_key(user_id)}{ETAG_SEPARATOR}{token}"'
 

@@ -1,4 +1,4 @@
-"""Change tokens that let a poll answer "nothing new" from the cache, without the database or the session.
+"""Poll tokens that let a poll answer "nothing new" from the cache, without the database or the session.
 
 Every conversation and every user's conversation list has a random token in the cache. Services replace the
 token after each commit that changes what a participant would see (``chat.delivery.announce``); a page or a

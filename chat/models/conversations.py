@@ -29,7 +29,7 @@ class Conversation(models.Model):
     ``ad_status`` (sold/removed) and ``ad_current_title``/``ad_current_price`` follow the live ad.
     ``last_message`` and ``last_message_at`` are kept by ``chat.services`` under a row lock so the list
     renders without per-row queries. ``updated_at`` records when something a participant sees last
-    changed (for moderators); polls do not read it, they compare cached change tokens
+    changed (for moderators); polls do not read it, they compare cached poll tokens
     (``chat.delivery.tokens``).
     """
 
@@ -89,9 +89,10 @@ class Conversation(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     # Counts changes to messages already sent (edits, deletions, reactions, removals): each such change
-    # stamps the message with the next value (``Message.change_seq``), and a page that has seen the
-    # conversation up to value N asks its poll for the messages stamped after N (``chat.services.edits``).
-    message_change_seq = models.PositiveBigIntegerField(_("message change counter"), default=0)
+    # gives the message the next value (``Message.change_seq``), and a page that has seen the
+    # conversation up to value N asks its poll for the messages with a change_seq above N
+    # (``chat.services.edits``).
+    change_seq = models.PositiveBigIntegerField(_("change seq"), default=0)
 
     objects = ConversationManager()
 

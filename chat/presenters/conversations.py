@@ -119,7 +119,7 @@ def conversation_pane(
         context.update(
             messages_html=cached["html"],
             cursor=cached["cursor"],
-            changes=cached["changes"],
+            change_seq=cached["change_seq"],
             earliest=cached["earliest"],
         )
         return context
@@ -131,7 +131,7 @@ def conversation_pane(
             html,
             valid_until=_page_changes_at(messages, rows),
             cursor=context["cursor"],
-            changes=context["changes"],
+            change_seq=context["change_seq"],
             earliest=context["earliest"],
         )
     context["messages_html"] = html
@@ -162,7 +162,7 @@ def _message_page(
         else (conversation.last_message_id or 0),
         # Changes after this one are the poll's to bring (read with the conversation, before the messages).
         # An earlier page (?before=, ?at=) is a view of history the poll does not keep up to date.
-        changes=None if context["viewing_earlier"] else conversation.message_change_seq,
+        change_seq=None if context["viewing_earlier"] else conversation.change_seq,
         # The oldest message shown; 0 when the page shows the whole history.
         earliest=messages[0].id if messages and has_earlier else 0,
     )
@@ -215,18 +215,18 @@ def new_messages(
     LIMIT) the poller gets no token, so its next poll goes the full path and fetches the rest. *cursor_at*
     is the time of message ``cursor.after`` (for the day separator). With ``cursor.read_up_to`` (the other
     participant's read pointer as the page shows it) own messages read since get their receipt out of band
-    (``newly_read``), the ones delivered now are rendered right anyway. With ``cursor.changes_seen`` (the
-    change number the page has seen, ``Conversation.message_change_seq``) shown messages (ids from
+    (``newly_read``), the ones delivered now are rendered right anyway. With ``cursor.change_seq`` (the
+    change seq the page has seen, ``Conversation.change_seq``) shown messages (ids from
     ``cursor.earliest`` to ``cursor.after``) changed since are re-rendered out of band (``changed_rows``)
-    and the page gets the new number (``changes``); None (an earlier page, or one from before the number
-    existed) skips this and keeps it None. ``cursor.offers_shown`` (1/0, None: unknown) is whether the page
-    shows the offer form: when that no longer matches (the ad was reserved, sold or put back on sale) the
-    form is re-rendered out of band (``offer_maker_changed``); a form still shown is left alone, with
-    whatever amount is typed in it, but its label with the asking price is re-rendered
+    and the page gets the new change seq (``change_seq``); None (an earlier page, or one from before
+    the change seq existed) skips this and keeps it None. ``cursor.offers_shown`` (1/0, None: unknown) is
+    whether the page shows the offer form: when that no longer matches (the ad was reserved, sold or put
+    back on sale) the form is re-rendered out of band (``offer_maker_changed``); a form still shown is left
+    alone, with whatever amount is typed in it, but its label with the asking price is re-rendered
     (``offer_form_shown``: the seller may have changed it). Offer cards are messages: an offer's status
-    change stamps its card, which comes back as a changed row."""
+    change marks its card changed, so it comes back as a changed row."""
     context = participant_context(request, conversation, token="" if has_more else token)
-    changed, changes = _changed_since(conversation, cursor)
+    changed, change_seq = _changed_since(conversation, cursor)
     rows = message_rows(
         [*messages, *changed],
         viewer_id=request.user.pk,
@@ -244,7 +244,7 @@ def new_messages(
         "message_rows": rows[: len(messages)],
         "changed_rows": rows[len(messages) :],
         "cursor": messages[-1].id if messages else cursor.after,
-        "changes": changes,
+        "change_seq": change_seq,
         "badge": selectors.unread_badge(user=request.user),
     }
 
@@ -264,19 +264,19 @@ def _newly_read(request: HttpRequest, conversation: Conversation, cursor: PollCu
 
 
 def _changed_since(conversation: Conversation, cursor: PollCursor) -> tuple[list[Message], int | None]:
-    """Return the shown messages changed since the page's change number (``cursor.changes_seen``; at most
-    a page) and the change number the page has seen after them; ``([], None)`` when the page keeps none."""
-    if cursor.changes_seen is None:
+    """Return the shown messages changed since the page's change seq (``cursor.change_seq``; at most
+    a page) and the change seq the page has seen after them; ``([], None)`` when the page keeps none."""
+    if cursor.change_seq is None:
         return [], None
-    changes = conversation.message_change_seq
+    change_seq = conversation.change_seq
     limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     changed = selectors.message_list_changed(
         conversation=conversation,
-        since_seq=cursor.changes_seen,
+        since_change_seq=cursor.change_seq,
         from_id=cursor.earliest,
         up_to_id=cursor.after,
         limit=limit,
     )
     if len(changed) == limit:  # the rest comes with the next poll
-        changes = max(message.change_seq for message in changed)
-    return changed, changes
+        change_seq = max(message.change_seq for message in changed)
+    return changed, change_seq

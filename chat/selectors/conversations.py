@@ -161,6 +161,6 @@ def conversation_of_buyer_about_ad(*, user: User, ad_id: int) -> dict | None:
 
 
 def conversation_change_seq(*, conversation: Conversation) -> int:
-    """Return *conversation*'s current ``message_change_seq`` (one query): what a view that just changed a
+    """Return *conversation*'s current ``change_seq`` (one query): what a view that just changed a
     message hands its page, since the conversation row it holds was read before the change."""
-    return Conversation.objects.filter(pk=conversation.pk).values_list("message_change_seq", flat=True).get()
+    return Conversation.objects.filter(pk=conversation.pk).values_list("change_seq", flat=True).get()

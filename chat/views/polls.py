@@ -31,13 +31,13 @@ def conversation_list_poll(request: HtmxHttpRequest) -> HttpResponse:
 @answers_nothing_new_from_cache(lambda user_id, public_id: tokens.conversation_key(public_id, user_id))
 def conversation_poll(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Answer the open conversation's poll (``after`` = newest message id shown, ``read_up_to`` = the
-    other participant's read pointer as shown, ``changes`` = the conversation's change number as shown,
-    ``earliest`` = the oldest message id shown or 0, ``offers`` = 1 when the offer form is shown, ``token``,
-    ``user_key``).
+    other participant's read pointer as shown, ``change_seq`` = the conversation's change seq as shown
+    (``changes``, its old name, is read too), ``earliest`` = the oldest message id shown or 0, ``offers`` =
+    1 when the offer form is shown, ``token``, ``user_key``).
 
     For a logged-in participant: the new messages to append (at most a page), and out-of-band updates
     of the cursor, the token, the ad snapshot, read receipts, messages edited, deleted or reacted to since
-    ``changes``, and the other participant's "last seen". Delivered messages count as read.
+    ``change_seq``, and the other participant's "last seen". Delivered messages count as read.
     """
     token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     cursor = MessageCursorForm.read_cursor(request.GET)

@@ -82,7 +82,7 @@ def message_remove(
         raise ValidationError(ERROR_MESSAGES["message_already_removed"], code="message_already_removed")
     if removed:
         # Open pages replace it by "Removed by a moderator" with their next poll, quotes of it too.
-        chat_services.messages_stamp_changed_locked(
+        chat_services.messages_mark_changed_locked(
             conversation=conversation,
             message_ids=[message.pk],
             list_changed=conversation.last_message_id == message.pk,
