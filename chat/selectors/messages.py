@@ -197,8 +197,8 @@ def message_list_changed(
 ) -> list[Message]:
     """Return the visible messages of *conversation* with ids from *from_id* to *up_to_id* (those a page
     shows) that changed after change seq *since_change_seq* (edited, deleted, reacted to, removed, or
-    quoting one that was), the first *limit* changes in change seq order, each with its offer and quoted
-    message.
+    quoting one that was), the first *limit* changes in change seq order (then id: one change marks several
+    messages), each with its offer and quoted message.
 
     *conversation* comes from ``chat.access.access_conversation``: when its ``change_seq`` is not above
     *since_change_seq* nothing changed and no query runs; else one query on ``message_change_seq_idx``.
@@ -208,7 +208,7 @@ def message_list_changed(
     changed = (
         message_list_visible(conversation=conversation)
         .filter(change_seq__gt=since_change_seq, id__gte=from_id, id__lte=up_to_id)
-        .order_by("change_seq")[:limit]
+        .order_by("change_seq", "id")[:limit]
     )
     return list(changed)
 
