@@ -66,7 +66,7 @@ class LastSeenMiddleware:
 
     Runs after the view, so a failure here (the database or the cache going away) is logged and
     skipped: it must not turn a response, such as an accepted send, into an error. The cache-only
-    "nothing new" poll never reaches it (``chat.polling.gate`` answers first and refreshes last-seen
+    "nothing new" poll never reaches it (``chat.delivery.gate`` answers first and refreshes last-seen
     itself). An open chat polls every 30 s, so an active user is rewritten within 30 s of the window and
     stays "online".
     """

@@ -132,7 +132,7 @@ class PushSubscription(models.Model):
 
     ``endpoint`` is the push service URL the browser gave; ``p256dh`` and ``auth`` are its keys
     (base64url), which encrypt every payload so the push service cannot read it (RFC 8291). Rows the push
-    service answers 404/410 for are deleted (``chat.notifications``).
+    service answers 404/410 for are deleted (``chat.delivery.web_push``).
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="push_subscriptions")

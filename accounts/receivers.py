@@ -2,15 +2,15 @@
 
 from django.contrib.auth.signals import user_logged_out
 
-from marketplace import push
+from marketplace import pushpin
 
 
 def end_live_streams(sender, request, user, **kwargs) -> None:
-    """Logging out ends the user's live streams (``marketplace.push``): a stream opened with this session
+    """Logging out ends the user's live streams (``marketplace.pushpin``): a stream opened with this session
     must not keep delivering events. Their other devices reconnect at once and are let in again by their
     own sessions."""
     if user is not None:
-        push.close(push.user_channel(user.pk))
+        pushpin.close(pushpin.user_channel(user.pk))
 
 
 def connect() -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import emails, signals
 from accounts.models import ApiToken, PushSubscription, User, UserBlock
-from marketplace import webpush
+from marketplace import web_push
 from marketplace.images import process_uploaded_image
 
 MODERATORS_GROUP = "Moderators"
@@ -217,9 +217,9 @@ def push_subscription_save(
 
     The endpoint must be an https URL on a known push service (MARKETPLACE_WEBPUSH_HOSTS: the notifier
     POSTs to it, so any other host would let users make the server call arbitrary addresses) and the keys
-    must be usable (``marketplace.webpush.check_subscription``). Raises ValidationError (code
+    must be usable (``marketplace.web_push.check_subscription``). Raises ValidationError (code
     ``push_endpoint`` or ``push_keys``) otherwise."""
-    webpush.check_subscription(endpoint=endpoint, p256dh=p256dh, auth=auth)
+    web_push.check_subscription(endpoint=endpoint, p256dh=p256dh, auth=auth)
     subscription, _created = PushSubscription.objects.update_or_create(
         endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth, "device": device[:100]}
     )

@@ -153,7 +153,7 @@ class Browser:
 
 
 def page_state(html: str) -> dict:
-    """The poll's parameters (token, user_key, read_up_to, cursor, change number) and the CSRF token as
+    """The poll's parameters (token, user_key, read_up_to, cursor, change seq) and the CSRF token as
     a conversation page, or the out-of-band part of a delivering poll, shows them."""
     state = {}
     vals = re.search(r"id=\"conversation-poller\"[^>]*hx-vals='([^']+)'", html, re.S)
@@ -161,7 +161,7 @@ def page_state(html: str) -> dict:
         state.update(json.loads(vals.group(1)))
     for name, pattern in (
         ("after", r'id="message-cursor" value="(\d+)"'),
-        ("changes", r'id="message-changes" value="(\d*)"'),
+        ("change_seq", r'id="message-change-seq" value="(\d*)"'),
         ("csrf", r'"X-CSRFToken": "([^"]+)"'),
     ):
         found = re.search(pattern, html)
@@ -228,7 +228,7 @@ async def measure(args, port: int, cookies: list[str], seller_cookie: str, conve
         seller_state["after"] = re.search(rb'id="message-cursor" value="(\d+)"', sent).group(1).decode()
         arrived = await asyncio.wait_for(events.get(), timeout=10)
         query = urllib.parse.urlencode(
-            {k: buyer_state[k] for k in ("token", "user_key", "read_up_to", "after", "changes")}
+            {k: buyer_state[k] for k in ("token", "user_key", "read_up_to", "after", "change_seq")}
             | {"earliest": 0}
         )
         poll_started = time.monotonic()
@@ -248,7 +248,7 @@ async def measure(args, port: int, cookies: list[str], seller_cookie: str, conve
         + url
         + "poll/?"
         + urllib.parse.urlencode(
-            {k: buyer_state[k] for k in ("token", "user_key", "read_up_to", "after", "changes")}
+            {k: buyer_state[k] for k in ("token", "user_key", "read_up_to", "after", "change_seq")}
             | {"earliest": 0}
         )
     )

@@ -33,8 +33,8 @@ django.setup()
 from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from chat.delivery import tokens as poll_tokens  # noqa: E402
 from chat.models import Conversation  # noqa: E402
-from chat.polling import tokens as poll_tokens  # noqa: E402
 
 
 def main() -> None:

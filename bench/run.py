@@ -50,9 +50,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from accounts import services as account_services  # noqa: E402
 from accounts.models import User  # noqa: E402
 from chat import access, selectors  # noqa: E402
+from chat.delivery import gate as poll_gate  # noqa: E402
+from chat.delivery import tokens as poll_tokens  # noqa: E402
 from chat.models import Conversation, Message  # noqa: E402
-from chat.polling import gate as poll_gate  # noqa: E402
-from chat.polling import tokens as poll_tokens  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 LUA = ROOT / "bench" / "lua" / "request.lua"
@@ -224,8 +224,8 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         cookie, csrf = log_in(base, seller.email)
-        stamp = poll_tokens.read(poll_tokens.conversation_key(long_conversation.public_id, seller.pk))
-        list_stamp = poll_tokens.read(poll_tokens.list_key(seller.pk))
+        token = poll_tokens.read(poll_tokens.conversation_key(long_conversation.public_id, seller.pk))
+        list_token = poll_tokens.read(poll_tokens.list_key(seller.pk))
         key = urllib.parse.quote(poll_tokens.user_poll_key(seller.pk))
         last_id = long_conversation.last_message_id
         _device, api_token = account_services.api_token_create(user=seller, device="bench")
@@ -234,13 +234,13 @@ def main() -> None:
         poll = f"/chat/{long_conversation.public_id}/poll/"
         api_path = f"/api/v1/conversations/{long_conversation.public_id}/changes/?after={last_id}"
         api_changes = {"path": api_path, "authorization": f"Token {api_token}"}
-        api_changes["if_none_match"] = poll_gate.etag(seller.pk, stamp)
+        api_changes["if_none_match"] = poll_gate.etag(seller.pk, token)
         endpoints = [
             ("floor: bare Django view", {"path": "/healthz"}),
-            ("nothing-new poll, list", {"path": f"/chat/poll/?token={list_stamp}&user_key={key}", **auth}),
+            ("nothing-new poll, list", {"path": f"/chat/poll/?token={list_token}&user_key={key}", **auth}),
             (
                 "nothing-new poll, open conversation",
-                {"path": f"{poll}?token={stamp}&user_key={key}&after={last_id}", **auth},
+                {"path": f"{poll}?token={token}&user_key={key}&after={last_id}", **auth},
             ),
             (
                 "poll delivering one new message",

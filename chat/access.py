@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.http import Http404
 
 from accounts.models import User
+from chat.delivery import tokens
 from chat.models import Conversation
-from chat.polling import tokens
 
 
 def access_conversation(*, user: User, public_id: str) -> Conversation:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chat import services
+from chat.delivery.cursor import PollCursor
 from chat.models import MESSAGE_MAX_LENGTH, REVIEW_TEXT_MAX_LENGTH
 from chat.selectors import LIST_FILTERS
 from marketplace.forms import MultiplePhotoField
@@ -161,8 +162,9 @@ class MessageCursorForm(LenientQueryForm):
     message = _id_field()
     # The other participant's read pointer as the page last showed it (polls send it back).
     read_up_to = _id_field()
-    # The conversation's change number the page has seen, and the oldest message it shows (0: all).
-    changes = _id_field()
+    # The conversation's change seq the page has seen, and the oldest message it shows (0: all).
+    change_seq = _id_field()
+    changes = _id_field()  # change_seq's old name, still read from pages and apps that send it
     earliest = _id_field()
     # 1 when the page shows the offer form, 0 when it does not (a poll re-renders it when that changed).
     offers = _id_field()
@@ -176,6 +178,24 @@ class MessageCursorForm(LenientQueryForm):
         values = cls.values(data)
         found = tuple(values.get(name) for name in names)
         return found[0] if len(names) == 1 else found
+
+    @classmethod
+    def read_cursor(cls, data) -> PollCursor:
+        """Return the page's cursor from *data* (a QueryDict: ``after``, ``earliest``, ``change_seq``,
+        ``read_up_to``, ``offers``); missing or invalid values take the cursor's defaults. ``changes`` is
+        read for ``change_seq`` when that is absent (its old name: pages rendered before the rename)."""
+        values = cls.values(data)
+        after, earliest, read_up_to, offers = (
+            values.get(name) for name in ("after", "earliest", "read_up_to", "offers")
+        )
+        change_seq = values.get("change_seq") if "change_seq" in data else values.get("changes")
+        return PollCursor(
+            after=after or 0,
+            earliest=earliest or 0,
+            change_seq=change_seq,
+            read_up_to=read_up_to,
+            offers_shown=offers,
+        )
 
 
 def read_id(value) -> int | None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from ads.models import Ad
-from chat import selectors, services
-from chat.polling import tokens
+from chat import delivery, selectors, services
 
 
 def sync_snapshots_on_ad_status(*, ad: Ad, **kwargs) -> None:
@@ -23,12 +22,12 @@ def sync_snapshots_on_ad_details(*, ad: Ad, **kwargs) -> None:
 def refresh_tokens_on_profile_change(*, user_id: int, **kwargs) -> None:
     """``accounts.signals.user_profile_changed``: names, avatars and privacy settings show in pages rendered
     (and cached) for both sides, so every conversation of the user gets new tokens on commit."""
-    tokens.bump_conversations(selectors.conversation_rows_for_user(user_id=user_id))
+    delivery.announce(conversations=selectors.conversation_rows_for_user(user_id=user_id))
 
 
 def refresh_tokens_on_block_change(*, blocker_id: int, blocked_id: int, **kwargs) -> None:
     """``accounts.signals.user_block_changed``: the composer and notices of the two users' conversations
     change for both, so those conversations get new tokens on commit."""
-    tokens.bump_conversations(
-        selectors.conversation_rows_for_user(user_id=blocker_id, other_user_id=blocked_id)
+    delivery.announce(
+        conversations=selectors.conversation_rows_for_user(user_id=blocker_id, other_user_id=blocked_id)
     )

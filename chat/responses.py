@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from chat import presenters, selectors, services
+from chat.delivery.cursor import PollCursor
 from chat.forms import MessageForm
 from chat.models import Conversation, MessagePhoto
 from marketplace.http import HtmxHttpRequest
@@ -40,23 +41,16 @@ def render_new_messages(
     conversation: Conversation,
     *,
     token: str,
-    after: int,
+    cursor: PollCursor,
     viewer_read_up_to: int = 0,
-    shown_read_up_to: int | None = None,
-    changes_seen: int | None = None,
-    earliest: int = 0,
-    offers_shown: int | None = None,
     **extra,
 ) -> HttpResponse:
-    """Render the messages after the client's cursor *after* (at most one page) with the out-of-band
-    updates and *extra* context, marking the delivered ones read (*viewer_read_up_to*: where the caller
-    knows the viewer's own read pointer already is, e.g. at the message they just sent).
-    *shown_read_up_to* is the other participant's pointer as the page shows it (receipts);
-    *changes_seen* and *earliest* are the page's change number and oldest shown message id: messages
-    changed since are re-rendered out of band (``presenters.new_messages``); *offers_shown* (1/0) whether
-    the page shows the offer form, re-rendered out of band when that is no longer so."""
+    """Render the messages after the page's *cursor* (at most one page) with the out-of-band updates
+    (``presenters.new_messages``: receipts, messages changed since, the offer form) and *extra* context,
+    marking the delivered ones read (*viewer_read_up_to*: where the caller knows the viewer's own read
+    pointer already is, e.g. at the message they just sent)."""
     messages, has_more, cursor_at = selectors.message_list_after(
-        conversation=conversation, after_id=after, limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE
+        conversation=conversation, after_id=cursor.after, limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     )
     if messages:
         services.conversation_mark_read_if_behind(
@@ -69,14 +63,10 @@ def render_new_messages(
         request,
         conversation,
         token=token,
-        after=after,
+        cursor=cursor,
         messages=messages,
         has_more=has_more,
         cursor_at=cursor_at,
-        shown_read_up_to=shown_read_up_to,
-        changes_seen=changes_seen,
-        earliest=earliest,
-        offers_shown=offers_shown,
     )
     context.update(extra)
     return render(request, f"{presenters.PAGE_TEMPLATE}#poll-response", context)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from chat.delivery import stream
 from chat.views import (
     conversations,
     live,
@@ -20,7 +21,7 @@ urlpatterns = [
     path("unread/", polls.unread_badge_poll, name="unread_badge"),
     path("search/", conversations.conversation_search, name="search"),
     path("safety/", safety.safety_help, name="safety_help"),
-    path("stream/", live.conversation_stream, name="stream"),
+    path("stream/", stream.conversation_stream, name="stream"),
     path("start/<public_id:ad_public_id>/", conversations.conversation_start, name="start"),
     path("<public_id:public_id>/", conversations.conversation_detail, name="detail"),
     path("<public_id:public_id>/poll/", polls.conversation_poll, name="poll"),

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from marketplace import push
+from marketplace import pushpin
 
 
 def marketplace(request):
@@ -10,7 +10,7 @@ def marketplace(request):
     user = getattr(request, "user", None)
     return {
         "poll_interval_s": settings.MARKETPLACE_POLL_INTERVAL_S,
-        "push_stream": bool(user is not None and user.is_authenticated and push.proxied(request)),
+        "push_stream": bool(user is not None and user.is_authenticated and pushpin.proxied(request)),
         # Web Push: the key browsers subscribe with ("" = off).
         "vapid_public_key": settings.MARKETPLACE_VAPID_PUBLIC_KEY
         if settings.MARKETPLACE_VAPID_PRIVATE_KEY

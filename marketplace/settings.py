@@ -63,7 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # First after security headers: "nothing new" polls are answered from the cache before sessions load.
-    "chat.polling.gate.NothingNewPollMiddleware",
+    "chat.delivery.gate.NothingNewPollMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -109,8 +109,8 @@ DATABASES = {"default": database_from_env(env, BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is a cache here, never the only copy of anything (docs/operations.md, "Redis outage"): "default"
-# (fragments, last-seen gate, rate-limit counters) ignores and logs connection errors; "poll" (change tokens,
-# chat.polling.tokens) is the same Redis but raises, because a token that could not be replaced must not keep
+# (fragments, last-seen gate, rate-limit counters) ignores and logs connection errors; "poll" (poll tokens,
+# chat.delivery.tokens) is the same Redis but raises, because a token that could not be replaced must not keep
 # answering "nothing new". Sessions live in the database: a cached copy could outlive a logout made while
 # Redis was unreachable.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -253,7 +253,7 @@ MARKETPLACE_EDIT_WINDOW_S = env.int("MARKETPLACE_EDIT_WINDOW_S", default=15 * 60
 # A typing indicator lasts this long without a new ping; pages ping at most every MARKETPLACE_TYPING_PING_S.
 MARKETPLACE_TYPING_PING_S = 3
 MARKETPLACE_TYPING_SHOWN_S = 6
-# Seconds a rendered list pane or page of messages stays in the cache (chat/polling/fragments.py; keys
+# Seconds a rendered list pane or page of messages stays in the cache (chat/delivery/fragments.py; keys
 # change with every relevant change, so this only bounds memory). 0 turns fragment caching off.
 MARKETPLACE_FRAGMENT_CACHE_S = env.int("MARKETPLACE_FRAGMENT_CACHE_S", default=600)
 
@@ -323,14 +323,14 @@ MARKETPLACE_DUPLICATE_TEXT_MAX_RECIPIENTS = 3
 MARKETPLACE_DUPLICATE_TEXT_WINDOW_S = 15 * 60
 
 # --- 13. Delivery: live hints (Pushpin), Web Push, unread emails ---
-# Live hints (marketplace/push.py): Pushpin's publish endpoint, e.g. http://127.0.0.1:5561; empty = polling
-# only. The site must then be served through Pushpin (manage.py run_pushpin, docker-compose), which signs
-# what it forwards with MARKETPLACE_PUSH_SIG_KEY (its sig_key); pages served around it do not stream.
+# Hints (chat/delivery/hints.py): Pushpin's publish endpoint, e.g. http://127.0.0.1:5561; empty = polls only.
+# The site must then be served through Pushpin (manage.py run_pushpin, docker-compose), which signs what it
+# forwards with MARKETPLACE_PUSH_SIG_KEY (its sig_key); pages served around it do not stream.
 MARKETPLACE_PUSH_URL = env.str("MARKETPLACE_PUSH_URL", default="")
 MARKETPLACE_PUSH_SIG_KEY = env.str(
     "MARKETPLACE_PUSH_SIG_KEY", default=hashlib.sha256(f"pushpin:{SECRET_KEY}".encode()).hexdigest()
 )
-# Web Push (marketplace/webpush.py; keys from manage.py generate_vapid_keys). Empty keys = off. A user
+# Web Push (chat/delivery/web_push.py; keys from manage.py generate_vapid_keys). Empty keys = off. A user
 # whose pages have not been seen for MARKETPLACE_WEBPUSH_AFTER_S seconds (no open page polling) gets a
 # push for a new message; the unread email follows after MARKETPLACE_NOTIFY_AFTER_S as before.
 MARKETPLACE_VAPID_PUBLIC_KEY = env.str("MARKETPLACE_VAPID_PUBLIC_KEY", default="")
@@ -346,7 +346,7 @@ MARKETPLACE_WEBPUSH_HOSTS = env.list(
     default=["fcm.googleapis.com", "android.googleapis.com", "push.services.mozilla.com"]
     + ["push.apple.com", "notify.windows.com"],
 )
-# Unread-messages emails (chat.notifications, run by `manage.py notify_unread --loop 60`): sent when a
+# Unread-messages emails (chat.delivery.email, run by `manage.py notify_unread --loop 60`): sent when a
 # user has not been seen for this long. Links in emails point at MARKETPLACE_SITE_URL.
 MARKETPLACE_NOTIFY_AFTER_S = env.int("MARKETPLACE_NOTIFY_AFTER_S", default=10 * 60)
 MARKETPLACE_SITE_URL = env.str("MARKETPLACE_SITE_URL", default="http://127.0.0.1:8000")

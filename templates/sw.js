@@ -1,5 +1,5 @@
 {% load static %}// Service worker (scope "/"): shows the Web Push notifications about new messages and opens the
-// conversation when one is tapped. Payloads come from chat.push_notifications: {title, body, url, tag}.
+// conversation when one is tapped. Payloads come from chat.delivery.web_push: {title, body, url, tag}.
 "use strict";
 
 self.addEventListener("push", function (event) {

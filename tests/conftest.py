@@ -7,7 +7,7 @@ from django.urls import reverse
 from PIL import Image
 
 from chat import services as chat_services
-from chat.polling import tokens
+from chat.delivery import tokens
 from tests.factories import AdFactory, UserFactory
 
 

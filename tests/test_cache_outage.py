@@ -10,8 +10,9 @@ from django.core.cache import caches
 from django.db import OperationalError
 from django.urls import reverse
 
+from chat import delivery
+from chat.delivery import tokens
 from chat.models import Message
-from chat.polling import tokens
 from tests.conftest import HTMX, poll_params, poll_url
 from tests.factories import TEST_PASSWORD
 
@@ -99,7 +100,7 @@ def test_a_token_that_could_not_be_replaced_is_deleted_when_redis_answers_again(
     monkeypatch.setattr(poll_cache, "set_many", split)
     monkeypatch.setattr(poll_cache, "delete_many", split)
     with committed():
-        tokens.bump(user_ids=[42])
+        delivery.announce(user_ids=[42])
     assert tokens.peek_many([key]) == {}  # ...and is not trusted meanwhile
     # ...then Redis is back with its old data: the stale token must not answer "nothing new".
     monkeypatch.undo()

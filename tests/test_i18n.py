@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from ads.models import Ad, Category
-from chat import notifications
 from chat import services as chat_services
+from chat.delivery import email
+from chat.delivery.web_push import payload_for
 from chat.models import Message
-from chat.push_notifications import payload_for
 from marketplace.money import format_money
 from tests.e2e.test_accessibility import _pages, _world
 from tests.factories import TEST_PASSWORD
@@ -260,7 +260,7 @@ def test_unread_emails_and_push_go_out_in_the_recipients_language(conversation, 
     assert payload_for(row)["body"] == "Walnut sofa: Предлагает цену"
 
     mail.outbox.clear()
-    notifications._send(seller, [row])
+    email._send(seller, [row])
     assert mail.outbox[0].subject == "2 непрочитанных сообщения в 1 чате"
     assert "Здравствуйте, Sam Seller!" in mail.outbox[0].body
 

@@ -1,5 +1,5 @@
-"""API: the change endpoints an app polls. They answer 304 from the same change tokens as the page polls
-(``chat.polling``): the ETag carries the token, and while it is current the gate answers If-None-Match
+"""API: the change endpoints an app polls. They answer 304 from the same poll tokens as the page polls
+(``chat.delivery``): the ETag carries the token, and while it is current the gate answers If-None-Match
 with 304 before authentication and the database, so an app's idle poll costs what a page's does."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from chat import access, selectors, services
 from chat.api import serializers as s
-from chat.polling import gate, tokens
+from chat.delivery import gate, tokens
 from marketplace import api
 from marketplace.api import ErrorSerializer
 
@@ -25,7 +25,8 @@ IF_NONE_MATCH = OpenApiParameter(
     parameters=[
         IF_NONE_MATCH,
         OpenApiParameter("after", int, description="The newest message id the app has."),
-        OpenApiParameter("changes", int, description="`conversation.change_seq` of the last answer."),
+        OpenApiParameter("change_seq", int, description="`conversation.change_seq` of the last answer."),
+        OpenApiParameter("changes", int, deprecated=True, description="The old name of `change_seq`."),
     ],
     responses={
         200: s.ChangesSerializer,
@@ -41,20 +42,21 @@ IF_NONE_MATCH = OpenApiParameter(
 @api_view(["GET"])
 def conversation_changes(request, public_id: str):
     """What changed in the conversation since the app's ``after`` (newest message id it has) and
-    ``changes`` (the change number it has seen): up to a page of new messages (``has_more``: ask again),
-    the messages changed since (edited, deleted, reacted to, offer decided; those from ``after`` back to
-    the oldest the app may hold), and the conversation as it is now. New messages count as read. The
-    answer's ETag goes back in If-None-Match; 304 while nothing changed."""
+    ``change_seq`` (the change seq it has seen; ``changes``, its old name, is still read): up to a page of
+    new messages (``has_more``: ask again), the messages changed since (edited, deleted, reacted to, offer
+    decided; those from ``after`` back to the oldest the app may hold), and the conversation as it is now.
+    New messages count as read. The answer's ETag goes back in If-None-Match; 304 while nothing changed."""
     token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
-    after, changes = api.query_int(request, "after") or 0, api.query_int(request, "changes")
+    after = api.query_int(request, "after") or 0
+    change_seq = api.query_int(request, "change_seq" if "change_seq" in request.query_params else "changes")
     limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     messages, has_more, _at = selectors.message_list_after(
         conversation=conversation, after_id=after, limit=limit
     )
     changed = []
-    if changes is not None:
+    if change_seq is not None:
         changed = selectors.message_list_changed(
-            conversation=conversation, since_seq=changes, from_id=0, up_to_id=after, limit=limit
+            conversation=conversation, since_change_seq=change_seq, from_id=0, up_to_id=after, limit=limit
         )
     if messages:
         services.conversation_mark_read_if_behind(

@@ -105,7 +105,7 @@ class ConversationDetailSerializer(ConversationSerializer):
     blocked_by_me = serializers.BooleanField(source="i_blocked_other")
     blocked_me = serializers.BooleanField(source="other_blocked_me")
     offers_open = serializers.SerializerMethodField()
-    change_seq = serializers.IntegerField(source="message_change_seq")
+    change_seq = serializers.IntegerField()
 
     def get_other_read_up_to(self, conversation) -> int | None:
         viewer = self.context["viewer"]
@@ -228,7 +228,7 @@ class MessagePageSerializer(serializers.Serializer):
 
 
 class ChangesSerializer(serializers.Serializer):
-    """What changed in a conversation since the client's ``after``/``changes``: new messages (at most a
+    """What changed in a conversation since the client's ``after``/``change_seq``: new messages (at most a
     page; ``has_more`` says come back), messages changed since (edits, deletions, reactions, offer
     decisions), the other participant's read pointer and the conversation as it is now."""
 

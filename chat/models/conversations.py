@@ -29,8 +29,8 @@ class Conversation(models.Model):
     ``ad_status`` (sold/removed) and ``ad_current_title``/``ad_current_price`` follow the live ad.
     ``last_message`` and ``last_message_at`` are kept by ``chat.services`` under a row lock so the list
     renders without per-row queries. ``updated_at`` records when something a participant sees last
-    changed (for moderators); polls do not read it, they compare cached change tokens
-    (``chat.polling.tokens``).
+    changed (for moderators); polls do not read it, they compare cached poll tokens
+    (``chat.delivery.tokens``).
     """
 
     public_id = models.CharField(
@@ -89,9 +89,10 @@ class Conversation(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     # Counts changes to messages already sent (edits, deletions, reactions, removals): each such change
-    # stamps the message with the next value (``Message.change_seq``), and a page that has seen the
-    # conversation up to value N asks its poll for the messages stamped after N (``chat.services.edits``).
-    message_change_seq = models.PositiveBigIntegerField(_("message change counter"), default=0)
+    # gives the message the next value (``Message.change_seq``), and a page that has seen the
+    # conversation up to value N asks its poll for the messages with a change_seq above N
+    # (``chat.services.edits``).
+    change_seq = models.PositiveBigIntegerField(_("change seq"), default=0)
 
     objects = ConversationManager()
 
@@ -189,10 +190,10 @@ class ConversationParticipant(models.Model):
     sent_count = models.PositiveIntegerField(_("messages written"), default=0)
     hidden_at = models.DateTimeField(_("hidden by participant at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
-    # The newest message id an unread-messages email already covered (chat.notifications): the next
+    # The newest message id an unread-messages email already covered (chat.delivery.email): the next
     # email only mentions conversations with messages after it.
     notified_up_to_message_id = models.BigIntegerField(_("emailed up to message"), null=True, blank=True)
-    # The newest message a Web Push already announced (chat.notifications.push_unread): no further push
+    # The newest message a Web Push already announced (chat.delivery.web_push.push_unread): no further push
     # for this conversation until the participant has read up to it (one push per burst).
     pushed_up_to_message_id = models.BigIntegerField(_("pushed up to message"), null=True, blank=True)
     # "Mute notifications" for this conversation: no Web Push (the messages still count as unread).

@@ -86,8 +86,8 @@ class Message(models.Model):
     deleted_at = models.DateTimeField(_("deleted by the sender at"), null=True, blank=True)
     # How many MessageReaction rows the message has: pages fetch reactions only for messages that have some.
     reaction_count = models.PositiveSmallIntegerField(_("reactions"), default=0)
-    # Conversation.message_change_seq at this message's last change after sending, NULL if none.
-    change_seq = models.PositiveBigIntegerField(_("change number"), null=True, blank=True, editable=False)
+    # Conversation.change_seq at this message's last change after sending, NULL if none.
+    change_seq = models.PositiveBigIntegerField(_("change seq"), null=True, blank=True, editable=False)
 
     objects = MessageManager()
 

@@ -5,11 +5,6 @@ per part of the page; the names below are the public surface (``presenters.list_
 """
 
 from chat.presenters.conversations import (
-    COMPOSER_KEY_MARK,
-    MESSAGES_MARK,
-    OFFER_KEY_MARK,
-    STATUS_MARK,
-    conversation_chrome,
     conversation_pane,
     earlier_page_html,
     new_messages,
@@ -18,6 +13,13 @@ from chat.presenters.conversations import (
 )
 from chat.presenters.lists import PAGE_TEMPLATE, list_pane, search_results
 from chat.presenters.messages import composer_mode, message_rows
+from chat.presenters.pane import (
+    COMPOSER_KEY_MARK,
+    MESSAGES_MARK,
+    OFFER_KEY_MARK,
+    STATUS_MARK,
+    conversation_chrome,
+)
 from chat.presenters.reputation import (
     PROFILE_TEMPLATE,
     profile_context,

@@ -9,17 +9,15 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 
 from ads.models import Ad
 from chat import selectors
+from chat.delivery import fragments, tokens
+from chat.delivery.cursor import PollCursor
 from chat.forms import QUICK_REPLIES
 from chat.models import MESSAGE_REACTIONS, Conversation, Message, Offer
-from chat.polling import fragments, tokens
 from chat.presenters.lists import PAGE_TEMPLATE
 from chat.presenters.messages import message_rows
-from chat.presenters.reputation import review_prompt
-from marketplace import idempotency
 from marketplace.http import cached_reverse
 
 
@@ -121,10 +119,30 @@ def conversation_pane(
         context.update(
             messages_html=cached["html"],
             cursor=cached["cursor"],
-            changes=cached["changes"],
+            change_seq=cached["change_seq"],
             earliest=cached["earliest"],
         )
         return context
+    messages, rows = _message_page(request, conversation, context, before=before, at=at)
+    html = render_to_string(f"{PAGE_TEMPLATE}#earlier-messages", context, request=request)
+    if csrf_secret:
+        fragments.put(
+            fragment_key,
+            html,
+            valid_until=_page_changes_at(messages, rows),
+            cursor=context["cursor"],
+            change_seq=context["change_seq"],
+            earliest=context["earliest"],
+        )
+    context["messages_html"] = html
+    return context
+
+
+def _message_page(
+    request: HttpRequest, conversation: Conversation, context: dict, *, before: int | None, at: int | None
+) -> tuple[list[Message], list[dict]]:
+    """Load the page of messages ``conversation_pane`` shows and put its rows and cursor into *context*;
+    return ``(messages, rows)``."""
     messages, has_earlier = selectors.message_page(
         conversation=conversation,
         limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE,
@@ -144,32 +162,26 @@ def conversation_pane(
         else (conversation.last_message_id or 0),
         # Changes after this one are the poll's to bring (read with the conversation, before the messages).
         # An earlier page (?before=, ?at=) is a view of history the poll does not keep up to date.
-        changes=None if context["viewing_earlier"] else conversation.message_change_seq,
+        change_seq=None if context["viewing_earlier"] else conversation.change_seq,
         # The oldest message shown; 0 when the page shows the whole history.
         earliest=messages[0].id if messages and has_earlier else 0,
     )
-    html = render_to_string(f"{PAGE_TEMPLATE}#earlier-messages", context, request=request)
-    if csrf_secret:
-        # A pending offer's card changes with time alone (countdown, then "expired"), and so do the edit
-        # and delete actions of own messages (gone at the end of the edit window).
-        pending = [
-            message.offer.expires_at
-            for message in messages
-            if message.offer_id and message.offer.status == Offer.Status.PENDING
-        ]
-        if pending:
-            pending.append(timezone.now() + timedelta(seconds=60))
-        pending += [row["editable_until"] for row in rows if row["editable_until"]]
-        fragments.put(
-            fragment_key,
-            html,
-            valid_until=min(pending) if pending else None,
-            cursor=context["cursor"],
-            changes=context["changes"],
-            earliest=context["earliest"],
-        )
-    context["messages_html"] = html
-    return context
+    return messages, rows
+
+
+def _page_changes_at(messages: list[Message], rows: list[dict]) -> datetime | None:
+    """Return when a rendered page of *messages* changes with time alone, or None: a pending offer's card
+    (countdown, then "expired") and the edit and delete actions of own messages (gone at the end of the
+    edit window)."""
+    pending = [
+        message.offer.expires_at
+        for message in messages
+        if message.offer_id and message.offer.status == Offer.Status.PENDING
+    ]
+    if pending:
+        pending.append(timezone.now() + timedelta(seconds=60))
+    pending += [row["editable_until"] for row in rows if row["editable_until"]]
+    return min(pending) if pending else None
 
 
 def earlier_page_html(conversation: Conversation, html: str, *, before: int, earliest: int) -> str:
@@ -192,50 +204,29 @@ def new_messages(
     conversation: Conversation,
     *,
     token: str,
-    after: int,
+    cursor: PollCursor,
     messages: list[Message],
     has_more: bool,
     cursor_at: datetime | None = None,
-    shown_read_up_to: int | None = None,
-    changes_seen: int | None = None,
-    earliest: int = 0,
-    offers_shown: int | None = None,
 ) -> dict:
     """Return the context of a delivering poll (or an htmx send or message action): *messages* after the
-    client's cursor *after*, out-of-band updates of the cursor, poller, snapshot, presence, receipts and
-    badge, and the offer cards a new notice changed. With *has_more* (the poll was cut at its LIMIT) the
-    poller gets no token, so its next poll goes the full path and fetches the rest. *cursor_at* is the
-    time of message *after* (for the day separator). *shown_read_up_to* is the other participant's read
-    pointer as the page shows it: own messages read since get their receipt out of band
-    (``newly_read``), the ones delivered now are rendered right anyway. *changes_seen* is the change
-    number the page has seen (``Conversation.message_change_seq``): shown messages (ids from *earliest*
-    to *after*) changed since are re-rendered out of band (``changed_rows``) and the page gets the new
-    number (``changes``); None (an earlier page, or one from before the number existed) skips this and
-    keeps it None. *offers_shown* (1/0, None: unknown) is whether the page shows the offer form: when that
-    no longer matches (the ad was reserved, sold or put back on sale) the form is re-rendered out of band
-    (``offer_maker_changed``); a form still shown is left alone, with whatever amount is typed in it, but
-    its label with the asking price is re-rendered (``offer_form_shown``: the seller may have changed it).
-    Offer cards are messages: an offer's status change stamps its card, which comes back as a changed
-    row."""
+    page's *cursor* (``cursor.after``), out-of-band updates of the cursor, poller, snapshot, presence,
+    receipts and badge, and the offer cards a new notice changed. With *has_more* (the poll was cut at its
+    LIMIT) the poller gets no token, so its next poll goes the full path and fetches the rest. *cursor_at*
+    is the time of message ``cursor.after`` (for the day separator). With ``cursor.read_up_to`` (the other
+    participant's read pointer as the page shows it) own messages read since get their receipt out of band
+    (``newly_read``), the ones delivered now are rendered right anyway. With ``cursor.change_seq`` (the
+    change seq the page has seen, ``Conversation.change_seq``) shown messages (ids from
+    ``cursor.earliest`` to ``cursor.after``) changed since are re-rendered out of band (``changed_rows``)
+    and the page gets the new change seq (``change_seq``); None (an earlier page, or one from before
+    the change seq existed) skips this and keeps it None. ``cursor.offers_shown`` (1/0, None: unknown) is
+    whether the page shows the offer form: when that no longer matches (the ad was reserved, sold or put
+    back on sale) the form is re-rendered out of band (``offer_maker_changed``); a form still shown is left
+    alone, with whatever amount is typed in it, but its label with the asking price is re-rendered
+    (``offer_form_shown``: the seller may have changed it). Offer cards are messages: an offer's status
+    change marks its card changed, so it comes back as a changed row."""
     context = participant_context(request, conversation, token="" if has_more else token)
-    newly_read = []
-    if shown_read_up_to is not None and context["show_receipts"]:
-        newly_read = selectors.message_list_newly_read(
-            conversation=conversation,
-            sender_id=request.user.pk,
-            after_id=shown_read_up_to,
-            up_to_id=min(context["read_up_to"], after),
-            limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE,
-        )
-    changed, changes = [], None
-    if changes_seen is not None:
-        changes = conversation.message_change_seq
-        limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
-        changed = selectors.message_list_changed(
-            conversation=conversation, since_seq=changes_seen, from_id=earliest, up_to_id=after, limit=limit
-        )
-        if len(changed) == limit:  # the rest comes with the next poll
-            changes = max(message.change_seq for message in changed)
+    changed, change_seq = _changed_since(conversation, cursor)
     rows = message_rows(
         [*messages, *changed],
         viewer_id=request.user.pk,
@@ -245,89 +236,47 @@ def new_messages(
     )
     return {
         **context,
-        "newly_read": newly_read,
-        "offer_maker_changed": offers_shown is not None and bool(offers_shown) != context["offers_open"],
+        "newly_read": _newly_read(request, conversation, cursor, context),
+        "offer_maker_changed": cursor.offers_shown is not None
+        and bool(cursor.offers_shown) != context["offers_open"],
         # A form left in place gets its label again: the asking price in it may have changed.
-        "offer_form_shown": bool(offers_shown) and context["offers_open"],
+        "offer_form_shown": bool(cursor.offers_shown) and context["offers_open"],
         "message_rows": rows[: len(messages)],
         "changed_rows": rows[len(messages) :],
-        "cursor": messages[-1].id if messages else after,
-        "changes": changes,
+        "cursor": messages[-1].id if messages else cursor.after,
+        "change_seq": change_seq,
         "badge": selectors.unread_badge(user=request.user),
     }
 
 
-# Stand-ins in the cached conversation pane for the parts rendered fresh every time. User text cannot
-# produce them: it is escaped ("<" becomes "&lt;").
-STATUS_MARK = mark_safe("<!--chat:participant-status-->")
-MESSAGES_MARK = mark_safe("<!--chat:messages-->")
-# The forms' idempotency keys are fresh for every page shown, so the cached pane carries marks for them.
-# Marks contain "<", which escaped user text (an ad title, a name) never does.
-COMPOSER_KEY_MARK = mark_safe("<!--chat:composer-key-->")
-OFFER_KEY_MARK = mark_safe("<!--chat:offer-key-->")
+def _newly_read(request: HttpRequest, conversation: Conversation, cursor: PollCursor, context: dict) -> list:
+    """Return the viewer's own messages the other participant read since the pointer the page shows
+    (``cursor.read_up_to``), up to ``cursor.after``: their receipts go out of band. [] without receipts."""
+    if cursor.read_up_to is None or not context["show_receipts"]:
+        return []
+    return selectors.message_list_newly_read(
+        conversation=conversation,
+        sender_id=request.user.pk,
+        after_id=cursor.read_up_to,
+        up_to_id=min(context["read_up_to"], cursor.after),
+        limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE,
+    )
 
 
-def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
-    """Return the open conversation's pane (header and menu, ad snapshot, poller, offer form, composer)
-    around ``context["messages_html"]``, with the other participant's status rendered fresh.
-
-    Without an error, typed text or a reply/edit in the composer to show, the pane is cached
-    (``chat.polling.fragments``) under the conversation's poll token and everything else it shows that the
-    token does not cover: the viewer, the CSRF secret (its forms), the archive and block flags, the other
-    participant's suspension and the read pointer the poller carries, whether an earlier page is shown.
-    The status ("online", "last seen 5 minutes ago") changes with time alone, so it is rendered each time
-    and put in place of STATUS_MARK. The composer's and the offer form's idempotency keys are
-    ``context["composer_key"]``/``["offer_key"]`` when set (a refused submission keeps its key), else
-    fresh ones.
-    """
-    status = render_to_string(f"{PAGE_TEMPLATE}#participant-status", context, request=request)
-    conversation = context["conversation"]
-    form = context.get("form")
-    cacheable = not (
-        context.get("typed")
-        or context.get("composer_target")
-        or context.get("composer_error")
-        or context.get("offer_error")
-        or context.get("offer_open")
-        or (form is not None and form.is_bound and form.errors)
+def _changed_since(conversation: Conversation, cursor: PollCursor) -> tuple[list[Message], int | None]:
+    """Return the shown messages changed since the page's change seq (``cursor.change_seq``; at most
+    a page) and the change seq the page has seen after them; ``([], None)`` when the page keeps none."""
+    if cursor.change_seq is None:
+        return [], None
+    change_seq = conversation.change_seq
+    limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
+    changed = selectors.message_list_changed(
+        conversation=conversation,
+        since_change_seq=cursor.change_seq,
+        from_id=cursor.earliest,
+        up_to_id=cursor.after,
+        limit=limit,
     )
-    csrf_secret = fragments.csrf_secret(request)
-    fragment_key = fragments.key(
-        "conversation-pane",
-        request.user.pk,
-        conversation.public_id,
-        context["poll_token"],
-        csrf_secret,
-        conversation.my_archived_at,
-        conversation.my_muted_at,
-        conversation.i_blocked_other,
-        conversation.other_blocked_me,
-        context["other_suspended"],  # a suspension moves only the suspended user's tokens
-        context["read_up_to"],
-        # The poller's cursor is the last visible message (or the last message on an earlier page):
-        # covered by the token, like everything else the token moves with.
-        context["viewing_earlier"],
-    )
-    cached = fragments.get(fragment_key) if cacheable and csrf_secret else None
-    if cached is not None:
-        html = cached["html"]
-    else:
-        prompt, prompt_changes_at = review_prompt(conversation=conversation, user=request.user)
-        marked = {
-            **context,
-            "review_prompt": prompt,
-            "participant_status_html": STATUS_MARK,
-            "messages_html": MESSAGES_MARK,
-            "composer_key": COMPOSER_KEY_MARK,
-            "offer_key": OFFER_KEY_MARK,
-        }
-        html = render_to_string(f"{PAGE_TEMPLATE}#conversation-pane", marked, request=request)
-        if cacheable and csrf_secret:
-            fragments.put(fragment_key, html, valid_until=prompt_changes_at)
-    html = (
-        html.replace(COMPOSER_KEY_MARK, context.get("composer_key") or idempotency.new_key(), 1)
-        .replace(OFFER_KEY_MARK, context.get("offer_key") or idempotency.new_key(), 1)
-        .replace(STATUS_MARK, status, 1)
-    )
-    # Messages last: their text is the users', and must never be scanned for the marks above.
-    return mark_safe(html.replace(MESSAGES_MARK, context["messages_html"], 1))  # noqa: S308 - own templates
+    if len(changed) == limit:  # the rest comes with the next poll
+        change_seq = max(message.change_seq for message in changed)
+    return changed, change_seq

@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from chat import selectors
+from chat.delivery import fragments, tokens
 from chat.forms import ListQueryForm
-from chat.polling import fragments, tokens
 
 PAGE_TEMPLATE = "chat/page.html"
 
@@ -56,27 +56,35 @@ def list_pane(request: HttpRequest, *, active_public_id: str = "") -> dict:
     if cached is not None:
         context.update(conversation_list_html=cached["html"], filter_ad_title=cached["filter_ad_title"])
         return context
+    context.update(_list_rows(request, rows, list_token=list_token, query=query, active=active_public_id))
+    html = render_to_string(f"{PAGE_TEMPLATE}#conversation-list", context, request=request)
+    fragments.put(fragment_key, html, filter_ad_title=context["filter_ad_title"])
+    context["conversation_list_html"] = html
+    return context
+
+
+def _list_rows(request: HttpRequest, rows: list, *, list_token: str, query: dict, active: str) -> dict:
+    """Return the list's context for *rows* (one page, +1 to see more): ``conversations``,
+    ``filter_ad_title``, ``next_cursor`` (the older page's keyset cursor, "" on the last page) and
+    ``list_poll_vals`` (the list poll's token, user key and the list's own parameters, as JSON)."""
+    page_size = settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE
     next_cursor = ""
     if len(rows) > page_size:
         rows = rows[:page_size]
         last = rows[-1]
         next_cursor = f"{int(last.my_last_message_at.timestamp() * 1_000_000)}_{last.id}"
-    list_query = {"active": active_public_id, "ad": ad_public_id, "before": raw_before}
+    list_query = {"active": active, "ad": query["ad"], "before": query["before_raw"]}
     poll_vals = {
         "token": list_token,
         "user_key": tokens.user_poll_key(request.user.pk),
         **{key: value for key, value in list_query.items() if value},
     }
-    context.update(
-        conversations=rows,
-        filter_ad_title=rows[0].ad_title if ad_public_id and rows else "",
-        next_cursor=next_cursor,
-        list_poll_vals=json.dumps(poll_vals),
-    )
-    html = render_to_string(f"{PAGE_TEMPLATE}#conversation-list", context, request=request)
-    fragments.put(fragment_key, html, filter_ad_title=context["filter_ad_title"])
-    context["conversation_list_html"] = html
-    return context
+    return {
+        "conversations": rows,
+        "filter_ad_title": rows[0].ad_title if query["ad"] and rows else "",
+        "next_cursor": next_cursor,
+        "list_poll_vals": json.dumps(poll_vals),
+    }
 
 
 def search_results(*, user, query: str) -> dict:

@@ -7,9 +7,9 @@ from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, UserBlock
+from chat.delivery import tokens
 from chat.managers import MEMBERSHIP_FIELDS
 from chat.models import Conversation, ConversationParticipant
-from chat.polling import tokens
 
 
 def _with_membership(queryset: QuerySet[Conversation], *, user: User) -> QuerySet[Conversation]:
@@ -84,7 +84,7 @@ def conversation_list_for_user(
 
 def conversation_rows_for_user(*, user_id: int, other_user_id: int | None = None) -> QuerySet:
     """Return ``(public_id, buyer_id, seller_id)`` of every conversation *user_id* is in (only those with
-    *other_user_id* when given): the shape ``tokens.bump_conversations`` takes."""
+    *other_user_id* when given): the shape ``delivery.announce(conversations=…)`` takes."""
     queryset = Conversation.objects.filter(Q(buyer_id=user_id) | Q(seller_id=user_id))
     if other_user_id is not None:
         queryset = queryset.filter(Q(buyer_id=other_user_id) | Q(seller_id=other_user_id))
@@ -120,7 +120,7 @@ def unread_conversation_count(*, user: User) -> int:
 
 def unread_badge(*, user: User, list_token: str | None = None) -> dict:
     """Return the header badge's state: ``{"token": list poll token, "count": unread conversations,
-    "user_key": signed key for polls}``; the token is read first (see ``chat.polling.tokens``).
+    "user_key": signed key for polls}``; the token is read first (see ``chat.delivery.tokens``).
 
     *list_token* is the list token the caller already read earlier in this request (the list pane): an
     older token is always safe, it only means one full poll more.
@@ -161,6 +161,6 @@ def conversation_of_buyer_about_ad(*, user: User, ad_id: int) -> dict | None:
 
 
 def conversation_change_seq(*, conversation: Conversation) -> int:
-    """Return *conversation*'s current ``message_change_seq`` (one query): what a view that just changed a
+    """Return *conversation*'s current ``change_seq`` (one query): what a view that just changed a
     message hands its page, since the conversation row it holds was read before the change."""
-    return Conversation.objects.filter(pk=conversation.pk).values_list("message_change_seq", flat=True).get()
+    return Conversation.objects.filter(pk=conversation.pk).values_list("change_seq", flat=True).get()

@@ -193,21 +193,22 @@ def offer_get_for_conversation(*, conversation: Conversation, offer_id: int) -> 
 
 
 def message_list_changed(
-    *, conversation: Conversation, since_seq: int, from_id: int, up_to_id: int, limit: int
+    *, conversation: Conversation, since_change_seq: int, from_id: int, up_to_id: int, limit: int
 ) -> list[Message]:
     """Return the visible messages of *conversation* with ids from *from_id* to *up_to_id* (those a page
-    shows) that changed after change number *since_seq* (edited, deleted, reacted to, removed, or quoting
-    one that was), the first *limit* changes in change order, each with its offer and quoted message.
+    shows) that changed after change seq *since_change_seq* (edited, deleted, reacted to, removed, or
+    quoting one that was), the first *limit* changes in change seq order (then id: one change marks several
+    messages), each with its offer and quoted message.
 
-    *conversation* comes from ``chat.access.access_conversation``: when its ``message_change_seq`` is not
-    above *since_seq* nothing changed and no query runs; else one query on ``message_change_seq_idx``.
+    *conversation* comes from ``chat.access.access_conversation``: when its ``change_seq`` is not above
+    *since_change_seq* nothing changed and no query runs; else one query on ``message_change_seq_idx``.
     """
-    if conversation.message_change_seq <= since_seq or up_to_id <= 0:
+    if conversation.change_seq <= since_change_seq or up_to_id <= 0:
         return []
     changed = (
         message_list_visible(conversation=conversation)
-        .filter(change_seq__gt=since_seq, id__gte=from_id, id__lte=up_to_id)
-        .order_by("change_seq")[:limit]
+        .filter(change_seq__gt=since_change_seq, id__gte=from_id, id__lte=up_to_id)
+        .order_by("change_seq", "id")[:limit]
     )
     return list(changed)
 

@@ -21,7 +21,7 @@ from chat.services.edits import (
     message_delete,
     message_edit,
     message_edit_check,
-    messages_stamp_changed_locked,
+    messages_mark_changed_locked,
 )
 from chat.services.messages import message_body_clean, message_send
 from chat.services.offers import (
@@ -73,7 +73,7 @@ __all__ = [
     "message_photos_store",
     "message_react",
     "message_send",
-    "messages_stamp_changed_locked",
+    "messages_mark_changed_locked",
     "offer_accept",
     "offer_amount_clean",
     "offer_decline",

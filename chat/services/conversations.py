@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from ads.models import Ad
-from chat import screening, selectors
+from chat import delivery, screening, selectors
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, ConversationParticipant, Message
-from chat.polling import tokens
 from chat.services.messages import (
     message_body_clean,
     message_create_locked,
@@ -240,7 +239,7 @@ def conversation_hide(*, conversation: Conversation, user: User) -> Conversation
             "updated_at",
         ]
     )
-    tokens.bump(conversation_views=[(locked.public_id, user.pk)], user_ids=[user.pk])
+    delivery.announce(conversation_views=[(locked.public_id, user.pk)], user_ids=[user.pk])
     return participant
 
 
@@ -254,7 +253,7 @@ def conversation_set_archived(*, conversation: Conversation, user: User, archive
     ConversationParticipant.objects.filter(conversation=conversation, user=user).update(
         archived_at=now if archived else None, updated_at=now
     )
-    tokens.bump(user_ids=[user.pk])
+    delivery.announce(user_ids=[user.pk])
 
 
 def conversation_set_muted(*, conversation: Conversation, user: User, muted: bool) -> None:
@@ -264,7 +263,7 @@ def conversation_set_muted(*, conversation: Conversation, user: User, muted: boo
     ConversationParticipant.objects.filter(conversation=conversation, user=user).update(
         muted_at=now if muted else None, updated_at=now
     )
-    tokens.bump(conversation_views=[(conversation.public_id, user.pk)])
+    delivery.announce(conversation_views=[(conversation.public_id, user.pk)])
 
 
 def conversations_sync_ad_details(*, ad: Ad) -> int:
@@ -288,5 +287,5 @@ def conversations_sync_ad_details(*, ad: Ad) -> int:
     Conversation.objects.filter(pk__in=[row[0] for row in changed]).update(
         ad_current_title=ad.title, ad_current_price=ad.price, updated_at=timezone.now()
     )
-    tokens.bump_conversations([row[1:4] for row in changed])
+    delivery.announce(conversations=[row[1:4] for row in changed])
     return len(changed)

@@ -18,10 +18,10 @@ from django.utils import timezone
 from accounts.models import User, UserBlock
 from ads import services as ad_services
 from ads.models import Ad
+from chat import delivery
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, Message, Offer
 from chat.notices import notice_params
-from chat.polling import tokens
 from chat.services.messages import message_create_locked
 from chat.services.offers import offer_set_status_locked
 
@@ -206,4 +206,4 @@ def _conversation_follow(
             kind=Message.Kind.SYSTEM,
         )
     else:
-        tokens.bump_conversations([(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
+        delivery.announce(conversations=[(conversation.public_id, conversation.buyer_id, conversation.seller_id)])

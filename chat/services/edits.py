@@ -1,5 +1,5 @@
-"""Changes to messages already sent: the sender's edit and "Delete for everyone", and the change stamp every
-such change (reactions and moderators' removals too) leaves for the polls.
+"""Changes to messages already sent: the sender's edit and "Delete for everyone", and the change seq every
+such change (reactions and moderators' removals too) gives the messages it changed, for the polls.
 
 Every write here locks the conversation row first (the lock order of ``chat.services.messages``), so the
 conversation's change counter grows one change at a time and a poll that asks "what changed after N"
@@ -17,9 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from chat import delivery
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, ConversationParticipant, Message, MessageEdit
-from chat.polling import tokens
 from chat.services.messages import message_body_clean, refuse_if_blocked
 
 
@@ -29,7 +29,7 @@ def edit_window_ends(message: Message) -> datetime:
     return message.created_at + timedelta(seconds=settings.MARKETPLACE_EDIT_WINDOW_S)
 
 
-def messages_stamp_changed_locked(
+def messages_mark_changed_locked(
     *,
     conversation: Conversation,
     message_ids: list[int],
@@ -37,23 +37,23 @@ def messages_stamp_changed_locked(
     quotes_changed: bool = True,
 ) -> int:
     """Record that messages *message_ids* of *conversation* (locked by the caller with
-    ``select_for_update``) changed after sending, and return the new change number.
+    ``select_for_update``) changed after sending, and return the new change seq.
 
-    The conversation's ``message_change_seq`` grows by one and the messages, and with *quotes_changed*
-    the replies quoting them (a quote shows its original's current text and state), are stamped with it;
+    The conversation's ``change_seq`` grows by one and the messages, and with *quotes_changed*
+    the replies quoting them (a quote shows its original's current text and state), get it as theirs;
     both participants' poll tokens are replaced on commit, and their lists' too when *list_changed* (the
     list preview shows the change).
     """
-    seq = conversation.message_change_seq + 1
+    seq = conversation.change_seq + 1
     now = timezone.now()
-    Conversation.objects.filter(pk=conversation.pk).update(message_change_seq=seq, updated_at=now)
+    Conversation.objects.filter(pk=conversation.pk).update(change_seq=seq, updated_at=now)
     changed = Q(pk__in=message_ids)
     if quotes_changed:
         changed |= Q(reply_to_id__in=message_ids)
     Message.objects.filter(changed, conversation=conversation).update(change_seq=seq)
-    conversation.message_change_seq = seq
+    conversation.change_seq = seq
     participants = (conversation.buyer_id, conversation.seller_id)
-    tokens.bump(
+    delivery.announce(
         conversation_views=[(conversation.public_id, user_id) for user_id in participants],
         user_ids=participants if list_changed else (),
     )
@@ -120,7 +120,7 @@ def message_edit(*, message: Message, editor: User, body: str) -> Message:
     message.body = body
     message.edited_at = now
     message.save(update_fields=["body", "edited_at"])
-    message.change_seq = messages_stamp_changed_locked(
+    message.change_seq = messages_mark_changed_locked(
         conversation=conversation,
         message_ids=[message.pk],
         list_changed=conversation.last_message_id == message.pk,
@@ -158,7 +158,7 @@ def message_delete(*, message: Message, user: User) -> Message:
         other.unread_count -= 1
         other.updated_at = now
         other.save(update_fields=["unread_count", "updated_at"])
-    message.change_seq = messages_stamp_changed_locked(
+    message.change_seq = messages_mark_changed_locked(
         conversation=conversation, message_ids=[message.pk], list_changed=True
     )
     return message

@@ -19,11 +19,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User, UserBlock
-from chat import selectors
+from chat import delivery, selectors
 from chat.errors import ERROR_MESSAGES
 from chat.models import MESSAGE_MAX_LENGTH, Conversation, ConversationParticipant, Message, Offer
 from chat.notices import notice_text_in_english
-from chat.polling import tokens
 from chat.services.photos import message_photos_store
 from chat.services.reputation import response_time_refresh
 from marketplace import idempotency
@@ -168,7 +167,7 @@ def message_create_locked(
     _participants_advance(
         conversation=conversation, message=message, written=written, first_reply=first_reply, now=now
     )
-    tokens.bump_conversations([(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
+    delivery.announce(conversations=[(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
     return message
 
 

@@ -2,8 +2,8 @@
 one), the other accepts or declines, the proposer withdraws; expiry.
 
 Lock order: the conversation row, then the offer row (``_locked_offer``), in every action, so two
-simultaneous decisions leave exactly one outcome and never deadlock. Every status change stamps the
-offer's card as changed (``messages_stamp_changed_locked``), so the other side's open page loses the card's
+simultaneous decisions leave exactly one outcome and never deadlock. Every status change marks the
+offer's card changed (``messages_mark_changed_locked``), so the other side's open page loses the card's
 buttons with its next poll.
 """
 
@@ -24,7 +24,7 @@ from ads.models import Ad
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, Message, Offer
 from chat.notices import notice_params
-from chat.services.edits import messages_stamp_changed_locked
+from chat.services.edits import messages_mark_changed_locked
 from chat.services.messages import (
     message_create_locked,
     message_repeat_of,
@@ -43,7 +43,7 @@ def _locked_offer(offer: Offer) -> tuple[Conversation, Offer]:
 
 
 def offer_set_status_locked(*, conversation: Conversation, offer: Offer, status: str, now: datetime) -> None:
-    """Record *offer*'s new *status* (decided at *now*) and stamp its card as changed; the caller has
+    """Record *offer*'s new *status* (decided at *now*) and mark its card changed; the caller has
     locked *conversation* and *offer*."""
     offer.status = status
     offer.decided_at = now
@@ -53,7 +53,7 @@ def offer_set_status_locked(*, conversation: Conversation, offer: Offer, status:
             "pk", flat=True
         )
     )
-    messages_stamp_changed_locked(conversation=conversation, message_ids=card_ids, quotes_changed=False)
+    messages_mark_changed_locked(conversation=conversation, message_ids=card_ids, quotes_changed=False)
 
 
 def _expire_if_due(*, conversation: Conversation, offer: Offer, now: datetime) -> None:

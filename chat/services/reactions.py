@@ -9,7 +9,7 @@ from django.db.models import F
 from accounts.models import User
 from chat.errors import ERROR_MESSAGES
 from chat.models import MESSAGE_REACTIONS, Conversation, Message, MessageReaction
-from chat.services.edits import messages_stamp_changed_locked
+from chat.services.edits import messages_mark_changed_locked
 from chat.services.messages import refuse_if_blocked
 
 
@@ -52,5 +52,5 @@ def message_react(*, message: Message, user: User, emoji: str, on: bool = True) 
         Message.objects.filter(pk=message.pk).update(reaction_count=F("reaction_count") - 1)
     else:
         return current.emoji if current else None
-    messages_stamp_changed_locked(conversation=conversation, message_ids=[message.pk], quotes_changed=False)
+    messages_mark_changed_locked(conversation=conversation, message_ids=[message.pk], quotes_changed=False)
     return emoji if on else None

@@ -9,9 +9,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
+from chat import delivery
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, ConversationParticipant, Message
-from chat.polling import tokens
 
 
 def conversation_mark_read(*, conversation: Conversation, user: User, up_to_message_id: int) -> bool:
@@ -55,7 +55,7 @@ def conversation_mark_read(*, conversation: Conversation, user: User, up_to_mess
         )
     # The reader's list (unread state) and the other participant's view (read receipts) change.
     other_id = conversation.seller_id if user.pk == conversation.buyer_id else conversation.buyer_id
-    tokens.bump(conversation_views=[(conversation.public_id, other_id)], user_ids=[user.pk])
+    delivery.announce(conversation_views=[(conversation.public_id, other_id)], user_ids=[user.pk])
     return True
 
 
@@ -108,4 +108,4 @@ def conversation_mark_unread(*, conversation: Conversation, user: User) -> None:
     )
     participant.updated_at = timezone.now()
     participant.save(update_fields=["last_read_message", "unread_count", "updated_at"])
-    tokens.bump(user_ids=[user.pk])
+    delivery.announce(user_ids=[user.pk])

@@ -16,9 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from chat import delivery
 from chat.errors import ERROR_MESSAGES
 from chat.models import REVIEW_TEXT_MAX_LENGTH, Conversation, ConversationParticipant, ResponseTime, Review
-from chat.polling import tokens
 
 
 def response_time_refresh(*, user_id: int) -> ResponseTime:
@@ -130,7 +130,7 @@ def _clean_review(*, reliability, friendliness, text: str) -> tuple[int, int, st
 
 def _bump(conversation: Conversation) -> None:
     # The conversation pane shows the review prompt; the profile pages read reviews directly.
-    tokens.bump_conversations([(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
+    delivery.announce(conversations=[(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
 
 
 def review_create(

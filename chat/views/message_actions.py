@@ -1,10 +1,12 @@
 """Actions on a message already sent: edit, delete for everyone, react, and the composer's reply/edit mode.
 
 Each works without JavaScript (a form post, then a redirect back to the message) and with htmx (the
-answer is what a poll would bring: the messages changed since the page's change number, out of band).
+answer is what a poll would bring: the messages changed since the page's change seq, out of band).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,30 +52,20 @@ def _target(request: HtmxHttpRequest, public_id: str, message_id: int) -> tuple[
 def _changes_since_page(
     request: HtmxHttpRequest, conversation: Conversation, *, token: str, changed: bool, **extra
 ):
-    """Render, for an htmx message action, what changed since the page's change number (``changes``,
+    """Render, for an htmx message action, what changed since the page's change seq (``change_seq``,
     ``after`` and ``earliest`` from the POST) out of band, with *extra* context. *changed*: the action
-    changed a message, so the conversation row (read before it) gets the current change number."""
-    after, changes, earliest, offers = MessageCursorForm.read(
-        request.POST, "after", "changes", "earliest", "offers"
-    )
+    changed a message, so the conversation row (read before it) gets the current change seq."""
+    # Receipts are the poll's to bring: an action answers with what changed, not with what was read.
+    cursor = replace(MessageCursorForm.read_cursor(request.POST), read_up_to=None)
     if changed:
-        conversation.message_change_seq = selectors.conversation_change_seq(conversation=conversation)
-    return responses.render_new_messages(
-        request,
-        conversation,
-        token=token,
-        after=after or 0,
-        changes_seen=changes,
-        earliest=earliest or 0,
-        offers_shown=offers,
-        **extra,
-    )
+        conversation.change_seq = selectors.conversation_change_seq(conversation=conversation)
+    return responses.render_new_messages(request, conversation, token=token, cursor=cursor, **extra)
 
 
 def _answer(
     request: HtmxHttpRequest, conversation: Conversation, *, token: str, message_id: int, error: str = ""
 ) -> HttpResponse:
-    """Answer a message action: htmx gets what changed since the page's change number out of band, plus
+    """Answer a message action: htmx gets what changed since the page's change seq out of band, plus
     *error* in the page's alert slot (an empty one hides it); without JavaScript, a redirect back to the
     message, with *error* as a flash message."""
     if request.htmx:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from django.db import DatabaseError
 from django.http import HttpResponse
@@ -79,12 +80,12 @@ def message_send(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         )
         return outcome.respond(response) if outcome else response
     if request.htmx:
-        return _render_sent(request, conversation, token=token, after=after, message_id=message.id)
+        return _render_sent(request, conversation, token=token, message_id=message.id)
     return redirect(f"{conversation.get_absolute_url()}#message-{message.id}")
 
 
 def _render_sent(
-    request: HtmxHttpRequest, conversation: Conversation, *, token: str, after: int, message_id: int
+    request: HtmxHttpRequest, conversation: Conversation, *, token: str, message_id: int
 ) -> HttpResponse:
     """Answer an accepted htmx send: the new messages and an empty composer with a fresh key.
 
@@ -96,15 +97,13 @@ def _render_sent(
         # The token read before the send: the send replaced it, so the next poll takes the full path
         # once and brings anything (a read receipt, a snapshot change) that the pre-send conversation
         # row could not show. Reading it now instead would vouch for that stale row.
-        changes, earliest, offers = MessageCursorForm.read(request.POST, "changes", "earliest", "offers")
+        # Receipts are the poll's to bring: the composer does not carry the pointer it shows.
+        cursor = replace(MessageCursorForm.read_cursor(request.POST), read_up_to=None)
         return responses.render_new_messages(
             request,
             conversation,
             token=token,
-            after=after,
-            changes_seen=changes,
-            earliest=earliest or 0,
-            offers_shown=offers,
+            cursor=cursor,
             viewer_read_up_to=message_id,
             sent=True,
             form=MessageForm(),

@@ -1,7 +1,7 @@
 """The polls: the conversation list, the open conversation and the header badge.
 
 Each is marked ``answers_nothing_new_from_cache``: a poll whose token is still current is answered 204 by
-``chat.polling.gate`` before sessions load. What reaches these views has something to deliver.
+``chat.delivery.gate`` before sessions load. What reaches these views has something to deliver.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from chat import access, presenters, responses, selectors
+from chat.delivery import tokens
+from chat.delivery.gate import answers_nothing_new_from_cache
 from chat.forms import MessageCursorForm
-from chat.polling import tokens
-from chat.polling.gate import answers_nothing_new_from_cache
 from marketplace.http import HtmxHttpRequest
 
 
@@ -31,28 +31,17 @@ def conversation_list_poll(request: HtmxHttpRequest) -> HttpResponse:
 @answers_nothing_new_from_cache(lambda user_id, public_id: tokens.conversation_key(public_id, user_id))
 def conversation_poll(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Answer the open conversation's poll (``after`` = newest message id shown, ``read_up_to`` = the
-    other participant's read pointer as shown, ``changes`` = the conversation's change number as shown,
-    ``earliest`` = the oldest message id shown or 0, ``offers`` = 1 when the offer form is shown, ``token``,
-    ``user_key``).
+    other participant's read pointer as shown, ``change_seq`` = the conversation's change seq as shown
+    (``changes``, its old name, is read too), ``earliest`` = the oldest message id shown or 0, ``offers`` =
+    1 when the offer form is shown, ``token``, ``user_key``).
 
     For a logged-in participant: the new messages to append (at most a page), and out-of-band updates
     of the cursor, the token, the ad snapshot, read receipts, messages edited, deleted or reacted to since
-    ``changes``, and the other participant's "last seen". Delivered messages count as read.
+    ``change_seq``, and the other participant's "last seen". Delivered messages count as read.
     """
     token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
-    after, shown_read_up_to, changes, earliest, offers = MessageCursorForm.read(
-        request.GET, "after", "read_up_to", "changes", "earliest", "offers"
-    )
-    return responses.render_new_messages(
-        request,
-        conversation,
-        token=token,
-        after=after or 0,
-        shown_read_up_to=shown_read_up_to,
-        changes_seen=changes,
-        earliest=earliest or 0,
-        offers_shown=offers,
-    )
+    cursor = MessageCursorForm.read_cursor(request.GET)
+    return responses.render_new_messages(request, conversation, token=token, cursor=cursor)
 
 
 @require_GET

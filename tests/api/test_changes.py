@@ -17,11 +17,11 @@ def test_an_idle_conversation_poll_is_304_without_a_query(
     token_client, buyer, seller, conversation, committed, django_assert_num_queries
 ):
     client = token_client(buyer)
-    first = client.get(changes_url(conversation), {"after": 0, "changes": 0})
+    first = client.get(changes_url(conversation), {"after": 0, "change_seq": 0})
     assert first.status_code == 200
     etag = first["ETag"]
     after = first.json()["messages"][-1]["id"]
-    params = {"after": after, "changes": first.json()["conversation"]["change_seq"]}
+    params = {"after": after, "change_seq": first.json()["conversation"]["change_seq"]}
     # The first answer's token was created on that view; the next full answer stores it.
     etag = client.get(changes_url(conversation), params)["ETag"]
     with django_assert_num_queries(0):
@@ -36,9 +36,24 @@ def test_an_idle_conversation_poll_is_304_without_a_query(
 
     with committed():
         services.message_edit(message=reply, editor=seller, body="Yes, still available")
-    params = {"after": reply.id, "changes": fresh.json()["conversation"]["change_seq"]}
+    params = {"after": reply.id, "change_seq": fresh.json()["conversation"]["change_seq"]}
     edited = client.get(changes_url(conversation), params, HTTP_IF_NONE_MATCH=fresh["ETag"]).json()
     assert edited["messages"] == [] and [m["body"] for m in edited["changed"]] == ["Yes, still available"]
+
+
+def test_the_change_seq_is_read_under_its_old_name_changes_too(
+    token_client, buyer, seller, conversation
+):
+    """Apps written before the rename send ``changes``: still read, and ``change_seq`` wins when both come."""
+    first_id = conversation.last_message_id
+    services.message_react(message=conversation.last_message, user=seller, emoji="👍")
+    client = token_client(buyer)
+
+    old = client.get(changes_url(conversation), {"after": first_id, "changes": 0}).json()
+    both = client.get(changes_url(conversation), {"after": first_id, "changes": 0, "change_seq": 1}).json()
+
+    assert [m["id"] for m in old["changed"]] == [first_id]
+    assert both["changed"] == []
 
 
 def test_a_forged_etag_takes_the_full_path_and_a_replayed_one_reveals_nothing(
@@ -81,11 +96,11 @@ def test_a_delivering_changes_poll_costs_the_same_for_1_and_30_messages(
 ):
     client = token_client(buyer)
     after = conversation.last_message_id
-    client.get(changes_url(conversation), {"after": after, "changes": 0})  # last-seen stamp, token stored
+    client.get(changes_url(conversation), {"after": after, "change_seq": 0})  # last-seen stamp, token stored
     for index in range(count):
         services.message_send(conversation=conversation, sender=seller, body=f"m{index}")
     # the token with its user, knox's look at the user's other tokens, the conversation, the new messages,
     # the read-pointer lock and count (two statements) and its update
     with django_assert_num_queries(7):
-        answer = client.get(changes_url(conversation), {"after": after, "changes": 0}).json()
+        answer = client.get(changes_url(conversation), {"after": after, "change_seq": 0}).json()
     assert len(answer["messages"]) == count and answer["conversation"]["unread_count"] == 0

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.services import user_make_moderator
 from chat import services
 from chat.moderation import services as moderation
-from marketplace import push
+from marketplace import pushpin
 from tests.conftest import HTMX
 from tests.factories import UserFactory
 
@@ -67,9 +67,9 @@ def _grip_sig(key, *, expires_in=60):
 
 @pytest.fixture
 def published(monkeypatch):
-    """Record what ``push.publish`` is asked to send: (channel, events) pairs."""
+    """Record what ``pushpin.publish`` is asked to send: (channel, events) pairs."""
     calls = []
-    monkeypatch.setattr(push, "publish", lambda channel, events: calls.append((channel, events)))
+    monkeypatch.setattr(pushpin, "publish", lambda channel, events: calls.append((channel, events)))
     return calls
 
 
@@ -151,7 +151,7 @@ def test_a_send_tells_both_participants_after_the_commit(conversation, buyer, se
 
     events = dict(published)
     expected = [(f"conversation-{conversation.public_id}", "{}"), ("list", "{}")]
-    assert events == {push.user_channel(buyer.pk): expected, push.user_channel(seller.pk): expected}
+    assert events == {pushpin.user_channel(buyer.pk): expected, pushpin.user_channel(seller.pk): expected}
 
 
 def test_a_read_tells_the_other_side_about_the_receipt(conversation, buyer, seller, published, committed):
@@ -160,8 +160,8 @@ def test_a_read_tells_the_other_side_about_the_receipt(conversation, buyer, sell
         services.conversation_mark_read(conversation=conversation, user=seller, up_to_message_id=message.id)
 
     events = dict(published)
-    assert events[push.user_channel(buyer.pk)] == [(f"conversation-{conversation.public_id}", "{}")]
-    assert events[push.user_channel(seller.pk)] == [("list", "{}")]
+    assert events[pushpin.user_channel(buyer.pk)] == [(f"conversation-{conversation.public_id}", "{}")]
+    assert events[pushpin.user_channel(seller.pk)] == [("list", "{}")]
 
 
 def test_pushpin_receives_a_text_free_event_on_the_users_channel(
@@ -172,7 +172,7 @@ def test_pushpin_receives_a_text_free_event_on_the_users_channel(
 
     items = fake_pushpin(count=2)
     channels = {item["channel"] for item in items}
-    assert channels == {push.user_channel(conversation.buyer_id), push.user_channel(seller.pk)}
+    assert channels == {pushpin.user_channel(conversation.buyer_id), pushpin.user_channel(seller.pk)}
     content = items[0]["http-stream"]["content"]
     assert (
         content == f"event: conversation-{conversation.public_id}\ndata: {{}}\n\nevent: list\ndata: {{}}\n\n"
@@ -189,16 +189,16 @@ def test_a_send_goes_through_when_the_proxy_is_down(conversation, seller, settin
 
 def test_suspension_and_logout_end_the_users_streams(monkeypatch, client, conversation, buyer, committed):
     closed = []
-    monkeypatch.setattr(push, "close", closed.append)
+    monkeypatch.setattr(pushpin, "close", closed.append)
     moderator = user_make_moderator(user=UserFactory())
     with committed():
         moderation.user_suspend(user=buyer, moderator=moderator)
-    assert closed == [push.user_channel(buyer.pk)]
+    assert closed == [pushpin.user_channel(buyer.pk)]
 
     seller = conversation.seller
     client.force_login(seller)
     client.post(reverse("accounts:logout"))
-    assert closed[-1] == push.user_channel(seller.pk)
+    assert closed[-1] == pushpin.user_channel(seller.pk)
 
 
 # --- Typing and presence ----------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def test_typing_tells_the_other_participant_once_per_interval(
     items = fake_pushpin(count=1)
     time.sleep(0.3)
     items = fake_pushpin(count=2, timeout_s=0.1)
-    assert [item["channel"] for item in items] == [push.user_channel(buyer.pk)]
+    assert [item["channel"] for item in items] == [pushpin.user_channel(buyer.pk)]
     assert items[0]["http-stream"]["content"] == (f"event: typing-{conversation.public_id}\ndata: typing\n\n")
 
 
@@ -272,16 +272,16 @@ def test_a_pushpin_that_never_answers_does_not_stall_publishing(settings, caplog
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)  # accepts connections, never answers
     settings.MARKETPLACE_PUSH_URL = f"http://127.0.0.1:{silent.getsockname()[1]}"
-    publisher = push._publisher()
+    publisher = pushpin._publisher()
     started = time.monotonic()
     done = threading.Event()
     publisher.publish_http_stream(
         "user-1",
-        push.HttpStreamFormat("event: list\ndata: {}\n\n"),
+        pushpin.HttpStreamFormat("event: list\ndata: {}\n\n"),
         blocking=False,
         callback=lambda success, message: done.set(),
     )
     assert done.wait(timeout=15), "the publish never gave up"
     # Timed out after PUBLISH_TIMEOUT_S (one retry is configured by pubcontrol, so up to twice that).
-    assert time.monotonic() - started < 4 * push.PUBLISH_TIMEOUT_S + 1
+    assert time.monotonic() - started < 4 * pushpin.PUBLISH_TIMEOUT_S + 1
     silent.close()

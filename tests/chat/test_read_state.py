@@ -127,7 +127,7 @@ def test_own_messages_show_sent_then_read(login, conversation, buyer, seller):
 
 
 def test_the_buyers_poll_sees_the_seller_read(login, conversation, buyer, seller, committed):
-    stamp = conversation_token(conversation, buyer)
+    token = conversation_token(conversation, buyer)
     with committed():
         services.conversation_mark_read(
             conversation=conversation, user=seller, up_to_message_id=conversation.last_message_id
@@ -135,7 +135,7 @@ def test_the_buyers_poll_sees_the_seller_read(login, conversation, buyer, seller
     client = login(buyer)
     response = client.get(
         reverse("chat:poll", args=[conversation.public_id]),
-        {"token": stamp, "user_key": user_key(buyer), "after": conversation.last_message_id, "read_up_to": 0},
+        {"token": token, "user_key": user_key(buyer), "after": conversation.last_message_id, "read_up_to": 0},
         headers=HTMX,
     )
     assert response.status_code == 200

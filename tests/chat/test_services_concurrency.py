@@ -175,10 +175,10 @@ def test_simultaneous_reactions_leave_one_reaction_per_user_and_an_exact_count()
     assert Message.objects.get(pk=message.pk).reaction_count == 2
     assert set(MessageReaction.objects.filter(user=buyer).values_list("emoji", flat=True)) <= {"👍", "😂"}
     conversation.refresh_from_db()
-    # Each click that changed something took the next change number (a repeat of the current emoji is no
+    # Each click that changed something took the next change seq (a repeat of the current emoji is no
     # change), and the message carries the last one.
-    assert 2 <= conversation.message_change_seq <= 8
-    assert Message.objects.get(pk=message.pk).change_seq == conversation.message_change_seq
+    assert 2 <= conversation.change_seq <= 8
+    assert Message.objects.get(pk=message.pk).change_seq == conversation.change_seq
 
 
 def test_an_edit_racing_a_delete_leaves_a_deleted_message_with_one_history():
@@ -204,4 +204,4 @@ def test_an_edit_racing_a_delete_leaves_a_deleted_message_with_one_history():
         assert stored.body == "edited"
         assert list(stored.edits.values_list("body", flat=True)) == ["wrong buyer"]
     conversation.refresh_from_db()
-    assert conversation.message_change_seq == 2 - len(errors)
+    assert conversation.change_seq == 2 - len(errors)

@@ -92,7 +92,7 @@ def test_marking_sold_or_removed_updates_every_conversation_snapshot(seller, ad)
     assert Ad.objects.filter(pk=ad.pk).exists()  # removal is a status change
 
 
-def test_ad_status_change_moves_the_poll_stamp(conversation, seller, ad, committed):
+def test_ad_status_change_moves_the_poll_token(conversation, seller, ad, committed):
     before = conversation_token(conversation, seller), list_token(seller)
     with committed():
         ad_services.ad_mark_sold(ad=ad, user=seller)

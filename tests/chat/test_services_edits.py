@@ -1,4 +1,4 @@
-"""Services: editing a message, deleting it for everyone, replies, and the change stamps polls read."""
+"""Services: editing a message, deleting it for everyone, replies, and the change seqs polls read."""
 
 from datetime import timedelta
 
@@ -56,7 +56,7 @@ def test_each_edit_adds_a_version_and_moves_the_change_number(conversation, buye
 
     assert list(message.edits.values_list("body", flat=True)) == ["one", "two"]
     conversation.refresh_from_db()
-    assert conversation.message_change_seq == 2
+    assert conversation.change_seq == 2
     assert Message.objects.get(pk=message.pk).change_seq == 2
 
 
@@ -191,7 +191,7 @@ def test_editing_an_older_message_leaves_the_lists_alone(conversation, buyer, se
 # --- Delete ---------------------------------------------------------------------------------------
 
 
-def test_delete_keeps_the_body_as_evidence_and_stamps_the_change(conversation, buyer):
+def test_delete_keeps_the_body_as_evidence_and_marks_the_change(conversation, buyer):
     message = _send(conversation, buyer, "Pay me by gift card")
 
     services.message_delete(message=message, user=buyer)
@@ -263,7 +263,7 @@ def test_a_deleted_message_leaves_search_and_its_photos_leave_the_photo_view(con
         )
 
 
-# --- Replies and change stamps ----------------------------------------------------------------------
+# --- Replies and change seqs ------------------------------------------------------------------------
 
 
 def test_a_reply_stores_what_it_answers(conversation, buyer, seller):
@@ -285,7 +285,7 @@ def test_a_reply_to_a_message_of_another_conversation_is_refused(conversation, b
     assert conversation.messages.count() == 1
 
 
-def test_editing_a_message_stamps_the_replies_quoting_it(conversation, buyer, seller):
+def test_editing_a_message_marks_the_replies_quoting_it_changed(conversation, buyer, seller):
     question = _send(conversation, buyer)
     reply = _send(conversation, seller, "210 cm", reply_to_id=question.id)
     unrelated = _send(conversation, seller, "Anything else?")
@@ -294,7 +294,7 @@ def test_editing_a_message_stamps_the_replies_quoting_it(conversation, buyer, se
 
     changed = selectors.message_list_changed(
         conversation=access.access_conversation(public_id=conversation.public_id, user=seller),
-        since_seq=0,
+        since_change_seq=0,
         from_id=0,
         up_to_id=unrelated.id,
         limit=50,
@@ -312,7 +312,7 @@ def test_changed_messages_are_read_only_when_the_counter_moved(
     with django_assert_num_queries(0):
         assert (
             selectors.message_list_changed(
-                conversation=viewer, since_seq=0, from_id=0, up_to_id=message.id, limit=50
+                conversation=viewer, since_change_seq=0, from_id=0, up_to_id=message.id, limit=50
             )
             == []
         )
@@ -326,9 +326,13 @@ def test_the_change_counter_skips_nothing_when_a_page_lags(conversation, buyer):
     viewer = access.access_conversation(public_id=conversation.public_id, user=buyer)
 
     first = selectors.message_list_changed(
-        conversation=viewer, since_seq=0, from_id=0, up_to_id=messages[-1].id, limit=2
+        conversation=viewer, since_change_seq=0, from_id=0, up_to_id=messages[-1].id, limit=2
     )
     rest = selectors.message_list_changed(
-        conversation=viewer, since_seq=first[-1].change_seq, from_id=0, up_to_id=messages[-1].id, limit=2
+        conversation=viewer,
+        since_change_seq=first[-1].change_seq,
+        from_id=0,
+        up_to_id=messages[-1].id,
+        limit=2,
     )
     assert [m.id for m in first + rest] == [m.id for m in messages]

@@ -108,14 +108,14 @@ def test_a_counter_offer_answers_the_other_sides_pending_offer(conversation, sel
     assert Offer.objects.filter(status="pending").count() == 1
 
 
-def test_an_offer_status_change_stamps_its_card_for_the_polls(conversation, seller, buyer):
+def test_an_offer_status_change_marks_its_card_changed_for_the_polls(conversation, seller, buyer):
     offer = services.offer_make(conversation=conversation, user=buyer, amount="200")
     card = conversation.messages.get(kind="offer")
     assert card.change_seq is None
     services.offer_make(conversation=conversation, user=seller, amount="260")
     card.refresh_from_db()
     conversation.refresh_from_db()
-    assert card.change_seq == conversation.message_change_seq > 0
+    assert card.change_seq == conversation.change_seq > 0
     assert offer.id == card.offer_id
 
 

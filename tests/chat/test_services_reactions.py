@@ -102,7 +102,7 @@ def test_no_reactions_across_a_block(conversation, buyer, seller):
     assert excinfo.value.code == "blocked"
 
 
-def test_a_reaction_does_not_stamp_the_replies_quoting_the_message(conversation, buyer, seller):
+def test_a_reaction_does_not_mark_the_replies_quoting_the_message_changed(conversation, buyer, seller):
     question = conversation.messages.get()
     reply = services.message_send(
         conversation=conversation, sender=seller, body="Yes", reply_to_id=question.id

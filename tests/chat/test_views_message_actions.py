@@ -116,11 +116,11 @@ def test_after_the_window_the_page_offers_neither_edit_nor_delete(login, convers
 
 def test_htmx_edit_answers_with_the_changed_message_and_a_plain_composer(login, conversation, buyer):
     message = _send(conversation, buyer, "Is the sofa 200 cm long?")
-    seq = conversation.message_change_seq
+    seq = conversation.change_seq
 
     response = login(buyer).post(
         _url("message_edit", message),
-        {"body": "Is it 210 cm?", "after": message.id, "changes": seq, "earliest": 0},
+        {"body": "Is it 210 cm?", "after": message.id, "change_seq": seq, "earliest": 0},
         headers=HTMX,
     )
 
@@ -130,7 +130,7 @@ def test_htmx_edit_answers_with_the_changed_message_and_a_plain_composer(login, 
     assert "Is it 210 cm?" in body
     assert re.search(r'<form id="composer"[^>]*data-hx-swap-oob="true"', body)
     assert "Editing your message" not in body
-    assert re.search(r'id="message-changes" value="1" data-hx-swap-oob="true"', body)
+    assert re.search(r'id="message-change-seq" value="1" data-hx-swap-oob="true"', body)
 
 
 # --- Delete ---------------------------------------------------------------------------------------

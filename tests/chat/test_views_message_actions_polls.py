@@ -22,8 +22,8 @@ def test_the_poll_brings_an_edit_and_a_reaction_to_the_open_page(
     message = _send(conversation, buyer, "Is the sofa 200 cm long?")
     client = login(seller)
     page = _page(client, conversation)
-    seen = re.search(r'id="message-changes" value="(\d+)"', page).group(1)
-    params = {**poll_params(conversation, seller, message.id), "changes": seen, "earliest": 0}
+    seen = re.search(r'id="message-change-seq" value="(\d+)"', page).group(1)
+    params = {**poll_params(conversation, seller, message.id), "change_seq": seen, "earliest": 0}
 
     with committed():
         services.message_edit(message=message, editor=buyer, body="Is it 210 cm?")
@@ -33,11 +33,28 @@ def test_the_poll_brings_an_edit_and_a_reaction_to_the_open_page(
     bubble = _bubble(body, message)
     assert 'data-hx-swap-oob="true"' in bubble
     assert "Is it 210 cm?" in bubble and "edited" in bubble and "😮" in bubble
-    assert re.search(r'id="message-changes" value="2" data-hx-swap-oob="true"', body)
+    assert re.search(r'id="message-change-seq" value="2" data-hx-swap-oob="true"', body)
     # The next poll, with the new number, brings nothing again.
-    params = {**poll_params(conversation, seller, message.id), "changes": 2, "earliest": 0}
+    params = {**poll_params(conversation, seller, message.id), "change_seq": 2, "earliest": 0}
     body = client.get(poll_url(conversation), params, headers=HTMX).content.decode()
     assert f'id="message-{message.id}"' not in body
+
+
+@pytest.mark.parametrize("name", ["change_seq", "changes"])
+def test_the_poll_reads_the_change_seq_under_its_old_name_too(
+    login, conversation, buyer, seller, committed, name
+):
+    """Pages rendered before the rename send ``changes``; their polls still bring the edits."""
+    message = _send(conversation, buyer, "Is the sofa 200 cm long?")
+    client = login(seller)
+    _page(client, conversation)
+    params = {**poll_params(conversation, seller, message.id), name: 0, "earliest": 0}
+    with committed():
+        services.message_edit(message=message, editor=buyer, body="Is it 210 cm?")
+
+    body = client.get(poll_url(conversation), params, headers=HTMX).content.decode()
+    assert "Is it 210 cm?" in _bubble(body, message)
+    assert re.search(r'id="message-change-seq" value="1" data-hx-swap-oob="true"', body)
 
 
 def test_the_poll_leaves_out_changes_to_messages_older_than_the_page(
@@ -45,7 +62,7 @@ def test_the_poll_leaves_out_changes_to_messages_older_than_the_page(
 ):
     old = conversation.messages.get()
     shown = _send(conversation, buyer, "shown")
-    params = {**poll_params(conversation, buyer, shown.id), "changes": 0, "earliest": shown.id}
+    params = {**poll_params(conversation, buyer, shown.id), "change_seq": 0, "earliest": shown.id}
     with committed():
         services.message_react(message=old, user=seller, emoji="👍")
         services.message_react(message=shown, user=seller, emoji="👍")
@@ -93,7 +110,7 @@ def test_a_poll_bringing_changes_costs_the_same_for_1_and_50(
     last = _busy_conversation(conversation, buyer, seller, count)
     client.force_login(seller)
     client.get(reverse("ads:list"))
-    params = {**poll_params(conversation, seller, last.id), "changes": 0, "earliest": 0}
+    params = {**poll_params(conversation, seller, last.id), "change_seq": 0, "earliest": 0}
     with committed():
         services.message_send(conversation=conversation, sender=buyer, body="new", reply_to_id=last.id)
     # 1 session, 2 user, 3 conversation, 4 new messages, 5 the message the new one quotes, 6 changed
@@ -121,4 +138,4 @@ def test_a_page_from_the_fragment_cache_hands_out_the_change_number_its_html_sho
     page = _page(client, conversation, reply=message.id)
 
     assert "Is the sofa 200 cm long?" in _bubble(page, message)  # the cached HTML, from before the edit
-    assert re.search(r'id="message-changes" value="0"', page)
+    assert re.search(r'id="message-change-seq" value="0"', page)

@@ -73,12 +73,12 @@ def test_poll_rerenders_a_decided_offer_card_out_of_band(login, conversation, bu
     offer = services.offer_make(conversation=conversation, user=buyer, amount="400")
     client = login(buyer)
     page = client.get(conversation.get_absolute_url()).content.decode()
-    changes = re.search(r'id="message-changes" value="(\d+)"', page).group(1)
-    stamp = conversation_token(conversation, buyer)
+    changes = re.search(r'id="message-change-seq" value="(\d+)"', page).group(1)
+    token = conversation_token(conversation, buyer)
     card = conversation.messages.latest("id")
     with committed():
         services.offer_accept(offer=offer, user=seller)
-    params = {"token": stamp, "user_key": user_key(buyer), "after": card.id, "changes": changes}
+    params = {"token": token, "user_key": user_key(buyer), "after": card.id, "change_seq": changes}
     body = client.get(reverse("chat:poll", args=[conversation.public_id]), params, headers=HTMX)
     body = body.content.decode()
     # The card comes back once, as its changed message, without the Withdraw button.

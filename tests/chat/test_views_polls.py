@@ -12,8 +12,8 @@ from django.urls import reverse
 from accounts import services as account_services
 from ads import services as ad_services
 from chat import services
+from chat.delivery import tokens
 from chat.models import ConversationParticipant
-from chat.polling import tokens
 from tests.conftest import HTMX, conversation_token, list_token, poll_params, poll_url, user_key
 from tests.factories import UserFactory
 
@@ -146,7 +146,9 @@ def test_a_blocked_conversation_polls_with_its_cursor_and_gets_only_newer_messag
     assert 'id="composer"' not in page  # the blocked buyer has no composer
     latest = conversation.messages.latest("id")
     assert f'id="message-cursor" value="{latest.id}"' in page
-    poller_includes = 'data-hx-include="#message-cursor, #message-changes, #message-earliest, #offers-shown"'
+    poller_includes = (
+        'data-hx-include="#message-cursor, #message-change-seq, #message-earliest, #offers-shown"'
+    )
     assert re.search(r'<div id="conversation-poller"[^>]*' + poller_includes, page)
 
     # The poll the page sends (cursor included) after the seller's notice-free silence: nothing old.

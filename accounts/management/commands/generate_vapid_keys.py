@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from marketplace import webpush
+from marketplace import web_push
 
 
 class Command(BaseCommand):
@@ -13,6 +13,6 @@ class Command(BaseCommand):
     help = "Print a new VAPID key pair (MARKETPLACE_VAPID_PUBLIC_KEY / _PRIVATE_KEY) for Web Push."
 
     def handle(self, *args, **options):
-        public, private = webpush.generate_keys()
+        public, private = web_push.generate_keys()
         self.stdout.write(f"MARKETPLACE_VAPID_PUBLIC_KEY={public}")
         self.stdout.write(f"MARKETPLACE_VAPID_PRIVATE_KEY={private}")

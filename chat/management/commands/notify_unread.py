@@ -2,15 +2,15 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from chat import notifications, push_notifications
+from chat.delivery import email, web_push
 
 
 class Command(BaseCommand):
     """``manage.py notify_unread [--loop SECONDS]``: Web Push, then email, to users who are away.
 
-    Each pass first sends the Web Push notifications due (``chat.push_notifications``: users with no open
+    Each pass first sends the Web Push notifications due (``chat.delivery.web_push``: users with no open
     page for MARKETPLACE_WEBPUSH_AFTER_S seconds and a subscribed device), then the unread-messages
-    emails (one email per user per batch, see ``chat.notifications``). Safe to run in several processes
+    emails (one email per user per batch, see ``chat.delivery.email``). Safe to run in several processes
     at once: rows and users are locked with SKIP LOCKED and re-read under the lock, so nobody gets the
     same email or push twice.
     """
@@ -24,8 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop: int, **options):
         while True:
-            pushed = push_notifications.push_unread()
-            sent = notifications.notify_unread()
+            pushed = web_push.push_unread()
+            sent = email.notify_unread()
             self.stdout.write(f"sent {pushed} web push notification(s), {sent} unread-messages email(s)")
             if not loop:
                 return

@@ -11,13 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from ads import services as ad_services
 from ads.models import Ad
-from chat import selectors
+from chat import delivery, selectors
 from chat import services as chat_services
 from chat.models import Conversation, Message, MessagePhoto, Review
 from chat.moderation.models import ModerationAction, Report
 from chat.moderation.services.common import ERROR_MESSAGES, _close_report, _log, _require_moderator
-from chat.polling import tokens
-from marketplace import push
 
 
 @transaction.atomic
@@ -84,7 +82,7 @@ def message_remove(
         raise ValidationError(ERROR_MESSAGES["message_already_removed"], code="message_already_removed")
     if removed:
         # Open pages replace it by "Removed by a moderator" with their next poll, quotes of it too.
-        chat_services.messages_stamp_changed_locked(
+        chat_services.messages_mark_changed_locked(
             conversation=conversation,
             message_ids=[message.pk],
             list_changed=conversation.last_message_id == message.pk,
@@ -139,8 +137,11 @@ def user_suspend(*, user: User, moderator: User, report: Report | None = None, n
     _log(moderator, ModerationAction.Action.SUSPEND_USER, report=report, target_user=user, note=note)
     # Their next poll goes the full, authenticated path, which a suspended user no longer passes; their
     # live streams end, and the stream view refuses them when the browser reconnects.
-    tokens.bump_conversations(selectors.conversation_rows_for_user(user_id=user.pk), only_user_id=user.pk)
-    transaction.on_commit(lambda: push.close(push.user_channel(user.pk)))
+    delivery.announce(
+        conversations=selectors.conversation_rows_for_user(user_id=user.pk),
+        only_user_id=user.pk,
+        close_streams_of=user.pk,
+    )
     return user
 
 

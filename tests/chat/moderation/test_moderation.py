@@ -135,7 +135,7 @@ def test_case_page_shows_earlier_versions_and_deletions_that_participants_do_not
 def test_a_removal_reaches_the_open_page_by_the_poll(
     client, login, moderator, conversation, buyer, seller, scam_message, committed
 ):
-    params = {**poll_params(conversation, buyer, scam_message.id), "changes": 0, "earliest": 0}
+    params = {**poll_params(conversation, buyer, scam_message.id), "change_seq": 0, "earliest": 0}
     with committed():
         moderation.message_remove(message=scam_message, moderator=moderator)
 

@@ -6,10 +6,10 @@ from django.http import HttpResponse
 from django.urls import Resolver404, get_resolver
 
 from accounts.middleware import last_seen_cache_key, mark_page_open, page_open_cache_key, refresh_last_seen
-from chat.polling import tokens
+from chat.delivery import tokens
 from marketplace.http import login_required
 
-# The poll's query parameters: the change token the client holds and the signed user key.
+# The poll's query parameters: the poll token the client holds and the signed user key.
 TOKEN_PARAM = "token"
 USER_KEY_PARAM = "user_key"
 # The API's change endpoints carry both in their ETag instead: "<signed user key>/<token>".
@@ -17,7 +17,7 @@ ETAG_SEPARATOR = "/"
 
 
 def etag(user_id: int, token: str) -> str:
-    """Return the ETag of an API answer rendered for *user_id* under change token *token*; a client that
+    """Return the ETag of an API answer rendered for *user_id* under poll token *token*; a client that
     sends it back in If-None-Match gets 304 from the gate while the token is current."""
     return f'"{tokens.user_poll_key(user_id)}{ETAG_SEPARATOR}{token}"'
 
@@ -70,7 +70,7 @@ class NothingNewPollMiddleware:
     right after SecurityMiddleware, so a "nothing new" poll never loads the session, the user or the CSRF
     cookie and never touches the database. What the 204 reveals is only that the caller holds the current
     random token for that key, which only a page rendered for that participant gave out (see
-    ``chat.polling.tokens``). Any mismatch, a missing/forged user key or a cache error falls through to the
+    ``chat.delivery.tokens``). Any mismatch, a missing/forged user key or a cache error falls through to the
     normal, authenticated view. It also refreshes the user's "last seen", as a full request would (the
     gate key comes back in the same round trip).
     """

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from chat import services
-from chat.polling import fragments
+from chat.delivery import fragments
 from tests.factories import TEST_PASSWORD
 
 MESSAGE_LIST = re.compile(r'id="message-list".*?</ol>', re.S)

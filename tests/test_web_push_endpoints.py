@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import PushSubscription
-from chat import push_notifications
-from marketplace import webpush
+from chat.delivery import web_push
+from marketplace import web_push as transport
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_an_endpoint_off_the_push_services_is_refused(login, seller, endpoint):
 def test_the_check_itself_refuses_what_the_form_would_normalise(endpoint):
     # The form strips tabs and adds a missing scheme; the notifier checks stored rows without it.
     with pytest.raises(ValidationError) as refused:
-        webpush.check_endpoint(endpoint)
+        transport.check_endpoint(endpoint)
     assert refused.value.code == "push_endpoint"
 
 
@@ -108,7 +108,7 @@ def test_a_push_service_endpoint_with_good_keys_is_stored(login, seller):
 @pytest.fixture
 def due(settings, conversation, seller):
     """VAPID keys set and an unread message for *seller*, whose device has GOOD_ENDPOINT."""
-    settings.MARKETPLACE_VAPID_PUBLIC_KEY, settings.MARKETPLACE_VAPID_PRIVATE_KEY = webpush.generate_keys()
+    settings.MARKETPLACE_VAPID_PUBLIC_KEY, settings.MARKETPLACE_VAPID_PRIVATE_KEY = transport.generate_keys()
     return PushSubscription.objects.create(
         user=seller, endpoint=GOOD_ENDPOINT, p256dh=p256dh(), auth=b64url(os.urandom(16))
     )
@@ -150,9 +150,9 @@ class Accepted:
 )
 def test_a_name_resolving_to_a_private_address_is_not_sent_to(due, monkeypatch, address):
     looked_up = resolve_to(monkeypatch, address)
-    monkeypatch.setattr(webpush, "webpush", lambda **kwargs: pytest.fail("connected to " + address))
+    monkeypatch.setattr(transport, "webpush", lambda **kwargs: pytest.fail("connected to " + address))
 
-    assert push_notifications.push_unread() == 0
+    assert web_push.push_unread() == 0
 
     assert looked_up == ["fcm.googleapis.com"]
     assert not PushSubscription.objects.exists()  # dropped: the device may subscribe again
@@ -161,9 +161,9 @@ def test_a_name_resolving_to_a_private_address_is_not_sent_to(due, monkeypatch, 
 def test_a_name_resolving_to_a_public_address_is_sent_to(due, monkeypatch):
     resolve_to(monkeypatch, "142.250.74.106")
     sent = []
-    monkeypatch.setattr(webpush, "webpush", lambda **kwargs: sent.append(kwargs) or Accepted())
+    monkeypatch.setattr(transport, "webpush", lambda **kwargs: sent.append(kwargs) or Accepted())
 
-    assert push_notifications.push_unread() == 1
+    assert web_push.push_unread() == 1
 
     assert [call["subscription_info"]["endpoint"] for call in sent] == [GOOD_ENDPOINT]
 
@@ -171,9 +171,9 @@ def test_a_name_resolving_to_a_public_address_is_sent_to(due, monkeypatch):
 def test_an_endpoint_stored_before_the_checks_is_never_connected_to(due, monkeypatch):
     PushSubscription.objects.filter(pk=due.pk).update(endpoint="https://127.0.0.1\\@fcm.googleapis.com/x")
     monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: pytest.fail("resolved"))
-    monkeypatch.setattr(webpush, "webpush", lambda **kwargs: pytest.fail("connected"))
+    monkeypatch.setattr(transport, "webpush", lambda **kwargs: pytest.fail("connected"))
 
-    assert push_notifications.push_unread() == 0
+    assert web_push.push_unread() == 0
     assert not PushSubscription.objects.exists()
 
 
@@ -182,7 +182,7 @@ def test_a_name_that_does_not_resolve_keeps_the_subscription(due, monkeypatch):
         raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
 
     monkeypatch.setattr(socket, "getaddrinfo", fail)
-    monkeypatch.setattr(webpush, "webpush", lambda **kwargs: pytest.fail("connected"))
+    monkeypatch.setattr(transport, "webpush", lambda **kwargs: pytest.fail("connected"))
 
-    assert push_notifications.push_unread() == 0
+    assert web_push.push_unread() == 0
     assert PushSubscription.objects.filter(pk=due.pk).exists()

@@ -1,7 +1,7 @@
 """Rendered chat fragments (the conversation list pane, a page of messages) cached under the poll tokens.
 
-A fragment's key holds everything its HTML depends on: the viewer, the change token of what it shows
-(``chat.polling.tokens``: replaced after every commit that changes it, including the other person's profile
+A fragment's key holds everything its HTML depends on: the viewer, the poll token of what it shows
+(``chat.delivery.tokens``: replaced after every commit that changes it, including the other person's profile
 and read pointer), the page's parameters, the viewer's language, time zone and local date (times and
 "Today"), and,
 for message pages, the viewer's CSRF secret (offer cards hold forms). So a cached fragment is never stale:
@@ -25,6 +25,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
 
+# Part of every key: raise it when the rendered markup's ids or the stored fields change, so a deploy never
+# serves a fragment rendered by the code before it (2: the cursor's "changes" became "change_seq").
+MARKUP_VERSION = 2
+
 
 def key(kind: str, *parts) -> str:
     """Return the cache key of fragment *kind* for *parts* (any str()-able values), with the viewer's
@@ -36,7 +40,7 @@ def key(kind: str, *parts) -> str:
         timezone.localdate().isoformat(),
     )
     digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=16).hexdigest()
-    return f"chat:fragment:{kind}:{digest}"
+    return f"chat:fragment:v{MARKUP_VERSION}:{kind}:{digest}"
 
 
 def csrf_secret(request) -> str:

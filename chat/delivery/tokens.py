@@ -1,9 +1,9 @@
-"""Change tokens that let a poll answer "nothing new" from the cache, without the database or the session.
+"""Poll tokens that let a poll answer "nothing new" from the cache, without the database or the session.
 
 Every conversation and every user's conversation list has a random token in the cache. Services replace the
-token after each commit that changes what a participant would see (``bump``); a page or a poll that renders
-state reads the token *before* reading the database (``read_before``) and hands it to the client as
-``token``. A poll whose ``token`` still equals the cached token is answered 204 at once. That answer
+token after each commit that changes what a participant would see (``chat.delivery.announce``); a page or a
+poll that renders state reads the token *before* reading the database (``read_before``) and hands it to the
+client as ``token``. A poll whose ``token`` still equals the cached token is answered 204 at once. That answer
 reveals nothing: matching requires already holding the current token, which only a page rendered for a
 participant gives out. Any doubt (missing token, cache error) falls through to the full, authenticated
 path, which costs what it did before.
@@ -23,15 +23,12 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import caches
-from django.db.transaction import on_commit
-
-from marketplace import push
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -121,53 +118,18 @@ def peek_many(keys: list[str]) -> dict:
         return {}
 
 
-def bump(*, conversation_views: Iterable[tuple[str, int]] = (), user_ids: Iterable[int] = ()) -> None:
-    """Replace, once the current transaction commits, the tokens of these conversation views
-    (``(public_id, user_id)`` pairs) and of these users' conversation lists, then tell those users' open
-    pages (``marketplace.push``, when a realtime proxy is configured): a ``conversation-<public id>`` or
-    ``list`` event makes the page run that poll now instead of at its next tick."""
-    conversation_views, user_ids = list(conversation_views), list(user_ids)
+def replace(*, conversation_views: list[tuple[str, int]], user_ids: list[int]) -> None:
+    """Replace now the tokens of these conversation views (``(public_id, user_id)`` pairs) and of these
+    users' conversation lists. Run after the commit that changed them (``chat.delivery.announce`` does, from
+    ``on_commit``); never raises: a replacement the cache refused is retried as a delete once it answers."""
     keys = [conversation_key(public_id, user_id) for public_id, user_id in conversation_views]
     keys += [list_key(user_id) for user_id in user_ids]
-    if not keys:
-        return
-
-    def write() -> None:
-        try:
-            _cache().set_many({key: secrets.token_urlsafe(9) for key in keys}, timeout=TOKEN_TTL_S)
-        except Exception:  # noqa: BLE001
-            # Not replaced: no client may keep matching these tokens once the cache answers again.
-            logger.error("could not replace poll tokens; deleting them when the cache is back", exc_info=True)
-            _stale_keys.update(keys)
-        # After the tokens: a poll the event triggers must find them replaced.
-        events: dict[int, list[tuple[str, str]]] = {}
-        for public_id, user_id in conversation_views:
-            events.setdefault(user_id, []).append((f"conversation-{public_id}", "{}"))
-        for user_id in user_ids:
-            events.setdefault(user_id, []).append(("list", "{}"))
-        for user_id, user_events in events.items():
-            push.publish(push.user_channel(user_id), user_events)
-
-    on_commit(write)
-
-
-def bump_conversations(
-    conversations: Iterable[tuple[str, int, int]], *, only_user_id: int | None = None
-) -> None:
-    """Replace, on commit, the tokens of these conversations' views and of their participants' lists.
-
-    *conversations* are ``(public_id, buyer_id, seller_id)`` rows (e.g. a ``values_list`` of those three
-    fields); *only_user_id* limits the change to that participant's views and list.
-    """
-    views, user_ids = [], set()
-    for public_id, buyer_id, seller_id in conversations:
-        for user_id in (buyer_id, seller_id):
-            if only_user_id is None or user_id == only_user_id:
-                views.append((public_id, user_id))
-                user_ids.add(user_id)
-    if only_user_id is not None:
-        user_ids.add(only_user_id)
-    bump(conversation_views=views, user_ids=user_ids)
+    try:
+        _cache().set_many({key: secrets.token_urlsafe(9) for key in keys}, timeout=TOKEN_TTL_S)
+    except Exception:  # noqa: BLE001
+        # Not replaced: no client may keep matching these tokens once the cache answers again.
+        logger.error("could not replace poll tokens; deleting them when the cache is back", exc_info=True)
+        _stale_keys.update(keys)
 
 
 def user_poll_key(user_id: int) -> str:

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.tokens import unsubscribe_token
-from chat import notifications, services
+from chat import services
+from chat.delivery import email as unread_email
 from chat.models import ConversationParticipant
 from tests.factories import AdFactory, UserFactory
 
@@ -26,7 +27,7 @@ def test_one_email_per_batch_listing_every_unread_conversation(seller, buyer, co
     services.message_send(conversation=conversation, sender=buyer, body="Hello again")
     away(seller)
 
-    assert notifications.notify_unread() == 1
+    assert unread_email.notify_unread() == 1
 
     (email,) = mailoutbox
     assert email.to == [seller.email]
@@ -36,24 +37,24 @@ def test_one_email_per_batch_listing_every_unread_conversation(seller, buyer, co
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "Never pay outside the marketplace" in email.body
     # The same messages are never emailed twice.
-    assert notifications.notify_unread() == 0
+    assert unread_email.notify_unread() == 0
     assert len(mailoutbox) == 1
     # A new message starts a new batch.
     services.message_send(conversation=conversation, sender=buyer, body="Are you there?")
-    assert notifications.notify_unread() == 1
+    assert unread_email.notify_unread() == 1
     assert len(mailoutbox) == 2
 
 
 def test_nothing_is_sent_to_active_users_or_when_they_read_meanwhile(seller, buyer, conversation, mailoutbox):
     # Seen a minute ago: still around, no email.
     away(seller, minutes=1)
-    assert notifications.notify_unread() == 0
+    assert unread_email.notify_unread() == 0
     # Away, but they read it (e.g. on another device before going away).
     away(seller)
     services.conversation_mark_read(
         conversation=conversation, user=seller, up_to_message_id=conversation.last_message_id
     )
-    assert notifications.notify_unread() == 0
+    assert unread_email.notify_unread() == 0
     assert mailoutbox == []
 
 
@@ -72,7 +73,7 @@ def test_opting_out_on_the_profile_or_with_the_link(client, login, seller, buyer
     assert response.status_code == 200
     seller.refresh_from_db()
     assert not seller.email_unread_messages
-    assert notifications.notify_unread() == 0
+    assert unread_email.notify_unread() == 0
     assert client.post(reverse("accounts:unsubscribe", args=["forged:token"])).status_code == 404
 
     # Back on from the profile.
@@ -82,16 +83,16 @@ def test_opting_out_on_the_profile_or_with_the_link(client, login, seller, buyer
     )
     seller.refresh_from_db()
     assert seller.email_unread_messages
-    assert notifications.notify_unread() == 0  # visiting the profile made them active again
+    assert unread_email.notify_unread() == 0  # visiting the profile made them active again
     away(seller)
-    assert notifications.notify_unread() == 1
+    assert unread_email.notify_unread() == 1
 
 
 def test_existing_unread_messages_count_as_notified_after_the_migration(seller, conversation):
     # What migration 0009 does for rows that existed before the feature.
     ConversationParticipant.objects.update(notified_up_to_message_id=conversation.last_message_id)
     away(seller)
-    assert notifications.notify_unread() == 0
+    assert unread_email.notify_unread() == 0
 
 
 def test_the_command_runs_one_pass(seller, conversation, mailoutbox, capsys):
@@ -109,13 +110,13 @@ def test_two_notifiers_at_once_send_one_email(monkeypatch):
     for _ in range(3):
         services.conversation_start(buyer=UserFactory(), ad=ad, body="Is it available?")
     away(seller)
-    original_send = notifications._send
+    original_send = unread_email._send
 
     def slow_send(user, rows):
         time.sleep(0.3)  # hold the user's lock while the other notifier runs
         original_send(user, rows)
 
-    monkeypatch.setattr(notifications, "_send", slow_send)
+    monkeypatch.setattr(unread_email, "_send", slow_send)
     mail.outbox = []
     barrier = threading.Barrier(2)
     results = []
@@ -123,7 +124,7 @@ def test_two_notifiers_at_once_send_one_email(monkeypatch):
     def run():
         barrier.wait()
         try:
-            results.append(notifications.notify_unread())
+            results.append(unread_email.notify_unread())
         finally:
             connection.close()
 
@@ -145,7 +146,7 @@ def test_users_who_never_logged_in_or_have_no_usable_password_are_never_mailed(b
     for seller in (never, no_password):
         services.conversation_start(buyer=buyer, ad=AdFactory(owner=seller), body="Hello")
         away(seller)
-    assert notifications.notify_unread() == 0
+    assert unread_email.notify_unread() == 0
     assert mailoutbox == []
 
 
@@ -159,5 +160,5 @@ def test_the_longest_waiting_user_is_mailed_first(buyer, mailoutbox):
     )
     for seller in sellers:
         away(seller)
-    assert notifications.notify_unread(limit=1) == 1
+    assert unread_email.notify_unread(limit=1) == 1
     assert [email.to for email in mailoutbox] == [[sellers[1].email]]

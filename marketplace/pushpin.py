@@ -95,7 +95,7 @@ def publish(channel: str, events: list[tuple[str, str]]) -> None:
 
     Does nothing when push is off. Never raises and never blocks: the HTTP call to Pushpin's publish
     endpoint runs in gripcontrol's background thread; a failure is logged. Call it after the commit that
-    the events describe (``chat.polling.tokens.bump`` does, from ``on_commit``)."""
+    the events describe (``chat.delivery.announce`` does, from ``on_commit``)."""
     if not enabled() or not events:
         return
     try:

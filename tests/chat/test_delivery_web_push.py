@@ -17,8 +17,9 @@ from django.urls import reverse
 from accounts import services as account_services
 from accounts.middleware import mark_page_open
 from accounts.models import PushSubscription
-from chat import push_notifications, services
-from marketplace import webpush
+from chat import services
+from chat.delivery import web_push
+from marketplace import web_push as transport
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ class PushService(BaseHTTPRequestHandler):
 @pytest.fixture
 def push_service(settings):
     """VAPID keys configured, a loopback push service allowed; yields the service's base URL."""
-    settings.MARKETPLACE_VAPID_PUBLIC_KEY, settings.MARKETPLACE_VAPID_PRIVATE_KEY = webpush.generate_keys()
+    settings.MARKETPLACE_VAPID_PUBLIC_KEY, settings.MARKETPLACE_VAPID_PRIVATE_KEY = transport.generate_keys()
     settings.MARKETPLACE_WEBPUSH_ALLOW_LOOPBACK = True
     PushService.received = []
     server = HTTPServer(("127.0.0.1", 0), PushService)
@@ -86,13 +87,13 @@ def test_a_new_message_is_pushed_encrypted_with_the_sender_ad_and_text(
 ):
     device = Device(seller, f"{push_service}/push/seller-phone")
 
-    assert push_notifications.push_unread() == 1
+    assert web_push.push_unread() == 1
 
     (request,) = PushService.received
     assert request["path"] == "/push/seller-phone"
     assert request["headers"]["content-encoding"] == "aes128gcm"
     assert request["headers"]["authorization"].startswith("vapid t=")
-    assert int(request["headers"]["ttl"]) == webpush.TTL_S
+    assert int(request["headers"]["ttl"]) == transport.TTL_S
     assert b"Walnut sofa" not in request["body"]  # the push service sees ciphertext only
     payload = device.decrypt(request["body"])
     assert payload == {
@@ -106,16 +107,16 @@ def test_a_new_message_is_pushed_encrypted_with_the_sender_ad_and_text(
 
 def test_one_push_per_burst_until_the_conversation_is_read(push_service, conversation, buyer, seller):
     Device(seller, f"{push_service}/push/seller-phone")
-    push_notifications.push_unread()
+    web_push.push_unread()
     services.message_send(conversation=conversation, sender=buyer, body="Hello?")
     services.message_send(conversation=conversation, sender=buyer, body="Are you there?")
 
-    assert push_notifications.push_unread() == 0  # the first notification is still unread
+    assert web_push.push_unread() == 0  # the first notification is still unread
     services.conversation_mark_read(
         conversation=conversation, user=seller, up_to_message_id=conversation.messages.latest("id").id
     )
     services.message_send(conversation=conversation, sender=buyer, body="One more thing")
-    assert push_notifications.push_unread() == 1
+    assert web_push.push_unread() == 1
     assert len(PushService.received) == 2
 
 
@@ -123,7 +124,7 @@ def test_the_text_of_a_flagged_message_is_never_pushed(push_service, conversatio
     device = Device(seller, f"{push_service}/push/seller-phone")
     services.message_send(conversation=conversation, sender=buyer, body="Pay the deposit by Western Union")
 
-    push_notifications.push_unread()
+    web_push.push_unread()
 
     payload = device.decrypt(PushService.received[0]["body"])
     assert payload["body"] == "New message about “Walnut sofa”"
@@ -133,13 +134,13 @@ def test_the_text_of_a_flagged_message_is_never_pushed(push_service, conversatio
 def test_no_push_while_a_page_is_open_or_the_conversation_is_muted(push_service, conversation, buyer, seller):
     Device(seller, f"{push_service}/push/seller-phone")
     mark_page_open(seller.pk)
-    assert push_notifications.push_unread() == 0
+    assert web_push.push_unread() == 0
 
     cache.clear()  # the page closed: its mark expired
     services.conversation_set_muted(conversation=conversation, user=seller, muted=True)
-    assert push_notifications.push_unread() == 0
+    assert web_push.push_unread() == 0
     services.conversation_set_muted(conversation=conversation, user=seller, muted=False)
-    assert push_notifications.push_unread() == 1
+    assert web_push.push_unread() == 1
 
 
 def test_a_gone_subscription_is_deleted_and_the_other_device_still_gets_it(
@@ -148,7 +149,7 @@ def test_a_gone_subscription_is_deleted_and_the_other_device_still_gets_it(
     Device(seller, f"{push_service}/push/old-laptop/gone")
     phone = Device(seller, f"{push_service}/push/phone")
 
-    assert push_notifications.push_unread() == 1
+    assert web_push.push_unread() == 1
 
     assert list(PushSubscription.objects.values_list("pk", flat=True)) == [phone.subscription.pk]
 
@@ -156,23 +157,23 @@ def test_a_gone_subscription_is_deleted_and_the_other_device_still_gets_it(
 def test_a_redirect_from_the_push_service_is_not_followed(push_service, conversation, seller):
     Device(seller, f"{push_service}/push/moved")
 
-    assert push_notifications.push_unread() == 0
+    assert web_push.push_unread() == 0
 
     assert [request["path"] for request in PushService.received] == ["/push/moved"]
 
 
 def test_an_unreachable_push_service_costs_one_notification_not_an_error(settings, conversation, seller):
-    settings.MARKETPLACE_VAPID_PUBLIC_KEY, settings.MARKETPLACE_VAPID_PRIVATE_KEY = webpush.generate_keys()
+    settings.MARKETPLACE_VAPID_PUBLIC_KEY, settings.MARKETPLACE_VAPID_PRIVATE_KEY = transport.generate_keys()
     settings.MARKETPLACE_WEBPUSH_ALLOW_LOOPBACK = True
     Device(seller, "http://127.0.0.1:9/push/nobody-listens")
 
-    assert push_notifications.push_unread() == 0  # logged; the unread email is the fallback
+    assert web_push.push_unread() == 0  # logged; the unread email is the fallback
 
 
 def test_without_vapid_keys_nothing_is_pushed(settings, conversation, seller, monkeypatch):
     settings.MARKETPLACE_VAPID_PRIVATE_KEY = ""
-    monkeypatch.setattr(webpush, "send", lambda **kwargs: pytest.fail("no push without keys"))
-    assert push_notifications.push_unread() == 0
+    monkeypatch.setattr(transport, "send", lambda **kwargs: pytest.fail("no push without keys"))
+    assert web_push.push_unread() == 0
 
 
 # --- Subscribing and removing devices ----------------------------------------------------------------

@@ -6,12 +6,12 @@ no page of theirs has polled for MARKETPLACE_WEBPUSH_AFTER_S seconds (``accounts
 chat page polls every 30 s, so an open page means they will see it there), and no push for this
 conversation is still unread (``pushed_up_to_message_id`` at or below their read pointer): a burst of ten
 messages is one notification, and the next comes after they have read it. The unread-messages email
-(``chat.notifications``) still follows later for what stays unread.
+(``chat.delivery.email``) still follows later for what stays unread.
 
 The notification names the sender and the ad and links to the conversation; it carries the message text
 only for a plain text message with no scam signal (``chat.safety``): never the text of a flagged,
 deleted or removed message. Subscriptions the push service answers 404/410 for are deleted, and so are
-those ``marketplace.webpush`` refuses to connect to (an endpoint off the allowed push services, or one
+those ``marketplace.web_push`` refuses to connect to (an endpoint off the allowed push services, or one
 resolving to a loopback, private or link-local address). Safe to run
 in several processes at once: rows are locked with SKIP LOCKED and re-checked under the lock.
 """
@@ -31,7 +31,7 @@ from accounts.middleware import users_with_open_pages
 from accounts.models import PushSubscription
 from chat.models import ConversationParticipant, Message
 from chat.safety import safety_notes
-from marketplace import webpush
+from marketplace import web_push as web_push_transport
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def push_row(*, row_id: int) -> int:
         subscriptions = list(PushSubscription.objects.filter(user_id=row.user_id))
     accepted = 0
     for subscription in subscriptions:
-        status = webpush.send(
+        status = web_push_transport.send(
             endpoint=subscription.endpoint,
             p256dh=subscription.p256dh,
             auth=subscription.auth,
@@ -126,7 +126,7 @@ def push_row(*, row_id: int) -> int:
         )
         # A refused endpoint (stored before the checks tightened, or now resolving to a private address)
         # is never sent to; dropping it lets the device subscribe again with a good one.
-        if status in webpush.GONE or status == webpush.REFUSED:
+        if status in web_push_transport.GONE or status == web_push_transport.REFUSED:
             PushSubscription.objects.filter(pk=subscription.pk).delete()
         elif 200 <= status < 300:
             accepted += 1
@@ -137,7 +137,7 @@ def push_row(*, row_id: int) -> int:
 def push_unread(*, limit: int = 500) -> int:
     """Run one pass: push to every participant row due (at most *limit*), skipping users with an open
     page; return how many devices accepted a notification. Does nothing without VAPID keys."""
-    if not webpush.configured():
+    if not web_push_transport.configured():
         return 0
     due = list(
         ConversationParticipant.objects.filter(_due())

@@ -1,0 +1,24 @@
+"""The page's cursor: where an open conversation page stands, as its polls and htmx answers send it back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PollCursor:
+    """What the page shows, so a delivering answer brings only what is new or changed.
+
+    ``after``: the newest message id shown (0: none). ``earliest``: the oldest message id shown (0: the whole
+    history). ``change_seq``: the conversation's change seq the page has seen (None: an earlier page,
+    or one from before the number existed: changed messages are not brought). ``read_up_to``: the other
+    participant's read pointer as the page shows it (None: the page does not say; no receipts are
+    brought). ``offers_shown``: 1/0 whether the page shows the offer form (None: unknown).
+    Read from a query or a form by ``chat.forms.MessageCursorForm.read_cursor``.
+    """
+
+    after: int = 0
+    earliest: int = 0
+    change_seq: int | None = None
+    read_up_to: int | None = None
+    offers_shown: int | None = None
