@@ -55,7 +55,7 @@ def conversation_changes(request, public_id: str):
     )
     changed = []
     if change_seq is not None:
-        changed = selectors.message_list_changed(
+        changed, _cut = selectors.message_list_changed(
             conversation=conversation, since_change_seq=change_seq, from_id=0, up_to_id=after, limit=limit
         )
     if messages:

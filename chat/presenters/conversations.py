@@ -270,13 +270,13 @@ def _changed_since(conversation: Conversation, cursor: PollCursor) -> tuple[list
         return [], None
     change_seq = conversation.change_seq
     limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
-    changed = selectors.message_list_changed(
+    changed, cut = selectors.message_list_changed(
         conversation=conversation,
         since_change_seq=cursor.change_seq,
         from_id=cursor.earliest,
         up_to_id=cursor.after,
         limit=limit,
     )
-    if len(changed) == limit:  # the rest comes with the next poll
-        change_seq = max(message.change_seq for message in changed)
+    if cut:  # the rest comes with the next poll
+        change_seq = changed[-1].change_seq
     return changed, change_seq

@@ -194,23 +194,31 @@ def offer_get_for_conversation(*, conversation: Conversation, offer_id: int) -> 
 
 def message_list_changed(
     *, conversation: Conversation, since_change_seq: int, from_id: int, up_to_id: int, limit: int
-) -> list[Message]:
+) -> tuple[list[Message], bool]:
     """Return the visible messages of *conversation* with ids from *from_id* to *up_to_id* (those a page
     shows) that changed after change seq *since_change_seq* (edited, deleted, reacted to, removed, or
-    quoting one that was), the first *limit* changes in change seq order (then id: one change marks several
-    messages), each with its offer and quoted message.
+    quoting one that was), in change seq order (then id), each with its offer and quoted message, and
+    whether the list was cut.
+
+    About *limit* of them: one change marks several messages with the same change seq (an edit and the
+    replies quoting it), so a cut never splits a change seq: the caller resumes after the highest change
+    seq returned and misses none. A single change larger than *limit* comes whole.
 
     *conversation* comes from ``chat.access.access_conversation``: when its ``change_seq`` is not above
-    *since_change_seq* nothing changed and no query runs; else one query on ``message_change_seq_idx``.
+    *since_change_seq* nothing changed and no query runs; else one query on ``message_change_seq_idx``
+    (two when one change alone is larger than *limit*).
     """
     if conversation.change_seq <= since_change_seq or up_to_id <= 0:
-        return []
-    changed = (
-        message_list_visible(conversation=conversation)
-        .filter(change_seq__gt=since_change_seq, id__gte=from_id, id__lte=up_to_id)
-        .order_by("change_seq", "id")[:limit]
-    )
-    return list(changed)
+        return [], False
+    shown = message_list_visible(conversation=conversation).filter(id__gte=from_id, id__lte=up_to_id)
+    changed = list(shown.filter(change_seq__gt=since_change_seq).order_by("change_seq", "id")[: limit + 1])
+    if len(changed) <= limit:
+        return changed, False
+    straddling = changed[limit].change_seq
+    whole = [message for message in changed[:limit] if message.change_seq != straddling]
+    if not whole:  # one change marked more than a page: send it whole
+        whole = list(shown.filter(change_seq=straddling).order_by("id"))
+    return whole, True
 
 
 def message_reactions_for(messages: list[Message]) -> dict[int, list[MessageReaction]]:

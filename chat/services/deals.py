@@ -206,4 +206,6 @@ def _conversation_follow(
             kind=Message.Kind.SYSTEM,
         )
     else:
-        delivery.announce(conversations=[(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
+        delivery.announce(
+            conversations=[(conversation.public_id, conversation.buyer_id, conversation.seller_id)]
+        )

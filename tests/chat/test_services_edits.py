@@ -292,7 +292,7 @@ def test_editing_a_message_marks_the_replies_quoting_it_changed(conversation, bu
 
     services.message_edit(message=question, editor=buyer, body="Is it 210 cm long?")
 
-    changed = selectors.message_list_changed(
+    changed, cut = selectors.message_list_changed(
         conversation=access.access_conversation(public_id=conversation.public_id, user=seller),
         since_change_seq=0,
         from_id=0,
@@ -300,6 +300,7 @@ def test_editing_a_message_marks_the_replies_quoting_it_changed(conversation, bu
         limit=50,
     )
     assert [message.id for message in changed] == [question.id, reply.id]
+    assert not cut
     assert changed[1].reply_to.body == "Is it 210 cm long?"  # the quote reads the original as it is now
 
 
@@ -310,12 +311,9 @@ def test_changed_messages_are_read_only_when_the_counter_moved(
     viewer = access.access_conversation(public_id=conversation.public_id, user=buyer)
 
     with django_assert_num_queries(0):
-        assert (
-            selectors.message_list_changed(
-                conversation=viewer, since_change_seq=0, from_id=0, up_to_id=message.id, limit=50
-            )
-            == []
-        )
+        assert selectors.message_list_changed(
+            conversation=viewer, since_change_seq=0, from_id=0, up_to_id=message.id, limit=50
+        ) == ([], False)
 
 
 def test_the_change_counter_skips_nothing_when_a_page_lags(conversation, buyer):
@@ -325,14 +323,48 @@ def test_the_change_counter_skips_nothing_when_a_page_lags(conversation, buyer):
         services.message_edit(message=message, editor=buyer, body=message.body + "!")
     viewer = access.access_conversation(public_id=conversation.public_id, user=buyer)
 
-    first = selectors.message_list_changed(
+    first, cut = selectors.message_list_changed(
         conversation=viewer, since_change_seq=0, from_id=0, up_to_id=messages[-1].id, limit=2
     )
-    rest = selectors.message_list_changed(
+    rest, rest_cut = selectors.message_list_changed(
         conversation=viewer,
         since_change_seq=first[-1].change_seq,
         from_id=0,
         up_to_id=messages[-1].id,
         limit=2,
     )
+    assert (cut, rest_cut) == (True, False)
     assert [m.id for m in first + rest] == [m.id for m in messages]
+
+
+def test_a_cut_never_splits_one_change_marking_several_messages(conversation, buyer, seller):
+    """An edit marks the message and every reply quoting it with one change seq; a page cut inside that
+    group would resume after it and lose the rest of the group (found in review)."""
+    before = _send(conversation, buyer, "first")
+    question = _send(conversation, buyer, "How long is it?")
+    replies = [_send(conversation, seller, f"{n} cm", reply_to_id=question.id) for n in (200, 210)]
+    services.message_edit(message=before, editor=buyer, body="first!")
+    services.message_edit(message=question, editor=buyer, body="How long is it, in cm?")
+    viewer = access.access_conversation(public_id=conversation.public_id, user=buyer)
+    shown = {"from_id": 0, "up_to_id": replies[-1].id, "limit": 2}
+
+    first, cut = selectors.message_list_changed(conversation=viewer, since_change_seq=0, **shown)
+    rest, _ = selectors.message_list_changed(
+        conversation=viewer, since_change_seq=first[-1].change_seq, **shown
+    )
+    assert cut
+    assert [m.id for m in first] == [before.id]  # the question's group would not fit: it waits whole
+    assert [m.id for m in rest] == [question.id, *[r.id for r in replies]]
+
+
+def test_one_change_larger_than_the_limit_comes_whole(conversation, buyer, seller):
+    question = _send(conversation, buyer, "How long is it?")
+    replies = [_send(conversation, seller, f"{n} cm", reply_to_id=question.id) for n in (200, 210)]
+    services.message_edit(message=question, editor=buyer, body="How long is it, in cm?")
+    viewer = access.access_conversation(public_id=conversation.public_id, user=buyer)
+
+    changed, cut = selectors.message_list_changed(
+        conversation=viewer, since_change_seq=0, from_id=0, up_to_id=replies[-1].id, limit=2
+    )
+    assert cut
+    assert [m.id for m in changed] == [question.id, *[r.id for r in replies]]
