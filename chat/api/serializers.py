@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from accounts.api import PublicUserSerializer
+from accounts.api.serializers import PublicUserSerializer
 from chat import selectors
 from chat.models import MESSAGE_MAX_LENGTH, MESSAGE_REACTIONS, REVIEW_TEXT_MAX_LENGTH
 from marketplace import api

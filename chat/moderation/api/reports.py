@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
@@ -120,10 +119,3 @@ def review_report(request, review_id: int):
             reporter=request.user, review=review, idempotency_key=key, **fields
         ),
     )
-
-
-urlpatterns = [
-    path("conversations/<public_id:public_id>/report/", conversation_report, name="api-conversation-report"),
-    path("ads/<public_id:public_id>/report/", ad_report, name="api-ad-report"),
-    path("reviews/<int:review_id>/report/", review_report, name="api-review-report"),
-]

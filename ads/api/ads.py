@@ -3,56 +3,16 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from ads import selectors
+from ads.api.serializers import AdPageSerializer, AdSerializer
 from ads.forms import AdSearchForm
 from marketplace import api
 from marketplace.api import ErrorSerializer
-
-
-class CategorySerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
-
-
-class PhotoSerializer(serializers.Serializer):
-    url = serializers.CharField(source="image.url")
-    thumbnail_url = serializers.CharField(source="thumbnail.url")
-    width = serializers.IntegerField()
-    height = serializers.IntegerField()
-
-
-class SellerSerializer(serializers.Serializer):
-    public_id = serializers.CharField()
-    display_name = serializers.CharField()
-    member_since = serializers.DateTimeField(source="date_joined")
-
-
-class AdSerializer(serializers.Serializer):
-    public_id = serializers.CharField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-    price = serializers.DecimalField(
-        max_digits=12, decimal_places=2, allow_null=True, help_text="Site currency."
-    )
-    city = serializers.CharField()
-    status = serializers.ChoiceField(choices=["active", "reserved", "sold", "removed"])
-    category = CategorySerializer()
-    seller = SellerSerializer(source="owner")
-    photos = PhotoSerializer(many=True, source="photos.all")
-    created_at = serializers.DateTimeField()
-    url = serializers.CharField(source="get_absolute_url")
-
-
-class AdPageSerializer(serializers.Serializer):
-    results = AdSerializer(many=True)
-    next_page = serializers.IntegerField(allow_null=True)
 
 
 @extend_schema(
@@ -89,9 +49,3 @@ def ad_detail(request, public_id: str):
     owner and moderators (``ads.selectors.ad_get_for_viewer``)."""
     ad = selectors.ad_get_for_viewer(public_id=public_id, user=request.user)
     return Response(AdSerializer(ad).data)
-
-
-urlpatterns = [
-    path("ads/", ad_list, name="api-ads"),
-    path("ads/<public_id:public_id>/", ad_detail, name="api-ad"),
-]
