@@ -56,11 +56,19 @@ test: venv compile-messages
 scam-eval: venv
 	$(BIN)/python bench/scam_eval.py --check $(if $(DATA),--data $(DATA),--allow-missing-data)
 
-## make lint: ruff, the import-linter layer contracts (pyproject.toml), no source file over 400 lines and
-## no JavaScript module (static/js, vendored htmx aside) over 150
+## make lint: ruff, the import-linter layer contracts (pyproject.toml), no source file over 400 lines,
+## no JavaScript module (static/js, vendored htmx aside) over 150, and Redocly CLI over the OpenAPI schema
+## (redocly.yaml: the recommended rules, those turned off with the reason; skipped without npm's packages
+## except in CI)
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	@if [ -x node_modules/.bin/redocly ]; then schema=$$(mktemp --suffix=.yaml); \
+	  $(BIN)/python manage.py spectacular --fail-on-warn --file $$schema || exit 1; \
+	  out=$$(REDOCLY_TELEMETRY=off node_modules/.bin/redocly lint --format=summary $$schema 2>&1); status=$$?; \
+	  echo "$$out" | grep -v '[║╔╚]' | grep .; rm -f $$schema; exit $$status; \
+	elif [ "$$CI" = true ]; then echo "node_modules/.bin/redocly is missing: run npm ci"; exit 1; \
+	else echo "Redocly CLI is not installed (npm ci): the OpenAPI schema lint skips"; fi
 	@git ls-files -co --exclude-standard -- '*.py' '*.html' '*.js' '*.css' ':!:*/migrations/*' ':!:static/js/htmx.min.js' ':!:static/js/htmx-ext-sse.min.js' \
 	  | xargs wc -l | awk '$$2 != "total" && $$1 > 400 { print "over 400 lines: " $$2 " (" $$1 ")"; long = 1 } END { exit long }'
 	@git ls-files -co --exclude-standard -- 'static/js/*.js' ':!:static/js/htmx*.min.js' \

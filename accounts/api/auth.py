@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from knox.auth import TokenAuthentication
 from rest_framework import status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accounts import login_throttle, services
+from accounts.api.authentication import TokenAuthentication
 from accounts.api.serializers import LoginSerializer, TokenSerializer
 from marketplace.api import ErrorSerializer, error_response
 from marketplace.ratelimits import check_rate_limit, rate_limit_count

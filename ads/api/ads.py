@@ -14,12 +14,18 @@ from ads.forms import AdSearchForm
 from marketplace import api
 from marketplace.api import ErrorSerializer
 
+MAX_PAGE = 10_000
+
 
 @extend_schema(
     parameters=[
         OpenApiParameter("q", str, description="Words that must all be in the title or description."),
         OpenApiParameter("category", str, description="A category slug."),
-        OpenApiParameter("page", int, description="1-based page number."),
+        OpenApiParameter(
+            "page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            description="1-based page number.",
+        ),
     ],
     responses={200: AdPageSerializer, 400: ErrorSerializer},
     auth=[],
@@ -33,7 +39,7 @@ def ad_list(request):
     the last page. Three queries (ads with category and seller, their photos)."""
     form = AdSearchForm(request.query_params or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = api.query_int(request, "page", minimum=1, maximum=10_000) or 1
+    page = api.query_int(request, "page", minimum=1, maximum=MAX_PAGE) or 1
     size = settings.MARKETPLACE_ADS_PAGE_SIZE
     ads = selectors.ad_list_browsable(text=filters.get("q") or "", category=filters.get("category"))
     rows = list(ads[(page - 1) * size : page * size + 1])

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from ads.models import Ad
+
 
 class CategorySerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
 
 
-class PhotoSerializer(serializers.Serializer):
+class AdPhotoSerializer(serializers.Serializer):
     url = serializers.CharField(source="image.url")
     thumbnail_url = serializers.CharField(source="thumbnail.url")
     width = serializers.IntegerField()
@@ -31,10 +33,10 @@ class AdSerializer(serializers.Serializer):
         max_digits=12, decimal_places=2, allow_null=True, help_text="Site currency."
     )
     city = serializers.CharField()
-    status = serializers.ChoiceField(choices=["active", "reserved", "sold", "removed"])
+    status = serializers.ChoiceField(choices=Ad.Status.choices)
     category = CategorySerializer()
     seller = SellerSerializer(source="owner")
-    photos = PhotoSerializer(many=True, source="photos.all")
+    photos = AdPhotoSerializer(many=True, source="photos.all")
     created_at = serializers.DateTimeField()
     url = serializers.CharField(source="get_absolute_url")
 

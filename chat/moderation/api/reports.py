@@ -38,8 +38,8 @@ class ConversationReportSerializer(ReportInputSerializer):
 
 class ReportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    reason = serializers.CharField()
-    status = serializers.CharField()
+    reason = serializers.ChoiceField(choices=Report.Reason.choices)
+    status = serializers.ChoiceField(choices=Report.Status.choices)
     created_at = serializers.DateTimeField()
 
 
