@@ -93,11 +93,12 @@ js-test:
 	@if command -v node >/dev/null; then node --test tests/js/*.test.mjs; \
 	else echo "node is not installed: the JavaScript unit tests (tests/js) skip (apt-get install nodejs)"; fi
 
-## make checkers (make test runs it before the suite): the accessibility checkers (axe-core, vnu-jar) from npm ci when npm
-## exists and they are missing; says which of npm and Java is missing when those checks will skip
+## make checkers (make test runs it before the suite): the accessibility checkers (axe-core, vnu-jar), Redocly CLI and the
+## TypeScript client's generator from npm ci when npm exists and they are missing; says which of npm and Java is missing when those checks will skip
 test: checkers
 checkers:
-	@if [ -f node_modules/axe-core/axe.min.js ] && [ -f node_modules/vnu-jar/build/dist/vnu.jar ]; then :; \
+	@if [ -f node_modules/axe-core/axe.min.js ] && [ -f node_modules/vnu-jar/build/dist/vnu.jar ] \
+	  && [ -x node_modules/.bin/redocly ] && [ -x node_modules/.bin/openapi-typescript ]; then :; \
 	elif command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
 	else echo "npm is not installed: the accessibility checks skip (apt-get install npm default-jre-headless; see docs/testing.md)"; fi
 	@command -v java >/dev/null || echo "java is not installed: the HTML checks (vnu-jar) skip (apt-get install default-jre-headless)"

@@ -269,11 +269,18 @@ class StartedSerializer(serializers.Serializer):
 
 
 class SendSerializer(serializers.Serializer):
+    """A text message as JSON (photos need the multipart form, SendPhotosSerializer)."""
+
     body = serializers.CharField(
         max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False, allow_blank=True, default=""
     )
     reply_to = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
-    # Documents MessageForm's rule (the view validates with the form): at most this many photos.
+
+
+class SendPhotosSerializer(SendSerializer):
+    """A message with photos, as multipart/form-data. Documents MessageForm's rule (the view validates
+    with the form): at most MARKETPLACE_PHOTOS_PER_MESSAGE photos."""
+
     photos = serializers.ListField(
         child=serializers.ImageField(),
         required=False,

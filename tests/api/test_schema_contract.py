@@ -89,5 +89,5 @@ def test_the_wire_rules_are_constraints(schema):
     search = schema["paths"]["/api/v1/search/"]["get"]
     q = next(p for p in search["parameters"] if p["name"] == "q")["schema"]
     assert (q["minLength"], q["maxLength"]) == (1, 200)
-    photos = schema["components"]["schemas"]["SendRequest"]["properties"]["photos"]
+    photos = schema["components"]["schemas"]["SendPhotosRequest"]["properties"]["photos"]
     assert photos["maxItems"] == 5
