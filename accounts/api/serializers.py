@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from marketplace import api
+
 
 class LoginSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False)
-    device = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    email = api.EmailField(max_length=254)
+    password = api.CharField(max_length=4096, trim_whitespace=False)
+    device = api.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
 class PublicUserSerializer(serializers.Serializer):

@@ -260,7 +260,7 @@ class ListChangesSerializer(serializers.Serializer):
 
 
 class StartSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False)
+    body = api.CharField(max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False)
 
 
 class StartedSerializer(serializers.Serializer):
@@ -271,10 +271,10 @@ class StartedSerializer(serializers.Serializer):
 class SendSerializer(serializers.Serializer):
     """A text message as JSON (photos need the multipart form, SendPhotosSerializer)."""
 
-    body = serializers.CharField(
+    body = api.CharField(
         max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False, allow_blank=True, default=""
     )
-    reply_to = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
+    reply_to = api.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
 
 
 class SendPhotosSerializer(SendSerializer):
@@ -290,7 +290,7 @@ class SendPhotosSerializer(SendSerializer):
 
 
 class EditSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False)
+    body = api.CharField(max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False)
 
 
 class ReactionInputSerializer(serializers.Serializer):
@@ -298,8 +298,8 @@ class ReactionInputSerializer(serializers.Serializer):
 
 
 class OfferInputSerializer(serializers.Serializer):
-    amount = serializers.CharField(max_length=30, help_text='As typed: "350", "1,200.50", "$99".')
-    confirm_above_asking = serializers.BooleanField(default=False)
+    amount = api.CharField(max_length=30, help_text='As typed: "350", "1,200.50", "$99".')
+    confirm_above_asking = api.BooleanField(default=False)
 
 
 class OfferActionSerializer(serializers.Serializer):
@@ -308,13 +308,13 @@ class OfferActionSerializer(serializers.Serializer):
 
 
 class FlagSerializer(serializers.Serializer):
-    value = serializers.BooleanField()
+    value = api.BooleanField()
 
 
 class ReviewInputSerializer(serializers.Serializer):
-    reliability = serializers.IntegerField(min_value=1, max_value=5)
-    friendliness = serializers.IntegerField(min_value=1, max_value=5)
-    text = serializers.CharField(
+    reliability = api.IntegerField(min_value=1, max_value=5)
+    friendliness = api.IntegerField(min_value=1, max_value=5)
+    text = api.CharField(
         max_length=REVIEW_TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", trim_whitespace=False
     )
 

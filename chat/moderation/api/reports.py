@@ -22,7 +22,7 @@ IDEMPOTENCY = OpenApiParameter(api.IDEMPOTENCY_HEADER, str, OpenApiParameter.HEA
 
 class ReportInputSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=Report.Reason.choices)
-    details = serializers.CharField(
+    details = api.CharField(
         max_length=REPORT_DETAILS_MAX_LENGTH,
         required=False,
         allow_blank=True,
@@ -32,8 +32,8 @@ class ReportInputSerializer(serializers.Serializer):
 
 
 class ConversationReportSerializer(ReportInputSerializer):
-    message = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
-    block = serializers.BooleanField(default=False)
+    message = api.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
+    block = api.BooleanField(default=False)
 
 
 class ReportSerializer(serializers.Serializer):
