@@ -1,4 +1,5 @@
-"""API: lifting a block (blocking happens from a conversation, in the chat API)."""
+"""API: the list of the users one blocked, and lifting a block (blocking happens from a conversation, in
+the chat API)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from accounts import selectors, services
+from accounts.api.serializers import BlockSerializer
 from marketplace.api import ErrorSerializer, error_response
+
+
+@extend_schema(responses={200: BlockSerializer(many=True), 401: ErrorSerializer})
+@api_view(["GET"])
+def block_list(request):
+    """The users the user blocked, newest first (the site's "Blocked users" page); one query."""
+    return Response(BlockSerializer(selectors.blocks_made_by(user=request.user), many=True).data)
 
 
 @extend_schema(

@@ -3,8 +3,10 @@ token) and the token answer. ``PublicUserSerializer`` is also the chat API's par
 
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework import serializers
 
+from accounts.models import User
 from marketplace import api
 
 
@@ -41,3 +43,42 @@ class TokenSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField(allow_null=True)
     device = DeviceSerializer()
     user = PublicUserSerializer()
+
+
+class BlockSerializer(serializers.Serializer):
+    """A block the user made: whom, since when (``DELETE /blocks/{user.public_id}/`` lifts it)."""
+
+    user = PublicUserSerializer(source="blocked")
+    blocked_at = serializers.DateTimeField(source="created_at")
+
+
+DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
+
+
+class SettingsSerializer(serializers.Serializer):
+    """The user's own settings (the profile page's and the language switcher's)."""
+
+    public_id = serializers.CharField()
+    email = serializers.EmailField()
+    email_verified = serializers.BooleanField()
+    display_name = serializers.CharField()
+    avatar_url = serializers.SerializerMethodField()
+    share_read_receipts = serializers.BooleanField(
+        help_text="Off: nobody sees when you read their messages, and you don't see theirs."
+    )
+    share_last_seen = serializers.BooleanField(
+        help_text="Off: nobody sees when you were last online, and you don't see theirs."
+    )
+    email_unread_messages = serializers.BooleanField(help_text="Email about unread messages while away.")
+    language = serializers.CharField(help_text="For emails and notifications; empty: not chosen yet.")
+
+    def get_avatar_url(self, user) -> str | None:
+        return user.avatar.url if user.avatar else None
+
+
+class SettingsInputSerializer(serializers.Serializer):
+    display_name = api.CharField(max_length=DISPLAY_NAME_MAX_LENGTH, required=False)
+    share_read_receipts = api.BooleanField(required=False)
+    share_last_seen = api.BooleanField(required=False)
+    email_unread_messages = api.BooleanField(required=False)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)

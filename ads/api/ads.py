@@ -1,4 +1,4 @@
-"""API: browse ads with the site's filters, and one ad."""
+"""API: browse ads with the site's filters, one ad, and putting one's reserved or sold ad back on sale."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from ads import selectors
+from ads import selectors, services
 from ads.api.serializers import AdPageSerializer, AdSerializer
 from ads.forms import AdSearchForm
 from marketplace import api
-from marketplace.api import ErrorSerializer
+from marketplace.api import REFUSALS, ErrorSerializer
 
 MAX_PAGE = 10_000
 
@@ -55,3 +55,15 @@ def ad_detail(request, public_id: str):
     owner and moderators (``ads.selectors.ad_get_for_viewer``)."""
     ad = selectors.ad_get_for_viewer(public_id=public_id, user=request.user)
     return Response(AdSerializer(ad).data)
+
+
+@extend_schema(request=None, responses={200: AdSerializer, **REFUSALS})
+@api_view(["POST"])
+def ad_reactivate(request, public_id: str):
+    """Put the user's reserved or sold ad back on sale: releases a reservation (the buyer's conversation
+    reads "… released the reservation"), as the ad page's "Release the reservation" / "Put back on sale"
+    do. 404 for someone else's
+    ad; 400 ``removed`` for a removed one; a repeat changes nothing. Answers the ad as it is now."""
+    ad = selectors.ad_get_owned(public_id=public_id, user=request.user)
+    change = services.ad_reactivate(ad=ad, user=request.user)
+    return Response(AdSerializer(change.ad).data)

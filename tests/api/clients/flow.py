@@ -9,14 +9,20 @@ import io
 import secrets
 
 from marketplace_client import AuthenticatedClient, Client
-from marketplace_client.api.ads import ads_conversations_create, ads_list, ads_report_create, ads_retrieve
+from marketplace_client.api.ads import (
+    ads_conversations_create,
+    ads_list,
+    ads_reactivate_create,
+    ads_report_create,
+    ads_retrieve,
+)
 from marketplace_client.api.auth import (
     auth_devices_destroy,
     auth_devices_list,
     auth_login_create,
     auth_logout_create,
 )
-from marketplace_client.api.blocks import blocks_destroy
+from marketplace_client.api.blocks import blocks_destroy, blocks_list
 from marketplace_client.api.changes import changes_retrieve
 from marketplace_client.api.conversations import (
     conversations_block_create,
@@ -36,12 +42,16 @@ from marketplace_client.api.conversations import (
     conversations_unread_create,
 )
 from marketplace_client.api.search import search_retrieve
+from marketplace_client.api.settings import settings_partial_update, settings_retrieve
 from marketplace_client.api.unread import unread_retrieve
+from marketplace_client.api.users import users_retrieve
 from marketplace_client.models import (
     ConversationReportRequest,
+    LanguageEnum,
     LoginRequest,
     OfferInputRequest,
     PatchedEditRequest,
+    PatchedSettingsInputRequest,
     ReactionEmoji,
     ReactionInputRequest,
     ReportInputRequest,
@@ -232,6 +242,9 @@ def _flow(base_url: str, *, buyer: str, seller: str, password: str, ad_title: st
         action=Act.RESERVE,
         client=them,
     )
+    # Release the reservation (the ad is on sale again; the accepted offer can still be sold below).
+    released = call(ads_reactivate_create, 200, public_id=ad.public_id, client=them).parsed
+    assert released.status == "active"
 
     # Edit, react, reply, delete.
     edited = call(
@@ -295,6 +308,8 @@ def _flow(base_url: str, *, buyer: str, seller: str, password: str, ad_title: st
     # Block and unblock (the blocked list is not in the API yet).
     blocked = call(conversations_block_create, 200, public_id=conversation, client=me).parsed
     assert blocked.blocked_by_me
+    listed_blocks = call(blocks_list, 200, client=me).parsed
+    assert [b.user.public_id for b in listed_blocks] == [blocked.other.public_id]
     call(blocks_destroy, 204, public_id=blocked.other.public_id, client=me)
 
     # Report, sell, review.
@@ -332,6 +347,20 @@ def _flow(base_url: str, *, buyer: str, seller: str, password: str, ad_title: st
     ).parsed
     assert review.reliability == 5
     assert call(search_retrieve, 200, client=me, q="Sunday").parsed.messages
+    anonymous = Client(base_url=base_url)
+    OPEN.append(anonymous)
+    profile = call(users_retrieve, 200, public_id=blocked.other.public_id, client=anonymous).parsed
+    assert profile.user.public_id == blocked.other.public_id and profile.reviews.count == 0
+
+    # Settings.
+    assert call(settings_retrieve, 200, client=me).parsed.share_read_receipts is True
+    changed = call(
+        settings_partial_update,
+        200,
+        client=me,
+        body=PatchedSettingsInputRequest(share_read_receipts=False, language=LanguageEnum.RU),
+    ).parsed
+    assert (changed.share_read_receipts, changed.language) == (False, "ru")
 
     # Devices: a second sign-in, listed and revoked; then sign this one out.
     other_device, token = log_in(base_url, buyer, password, "Old phone")

@@ -150,6 +150,14 @@ const act = async (client: typeof me, action: "accept" | "reserve" | "sell") =>
   ).offer;
 assert((await act(me, "accept")).status === "accepted", "accepted");
 await act(them, "reserve");
+// Release the reservation (the ad is on sale again; the accepted offer can still be sold below).
+const released = ok(
+  "POST /ads/{id}/reactivate/",
+  await them.POST("/api/v1/ads/{public_id}/reactivate/", { params: adPath }),
+  200,
+  "Ad",
+);
+assert(released.status === "active", "released");
 
 // Edit, react, reply, delete.
 const messagePath = { path: { ...id.path, message_id: sent.id } };
@@ -221,6 +229,10 @@ const blocked = ok(
   "ConversationDetail",
 );
 assert(blocked.blocked_by_me, "blocked");
+const blocksAnswer = await me.GET("/api/v1/blocks/", {});
+check("GET /blocks/", blocksAnswer, 200, "Block[]");
+const blocks: Schemas["Block"][] = blocksAnswer.data ?? [];
+assert(blocks.map((b) => b.user.public_id).join() === blocked.other.public_id, "the block is listed");
 none(
   "DELETE /blocks/{uid}/",
   await me.DELETE("/api/v1/blocks/{public_id}/", { params: { path: { public_id: blocked.other.public_id } } }),
@@ -260,6 +272,25 @@ const review = ok(
 assert(review.reliability === 5, "reviewed");
 const found = ok("GET /search/", await me.GET("/api/v1/search/", { params: { query: { q: "Sunday" } } }), 200, "Search");
 assert(found.messages.length > 0, "found");
+const anonymous = createClient<paths>({ baseUrl });
+const profile = ok(
+  "GET /users/{id}/",
+  await anonymous.GET("/api/v1/users/{public_id}/", { params: { path: { public_id: blocked.other.public_id } } }),
+  200,
+  "PublicProfile",
+);
+assert(profile.user.public_id === blocked.other.public_id && profile.reviews.count === 0, "a public profile");
+
+// Settings.
+const current = ok("GET /settings/", await me.GET("/api/v1/settings/", {}), 200, "Settings");
+assert(current.share_read_receipts, "read receipts on");
+const changedSettings = ok(
+  "PATCH /settings/",
+  await me.PATCH("/api/v1/settings/", { body: { share_read_receipts: false, language: "ru" } }),
+  200,
+  "Settings",
+);
+assert(!changedSettings.share_read_receipts && changedSettings.language === "ru", "settings changed");
 
 // Devices: a second sign-in, listed and revoked; then sign this one out.
 const old = await logIn(env("BUYER"), "Old phone");
