@@ -57,11 +57,19 @@ scam-eval: venv
 	$(BIN)/python bench/scam_eval.py --check $(if $(DATA),--data $(DATA),--allow-missing-data)
 
 ## make lint: ruff, the import-linter layer contracts (pyproject.toml), no source file over 400 lines,
-## no JavaScript module (static/js, vendored htmx aside) over 150 and no app function over 60 (.ci/function_length.py)
+## no JavaScript module (static/js, vendored htmx aside) over 150, no app function over 60 (.ci/function_length.py),
+## and Redocly CLI over the OpenAPI schema (redocly.yaml: the recommended rules, those turned off with the reason;
+## skipped without npm's packages except in CI)
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python .ci/function_length.py
+	@if [ -x node_modules/.bin/redocly ]; then schema=$$(mktemp --suffix=.yaml); \
+	  $(BIN)/python manage.py spectacular --fail-on-warn --file $$schema || exit 1; \
+	  out=$$(REDOCLY_TELEMETRY=off node_modules/.bin/redocly lint --format=summary $$schema 2>&1); status=$$?; \
+	  echo "$$out" | grep -v '[║╔╚]' | grep .; rm -f $$schema; exit $$status; \
+	elif [ "$$CI" = true ]; then echo "node_modules/.bin/redocly is missing: run npm ci"; exit 1; \
+	else echo "Redocly CLI is not installed (npm ci): the OpenAPI schema lint skips"; fi
 	@git ls-files -co --exclude-standard -- '*.py' '*.html' '*.js' '*.css' ':!:*/migrations/*' ':!:static/js/htmx.min.js' ':!:static/js/htmx-ext-sse.min.js' \
 	  | xargs wc -l | awk '$$2 != "total" && $$1 > 400 { print "over 400 lines: " $$2 " (" $$1 ")"; long = 1 } END { exit long }'
 	@git ls-files -co --exclude-standard -- 'static/js/*.js' ':!:static/js/htmx*.min.js' \
@@ -86,11 +94,12 @@ js-test:
 	@if command -v node >/dev/null; then node --test tests/js/*.test.mjs; \
 	else echo "node is not installed: the JavaScript unit tests (tests/js) skip (apt-get install nodejs)"; fi
 
-## make checkers (make test runs it before the suite): the accessibility checkers (axe-core, vnu-jar) from npm ci when npm
-## exists and they are missing; says which of npm and Java is missing when those checks will skip
+## make checkers (make test runs it before the suite): the accessibility checkers (axe-core, vnu-jar), Redocly CLI and the
+## TypeScript client's generator from npm ci when npm exists and they are missing; says which of npm and Java is missing when those checks will skip
 test: checkers
 checkers:
-	@if [ -f node_modules/axe-core/axe.min.js ] && [ -f node_modules/vnu-jar/build/dist/vnu.jar ]; then :; \
+	@if [ -f node_modules/axe-core/axe.min.js ] && [ -f node_modules/vnu-jar/build/dist/vnu.jar ] \
+	  && [ -x node_modules/.bin/redocly ] && [ -x node_modules/.bin/openapi-typescript ]; then :; \
 	elif command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
 	else echo "npm is not installed: the accessibility checks skip (apt-get install npm default-jre-headless; see docs/testing.md)"; fi
 	@command -v java >/dev/null || echo "java is not installed: the HTML checks (vnu-jar) skip (apt-get install default-jre-headless)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.models import ApiToken, PushSubscription, User
+from accounts.models import ApiToken, PushSubscription, User, UserBlock
 
 # The permission that makes a staff user a moderator; the "Moderators" group holds it (data migration).
 MODERATOR_PERMISSION = "moderation.change_report"
@@ -23,6 +23,12 @@ def push_subscriptions_for(*, user) -> list:
 def api_tokens_for_user(*, user: User) -> QuerySet:
     """Return *user*'s device tokens (``ApiToken``), newest first."""
     return ApiToken.objects.filter(user=user).order_by("-created")
+
+
+def blocks_made_by(*, user: User) -> QuerySet[UserBlock]:
+    """Return the blocks *user* made, newest first, with the blocked users (one query): the "Blocked
+    users" page and ``GET /api/v1/blocks/``."""
+    return UserBlock.objects.filter(blocker=user).select_related("blocked").order_by("-created_at")
 
 
 def user_id_for_public_id(*, public_id: str) -> int | None:

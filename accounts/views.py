@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import login_throttle, selectors, services
 from accounts.forms import LoginForm, ProfileForm, PushSubscriptionForm, SignupForm
-from accounts.models import UserBlock
 from accounts.tokens import email_verification_read, user_id_from_unsubscribe_token
 from marketplace.api import load_json_object
 from marketplace.http import safe_next_url
@@ -174,7 +173,7 @@ def api_token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_GET
 def blocked_users(request: HttpRequest) -> HttpResponse:
     """List the users the logged-in user blocked, newest first, each with an Unblock button."""
-    blocks = UserBlock.objects.filter(blocker=request.user).select_related("blocked").order_by("-created_at")
+    blocks = selectors.blocks_made_by(user=request.user)
     return render(request, "accounts/blocked.html", {"blocks": blocks})
 
 

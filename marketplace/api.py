@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -32,6 +32,37 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+class JSONTypesOnly:
+    """An input field that takes only its JSON type from a JSON body: DRF's own fields also turn ``0`` into
+    ``"0"``, ``"5"`` into 5 and ``"yes"`` into True, which the schema (and a generated client) says is
+    invalid. Form bodies (a QueryDict, all text) keep DRF's conversions."""
+
+    json_types: tuple[type, ...] = ()
+
+    def to_internal_value(self, data):
+        from_json = not isinstance(getattr(self.root, "initial_data", None), QueryDict)
+        wrong_bool = isinstance(data, bool) and bool not in self.json_types
+        if from_json and (wrong_bool or not isinstance(data, self.json_types)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CharField(JSONTypesOnly, serializers.CharField):
+    json_types = (str,)
+
+
+class EmailField(JSONTypesOnly, serializers.EmailField):
+    json_types = (str,)
+
+
+class IntegerField(JSONTypesOnly, serializers.IntegerField):
+    json_types = (int,)
+
+
+class BooleanField(JSONTypesOnly, serializers.BooleanField):
+    json_types = (bool,)
 
 
 # Service refusals answered with another status than 400: an Idempotency-Key reused with a different
@@ -179,10 +210,10 @@ def decode_cursor(value: str | None) -> str | None:
 
 def query_int(request, name: str, *, minimum: int = 0, maximum: int = 2**62) -> int | None:
     """Return query parameter *name* as an int in [minimum, maximum], None when absent. Raises
-    ValidationError ``invalid`` naming the field otherwise (the API is strict where the pages are
-    lenient: a program sent it)."""
+    ValidationError ``invalid`` naming the field otherwise, an empty value too (the API is strict where
+    the pages are lenient: a program sent it)."""
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return None
     try:
         value = int(raw)

@@ -120,6 +120,10 @@ def guarded(
     raw = posted_key(request)
     charge = RuleCharge(rule) if isinstance(rule, str) else rule
     try:
+        if raw == "" and IDEMPOTENCY_HEADER in request.headers and isinstance(request, ApiRequest):
+            # An API header sent empty is a client's bug, not "no key" (the schema asks for 16–64
+            # characters); an empty form field is a page rendered before keys existed.
+            raise ValidationError(idempotency.ERROR, code="bad_idempotency_key")
         key = idempotency.read_key({idempotency.FIELD: raw})
         repeated = key is not None and bool(repeat(key))
         if not repeated:

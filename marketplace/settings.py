@@ -21,6 +21,7 @@ import csp.constants
 import environ
 
 from marketplace.database import database_from_env
+from marketplace.openapi import SCHEMA_CONTRACT
 
 # --- 1. Environment and core ---
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -357,7 +358,7 @@ MARKETPLACE_SITE_URL = env.str("MARKETPLACE_SITE_URL", default="http://127.0.0.1
 # rate limits are the site's own named rules, answered 429 with Retry-After.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "accounts.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -393,8 +394,7 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
+    **dict.fromkeys(("SWAGGER_UI_DIST", "SWAGGER_UI_FAVICON_HREF", "REDOC_DIST"), "SIDECAR"),
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    **SCHEMA_CONTRACT,  # marketplace/openapi.py: hooks and enum names that make the schema a contract
 }

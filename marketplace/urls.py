@@ -16,10 +16,10 @@ register_converter(PublicIdConverter, "public_id")
 # The JSON API, version 1: each app's endpoints, the OpenAPI 3.1 schema and its interactive docs (Swagger
 # UI served from static files by drf-spectacular-sidecar).
 api_v1 = [
-    path("", include("accounts.api")),
-    path("", include("ads.api")),
+    path("", include("accounts.api.urls")),
+    path("", include("ads.api.urls")),
     path("", include("chat.api.urls")),
-    path("", include("chat.moderation.api")),
+    path("", include("chat.moderation.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Its own template: Swagger UI's page without the inline <style> the site's CSP refuses.
     path(

@@ -20,6 +20,9 @@ from marketplace.api import ErrorSerializer, error_response
 from marketplace.requests import guarded
 
 REFUSALS = api.REFUSALS
+# Search words: 1–200 characters once stripped, at least one not a space, no NUL (the schema's pattern).
+SEARCH_MAX_LENGTH = 200
+SEARCH_PATTERN = r"^[^\x00]*\S[^\x00]*$"
 
 
 @extend_schema(
@@ -213,7 +216,14 @@ def unread(request):
 
 
 @extend_schema(
-    parameters=[OpenApiParameter("q", str, required=True, description="Words, a name or an ad title.")],
+    parameters=[
+        OpenApiParameter(
+            "q",
+            {"type": "string", "minLength": 1, "maxLength": SEARCH_MAX_LENGTH, "pattern": SEARCH_PATTERN},
+            required=True,
+            description="Words, a name or an ad title.",
+        )
+    ],
     responses={200: s.SearchSerializer, **REFUSALS},
 )
 @api_view(["GET"])
@@ -221,7 +231,7 @@ def search(request):
     """Search the user's own conversations as the site does: message text (never hidden history),
     ad titles and the other person's name. ``q`` of 1–200 characters without NUL (400 otherwise)."""
     query = (request.query_params.get("q") or "").strip()
-    if not query or len(query) > 200 or "\x00" in query:
+    if not query or len(query) > SEARCH_MAX_LENGTH or "\x00" in query:
         raise ValidationError("Search for 1 to 200 characters.", code="bad_query")
     hits = selectors.message_search_for_user(user=request.user, text=query)
     conversations = selectors.conversation_search_for_user(user=request.user, text=query)

@@ -57,7 +57,7 @@ def message_list(request, public_id: str):
 
 
 @extend_schema(
-    request={"application/json": s.SendSerializer, "multipart/form-data": s.SendSerializer},
+    request={"application/json": s.SendSerializer, "multipart/form-data": s.SendPhotosSerializer},
     parameters=[s.IDEMPOTENCY],
     responses={201: s.MessageSerializer, 200: s.MessageSerializer, 422: ErrorSerializer, **REFUSALS},
 )

@@ -4,13 +4,22 @@ viewer and the batch-fetched photos and reactions in ``context``."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
-from accounts.api import PublicUserSerializer
+from accounts.api.serializers import PublicUserSerializer
+from ads.models import Ad
 from chat import selectors
-from chat.models import MESSAGE_MAX_LENGTH, MESSAGE_REACTIONS, REVIEW_TEXT_MAX_LENGTH
+from chat.models import (
+    MESSAGE_MAX_LENGTH,
+    MESSAGE_REACTIONS,
+    REVIEW_TEXT_MAX_LENGTH,
+    ConversationParticipant,
+    Message,
+    Offer,
+)
 from marketplace import api
 
 IDEMPOTENCY = OpenApiParameter(
@@ -40,7 +49,7 @@ class SnapshotSerializer(serializers.Serializer):
         help_text="The ad's price now (null: price on request); offers above it ask for confirmation.",
     )
     thumbnail_url = serializers.CharField(source="ad_thumbnail_url")
-    status = serializers.ChoiceField(source="ad_status", choices=["active", "reserved", "sold", "removed"])
+    status = serializers.ChoiceField(source="ad_status", choices=Ad.Status.choices)
     url = serializers.CharField(source="ad_link")
     deal_is_mine = serializers.SerializerMethodField(
         help_text="Reserved for or sold to this conversation's buyer."
@@ -52,7 +61,7 @@ class SnapshotSerializer(serializers.Serializer):
 
 class LastMessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Message.Kind.choices)
     preview = serializers.SerializerMethodField()
     mine = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
@@ -70,7 +79,7 @@ class ConversationSerializer(serializers.Serializer):
     """A conversation as its participant sees it (list rows and detail)."""
 
     public_id = serializers.CharField()
-    role = serializers.ChoiceField(source="my_role", choices=["buyer", "seller"])
+    role = serializers.ChoiceField(source="my_role", choices=ConversationParticipant.Role.choices)
     other = serializers.SerializerMethodField()
     ad = SnapshotSerializer(source="*")
     last_message = serializers.SerializerMethodField()
@@ -79,9 +88,11 @@ class ConversationSerializer(serializers.Serializer):
     archived = serializers.SerializerMethodField()
     muted = serializers.SerializerMethodField()
 
+    @extend_schema_field(PublicUserSerializer)
     def get_other(self, conversation) -> dict:
         return PublicUserSerializer(conversation.other_participant(self.context["viewer"])).data
 
+    @extend_schema_field(LastMessageSerializer(allow_null=True))
     def get_last_message(self, conversation) -> dict | None:
         message = conversation.last_message if conversation.last_message_id else None
         hidden = conversation.my_hidden_up_to_id
@@ -134,6 +145,7 @@ class OfferSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)
 
+    @extend_schema_field(serializers.ChoiceField(choices=Offer.Status.choices))
     def get_status(self, offer) -> str:
         return offer.current_status()
 
@@ -141,7 +153,7 @@ class OfferSerializer(serializers.Serializer):
         return offer.made_by_id == self.context["viewer"].pk
 
 
-class PhotoSerializer(serializers.Serializer):
+class MessagePhotoSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
@@ -156,7 +168,7 @@ class PhotoSerializer(serializers.Serializer):
 
 
 class ReactionSerializer(serializers.Serializer):
-    emoji = serializers.CharField()
+    emoji = serializers.ChoiceField(choices=MESSAGE_REACTIONS)
     mine = serializers.SerializerMethodField()
 
     def get_mine(self, reaction) -> bool:
@@ -179,7 +191,7 @@ class MessageSerializer(serializers.Serializer):
     """A message as its viewer sees it: ``body`` is null once deleted or removed by a moderator."""
 
     id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=["text", "offer", "system"])
+    kind = serializers.ChoiceField(choices=Message.Kind.choices)
     mine = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
@@ -203,19 +215,23 @@ class MessageSerializer(serializers.Serializer):
     def get_removed_by_moderator(self, message) -> bool:
         return message.removed_by_moderator_at is not None
 
+    @extend_schema_field(QuoteSerializer(allow_null=True))
     def get_reply_to(self, message) -> dict | None:
         return QuoteSerializer(message.reply_to).data if message.reply_to_id and message.reply_to else None
 
+    @extend_schema_field(MessagePhotoSerializer(many=True))
     def get_photos(self, message) -> list[dict]:
         if message.is_withdrawn:
             return []
         photos = self.context["photos"].get(message.id, [])
-        return PhotoSerializer(photos, many=True, context=self.context).data
+        return MessagePhotoSerializer(photos, many=True, context=self.context).data
 
+    @extend_schema_field(ReactionSerializer(many=True))
     def get_reactions(self, message) -> list[dict]:
         reactions = self.context["reactions"].get(message.id, [])
         return ReactionSerializer(reactions, many=True, context=self.context).data
 
+    @extend_schema_field(OfferSerializer(allow_null=True))
     def get_offer(self, message) -> dict | None:
         if message.offer_id is None or message.offer is None:
             return None
@@ -244,7 +260,7 @@ class ListChangesSerializer(serializers.Serializer):
 
 
 class StartSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False)
+    body = api.CharField(max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False)
 
 
 class StartedSerializer(serializers.Serializer):
@@ -253,17 +269,28 @@ class StartedSerializer(serializers.Serializer):
 
 
 class SendSerializer(serializers.Serializer):
-    body = serializers.CharField(
+    """A text message as JSON (photos need the multipart form, SendPhotosSerializer)."""
+
+    body = api.CharField(
         max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False, allow_blank=True, default=""
     )
-    reply_to = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
+    reply_to = api.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
+
+
+class SendPhotosSerializer(SendSerializer):
+    """A message with photos, as multipart/form-data. Documents MessageForm's rule (the view validates
+    with the form): at most MARKETPLACE_PHOTOS_PER_MESSAGE photos."""
+
     photos = serializers.ListField(
-        child=serializers.ImageField(), required=False, max_length=20, default=list
+        child=serializers.ImageField(),
+        required=False,
+        max_length=settings.MARKETPLACE_PHOTOS_PER_MESSAGE,
+        default=list,
     )
 
 
 class EditSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False)
+    body = api.CharField(max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False)
 
 
 class ReactionInputSerializer(serializers.Serializer):
@@ -271,8 +298,8 @@ class ReactionInputSerializer(serializers.Serializer):
 
 
 class OfferInputSerializer(serializers.Serializer):
-    amount = serializers.CharField(max_length=30, help_text='As typed: "350", "1,200.50", "$99".')
-    confirm_above_asking = serializers.BooleanField(default=False)
+    amount = api.CharField(max_length=30, help_text='As typed: "350", "1,200.50", "$99".')
+    confirm_above_asking = api.BooleanField(default=False)
 
 
 class OfferActionSerializer(serializers.Serializer):
@@ -281,13 +308,13 @@ class OfferActionSerializer(serializers.Serializer):
 
 
 class FlagSerializer(serializers.Serializer):
-    value = serializers.BooleanField()
+    value = api.BooleanField()
 
 
 class ReviewInputSerializer(serializers.Serializer):
-    reliability = serializers.IntegerField(min_value=1, max_value=5)
-    friendliness = serializers.IntegerField(min_value=1, max_value=5)
-    text = serializers.CharField(
+    reliability = api.IntegerField(min_value=1, max_value=5)
+    friendliness = api.IntegerField(min_value=1, max_value=5)
+    text = api.CharField(
         max_length=REVIEW_TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", trim_whitespace=False
     )
 
@@ -308,8 +335,17 @@ class UnreadSerializer(serializers.Serializer):
     unread_conversations = serializers.IntegerField()
 
 
+class SearchHitSerializer(serializers.Serializer):
+    """A message whose text matches: where it is and the start of its text."""
+
+    conversation = serializers.CharField(help_text="The conversation's public id.")
+    message = serializers.IntegerField(help_text="The message id.")
+    body = serializers.CharField(help_text="Its first 300 characters.")
+    created_at = serializers.DateTimeField()
+
+
 class SearchSerializer(serializers.Serializer):
-    messages = serializers.ListField(child=serializers.DictField())
+    messages = SearchHitSerializer(many=True)
     conversations = ConversationSerializer(many=True)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chat.api import changes, conversations, messages, offers
+from chat.api import changes, conversations, messages, offers, profiles
 
 conversation = "conversations/<public_id:public_id>/"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("changes/", changes.list_changes, name="api-list-changes"),
     path("unread/", conversations.unread, name="api-unread"),
     path("search/", conversations.search, name="api-search"),
+    path("users/<public_id:public_id>/", profiles.profile, name="api-profile"),
     path("ads/<public_id:public_id>/conversations/", conversations.conversation_start, name="api-start"),
     path(conversation, conversations.conversation_detail, name="api-conversation"),
     path(f"{conversation}changes/", changes.conversation_changes, name="api-conversation-changes"),

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from accounts import services as account_services
 from accounts.models import ApiToken
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -99,3 +100,17 @@ def test_sending_is_rate_limited_with_retry_after(token_client, buyer, conversat
     assert codes == [201, 201, 429]
     refused = client.post(url, {"body": "again"}, format="json")
     assert refused.json()["code"] == "rate_limited" and int(refused["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize("prefix", ["Bearer", "bearer", "Token"])
+def test_the_token_is_taken_with_the_bearer_prefix_generated_clients_send(api, buyer, prefix):
+    _row, token = account_services.api_token_create(user=buyer, device="Generated client")
+    api.credentials(HTTP_AUTHORIZATION=f"{prefix} {token}")
+    assert api.get("/api/v1/auth/devices/").status_code == 200
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Bearer a b", "Bearer wrong-token"])
+def test_a_malformed_or_unknown_bearer_token_is_401(api, header):
+    api.credentials(HTTP_AUTHORIZATION=header)
+    response = api.get("/api/v1/auth/devices/")
+    assert response.status_code == 401 and response.json()["code"] == "authentication_failed"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
@@ -23,7 +22,7 @@ IDEMPOTENCY = OpenApiParameter(api.IDEMPOTENCY_HEADER, str, OpenApiParameter.HEA
 
 class ReportInputSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=Report.Reason.choices)
-    details = serializers.CharField(
+    details = api.CharField(
         max_length=REPORT_DETAILS_MAX_LENGTH,
         required=False,
         allow_blank=True,
@@ -33,14 +32,14 @@ class ReportInputSerializer(serializers.Serializer):
 
 
 class ConversationReportSerializer(ReportInputSerializer):
-    message = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
-    block = serializers.BooleanField(default=False)
+    message = api.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
+    block = api.BooleanField(default=False)
 
 
 class ReportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    reason = serializers.CharField()
-    status = serializers.CharField()
+    reason = serializers.ChoiceField(choices=Report.Reason.choices)
+    status = serializers.ChoiceField(choices=Report.Status.choices)
     created_at = serializers.DateTimeField()
 
 
@@ -120,10 +119,3 @@ def review_report(request, review_id: int):
             reporter=request.user, review=review, idempotency_key=key, **fields
         ),
     )
-
-
-urlpatterns = [
-    path("conversations/<public_id:public_id>/report/", conversation_report, name="api-conversation-report"),
-    path("ads/<public_id:public_id>/report/", ad_report, name="api-ad-report"),
-    path("reviews/<int:review_id>/report/", review_report, name="api-review-report"),
-]

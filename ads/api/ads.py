@@ -1,65 +1,31 @@
-"""API: browse ads with the site's filters, and one ad."""
+"""API: browse ads with the site's filters, one ad, and putting one's reserved or sold ad back on sale."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from ads import selectors
+from ads import selectors, services
+from ads.api.serializers import AdPageSerializer, AdSerializer
 from ads.forms import AdSearchForm
 from marketplace import api
-from marketplace.api import ErrorSerializer
+from marketplace.api import REFUSALS, ErrorSerializer
 
-
-class CategorySerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
-
-
-class PhotoSerializer(serializers.Serializer):
-    url = serializers.CharField(source="image.url")
-    thumbnail_url = serializers.CharField(source="thumbnail.url")
-    width = serializers.IntegerField()
-    height = serializers.IntegerField()
-
-
-class SellerSerializer(serializers.Serializer):
-    public_id = serializers.CharField()
-    display_name = serializers.CharField()
-    member_since = serializers.DateTimeField(source="date_joined")
-
-
-class AdSerializer(serializers.Serializer):
-    public_id = serializers.CharField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-    price = serializers.DecimalField(
-        max_digits=12, decimal_places=2, allow_null=True, help_text="Site currency."
-    )
-    city = serializers.CharField()
-    status = serializers.ChoiceField(choices=["active", "reserved", "sold", "removed"])
-    category = CategorySerializer()
-    seller = SellerSerializer(source="owner")
-    photos = PhotoSerializer(many=True, source="photos.all")
-    created_at = serializers.DateTimeField()
-    url = serializers.CharField(source="get_absolute_url")
-
-
-class AdPageSerializer(serializers.Serializer):
-    results = AdSerializer(many=True)
-    next_page = serializers.IntegerField(allow_null=True)
+MAX_PAGE = 10_000
 
 
 @extend_schema(
     parameters=[
         OpenApiParameter("q", str, description="Words that must all be in the title or description."),
         OpenApiParameter("category", str, description="A category slug."),
-        OpenApiParameter("page", int, description="1-based page number."),
+        OpenApiParameter(
+            "page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            description="1-based page number.",
+        ),
     ],
     responses={200: AdPageSerializer, 400: ErrorSerializer},
     auth=[],
@@ -73,7 +39,7 @@ def ad_list(request):
     the last page. Three queries (ads with category and seller, their photos)."""
     form = AdSearchForm(request.query_params or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = api.query_int(request, "page", minimum=1, maximum=10_000) or 1
+    page = api.query_int(request, "page", minimum=1, maximum=MAX_PAGE) or 1
     size = settings.MARKETPLACE_ADS_PAGE_SIZE
     ads = selectors.ad_list_browsable(text=filters.get("q") or "", category=filters.get("category"))
     rows = list(ads[(page - 1) * size : page * size + 1])
@@ -91,7 +57,13 @@ def ad_detail(request, public_id: str):
     return Response(AdSerializer(ad).data)
 
 
-urlpatterns = [
-    path("ads/", ad_list, name="api-ads"),
-    path("ads/<public_id:public_id>/", ad_detail, name="api-ad"),
-]
+@extend_schema(request=None, responses={200: AdSerializer, **REFUSALS})
+@api_view(["POST"])
+def ad_reactivate(request, public_id: str):
+    """Put the user's reserved or sold ad back on sale: releases a reservation (the buyer's conversation
+    reads "… released the reservation"), as the ad page's "Release the reservation" / "Put back on sale"
+    do. 404 for someone else's
+    ad; 400 ``removed`` for a removed one; a repeat changes nothing. Answers the ad as it is now."""
+    ad = selectors.ad_get_owned(public_id=public_id, user=request.user)
+    change = services.ad_reactivate(ad=ad, user=request.user)
+    return Response(AdSerializer(change.ad).data)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from accounts.api import auth, blocks, devices, profile
+
+urlpatterns = [
+    path("auth/login/", auth.login, name="api-login"),
+    path("auth/logout/", auth.logout, name="api-logout"),
+    path("auth/verification/resend/", auth.verification_resend, name="api-verification-resend"),
+    path("auth/devices/", devices.device_list, name="api-devices"),
+    path("auth/devices/<public_id:public_id>/", devices.device_revoke, name="api-device-revoke"),
+    path("settings/", profile.user_settings, name="api-settings"),
+    path("blocks/", blocks.block_list, name="api-blocks"),
+    path("blocks/<public_id:public_id>/", blocks.block_remove, name="api-block-remove"),
+]
