@@ -17,14 +17,8 @@ import sys
 MAX_LINES = 60
 EXCLUDED = ("tests/", "bench/", ".ci/")
 
-# Functions being split on another branch (issue 24 item 10: chat/views and chat/presenters). This list only
-# shrinks: a function leaves it once it is split, and nothing is ever added.
-ALLOWED = {
-    "chat/presenters/conversations.py:conversation_chrome",
-    "chat/presenters/conversations.py:conversation_pane",
-    "chat/presenters/conversations.py:new_messages",
-    "chat/presenters/lists.py:list_pane",
-}
+# Functions allowed over the limit: none. Keep it empty; split a long function where a name explains the part.
+ALLOWED: set[str] = set()
 
 
 def app_files() -> list[str]:
