@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
+from django.http import QueryDict
 from django.utils.translation import ngettext
 
+from accounts.models import User
+from ads import selectors
 from ads.models import Ad
+from ads.search import AdPage
 from ads.services import AdStatusChange
 
 AD_DETAIL_TEMPLATE = "ads/detail.html"
+FAVOURITE_TEMPLATE = "ads/_favourite.html"
+
+
+def ad_list_context(*, form, page: AdPage, query: QueryDict) -> dict:
+    """Return the context of a page of ad cards: *form* (the filters, or None), *page*, ``next_query``
+    (the query string of the next page: *query* with the next cursor; None at the end) and
+    ``first_query`` (*query* without the cursor; None on the first page)."""
+    params = query.copy()
+    params.pop("after", None)
+    first_query = params.urlencode() if "after" in query else None
+    next_query = None
+    if page.next_cursor:
+        params["after"] = page.next_cursor
+        next_query = params.urlencode()
+    return {"form": form, "page": page, "next_query": next_query, "first_query": first_query}
+
+
+def favourite_context(*, ad: Ad, user: User, saved: bool | None, next_url: str) -> dict:
+    """Return the context of *ad*'s heart for *user*: ``mode`` is "login" (anonymous: a link to log in),
+    "count" (the owner: how many saved it) or "toggle" (a form; ``saved`` its pressed state). *next_url*
+    is where the form returns without JavaScript."""
+    if not user.is_authenticated:
+        return {"ad": ad, "mode": "login", "next_url": next_url}
+    if ad.owner_id == user.pk:
+        return {"ad": ad, "mode": "count", "count": _favourite_count(ad)}
+    return {"ad": ad, "mode": "toggle", "saved": bool(saved), "next_url": next_url}
+
+
+def _favourite_count(ad: Ad) -> int:
+    count = getattr(ad, "favourite_count", None)
+    return selectors.favourite_count(ad=ad) if count is None else count
 
 
 def ad_detail_context(*, ad: Ad) -> dict:
