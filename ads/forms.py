@@ -86,6 +86,7 @@ class AdSearchForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for name in ("price_min", "price_max"):
             self.fields[name].widget.attrs.update(

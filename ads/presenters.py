@@ -45,13 +45,19 @@ def _favourite_count(ad: Ad) -> int:
     return selectors.favourite_count(ad=ad) if count is None else count
 
 
-def ad_detail_context(*, ad: Ad) -> dict:
-    """Return the ad page's context for *ad* (fetched with ``with_card_data``: photos cost no query).
+def ad_detail_context(*, ad: Ad, viewer: User | None = None) -> dict:
+    """Return the ad page's context for *ad* (fetched with ``with_card_data``: photos cost no query);
+    with *viewer*, also "More from this seller" and similar ads (``more_from_seller``, ``similar``:
+    4 queries), which a page re-rendered with an error leaves out.
 
     Apps above ads add their own panels to the page through template tags (chat: ``ad_contact``) and,
     when they re-render it with an error, through extra context such as ``start_form``.
     """
-    return {"ad": ad, "photos": list(ad.photos.all())}
+    context = {"ad": ad, "photos": list(ad.photos.all())}
+    if viewer is not None and ad.status != Ad.Status.REMOVED:
+        context["more_from_seller"] = selectors.ad_list_more_from_seller(ad=ad, viewer=viewer)
+        context["similar"] = selectors.ad_list_similar(ad=ad, viewer=viewer)
+    return context
 
 
 def status_change_text(change: AdStatusChange) -> str:

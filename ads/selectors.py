@@ -55,6 +55,28 @@ def ad_list_owned(*, user: User) -> QuerySet[Ad]:
     return Ad.objects.filter(owner=user).with_card_data().with_favourite_count()
 
 
+def ad_list_more_from_seller(*, ad: Ad, viewer: User, limit: int = 4) -> list[Ad]:
+    """Return up to *limit* other ads of *ad*'s seller on sale or reserved, newest first, ready for cards
+    with *viewer*'s hearts (2 queries: the ads, their photos)."""
+    on_offer = (Ad.Status.ACTIVE, Ad.Status.RESERVED)
+    ads = Ad.objects.browsable().filter(owner_id=ad.owner_id, status__in=on_offer).exclude(pk=ad.pk)
+    return list(ads.with_card_data().with_favourite_for(viewer)[:limit])
+
+
+def ad_list_similar(*, ad: Ad, viewer: User, limit: int = 4) -> list[Ad]:
+    """Return up to *limit* ads on sale like *ad*: same category and, when *ad* says one, same area; other
+    sellers only (theirs are "more from this seller"), newest first, ready for cards with *viewer*'s
+    hearts (2 queries; the category/status/created index serves them)."""
+    ads = (
+        Ad.objects.active()
+        .filter(owner__is_active=True, category_id=ad.category_id)
+        .exclude(owner_id=ad.owner_id)
+    )
+    if ad.area:
+        ads = ads.filter(area=ad.area)
+    return list(ads.with_card_data().with_favourite_for(viewer)[:limit])
+
+
 def favourite_list(*, user: User, cursor: str = "", size: int) -> search.AdPage:
     """Return the page of ads *user* saved, most recently saved first, after *cursor* (the last row's
     ``saved_id``; "" for the first page), ready for cards. Ads that were removed or whose seller is

@@ -51,7 +51,8 @@ def _partial_for_htmx(request: HtmxHttpRequest, template: str, partial: str, con
 def ad_detail(request, public_id: str) -> HttpResponse:
     """Show one ad with its photos and, for a logged-in visitor who is not the owner, "Write to seller"."""
     ad = selectors.ad_get_for_viewer(public_id=public_id, user=request.user)
-    return render(request, presenters.AD_DETAIL_TEMPLATE, presenters.ad_detail_context(ad=ad))
+    context = presenters.ad_detail_context(ad=ad, viewer=request.user)
+    return render(request, presenters.AD_DETAIL_TEMPLATE, context)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ads import selectors, services
-from ads.models import Favourite
+from ads.models import Ad, Category, Favourite
 from tests.factories import AdFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +135,16 @@ def test_cards_from_other_selectors_take_the_hearts_from_one_query(rf, buyer, se
         body = template.render(Context({"ads": ads, "request": request, "csrf_token": "x"}))
     assert len(queries) == 1
     assert body.count('aria-pressed="true"') == 1 and body.count('aria-pressed="false"') == 1
+
+
+def test_the_ad_page_shows_more_from_the_seller_and_similar_ads_in_the_same_area(client, seller):
+    furniture = Category.objects.get(slug="furniture")
+    ad = AdFactory(owner=seller, category=furniture, area=Ad.Area.OAKLAND, title="Walnut sofa")
+    own_other = AdFactory(owner=seller, category=furniture, title="Seller's lamp")
+    similar = AdFactory(category=furniture, area=Ad.Area.OAKLAND, title="Oak sofa nearby")
+    AdFactory(category=furniture, area=Ad.Area.FREMONT, title="Sofa far away")
+    AdFactory(category=Category.objects.get(slug="phones"), area=Ad.Area.OAKLAND, title="A phone")
+    response = client.get(ad.get_absolute_url())
+    assert [a.title for a in response.context["more_from_seller"]] == [own_other.title]
+    assert [a.title for a in response.context["similar"]] == [similar.title]
+    assert "More from this seller" in response.content.decode()
