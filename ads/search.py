@@ -86,7 +86,7 @@ def effective_sort(filters: AdFilters, *, vendor: str) -> str:
     return filters.sort if filters.sort in SORTS else NEWEST
 
 
-def _sorted_keys(ads: QuerySet[Ad], sort: str, text: str) -> tuple[QuerySet[Ad], list[tuple[str, bool]]]:
+def sorted_keys(ads: QuerySet[Ad], sort: str, text: str) -> tuple[QuerySet[Ad], list[tuple[str, bool]]]:
     """Annotate *ads* with the sort keys of *sort*; return them and [(key, descending)], id last as the
     tie-breaker that makes the order total (a keyset needs one)."""
     if sort == RELEVANCE:
@@ -142,7 +142,7 @@ def page_after(ads: QuerySet[Ad], filters: AdFilters, *, cursor: str = "", size:
     """Return the page of *size* ads of *ads* (already filtered) that follows *cursor* ("" for the first
     page) in the order ``effective_sort`` picks. One query for the ads, plus whatever *ads* prefetches."""
     sort = effective_sort(filters, vendor=connections[ads.db].vendor)
-    ads, keys = _sorted_keys(ads, sort, filters.text)
+    ads, keys = sorted_keys(ads, sort, filters.text)
     values = _decode(cursor, keys) if cursor else None
     if values is not None:
         ads = ads.filter(_after(keys, values))

@@ -44,11 +44,15 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts import services as account_services  # noqa: E402
 from accounts.models import User  # noqa: E402
+from ads import search as ad_search  # noqa: E402
+from ads.forms import AdSearchForm  # noqa: E402
+from ads.models import Ad  # noqa: E402
 from chat import access, selectors  # noqa: E402
 from chat.models import Conversation, Message  # noqa: E402
 from chat.polling import gate as poll_gate  # noqa: E402
@@ -125,6 +129,22 @@ def queries_per_request(client: Client, method: str, path: str, **kwargs) -> int
     return len(captured.captured_queries)
 
 
+# The filtered ad lists measured (anonymous visitor) and explained.
+AD_SEARCH = "q=walnut+sofa&area=oakland&price_max=3000"
+AD_FILTERS = "category=furniture&condition=good&price_min=100&price_max=2000&posted=30&sort=price_asc"
+
+
+def ad_list_queryset(query: str):
+    """The query the ad list runs for the GET parameters *query* (first page)."""
+    form = AdSearchForm(QueryDict(query))
+    form.is_valid()
+    filters = form.filters()
+    ads = ad_search.apply_filters(Ad.objects.browsable().with_card_data(), filters)
+    sort = ad_search.effective_sort(filters, vendor=connection.vendor)
+    ads, keys = ad_search.sorted_keys(ads, sort, filters.text)
+    return ads.order_by(*[f"-{name}" if descending else name for name, descending in keys])[:25]
+
+
 def explain_plans() -> str:
     seller = User.objects.get(email="bench-seller@bench.invalid")
     conversation = Conversation.objects.filter(seller=seller).order_by("id").first()
@@ -142,6 +162,8 @@ def explain_plans() -> str:
         "open conversation with both memberships": selectors.conversation_query_for_participant(
             public_id=conversation.public_id, user=seller
         ),
+        "ad list, words + filters": ad_list_queryset(AD_SEARCH),
+        "ad list, filters only": ad_list_queryset(AD_FILTERS),
     }
     out = []
     for title, queryset in plans.items():
@@ -248,6 +270,9 @@ def main() -> None:
             ),
             ("API changes, nothing new (304 to If-None-Match)", api_changes),
             ("conversation list page, heavy seller", {"path": "/chat/", "cookie": cookie}),
+            # The ad list over the catalogue (bench/generate: 100,000 ads at small and large scale).
+            ("ad list, words + filters, best match", {"path": f"/?{AD_SEARCH}"}),
+            ("ad list, filters only, price ascending", {"path": f"/?{AD_FILTERS}"}),
             (
                 "conversation page, 10k messages",
                 {"path": f"/chat/{long_conversation.public_id}/", "cookie": cookie},
