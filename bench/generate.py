@@ -43,46 +43,16 @@ from django.db.models.fields import AutoFieldMixin  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from ads.models import Ad  # noqa: E402
+from bench import catalogue  # noqa: E402
 from chat.models import Conversation, ConversationParticipant, Message  # noqa: E402
 from marketplace.ids import new_public_id  # noqa: E402
 
 SCALES = {
-    # users, tail conversations, the heavy seller's conversations, messages in the first of them, and ads
-    # in the catalogue besides those the conversations are about (the ad list's search and filters)
-    "tiny": {"users": 120, "tail_conversations": 60, "heavy": 40, "long": 500, "catalogue": 2_000},
-    "small": {
-        "users": 3_000,
-        "tail_conversations": 7_300,
-        "heavy": 400,
-        "long": 10_000,
-        "catalogue": 100_000,
-    },
-    "large": {
-        "users": 100_000,
-        "tail_conversations": 885_000,
-        "heavy": 400,
-        "long": 10_000,
-        "catalogue": 100_000,
-    },
+    # users, tail conversations, the heavy seller's conversations, messages in the first of them
+    "tiny": {"users": 120, "tail_conversations": 60, "heavy": 40, "long": 500},
+    "small": {"users": 3_000, "tail_conversations": 7_300, "heavy": 400, "long": 10_000},
+    "large": {"users": 100_000, "tail_conversations": 885_000, "heavy": 400, "long": 10_000},
 }
-# Catalogue ads: a title is an adjective and an item, in English or Russian (both are indexed).
-CATALOGUE_WORDS = (
-    ["walnut", "oak", "vintage", "compact", "electric", "folding", "leather", "wooden", "ореховый", "старый"],
-    [
-        "sofa",
-        "table",
-        "chair",
-        "bike",
-        "lamp",
-        "desk",
-        "phone",
-        "camera",
-        "диван",
-        "велосипед",
-        "стол",
-        "шкаф",
-    ],
-)
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "craigslistbargain"
 NOW = datetime.now(tz=UTC)
 
@@ -144,41 +114,6 @@ def copy_model(cursor, model, given: list[str], rows) -> int:
             )
             count += 1
     return count
-
-
-def catalogue_ads(cursor, rng: random.Random, *, first_id: int, count: int, owners: int) -> None:
-    """COPY *count* active ads with ids from *first_id*, spread over every category, area, condition,
-    price and the last 90 days, owned by users 2..*owners*, with a title of CATALOGUE_WORDS."""
-    cursor.execute("SELECT id FROM ads_category ORDER BY id")
-    categories = [row[0] for row in cursor.fetchall()]
-    areas = [value for value, _ in Ad.Area.choices] + [""]
-    conditions = [value for value, _ in Ad.Condition.choices] + [""]
-    adjectives, items = CATALOGUE_WORDS
-
-    def rows():
-        for n in range(count):
-            created = NOW - timedelta(seconds=rng.randint(0, 90 * 86400))
-            title = f"{rng.choice(adjectives)} {rng.choice(items)} {n}"
-            price = None if n % 20 == 0 else rng.randint(1, 5000)
-            description = f"{rng.choice(adjectives)} {rng.choice(items)}, pick up only"
-            yield (
-                first_id + n,
-                new_public_id(),
-                title,
-                description,
-                price,
-                "",
-                rng.choice(areas),
-                rng.choice(conditions),
-                "active",
-                created,
-                created,
-                rng.randint(2, owners),
-                rng.choice(categories),
-            )
-
-    columns = ["id", "public_id", "title", "description", "price", "city", "area", "condition", "status"]
-    copy_model(cursor, Ad, columns + ["created_at", "updated_at", "owner_id", "category_id"], rows())
 
 
 def main() -> None:
@@ -296,8 +231,11 @@ def main() -> None:
             ),
         )
         step("ads copied")
-        catalogue_ads(cursor, rng, first_id=len(plan) + 1, count=scale["catalogue"], owners=users)
-        step(f"catalogue ads: {scale['catalogue']}")
+        count = catalogue.SIZES[args.scale]
+        copy_model(
+            cursor, Ad, catalogue.COLUMNS, catalogue.rows(cursor, rng, first_id=len(plan) + 1, count=count)
+        )
+        step(f"catalogue ads: {count}")
 
         # Message ids are assigned here so conversations can point at their last message (the foreign keys
         # are deferred to the end of the transaction).
