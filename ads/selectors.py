@@ -9,12 +9,15 @@ from ads.models import Ad, Favourite
 
 
 def ad_get_for_viewer(*, public_id: str, user: User) -> Ad:
-    """Return the ad *public_id* as *user* may see it, with category, owner and photos fetched.
+    """Return the ad *public_id* as *user* may see it, with category, owner and photos fetched and
+    whether *user* saved it (``is_favourite``).
 
     Removed ads and ads of suspended owners are visible only to their owner and to moderators; everyone
     else gets Http404.
     """
-    ad = ad_get_any(public_id=public_id)
+    ad = Ad.objects.with_card_data().with_favourite_for(user).filter(public_id=public_id).first()
+    if ad is None:
+        raise Http404("No such ad.")
     if (ad.status == Ad.Status.REMOVED or not ad.owner.is_active) and not (
         user.is_authenticated and (ad.owner_id == user.pk or user.has_perm("ads.view_ad"))
     ):
