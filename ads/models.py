@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from ads.managers import AdQuerySet
+from ads.managers import AdQuerySet, SearchDocument
 from marketplace.ids import new_public_id
 
 
@@ -59,6 +60,30 @@ class Ad(models.Model):
         SOLD = "sold", _("Sold")
         REMOVED = "removed", _("Removed")
 
+    class Condition(models.TextChoices):
+        NEW = "new", _("New")
+        LIKE_NEW = "like_new", _("Like new")
+        GOOD = "good", _("Good")
+        FAIR = "fair", _("Fair")
+        FOR_PARTS = "for_parts", _("For parts")
+
+    class Area(models.TextChoices):
+        """Where the item is: the areas the marketplace serves (a choice list, not geodata: see
+        docs/search.md). Stored as the slug, so a label can be renamed or translated freely."""
+
+        OAKLAND = "oakland", _("Oakland")
+        BERKELEY = "berkeley", _("Berkeley")
+        ALAMEDA = "alameda", _("Alameda")
+        EMERYVILLE = "emeryville", _("Emeryville")
+        RICHMOND = "richmond", _("Richmond")
+        SAN_LEANDRO = "san-leandro", _("San Leandro")
+        HAYWARD = "hayward", _("Hayward")
+        FREMONT = "fremont", _("Fremont")
+        WALNUT_CREEK = "walnut-creek", _("Walnut Creek")
+        CONCORD = "concord", _("Concord")
+        SAN_FRANCISCO = "san-francisco", _("San Francisco")
+        OTHER = "other", _("Elsewhere")
+
     public_id = models.CharField(
         _("public id"), max_length=10, unique=True, default=new_public_id, editable=False
     )
@@ -80,6 +105,14 @@ class Ad(models.Model):
         help_text=_("Leave empty for 'price on request'."),
     )
     city = models.CharField(_("city"), max_length=80, blank=True)
+    # Blank: not said (ads placed before the fields existed; jobs and services have no condition).
+    condition = models.CharField(_("condition"), max_length=10, choices=Condition.choices, blank=True)
+    area = models.CharField(_("area"), max_length=20, choices=Area.choices, blank=True)
+    # Title (weight A) and description (B) in the english and russian configurations, kept by PostgreSQL
+    # itself whatever writes the row; NULL on SQLite, which searches with icontains (AdQuerySet.search).
+    search_vector = models.GeneratedField(
+        expression=SearchDocument(), output_field=SearchVectorField(null=True), db_persist=True
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     # The buyer the ad is reserved for or was sold to (a deal closed in a conversation); None while on
     # sale, or when sold without saying to whom.
@@ -105,6 +138,7 @@ class Ad(models.Model):
             models.Index(fields=["status", "-created_at"], name="ad_status_created_idx"),
             models.Index(fields=["category", "status", "-created_at"], name="ad_category_status_idx"),
             models.Index(fields=["owner", "-created_at"], name="ad_owner_created_idx"),
+            # The GIN index on search_vector is PostgreSQL-only, so migration 0004 makes it, not Meta.
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(price__gte=0), name="ad_price_not_negative"),
@@ -159,3 +193,29 @@ class AdPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"Photo {self.position} of {self.ad_id}"
+
+
+class Favourite(models.Model):
+    """An ad a user saved to come back to. Its owner sees how many saved it, never who."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="favourites",
+        db_index=False,  # the unique (user, ad) constraint's index leads with user
+        verbose_name=_("user"),
+    )
+    ad = models.ForeignKey(Ad, on_delete=models.CASCADE, related_name="favourites", verbose_name=_("ad"))
+    created_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("favourite")
+        verbose_name_plural = _("favourites")
+        constraints = [models.UniqueConstraint(fields=["user", "ad"], name="favourite_once_per_user")]
+        indexes = [
+            # The Favourites page, newest saved first (the ad foreign key has its own index, for counts).
+            models.Index(fields=["user", "-id"], name="favourite_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ♥ {self.ad_id}"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from ads import signals
-from ads.models import Ad, AdPhoto, Category
+from ads.models import Ad, AdPhoto, Category, Favourite
 from marketplace.images import ProcessedImage
 
 ERROR_MESSAGES = {
@@ -23,6 +23,7 @@ ERROR_MESSAGES = {
     "sold": _("This ad is already sold. Put it back on sale first."),
     "removed": _("This ad was removed and can't be changed."),
     "too_many_photos": _("An ad can have at most %(limit)s photos."),
+    "own_favourite": _("This is your ad: it can't be one of your favourites."),
 }
 
 
@@ -41,11 +42,14 @@ def ad_create(
     price: Decimal | None = None,
     city: str = "",
     photos: list[ProcessedImage] | None = None,
+    condition: str = "",
+    area: str = "",
 ) -> Ad:
     """Create an active ad owned by *owner* and attach *photos* (already verified by Pillow), in order.
 
-    *price* is a Decimal in the site currency, or None for "price on request".
-    Raises ValidationError when a field is invalid.
+    *price* is a Decimal in the site currency, or None for "price on request"; *condition* and *area*
+    are ``Ad.Condition`` / ``Ad.Area`` values or "" (not said). Raises ValidationError when a field is
+    invalid.
     """
     ad = Ad(
         owner=owner,
@@ -54,6 +58,8 @@ def ad_create(
         description=description.strip(),
         price=price,
         city=city.strip(),
+        condition=condition,
+        area=area,
     )
     ad.full_clean()
     ad.save()
@@ -73,6 +79,8 @@ def ad_update(
     price: Decimal | None,
     city: str,
     new_photos: list[ProcessedImage] | None = None,
+    condition: str | None = None,
+    area: str | None = None,
 ) -> Ad:
     """Change the editable fields of *ad* and append *new_photos*, all or nothing.
 
@@ -80,7 +88,7 @@ def ad_update(
     ``ads.signals.ad_details_changed`` (chat shows it beside the snapshot). Raises PermissionDenied if
     *user* is not the owner, ValidationError if the ad was removed, a field is invalid or the photos would
     exceed MARKETPLACE_PHOTOS_PER_AD (then nothing is saved). Locks the ad row first, as status changes
-    do.
+    do. *condition* and *area* left None stay as they are (callers that do not offer them).
     """
     _require_owner(ad=ad, user=user)
     stored = Ad.objects.select_for_update().get(pk=ad.pk)
@@ -91,8 +99,12 @@ def ad_update(
     ad.description = description.strip()
     ad.price = price
     ad.city = city.strip()
+    ad.condition = ad.condition if condition is None else condition
+    ad.area = ad.area if area is None else area
     ad.full_clean()
-    ad.save(update_fields=["category", "title", "description", "price", "city", "updated_at"])
+    ad.save(
+        update_fields=["category", "title", "description", "price", "city", "condition", "area", "updated_at"]
+    )
     if (ad.title, ad.price) != (stored.title, stored.price):
         signals.ad_details_changed.send(
             sender=Ad, ad=ad, previous_title=stored.title, previous_price=stored.price
@@ -226,3 +238,19 @@ def ad_remove(*, ad: Ad, user: User) -> AdStatusChange:
         raise PermissionDenied(ERROR_MESSAGES["not_owner"])
     locked = Ad.objects.select_for_update().get(pk=ad.pk)
     return _ad_set_status(ad=locked, status=Ad.Status.REMOVED, buyer_id=locked.buyer_id, announce=True)
+
+
+def favourite_set(*, user: User, ad: Ad, saved: bool) -> bool:
+    """Save *ad* to *user*'s favourites (*saved* True) or take it out (False); return *saved*.
+
+    Idempotent, and safe when the same click arrives twice at once (the unique constraint decides).
+    Raises ValidationError (``own_favourite``) when *user* owns *ad*. Visibility is the caller's:
+    pass an ad the user may see (``ads.selectors.ad_get_for_viewer``).
+    """
+    if not saved:
+        Favourite.objects.filter(user=user, ad=ad).delete()
+        return False
+    if ad.owner_id == user.pk:
+        raise ValidationError(ERROR_MESSAGES["own_favourite"], code="own_favourite")
+    Favourite.objects.bulk_create([Favourite(user=user, ad=ad)], ignore_conflicts=True)
+    return True

@@ -3,10 +3,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from ads import presenters, selectors, services
 from ads.forms import AdForm, AdSearchForm
@@ -14,24 +16,43 @@ from ads.models import Ad
 from marketplace.http import safe_next_url
 
 
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
 @require_GET
-def ad_list(request) -> HttpResponse:
-    """Browse ads: optional ``q`` (words in title/description), ``category`` (slug) and ``page``."""
-    form = AdSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    ads = selectors.ad_list_browsable(text=filters.get("q") or "", category=filters.get("category"))
-    paginator = Paginator(ads, settings.MARKETPLACE_ADS_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "ads/list.html", {"form": form, "page": page, "query": query.urlencode()})
+def ad_list(request: HtmxHttpRequest) -> HttpResponse:
+    """Browse ads: ``q`` (words in title/description), ``category`` (slug), ``area``, ``condition``,
+    ``price_min``/``price_max``, ``posted`` (days), ``photos`` (with photos only), ``sort`` and ``after``
+    (the next page's cursor). For htmx (live results), only the results region."""
+    form = AdSearchForm(request.GET)
+    form.is_valid()
+    page = selectors.ad_search(
+        filters=form.filters(),
+        viewer=request.user,
+        cursor=request.GET.get("after", ""),
+        size=settings.MARKETPLACE_ADS_PAGE_SIZE,
+    )
+    context = presenters.ad_list_context(form=form, page=page, query=request.GET)
+    return _partial_for_htmx(request, "ads/list.html", "ad-results", context)
+
+
+def _partial_for_htmx(request: HtmxHttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
+    """Render *template*, or only its *partial* for an htmx request that is not a history restore (htmx
+    then wants the whole page). The answer varies on HX-Request, so no cache serves one for the other."""
+    if request.htmx and not request.htmx.history_restore_request:
+        template = f"{template}#{partial}"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET
 def ad_detail(request, public_id: str) -> HttpResponse:
     """Show one ad with its photos and, for a logged-in visitor who is not the owner, "Write to seller"."""
     ad = selectors.ad_get_for_viewer(public_id=public_id, user=request.user)
-    return render(request, presenters.AD_DETAIL_TEMPLATE, presenters.ad_detail_context(ad=ad))
+    context = presenters.ad_detail_context(ad=ad, viewer=request.user)
+    return render(request, presenters.AD_DETAIL_TEMPLATE, context)
 
 
 @login_required
@@ -48,6 +69,8 @@ def ad_create(request) -> HttpResponse:
             price=form.cleaned_data["price"],
             city=form.cleaned_data["city"],
             photos=form.cleaned_data["photos"],
+            condition=form.cleaned_data["condition"],
+            area=form.cleaned_data["area"],
         )
         messages.success(request, gettext("Your ad is live."))
         return redirect(ad)
@@ -75,6 +98,8 @@ def ad_edit(request, public_id: str) -> HttpResponse:
                 price=form.cleaned_data["price"],
                 city=form.cleaned_data["city"],
                 new_photos=form.cleaned_data["photos"],
+                condition=form.cleaned_data["condition"],
+                area=form.cleaned_data["area"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -129,3 +154,32 @@ def my_ads(request) -> HttpResponse:
     ads = selectors.ad_list_owned(user=request.user)
     page = Paginator(ads, settings.MARKETPLACE_ADS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "ads/mine.html", {"page": page})
+
+
+@login_required
+@require_POST
+def favourite_set(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Save the ad to the user's favourites (``saved=1``) or take it out (anything else), then go back to
+    ``next`` (or the ad); for htmx, the heart alone, in its new state."""
+    ad = selectors.ad_get_for_viewer(public_id=public_id, user=request.user)
+    try:
+        saved = services.favourite_set(user=request.user, ad=ad, saved=request.POST.get("saved") == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if request.htmx:
+            next_url = safe_next_url(request, request.POST.get("next"))
+            context = presenters.favourite_context(ad=ad, user=request.user, saved=saved, next_url=next_url)
+            return render(request, presenters.FAVOURITE_TEMPLATE, context)
+    return redirect(safe_next_url(request, request.POST.get("next")) or ad)
+
+
+@login_required
+@require_GET
+def favourite_list(request: HtmxHttpRequest) -> HttpResponse:
+    """The ads the user saved, most recently saved first; ``after`` is the next page's cursor."""
+    page = selectors.favourite_list(
+        user=request.user, cursor=request.GET.get("after", ""), size=settings.MARKETPLACE_ADS_PAGE_SIZE
+    )
+    context = presenters.ad_list_context(form=None, page=page, query=request.GET)
+    return render(request, "ads/favourites.html", context)

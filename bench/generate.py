@@ -43,6 +43,7 @@ from django.db.models.fields import AutoFieldMixin  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from ads.models import Ad  # noqa: E402
+from bench import catalogue  # noqa: E402
 from chat.models import Conversation, ConversationParticipant, Message  # noqa: E402
 from marketplace.ids import new_public_id  # noqa: E402
 
@@ -87,6 +88,8 @@ def copy_model(cursor, model, given: list[str], rows) -> int:
     for field in model._meta.concrete_fields:
         if field.attname not in position and isinstance(field, AutoFieldMixin):
             continue  # the sequence numbers it
+        if field.generated:
+            continue  # PostgreSQL computes it (Ad.search_vector); COPY may not write it
         columns.append(field.column)
         if field.attname in position:
             fillers.append((0, position[field.attname]))
@@ -200,6 +203,8 @@ def main() -> None:
                 "description",
                 "price",
                 "city",
+                "area",
+                "condition",
                 "status",
                 "created_at",
                 "updated_at",
@@ -214,6 +219,8 @@ def main() -> None:
                     "",
                     rng.randint(5, 900),
                     "Oakland",
+                    "oakland",
+                    "",
                     "active",
                     NOW - timedelta(days=60),
                     NOW - timedelta(days=60),
@@ -224,6 +231,11 @@ def main() -> None:
             ),
         )
         step("ads copied")
+        count = catalogue.SIZES[args.scale]
+        copy_model(
+            cursor, Ad, catalogue.COLUMNS, catalogue.rows(cursor, rng, first_id=len(plan) + 1, count=count)
+        )
+        step(f"catalogue ads: {count}")
 
         # Message ids are assigned here so conversations can point at their last message (the foreign keys
         # are deferred to the end of the transaction).

@@ -8,9 +8,9 @@ CACHE_URL, default redis://127.0.0.1:6379/3), logs in the benchmark users over H
 with wrk on loopback (--connections, --duration) and records requests/s, p50, p99, errors and SQL
 queries per request (counted separately in-process with Django's test client, same settings). Endpoints:
 the floor (a bare Django view, /healthz), the nothing-new polls of the list and of the open 10k-message
-conversation, a poll that delivers one new message, the heavy seller's list page, the 10k-message
-conversation page, and sending a message (afterwards the database count of the sent messages is
-checked against the 2xx responses). Writes
+conversation, a poll that delivers one new message, the heavy seller's list page, the ad list filtered
+two ways over the 100,000-ad catalogue (bench/ad_list.py), the 10k-message conversation page, and sending
+a message (afterwards the database count of the sent messages is checked against the 2xx responses). Writes
 bench/results/<label>.json, bench/results/<label>.md and bench/results/<label>-plans.txt (EXPLAIN of the hot
 queries), and prints the table with each endpoint's throughput as a ratio of the floor's, the floor being
 measured again after every endpoint and each endpoint compared with the mean of the two around it.
@@ -49,7 +49,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts import services as account_services  # noqa: E402
 from accounts.models import User  # noqa: E402
-from chat import access, selectors  # noqa: E402
+from bench import ad_list  # noqa: E402
+from bench.plans import explain_plans  # noqa: E402
 from chat.delivery import gate as poll_gate  # noqa: E402
 from chat.delivery import tokens as poll_tokens  # noqa: E402
 from chat.models import Conversation, Message  # noqa: E402
@@ -123,43 +124,6 @@ def queries_per_request(client: Client, method: str, path: str, **kwargs) -> int
     with CaptureQueriesContext(connection) as captured:
         getattr(client, method)(path, **kwargs)
     return len(captured.captured_queries)
-
-
-def explain_plans() -> str:
-    seller = User.objects.get(email="bench-seller@bench.invalid")
-    conversation = Conversation.objects.filter(seller=seller).order_by("id").first()
-    conversation = access.access_conversation(public_id=conversation.public_id, user=seller)
-    plans = {
-        "conversation list (heavy seller)": selectors.conversation_list_for_user(user=seller)[:51],
-        "latest messages of the 10k conversation": selectors.message_list_visible(
-            conversation=conversation
-        ).order_by("-created_at", "-id")[:51],
-        # The query message_list_after runs (it returns a list, so its queryset is rebuilt here).
-        "messages after a cursor": selectors.message_list_visible(conversation=conversation).filter(
-            id__gte=conversation.last_message_id - 1
-        )[:52],
-        # The ORM form of the hand-written ConversationManager.get_for_participant query (same plan).
-        "open conversation with both memberships": selectors.conversation_query_for_participant(
-            public_id=conversation.public_id, user=seller
-        ),
-    }
-    out = []
-    for title, queryset in plans.items():
-        if queryset is None:
-            continue
-        out.append(f"## {title}\n{queryset.explain(analyze=True)}\n")
-    with connection.cursor() as cursor:
-        for title, sql, params in [
-            (
-                "unread badge",
-                "EXPLAIN ANALYZE SELECT count(*) FROM chat_conversationparticipant WHERE user_id = %s "
-                "AND unread_count > 0",
-                [seller.pk],
-            ),
-        ]:
-            cursor.execute(sql, params)
-            out.append(f"## {title}\n" + "\n".join(row[0] for row in cursor.fetchall()) + "\n")
-    return "\n".join(out)
 
 
 def main() -> None:
@@ -248,6 +212,9 @@ def main() -> None:
             ),
             ("API changes, nothing new (304 to If-None-Match)", api_changes),
             ("conversation list page, heavy seller", {"path": "/chat/", "cookie": cookie}),
+            # The ad list over the catalogue (bench/generate: 100,000 ads at small and large scale).
+            ("ad list, words + filters, best match", {"path": f"/?{ad_list.AD_SEARCH}"}),
+            ("ad list, filters only, price ascending", {"path": f"/?{ad_list.AD_FILTERS}"}),
             (
                 "conversation page, 10k messages",
                 {"path": f"/chat/{long_conversation.public_id}/", "cookie": cookie},

@@ -103,9 +103,10 @@ def test_the_ad_page_costs_the_same_whatever_the_sellers_history(login, count, d
         conversation = talked(UserFactory(), ad)
         review(conversation, conversation.buyer)
     client = login(UserFactory())
-    # ad with category and owner, its photos, session, user, header badge, reputation (review summary,
-    # response time), the visitor's conversation about the ad, and the visitor's last-seen stamp
-    with django_assert_num_queries(9):
+    # ad with category, owner and the visitor's heart, its photos, session, user, header badge, reputation
+    # (review summary, response time), the visitor's conversation about the ad, the visitor's last-seen
+    # stamp, and the seller's other ads and similar ads (one query each; their photos when there are some)
+    with django_assert_num_queries(11):
         client.get(ad.get_absolute_url())
 
 

@@ -68,6 +68,7 @@ FIELDS = {
     "ads:mark_sold": dict,
     "ads:reactivate": dict,
     "ads:remove": dict,
+    "ads:favourite": lambda: {"saved": "1", "next": "/favourites/"},
     "accounts:set_language": lambda: {"language": "ru"},
     "accounts:push_remove": dict,
     "accounts:api_token_revoke": dict,
