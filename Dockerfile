@@ -19,7 +19,7 @@ WORKDIR /srv/app
 EXPOSE 8000
 # Answers when the process serving HEALTHCHECK_URL does (web: gunicorn's /healthz; the Pushpin front sets
 # its own URL). Services without an HTTP port disable it in docker-compose.yml.
-HEALTHCHECK --interval=5s --timeout=3s --start-period=20s --retries=5 \
+HEALTHCHECK --interval=3s --timeout=3s --start-period=180s --retries=5 \
   CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(os.environ['HEALTHCHECK_URL'], timeout=2)"]
 CMD ["gunicorn", "marketplace.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
 USER app
