@@ -34,6 +34,11 @@ files=docker-compose.yml
 [ "$images" = debian ] && files="$files:docker-compose.debian.yml"
 [ -n "${STACK_FILES:-}" ] && files="$files:$STACK_FILES"
 export COMPOSE_FILE="$files"
+export MARKETPLACE_HTTP_PORT2="${MARKETPLACE_HTTP_PORT2:-18001}"
+export STACK_POSTGRES_IMAGE=postgres:15
+[ "$images" = debian ] && STACK_POSTGRES_IMAGE=marketplace-postgres:15
+scale=()
+case "$files" in *docker-compose.multi.yml*) scale=(--scale "web=${STACK_WEB:-3}") ;; esac
 compose() { docker-compose "$@"; }
 
 build() {
@@ -56,6 +61,7 @@ wait_healthy() {
     unhealthy=""
     for id in $(compose ps -q); do
       status="$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id")"
+      [ "$status" = exited ] && [ "$(docker inspect -f '{{.State.ExitCode}}' "$id")" = 0 ] && continue  # migrate
       [ "$status" = healthy ] || [ "$status" = running ] || unhealthy="$unhealthy $(docker inspect -f '{{.Name}}' "$id"):$status"
     done
     [ -z "$unhealthy" ] && return 0
@@ -69,7 +75,7 @@ wait_healthy() {
 up() {
   build
   phase "up"
-  compose up -d --no-build --remove-orphans
+  compose up -d --no-build --remove-orphans "${scale[@]}"
   wait_healthy 240
   phase "all services healthy"
   compose exec -T web python manage.py load_demo >/dev/null

@@ -185,7 +185,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not (shutil.which("pushpin") and shutil.which("zurl")):
             raise CommandError("pushpin is not installed (Debian: apt-get install pushpin)")
-        publish_port = urlparse(settings.MARKETPLACE_PUSH_URL or "http://127.0.0.1:5561").port or 5561
+        # Several proxies' URLs (comma-separated) are for publishers; this Pushpin takes the first one's port.
+        publish_url = (settings.MARKETPLACE_PUSH_URL or "http://127.0.0.1:5561").split(",")[0]
+        publish_port = urlparse(publish_url).port or 5561
         busy = ports_in_use([("127.0.0.1", options["port"]), (options["publish_addr"], publish_port)])
         if busy:
             taken = ", ".join(map(str, busy))
