@@ -5,6 +5,7 @@
 #   deploy/stack.sh test    up, the main flow through the Pushpin front (deploy/flow.py), then down -v
 #                           (make stack-test; STACK_KEEP=1 leaves the stack up)
 #   deploy/stack.sh down    down -v (containers, networks, volumes)
+#   deploy/stack.sh env     prints the environment chosen (for deploy/drills.sh)
 # MARKETPLACE_IMAGES=official (postgres:15, redis:7) or debian (built from Debian's packages:
 # docker-compose.debian.yml); default auto: official when the registry answers. STACK_FILES adds compose
 # files (the multi-instance profile: docker-compose.multi.yml). Without a Docker engine it skips (exit 0)
@@ -18,7 +19,7 @@ export MARKETPLACE_HTTP_PORT="${MARKETPLACE_HTTP_PORT:-18000}"
 t0=$(date +%s)
 phase() { echo "--- [$(( $(date +%s) - t0 )) s] $*"; }
 
-if ! deploy/engine.sh; then
+if [ "$command" = env ]; then :; elif ! deploy/engine.sh; then
   if [ "${CI:-}" = true ]; then echo "CI=true: the stack test cannot skip" >&2; exit 1; fi
   echo "stack test SKIPPED (see the reason above)"; exit 0
 fi
@@ -87,6 +88,11 @@ up() {
 down() { compose down -v --remove-orphans >/dev/null 2>&1 || true; }
 
 case "$command" in
+  env)  # for deploy/drills.sh: the environment chosen above
+    for name in COMPOSE_PROJECT_NAME COMPOSE_FILE DJANGO_SECRET_KEY MARKETPLACE_HTTP_PORT MARKETPLACE_HTTP_PORT2 STACK_POSTGRES_IMAGE; do
+      printf 'export %s=%q\n' "$name" "${!name}"
+    done
+    ;;
   build) build ;;
   up) up ;;
   down) down ;;
