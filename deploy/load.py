@@ -154,8 +154,14 @@ def storm(args) -> dict:
     statuses: collections.Counter = collections.Counter()
     sockets, lock = [], threading.Lock()
 
+    # Resolved once: 2,000 lookups at one instant overwhelm Docker's embedded DNS (the client's own failure).
+    fronts = []
+    for front in args.front:
+        host, port = front.removeprefix("http://").split(":")
+        fronts.append((socket.gethostbyname(host), port))
+
     def one(n: int) -> None:
-        host, port = args.front[n % len(args.front)].removeprefix("http://").split(":")
+        host, port = fronts[n % len(fronts)]
         barrier.wait()
         try:
             sock, head = raw_stream(host, int(port), cookie)

@@ -37,6 +37,7 @@ REPLICA_PIN_S = 10
 REPLICA_APPS = frozenset({"ads", "accounts"})
 
 _lag_tolerant = contextvars.ContextVar("marketplace_replica_reads", default=False)
+_used_replica = contextvars.ContextVar("marketplace_replica_used", default=False)
 _state_lock = threading.Lock()
 _state = {"checked_at": float("-inf"), "usable": False, "lag_s": None}
 
@@ -78,6 +79,14 @@ def replica_usable(now: float | None = None) -> bool:
         return _state["usable"]
 
 
+def mark_replica_down() -> None:
+    """Stop using the replica until the next check (CHECK_EVERY_S): a read from it has just failed."""
+    with _state_lock:
+        _state.update(checked_at=time.monotonic(), usable=False, lag_s=None)
+    if REPLICA in connections.settings:
+        connections[REPLICA].close()
+
+
 def max_lag_s() -> float:
     """Seconds of replay lag beyond which the replica is not used (MARKETPLACE_REPLICA_MAX_LAG_S)."""
     return float(getattr(settings, "MARKETPLACE_REPLICA_MAX_LAG_S", REPLICA_MAX_LAG_S))
@@ -98,7 +107,10 @@ class ReplicaRouter:
             return None
         if model._meta.app_label not in REPLICA_APPS:
             return None
-        return REPLICA if replica_usable() else None
+        if not replica_usable():
+            return None
+        _used_replica.set(True)
+        return REPLICA
 
     def db_for_write(self, model, **hints):
         return "default"
@@ -120,11 +132,17 @@ class ReplicaReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _lag_tolerant.set(False)
+        tokens = _lag_tolerant.set(False), _used_replica.set(False)
         try:
             response = self.get_response(request)
+            if response.status_code == 503 and _used_replica.get():
+                # The replica went away between two checks (the page answered "unavailable", never a 500):
+                # a GET is safe to repeat, so answer it again from the primary.
+                mark_replica_down()
+                response = self.get_response(request)
         finally:
-            _lag_tolerant.reset(token)
+            _lag_tolerant.reset(tokens[0])
+            _used_replica.reset(tokens[1])
         if request.method not in ("GET", "HEAD", "OPTIONS") and replica_configured():
             response.set_cookie(PIN_COOKIE, "1", max_age=pin_s(), httponly=True, samesite="Lax")
         return response

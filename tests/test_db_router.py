@@ -113,3 +113,19 @@ def test_read_your_writes_a_write_pins_the_browser_to_the_primary(rf, replica):
 def test_without_a_replica_no_pin_cookie_is_set(rf):
     _, response = run_middleware(rf, "post", "/")
     assert PIN_COOKIE not in response.cookies
+
+
+def test_a_replica_gone_between_checks_costs_a_retry_not_a_503(rf, replica):
+    answers = iter([503, 200])
+    seen = []
+
+    def view_phase(request):
+        request.resolver_match = resolve("/")
+        middleware.process_view(request, None, (), {})
+        seen.append(ReplicaRouter().db_for_read(Ad))
+        return HttpResponse(status=next(answers))
+
+    middleware = ReplicaReadsMiddleware(view_phase)
+    assert middleware(rf.get("/")).status_code == 200
+    assert seen == ["replica", None], "answered again from the primary"
+    assert db_router.replica_usable() is False
