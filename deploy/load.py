@@ -136,9 +136,11 @@ def reads(args) -> dict:
     return {"answers": dict(statuses)}
 
 
-def raw_stream(host: str, port: int, cookie: str, timeout: float = 30) -> tuple[socket.socket, bytes]:
-    """Open /chat/stream/ on host:port; return the socket and the head of the answer."""
-    sock = socket.create_connection((host, port), timeout=timeout)
+def raw_stream(
+    address: str, port: int, cookie: str, host: str, timeout: float = 30
+) -> tuple[socket.socket, bytes]:
+    """Open /chat/stream/ on address:port (Host: *host*); return the socket and the head of the answer."""
+    sock = socket.create_connection((address, port), timeout=timeout)
     sock.sendall(
         f"GET /chat/stream/ HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n"
         "Accept: text/event-stream\r\n\r\n".encode()
@@ -158,13 +160,13 @@ def storm(args) -> dict:
     fronts = []
     for front in args.front:
         host, port = front.removeprefix("http://").split(":")
-        fronts.append((socket.gethostbyname(host), port))
+        fronts.append((socket.gethostbyname(host), port, host))
 
     def one(n: int) -> None:
-        host, port = fronts[n % len(fronts)]
+        address, port, host = fronts[n % len(fronts)]
         barrier.wait()
         try:
-            sock, head = raw_stream(host, int(port), cookie)
+            sock, head = raw_stream(address, int(port), cookie, host)
             status = head.split(b" ", 2)[1].decode() if head.startswith(b"HTTP/") else "no answer"
             with lock:
                 sockets.append(sock)
