@@ -5,6 +5,19 @@ from pathlib import Path
 import environ
 
 
+def databases_from_env(env: environ.Env, base_dir: Path) -> tuple[dict, list[str]]:
+    """Return the DATABASES and DATABASE_ROUTERS settings: ``default`` from DATABASE_URL
+    (``database_from_env``), and with DATABASE_REPLICA_URL a ``replica`` alias (a streaming replica of the
+    same database: the same options, a 2 s connect timeout so a replica that is gone costs little; tests
+    mirror ``default``) read by marketplace.db_router for the reads that tolerate a little lag."""
+    databases = {"default": database_from_env(env, base_dir)}
+    if env.str("DATABASE_REPLICA_URL", default=""):
+        replica = {**databases["default"], **env.db("DATABASE_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
+        replica["OPTIONS"] = {**databases["default"].get("OPTIONS", {}), "connect_timeout": 2}
+        databases["replica"] = replica
+    return databases, ["marketplace.db_router.ReplicaRouter"]
+
+
 def database_from_env(env: environ.Env, base_dir: Path) -> dict:
     """Return the default database's settings dict from *env* (DATABASE_URL, DJANGO_CONN_MAX_AGE in
     seconds, DJANGO_DB_PREPARED_STATEMENTS); SQLite in *base_dir* when DATABASE_URL is unset."""

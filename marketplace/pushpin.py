@@ -70,7 +70,9 @@ def _publisher() -> GripPubControl:
     url = settings.MARKETPLACE_PUSH_URL
     with _lock:
         if url not in _publishers:
-            publisher = GripPubControl({"control_uri": url})
+            # Several proxies (comma-separated URLs, Pushpin's multi-instance setup): each gets every event.
+            proxies = [{"control_uri": one.strip()} for one in url.split(",") if one.strip()]
+            publisher = GripPubControl(proxies)
             # pubcontrol posts with requests and no timeout: a Pushpin that accepted the connection and
             # never answered would stall the publishing thread and its queue for good.
             for client in publisher.clients:

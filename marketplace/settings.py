@@ -20,7 +20,7 @@ from pathlib import Path
 import csp.constants
 import environ
 
-from marketplace.database import database_from_env
+from marketplace.database import databases_from_env
 from marketplace.openapi import SCHEMA_CONTRACT
 
 # --- 1. Environment and core ---
@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "marketplace.db_router.ReplicaReadsMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Private pages and polls are never stored by a browser or a proxy.
     "marketplace.middleware.PrivateNoStoreMiddleware",
@@ -85,7 +86,6 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "marketplace.urls"
 WSGI_APPLICATION = "marketplace.wsgi.application"
-
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -106,7 +106,7 @@ TEMPLATES = [
 ]
 
 # --- 3. Database, caches and sessions ---
-DATABASES = {"default": database_from_env(env, BASE_DIR)}
+DATABASES, DATABASE_ROUTERS = databases_from_env(env, BASE_DIR)  # a replica: marketplace/db_router.py
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is a cache here, never the only copy of anything (docs/operations.md, "Redis outage"): "default"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -114,12 +117,60 @@ def write_config(
     return conf
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int):
+    """A ``preexec_fn``: the child gets SIGTERM when this command's process ends, however it ends (also by
+    SIGKILL, which no handler sees), and starts in a session of its own, out of reach of a signal sent to
+    this command's process group. So a stop always goes through the child's own orderly shutdown: Pushpin's
+    runner stops condure, pushpin-proxy and pushpin-handler (each in a process group of its own, which a
+    group signal would miss) instead of dying before it can."""
+
+    def prepare() -> None:
+        os.setsid()
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the command died before prctl: nobody would send the signal
+            os._exit(1)
+
+    return prepare
+
+
+def ports_in_use(ports: list[tuple[str, int]]) -> list[int]:
+    """Return those of *ports* (``(host, port)`` pairs) on which something accepts a TCP connection."""
+    busy = []
+    for host, port in ports:
+        with socket.socket() as probe:
+            probe.settimeout(0.5)
+            if probe.connect_ex((host if host not in ("0.0.0.0", "") else "127.0.0.1", port)) == 0:
+                busy.append(port)
+    return busy
+
+
+def stop_all(processes: list[subprocess.Popen], timeout: float = 10) -> None:
+    """SIGTERM each of *processes* still running, wait up to *timeout* seconds in all, then SIGKILL what is
+    left (a runner killed that way leaves its services behind, hence the wait first)."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class Command(BaseCommand):
     """``manage.py run_pushpin [--backend 127.0.0.1:8000] [--port 7999]``: serve the site through Pushpin.
 
     Browsers use ``http://127.0.0.1:<port>``; the publish endpoint is MARKETPLACE_PUSH_URL's port
-    (default 5561). Runs zurl and pushpin in the foreground until interrupted. Raises CommandError when
-    Pushpin is not installed (``apt-get install pushpin``)."""
+    (default 5561). Runs zurl and pushpin in the foreground until interrupted; any stop of this command
+    (SIGTERM or SIGINT to it or its process group, or SIGKILL) stops them and Pushpin's services with
+    them, and when either of them ends the command stops the other and exits. Raises CommandError when
+    Pushpin is not installed (``apt-get install pushpin``) or when the browser or publish port is already
+    taken (another Pushpin still running)."""
 
     help = "Run Pushpin (and its zurl) in front of the Django server, configured from the settings."
 
@@ -134,7 +185,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not (shutil.which("pushpin") and shutil.which("zurl")):
             raise CommandError("pushpin is not installed (Debian: apt-get install pushpin)")
-        publish_port = urlparse(settings.MARKETPLACE_PUSH_URL or "http://127.0.0.1:5561").port or 5561
+        # Several proxies' URLs (comma-separated) are for publishers; this Pushpin takes the first one's port.
+        publish_url = (settings.MARKETPLACE_PUSH_URL or "http://127.0.0.1:5561").split(",")[0]
+        publish_port = urlparse(publish_url).port or 5561
+        busy = ports_in_use([("127.0.0.1", options["port"]), (options["publish_addr"], publish_port)])
+        if busy:
+            taken = ", ".join(map(str, busy))
+            raise CommandError(
+                f"another Pushpin (run_pushpin) seems to be running: port {taken} already taken. "
+                "Stop it first, or choose other ports (--port, MARKETPLACE_PUSH_URL)."
+            )
         directory = Path(options["dir"] or tempfile.mkdtemp(prefix="pushpin-"))
         conf = write_config(
             directory,
@@ -143,26 +203,26 @@ class Command(BaseCommand):
             publish_port=publish_port,
             publish_addr=options["publish_addr"],
         )
-        zurl = subprocess.Popen(
-            ["zurl", f"--config={directory / 'zurl.conf'}"], stdout=sys.stdout, stderr=sys.stderr
-        )
-        pushpin = subprocess.Popen(["pushpin", "--config", str(conf)], stdout=sys.stdout, stderr=sys.stderr)
+        supervised = {"stdout": sys.stdout, "stderr": sys.stderr, "preexec_fn": _die_with_parent(os.getpid())}
+        zurl = subprocess.Popen(["zurl", f"--config={directory / 'zurl.conf'}"], **supervised)
+        pushpin = subprocess.Popen(["pushpin", "--config", str(conf)], **supervised)
         self.stdout.write(
             f"Pushpin on http://127.0.0.1:{options['port']} -> {options['backend']}; "
             f"publish endpoint http://127.0.0.1:{publish_port} (config in {directory})"
         )
 
-        def stop(*_):
-            for process in (pushpin, zurl):
-                process.terminate()
+        stopping = []
 
-        signal.signal(signal.SIGTERM, stop)
+        def stop(*_):
+            stopping.append(True)
+
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, stop)
         try:
-            while pushpin.poll() is None and zurl.poll() is None:
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
+            while not stopping and pushpin.poll() is None and zurl.poll() is None:
+                time.sleep(0.2)
+            ended = next((p for p in (pushpin, zurl) if p.poll() is not None), None)
+            if not stopping and ended is not None:  # a non-zero exit lets a supervisor restart it all
+                raise CommandError(f"{ended.args[0]} exited with {ended.returncode}; stopped the rest")
         finally:
-            stop()
-            for process in (pushpin, zurl):
-                process.wait(timeout=10)
+            stop_all([pushpin, zurl])
