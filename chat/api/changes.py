@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from chat import access, selectors, services
+from chat import access, selectors
 from chat.api import serializers as s
 from chat.delivery import gate, tokens
 from marketplace import api
@@ -45,7 +45,8 @@ def conversation_changes(request, public_id: str):
     ``change_seq`` (the change seq it has seen; ``changes``, its old name, is still read): up to a page of
     new messages (``has_more``: ask again), the messages changed since (edited, deleted, reacted to, offer
     decided; those from ``after`` back to the oldest the app may hold), and the conversation as it is now.
-    New messages count as read. The answer's ETag goes back in If-None-Match; 304 while nothing changed."""
+    Reading is not marking read: a background sync sends no read receipt; ``POST .../read/`` does. The
+    answer's ETag goes back in If-None-Match; 304 while nothing changed."""
     token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     after = api.query_int(request, "after") or 0
     change_seq = api.query_int(request, "change_seq" if "change_seq" in request.query_params else "changes")
@@ -58,12 +59,6 @@ def conversation_changes(request, public_id: str):
         changed, _cut = selectors.message_list_changed(
             conversation=conversation, since_change_seq=change_seq, from_id=0, up_to_id=after, limit=limit
         )
-    if messages:
-        services.conversation_mark_read_if_behind(
-            conversation=conversation, user=request.user, up_to_message_id=messages[-1].id
-        )
-        if not has_more:  # everything up to the last message is read now; the row was read before
-            conversation.my_unread_count, conversation.my_last_read_id = 0, messages[-1].id
     rendered = s.serialize_messages(request, conversation, [*messages, *changed])
     body = {
         "messages": rendered[: len(messages)],

@@ -100,7 +100,30 @@ def test_a_delivering_changes_poll_costs_the_same_for_1_and_30_messages(
     for index in range(count):
         services.message_send(conversation=conversation, sender=seller, body=f"m{index}")
     # the token with its user, knox's look at the user's other tokens, the conversation, the new messages,
-    # the read-pointer lock and count (two statements) and its update
-    with django_assert_num_queries(7):
+    # the changed ones (reading is not marking read: no read-pointer lock, count or update)
+    with django_assert_num_queries(5):
         answer = client.get(changes_url(conversation), {"after": after, "change_seq": 0}).json()
-    assert len(answer["messages"]) == count and answer["conversation"]["unread_count"] == 0
+    assert len(answer["messages"]) == count and answer["conversation"]["unread_count"] == count
+
+
+def test_a_background_sync_sends_no_read_receipt_only_read_does(token_client, buyer, seller, conversation):
+    """Polling changes and fetching messages pages leave the read pointer, the unread count and the other
+    side's read receipt alone; ``read/`` moves them."""
+    first_id = conversation.last_message_id
+    reply = services.message_send(conversation=conversation, sender=seller, body="Yes, still here")
+    buyer_client, seller_client = token_client(buyer), token_client(seller)
+
+    polled = buyer_client.get(changes_url(conversation), {"after": first_id, "change_seq": 0}).json()
+    buyer_client.get(f"/api/v1/conversations/{conversation.public_id}/messages/")
+    buyer_client.get(f"/api/v1/conversations/{conversation.public_id}/messages/", {"after": first_id})
+
+    assert [m["id"] for m in polled["messages"]] == [reply.id]
+    assert polled["conversation"]["unread_count"] == 1
+    assert buyer_client.get("/api/v1/unread/").json() == {"unread_conversations": 1}
+    seen_by_seller = seller_client.get(f"/api/v1/conversations/{conversation.public_id}/").json()
+    assert seen_by_seller["other_read_up_to"] == first_id
+
+    read = buyer_client.post(f"/api/v1/conversations/{conversation.public_id}/read/").json()
+    assert read["unread_count"] == 0
+    seen_by_seller = seller_client.get(f"/api/v1/conversations/{conversation.public_id}/").json()
+    assert seen_by_seller["other_read_up_to"] == reply.id
