@@ -1,6 +1,9 @@
 """API: the change endpoints an app polls. They answer 304 from the same poll tokens as the page polls
-(``chat.delivery``): the ETag carries the token, and while it is current the gate answers If-None-Match
-with 304 before authentication and the database, so an app's idle poll costs what a page's does."""
+(``chat.delivery``): the ETag carries the token and a fingerprint of the query (one ETag, one cursor's
+answer), and while the token is current the gate answers If-None-Match on the same query with 304 before
+authentication and the database, so an app's idle poll costs what a page's does. Answers are
+``private, no-cache`` (``gate.API_CACHE_CONTROL``: a device's HTTP cache may keep them and revalidates
+every time)."""
 
 from __future__ import annotations
 
@@ -67,10 +70,10 @@ def conversation_changes(request, public_id: str):
         "conversation": s.ConversationDetailSerializer(conversation, context={"viewer": request.user}).data,
     }
     response = Response(body)
-    # A cut answer must not be answered 304 next time: the rest is still to fetch.
-    if not has_more:
-        response["ETag"] = gate.etag(request.user.pk, token)
-    return response
+    # Also when cut: the ETag names this cursor's answer, and the next request (the next cursor) is
+    # another one, so the rest is never answered 304.
+    response["ETag"] = gate.etag(request.user.pk, token, request.query_params)
+    return gate.mark_revalidate(response)
 
 
 @extend_schema(
@@ -90,5 +93,5 @@ def list_changes(request):
         "conversations": conversations,
     }
     response = Response(s.ListChangesSerializer(body, context={"viewer": request.user}).data)
-    response["ETag"] = gate.etag(request.user.pk, token)
-    return response
+    response["ETag"] = gate.etag(request.user.pk, token, request.query_params)
+    return gate.mark_revalidate(response)
