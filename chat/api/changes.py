@@ -46,8 +46,11 @@ IF_NONE_MATCH = OpenApiParameter(
 def conversation_changes(request, public_id: str):
     """What changed in the conversation since the app's ``after`` (newest message id it has) and
     ``change_seq`` (the change seq it has seen; ``changes``, its old name, is still read): up to a page of
-    new messages (``has_more``: ask again), the messages changed since (edited, deleted, reacted to, offer
-    decided; those from ``after`` back to the oldest the app may hold), and the conversation as it is now.
+    new messages, the messages changed since (edited, deleted, reacted to, offer decided; those from
+    ``after`` back to the oldest the app may hold; at most about a page too), the conversation as it is
+    now, and ``change_seq``, the change seq this answer covers: the next poll sends it back (not
+    ``conversation.change_seq``, which a cut list has not reached) with ``after`` = its newest message id.
+    ``has_more`` (either list was cut): ask again at once.
     Reading is not marking read: a background sync sends no read receipt; ``POST .../read/`` does. The
     answer's ETag goes back in If-None-Match; 304 while nothing changed."""
     token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
@@ -57,16 +60,21 @@ def conversation_changes(request, public_id: str):
     messages, has_more, _at = selectors.message_list_after(
         conversation=conversation, after_id=after, limit=limit
     )
-    changed = []
+    changed, cut = [], False
     if change_seq is not None:
-        changed, _cut = selectors.message_list_changed(
+        changed, cut = selectors.message_list_changed(
             conversation=conversation, since_change_seq=change_seq, from_id=0, up_to_id=after, limit=limit
         )
+    # Where the next poll resumes: a cut list never splits a change seq, so everything up to its highest
+    # is here; uncut, everything up to the conversation's (read before the messages: a change that lands
+    # meanwhile is sent again, never skipped).
+    covered = changed[-1].change_seq if cut else conversation.change_seq
     rendered = s.serialize_messages(request, conversation, [*messages, *changed])
     body = {
         "messages": rendered[: len(messages)],
-        "has_more": has_more,
+        "has_more": has_more or cut,
         "changed": rendered[len(messages) :],
+        "change_seq": covered,
         "conversation": s.ConversationDetailSerializer(conversation, context={"viewer": request.user}).data,
     }
     response = Response(body)

@@ -173,3 +173,26 @@ def test_a_304_has_no_content_and_both_answers_say_revalidate_every_time(
         assert answer["Cache-Control"] == "private, no-cache"
         assert {"Authorization", "Cookie"} <= {v.strip() for v in answer["Vary"].split(",")}
 
+
+def test_a_cut_changed_list_says_has_more_and_the_change_seq_to_resume_from(
+    token_client, buyer, seller, conversation, settings
+):
+    """Three separate changes, two a page: the first answer covers two of them, says ``has_more`` and
+    gives the second one's change seq; resuming from it brings the third. Resuming from
+    ``conversation.change_seq`` (what an app had to do before) would have skipped it."""
+    settings.MARKETPLACE_MESSAGES_PAGE_SIZE = 2
+    sent = [services.message_send(conversation=conversation, sender=seller, body=f"m{i}") for i in range(3)]
+    client = token_client(buyer)
+    start = client.get(changes_url(conversation), {"after": sent[-1].id}).json()["change_seq"]
+    for message in sent:
+        services.message_react(message=message, user=buyer, emoji="👍")
+
+    first = client.get(changes_url(conversation), {"after": sent[-1].id, "change_seq": start}).json()
+    rest = client.get(
+        changes_url(conversation), {"after": sent[-1].id, "change_seq": first["change_seq"]}
+    ).json()
+
+    assert [m["id"] for m in first["changed"]] == [sent[0].id, sent[1].id] and first["has_more"]
+    assert start < first["change_seq"] < first["conversation"]["change_seq"]
+    assert [m["id"] for m in rest["changed"]] == [sent[2].id] and not rest["has_more"]
+    assert rest["change_seq"] == rest["conversation"]["change_seq"]
