@@ -201,7 +201,7 @@ def test_state_changes_read_unread_archive_mute_block(token_client, buyer, selle
     blocked = token_client(buyer).post(
         conv_url(conversation, "messages/send/"), {"body": "hello?"}, format="json"
     )
-    assert blocked.status_code == 400 and blocked.json()["code"] == "blocked"
+    assert blocked.status_code == 403 and blocked.json()["code"] == "blocked"
     assert client.delete(f"/api/v1/blocks/{buyer.public_id}/").status_code == 204
     assert client.get("/api/v1/unread/").json() == {"unread_conversations": 1}
 
