@@ -44,7 +44,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts import services as account_services  # noqa: E402
@@ -198,7 +198,7 @@ def main() -> None:
         poll = f"/chat/{long_conversation.public_id}/poll/"
         api_path = f"/api/v1/conversations/{long_conversation.public_id}/changes/?after={last_id}"
         api_changes = {"path": api_path, "authorization": f"Token {api_token}"}
-        api_changes["if_none_match"] = poll_gate.etag(seller.pk, token)
+        api_changes["if_none_match"] = poll_gate.etag(seller.pk, token, RequestFactory().get(api_path).GET)
         endpoints = [
             ("floor: bare Django view", {"path": "/healthz"}),
             ("nothing-new poll, list", {"path": f"/chat/poll/?token={list_token}&user_key={key}", **auth}),

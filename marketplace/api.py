@@ -8,9 +8,11 @@ import binascii
 import json
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, QueryDict
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -67,7 +69,42 @@ class BooleanField(JSONTypesOnly, serializers.BooleanField):
 
 # Service refusals answered with another status than 400: an Idempotency-Key reused with a different
 # request is 422, as Stripe answers it (the request was well formed; it conflicts with the key's first).
-STATUS_OF_CODE = {"idempotency_key_mismatch": status.HTTP_422_UNPROCESSABLE_ENTITY}
+# A block (either side's) is 403, RFC 9110 §15.5.4: the request is understood and well formed, this user
+# may not do it, and repeating it will not help; 400 stays for what the request itself gets wrong. A photo
+# over MARKETPLACE_PHOTO_MAX_BYTES is 413 (content too large, §15.5.14), as a body over
+# DATA_UPLOAD_MAX_MEMORY_SIZE is (``too_large``, see ``exception_handler``).
+STATUS_OF_CODE = {
+    "idempotency_key_mismatch": status.HTTP_422_UNPROCESSABLE_ENTITY,
+    "blocked": status.HTTP_403_FORBIDDEN,
+    "blocked_by_you": status.HTTP_403_FORBIDDEN,
+    "file_too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+}
+
+# The API's own text for refusals whose site text speaks of a form or a page ("Reload the page"): an app
+# has neither, it has the Idempotency-Key header.
+APP_MESSAGES = {
+    "bad_idempotency_key": _(
+        "The Idempotency-Key header must be 16–64 characters of A–Z, a–z, 0–9, “_” and “-”; nothing was sent."
+    ),
+    "idempotency_key_mismatch": _(
+        "This Idempotency-Key was already used for a different request, so this one was not stored: "
+        "send it with a new key."
+    ),
+    "idempotency_key_reused": _(
+        "This Idempotency-Key was already used to start another conversation: use a new key."
+    ),
+}
+TOO_LARGE = _("The request body is larger than the %(limit)s MB the API accepts.")
+
+
+class PayloadTooLarge(exceptions.APIException):
+    """413 ``too_large``: a body over DATA_UPLOAD_MAX_MEMORY_SIZE (JSON, or a multipart's text fields)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self):
+        super().__init__(TOO_LARGE % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024) or 1})
 
 # The refusals every authenticated endpoint may answer, for its schema (``extend_schema(responses=…)``).
 REFUSALS = {code: ErrorSerializer for code in (400, 401, 403, 404, 429)}
@@ -82,6 +119,10 @@ class JSONParser(parsers.JSONParser):
     it would hand on to a view or the database to fail there with a 500 (see ``check_json_object``)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
+        # DRF reads a JSON body from the request stream, past Django's DATA_UPLOAD_MAX_MEMORY_SIZE check.
+        request = (parser_context or {}).get("request")
+        if request is not None and _content_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            raise PayloadTooLarge
         try:
             return check_json_object(super().parse(stream, media_type, parser_context))
         except RecursionError:
@@ -91,6 +132,13 @@ class JSONParser(parsers.JSONParser):
 
 
 TOO_DEEP = "the body is nested too deeply."
+
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def load_json_object(raw: bytes | str):
@@ -137,8 +185,9 @@ def error_response(code: str, message: str, status_code: int, *, fields: dict | 
 def exception_handler(error, context):
     """DRF's EXCEPTION_HANDLER: the services' errors become 4xx in one shape, never a 500.
 
-    Django ValidationError → 400 with its code (``invalid`` when it has none) and its messages joined,
-    or the status STATUS_OF_CODE gives its code;
+    Django ValidationError → 400 with its code (``invalid`` when it has none) and its messages joined
+    (APP_MESSAGES' text for codes whose site text speaks of a page), or the status STATUS_OF_CODE gives
+    its code; a body over DATA_UPLOAD_MAX_MEMORY_SIZE → 413 ``too_large``;
     PermissionDenied → 403 ``permission_denied``; Http404 → 404 ``not_found``; RateLimited → 429
     ``rate_limited`` with Retry-After (seconds); DRF's own errors keep their status with the same shape.
     """
@@ -149,9 +198,14 @@ def exception_handler(error, context):
             status.HTTP_429_TOO_MANY_REQUESTS,
             headers={"Retry-After": str(error.retry_after_s)},
         )
+    if isinstance(error, RequestDataTooBig):  # a multipart body's text fields, read by Django's parser
+        error = PayloadTooLarge()
+        return error_response(error.default_code, str(error.detail), error.status_code)
     if isinstance(error, DjangoValidationError):
         code = getattr(error, "code", None) or "invalid"
         status_code = STATUS_OF_CODE.get(code, status.HTTP_400_BAD_REQUEST)
+        if code in APP_MESSAGES:
+            return error_response(code, str(APP_MESSAGES[code]), status_code)
         fields = None
         if hasattr(error, "error_dict"):
             fields = {

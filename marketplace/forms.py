@@ -39,7 +39,10 @@ class MultiplePhotoField(forms.FileField):
                     )
                 )
             except ValidationError as error:
-                errors.extend(f"{uploaded.name}: {message}" for message in error.messages)
+                # Each keeps its code (``file_too_large``…): the API answers by it (413 for a big photo).
+                errors.extend(
+                    ValidationError(f"{uploaded.name}: {text}", code=error.code) for text in error.messages
+                )
         if errors:
             raise ValidationError(errors)
         return processed

@@ -5,7 +5,8 @@ ENUM_NAME_OVERRIDES in settings): what DRF cannot say from a view's code is said
   property). DRF's parsers also take form bodies (the Django test client's default), undocumented.
 - The wire rules every endpoint shares: the Idempotency-Key pattern, ``after``/``changes`` ≥ 0,
   ``before``/``page`` ≥ 1 (``api.query_int``'s bounds), the ETag of the change endpoints, Retry-After on
-  429, a summary per operation (the docstring's first sentence), ``security: []`` on public operations.
+  429, 413 (``too_large``, ``file_too_large``) on every operation that takes a body, a summary per
+  operation (the docstring's first sentence), ``security: []`` on public operations.
 - Enum members with readable names (``x-enum-varnames``) where a value is no identifier (the reactions).
 """
 
@@ -48,6 +49,13 @@ RETRY_AFTER = {
 }
 # A summary ends at the docstring's first full stop or semicolon.
 _SENTENCE = re.compile(r"^(.+?)[.;!?](?:\s|$)")
+
+
+TOO_LARGE = {
+    "description": "The body is over DATA_UPLOAD_MAX_MEMORY_SIZE (``too_large``), or a photo over the "
+    "photo limit (``file_too_large``).",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
 
 
 def summary_of(description: str) -> str:
@@ -94,6 +102,8 @@ def _parameters(operation: dict) -> None:
 
 def _responses(operation: dict) -> None:
     conditional = any(p["name"] == "If-None-Match" for p in operation.get("parameters", []))
+    if "requestBody" in operation:
+        operation.setdefault("responses", {}).setdefault("413", TOO_LARGE)
     for code, response in operation.get("responses", {}).items():
         if code == "429":
             response.setdefault("headers", {})["Retry-After"] = RETRY_AFTER

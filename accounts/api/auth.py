@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from accounts import login_throttle, services
+from accounts import login_throttle, selectors, services
 from accounts.api.authentication import TokenAuthentication
-from accounts.api.serializers import LoginSerializer, TokenSerializer
+from accounts.api.serializers import LoginSerializer, TokenSerializer, TooManyDevicesSerializer
 from marketplace.api import ErrorSerializer, error_response
 from marketplace.ratelimits import check_rate_limit, rate_limit_count
 
 LOGIN_REFUSED = "Enter a correct email address and password."
+TOO_MANY_DEVICES = _(
+    "You are signed in on too many devices: log in again with sign_out_device set to one of those listed "
+    "to sign it out."
+)
 
 
 def _account_key(email: str):
@@ -24,7 +30,12 @@ def _account_key(email: str):
 
 @extend_schema(
     request=LoginSerializer,
-    responses={201: TokenSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+    responses={
+        201: TokenSerializer,
+        400: ErrorSerializer,
+        409: TooManyDevicesSerializer,
+        429: ErrorSerializer,
+    },
     auth=[],
 )
 @api_view(["POST"])
@@ -35,7 +46,9 @@ def login(request):
 
     Rate limited like the login form: ``login_by_ip`` on every attempt and ``login_failures_by_account``
     on failed passwords (429 with Retry-After, the password is then not checked). A wrong email or password
-    is 400 ``invalid_login``; a suspended account the same (nothing tells them apart)."""
+    is 400 ``invalid_login``; a suspended account the same (nothing tells them apart). Past
+    API_TOKENS_PER_USER devices the right password gets 409 ``too_many_devices`` with the devices listed;
+    logging in again with ``sign_out_device`` (one of their ``public_id``) signs that one out first."""
     data = LoginSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     email = data.validated_data["email"]
@@ -45,7 +58,16 @@ def login(request):
     if user is None:
         rate_limit_count(request, "login_failures_by_account", key=_account_key(email))
         return error_response("invalid_login", LOGIN_REFUSED, status.HTTP_400_BAD_REQUEST)
-    row, token = services.api_token_create(user=user, device=data.validated_data["device"])
+    if data.validated_data.get("sign_out_device"):  # an unknown or foreign one: nothing to sign out
+        services.api_token_revoke(user=user, public_id=data.validated_data["sign_out_device"])
+    try:
+        row, token = services.api_token_create(user=user, device=data.validated_data["device"])
+    except ValidationError as error:
+        if error.code != "too_many_devices":
+            raise
+        devices = selectors.api_tokens_for_user(user=user)
+        body = {"code": error.code, "message": str(TOO_MANY_DEVICES), "devices": devices}
+        return Response(TooManyDevicesSerializer(body).data, status=status.HTTP_409_CONFLICT)
     body = {"token": token, "expiry": row.expiry, "device": row, "user": user}
     return Response(TokenSerializer(body, context={"current": row}).data, status=status.HTTP_201_CREATED)
 

@@ -14,6 +14,14 @@ class LoginSerializer(serializers.Serializer):
     email = api.EmailField(max_length=254)
     password = api.CharField(max_length=4096, trim_whitespace=False)
     device = api.CharField(max_length=100, required=False, allow_blank=True, default="")
+    sign_out_device = api.CharField(
+        max_length=64,
+        required=False,
+        help_text=(
+            "A device's `public_id` to sign out before this one signs in: the way out of 409 "
+            "`too_many_devices`, whose answer lists them (the password is the re-authentication)."
+        ),
+    )
 
 
 class PublicUserSerializer(serializers.Serializer):
@@ -36,6 +44,15 @@ class DeviceSerializer(serializers.Serializer):
     def get_current(self, token) -> bool:
         current = self.context.get("current")
         return current is not None and token.pk == current.pk
+
+
+class TooManyDevicesSerializer(serializers.Serializer):
+    """409 ``too_many_devices`` from a login with the right password: the devices signed in, so the app
+    can offer to sign one out (log in again with ``sign_out_device``)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    devices = DeviceSerializer(many=True)
 
 
 class TokenSerializer(serializers.Serializer):

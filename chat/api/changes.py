@@ -1,6 +1,9 @@
 """API: the change endpoints an app polls. They answer 304 from the same poll tokens as the page polls
-(``chat.delivery``): the ETag carries the token, and while it is current the gate answers If-None-Match
-with 304 before authentication and the database, so an app's idle poll costs what a page's does."""
+(``chat.delivery``): the ETag carries the token and a fingerprint of the query (one ETag, one cursor's
+answer), and while the token is current the gate answers If-None-Match on the same query with 304 before
+authentication and the database, so an app's idle poll costs what a page's does. Answers are
+``private, no-cache`` (``gate.API_CACHE_CONTROL``: a device's HTTP cache may keep them and revalidates
+every time)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from chat import access, selectors, services
+from chat import access, selectors
 from chat.api import serializers as s
 from chat.delivery import gate, tokens
 from marketplace import api
@@ -43,9 +46,13 @@ IF_NONE_MATCH = OpenApiParameter(
 def conversation_changes(request, public_id: str):
     """What changed in the conversation since the app's ``after`` (newest message id it has) and
     ``change_seq`` (the change seq it has seen; ``changes``, its old name, is still read): up to a page of
-    new messages (``has_more``: ask again), the messages changed since (edited, deleted, reacted to, offer
-    decided; those from ``after`` back to the oldest the app may hold), and the conversation as it is now.
-    New messages count as read. The answer's ETag goes back in If-None-Match; 304 while nothing changed."""
+    new messages, the messages changed since (edited, deleted, reacted to, offer decided; those from
+    ``after`` back to the oldest the app may hold; at most about a page too), the conversation as it is
+    now, and ``change_seq``, the change seq this answer covers: the next poll sends it back (not
+    ``conversation.change_seq``, which a cut list has not reached) with ``after`` = its newest message id.
+    ``has_more`` (either list was cut): ask again at once.
+    Reading is not marking read: a background sync sends no read receipt; ``POST .../read/`` does. The
+    answer's ETag goes back in If-None-Match; 304 while nothing changed."""
     token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     after = api.query_int(request, "after") or 0
     change_seq = api.query_int(request, "change_seq" if "change_seq" in request.query_params else "changes")
@@ -53,29 +60,28 @@ def conversation_changes(request, public_id: str):
     messages, has_more, _at = selectors.message_list_after(
         conversation=conversation, after_id=after, limit=limit
     )
-    changed = []
+    changed, cut = [], False
     if change_seq is not None:
-        changed, _cut = selectors.message_list_changed(
+        changed, cut = selectors.message_list_changed(
             conversation=conversation, since_change_seq=change_seq, from_id=0, up_to_id=after, limit=limit
         )
-    if messages:
-        services.conversation_mark_read_if_behind(
-            conversation=conversation, user=request.user, up_to_message_id=messages[-1].id
-        )
-        if not has_more:  # everything up to the last message is read now; the row was read before
-            conversation.my_unread_count, conversation.my_last_read_id = 0, messages[-1].id
+    # Where the next poll resumes: a cut list never splits a change seq, so everything up to its highest
+    # is here; uncut, everything up to the conversation's (read before the messages: a change that lands
+    # meanwhile is sent again, never skipped).
+    covered = changed[-1].change_seq if cut else conversation.change_seq
     rendered = s.serialize_messages(request, conversation, [*messages, *changed])
     body = {
         "messages": rendered[: len(messages)],
-        "has_more": has_more,
+        "has_more": has_more or cut,
         "changed": rendered[len(messages) :],
+        "change_seq": covered,
         "conversation": s.ConversationDetailSerializer(conversation, context={"viewer": request.user}).data,
     }
     response = Response(body)
-    # A cut answer must not be answered 304 next time: the rest is still to fetch.
-    if not has_more:
-        response["ETag"] = gate.etag(request.user.pk, token)
-    return response
+    # Also when cut: the ETag names this cursor's answer, and the next request (the next cursor) is
+    # another one, so the rest is never answered 304.
+    response["ETag"] = gate.etag(request.user.pk, token, request.query_params)
+    return gate.mark_revalidate(response)
 
 
 @extend_schema(
@@ -95,5 +101,5 @@ def list_changes(request):
         "conversations": conversations,
     }
     response = Response(s.ListChangesSerializer(body, context={"viewer": request.user}).data)
-    response["ETag"] = gate.etag(request.user.pk, token)
-    return response
+    response["ETag"] = gate.etag(request.user.pk, token, request.query_params)
+    return gate.mark_revalidate(response)

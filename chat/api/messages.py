@@ -34,9 +34,9 @@ REFUSALS = api.REFUSALS
 @api_view(["GET"])
 def message_list(request, public_id: str):
     """One page (MARKETPLACE_MESSAGES_PAGE_SIZE) of messages, oldest first: the latest, or those
-    ``before`` a message id (keyset on time and id, never OFFSET), or those ``after`` one. Reading the
-    latest or newer messages marks them read, as opening the conversation does. A constant number of
-    queries whatever the history."""
+    ``before`` a message id (keyset on time and id, never OFFSET), or those ``after`` one. Reading is not
+    marking read (an app may fetch in the background): ``POST .../read/`` sends the read receipt when the
+    user sees the messages. A constant number of queries whatever the history."""
     conversation = access.access_conversation(user=request.user, public_id=public_id)
     before, after = api.query_int(request, "before", minimum=1), api.query_int(request, "after")
     limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
@@ -47,10 +47,6 @@ def message_list(request, public_id: str):
     else:
         messages, has_more = selectors.message_page(
             conversation=conversation, limit=limit, before_message_id=before
-        )
-    if messages and before is None:
-        services.conversation_mark_read_if_behind(
-            conversation=conversation, user=request.user, up_to_message_id=messages[-1].id
         )
     body = {"results": s.serialize_messages(request, conversation, messages), "has_more": has_more}
     return Response(body)

@@ -245,12 +245,22 @@ class MessagePageSerializer(serializers.Serializer):
 
 class ChangesSerializer(serializers.Serializer):
     """What changed in a conversation since the client's ``after``/``change_seq``: new messages (at most a
-    page; ``has_more`` says come back), messages changed since (edits, deletions, reactions, offer
-    decisions), the other participant's read pointer and the conversation as it is now."""
+    page), messages changed since (edits, deletions, reactions, offer decisions; about a page), the change
+    seq covered (the next ``change_seq``), ``has_more`` when either list was cut, the other participant's
+    read pointer and the conversation as it is now."""
 
     messages = MessageSerializer(many=True)
-    has_more = serializers.BooleanField()
+    has_more = serializers.BooleanField(
+        help_text="A list was cut (new or changed messages): ask again at once with the new cursor."
+    )
     changed = MessageSerializer(many=True)
+    change_seq = serializers.IntegerField(
+        help_text=(
+            "The change seq this answer covers: send it back as `change_seq` next time. Lower than "
+            "`conversation.change_seq` when the changed list was cut; resuming from the conversation's "
+            "would skip changes."
+        )
+    )
     conversation = ConversationDetailSerializer()
 
 

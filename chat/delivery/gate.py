@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+from urllib.parse import urlencode
+
 from django.http import HttpResponse
 from django.urls import Resolver404, get_resolver
+from django.utils.cache import patch_vary_headers
 
 from accounts.middleware import last_seen_cache_key, mark_page_open, page_open_cache_key, refresh_last_seen
 from chat.delivery import tokens
@@ -12,25 +16,67 @@ from marketplace.http import login_required
 # The poll's query parameters: the poll token the client holds and the signed user key.
 TOKEN_PARAM = "token"
 USER_KEY_PARAM = "user_key"
-# The API's change endpoints carry both in their ETag instead: "<signed user key>/<token>".
+# The API's change endpoints carry both in their ETag instead, with the answer's query:
+# "<signed user key>/<query fingerprint>/<token>".
 ETAG_SEPARATOR = "/"
+# The change endpoints' answers may be kept by the device's own HTTP cache (OkHttp, URLSession) but
+# never by a shared one, and never used without asking (If-None-Match, answered by the gate for the cost
+# of one cache read): ``private`` keeps proxies out; ``no-cache`` means "revalidate every time", so a kept
+# answer is shown only after the server said 304. ``no-store`` (every other private answer, see
+# ``marketplace.middleware.PrivateNoStoreMiddleware``) would forbid exactly that revalidation. What a
+# device keeps is what the app stores anyway (its messages). The site's pages never fetch these URLs, so
+# no shared browser's back button shows them. Vary keeps one account's kept answer from being revalidated
+# for another account signed in on the same device: the cache matches on the credentials too.
+API_CACHE_CONTROL = "private, no-cache"
+API_VARY = ("Authorization", "Cookie")
 
 
-def etag(user_id: int, token: str) -> str:
-    """Return the ETag of an API answer rendered for *user_id* under poll token *token*; a client that
-    sends it back in If-None-Match gets 304 from the gate while the token is current."""
-    return f'"{tokens.user_poll_key(user_id)}{ETAG_SEPARATOR}{token}"'
+def representation(query) -> str:
+    """Return a short fingerprint (16 hex characters) of a request's *query* (a QueryDict): its
+    parameters sorted, values in order. An API answer's ETag carries it, so an ETag taken at one cursor
+    (``after``, ``change_seq``) is never answered 304 for another: RFC 9110 §8.8.3, an ETag names one
+    representation, and the answer at another cursor is another representation."""
+    canonical = urlencode(sorted((name, value) for name, values in query.lists() for value in values))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def _from_etag(value: str) -> tuple[str | None, str | None]:
-    """Return ``(user key, token)`` from an If-None-Match value made by ``etag`` (else Nones)."""
+def etag(user_id: int, token: str, query) -> str:
+    """Return the ETag of an API answer rendered for *user_id* under poll token *token* for the request's
+    *query* (a QueryDict): ``"<signed user key>/<representation(query)>/<token>"``. A client that sends it
+    back in If-None-Match on the same URL gets 304 from the gate while the token is current."""
+    return f'"{tokens.user_poll_key(user_id)}{ETAG_SEPARATOR}{representation(query)}{ETAG_SEPARATOR}{token}"'
+
+
+def _from_etag(value: str) -> tuple[str | None, str | None, str | None]:
+    """Return ``(user key, representation, token)`` from an If-None-Match value made by ``etag`` (else
+    Nones: also for an ETag of the older two-part form, which then takes the full path once)."""
     value = value.strip()
     if value.startswith("W/"):
         value = value[2:]
-    if len(value) < 2 or value[0] != '"' or value[-1] != '"' or ETAG_SEPARATOR not in value:
-        return None, None
-    user_key, _, token = value[1:-1].rpartition(ETAG_SEPARATOR)
-    return user_key, token
+    if len(value) < 2 or value[0] != '"' or value[-1] != '"':
+        return None, None, None
+    parts = value[1:-1].split(ETAG_SEPARATOR)
+    if len(parts) != 3:
+        return None, None, None
+    user_key, shown, token = parts
+    return user_key, shown, token
+
+
+def not_modified(etag_value: str) -> HttpResponse:
+    """Return the 304 for *etag_value*: no body and no Content-Type (RFC 9110 §15.4.5: a 304 has no
+    content), with the validator and caching headers the 200 carries (``API_CACHE_CONTROL``, ``API_VARY``)."""
+    response = HttpResponse(status=304)
+    del response["Content-Type"]
+    response["ETag"] = etag_value
+    mark_revalidate(response)
+    return response
+
+
+def mark_revalidate(response):
+    """Mark an API change answer (200 or 304) ``API_CACHE_CONTROL`` and ``Vary: API_VARY``; return it."""
+    response["Cache-Control"] = API_CACHE_CONTROL
+    patch_vary_headers(response, API_VARY)
+    return response
 
 
 def answers_nothing_new_from_cache(key_for):
@@ -86,11 +132,10 @@ class NothingNewPollMiddleware:
                 return response
         elif request.method == "GET" and "If-None-Match" in request.headers:
             if_none_match = request.headers["If-None-Match"]
-            if self._nothing_new(request, *_from_etag(if_none_match)):
-                response = HttpResponse(status=304)
-                response["ETag"] = if_none_match.strip()
-                response["Cache-Control"] = "private, no-cache"
-                return response
+            user_key, shown, token = _from_etag(if_none_match)
+            # The representation check comes first and costs nothing: another cursor is another answer.
+            if shown == representation(request.GET) and self._nothing_new(request, user_key, token):
+                return not_modified(if_none_match.strip())
         return self.get_response(request)
 
     @staticmethod

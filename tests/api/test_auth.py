@@ -114,3 +114,26 @@ def test_a_malformed_or_unknown_bearer_token_is_401(api, header):
     api.credentials(HTTP_AUTHORIZATION=header)
     response = api.get("/api/v1/auth/devices/")
     assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
+
+
+def test_too_many_devices_lists_them_and_a_login_can_sign_one_out(api, token_client, buyer):
+    """The way out of ``too_many_devices`` needs no working device: the password is the re-auth."""
+    oldest = token_client(buyer, device="Old phone")
+    for index in range(account_services.API_TOKENS_PER_USER - 1):
+        account_services.api_token_create(user=buyer, device=f"Phone {index}")
+    login = {"email": buyer.email, "password": TEST_PASSWORD, "device": "New phone"}
+
+    full = api.post(LOGIN, login, format="json")
+    assert full.status_code == 409 and full.json()["code"] == "too_many_devices"
+    devices = full.json()["devices"]
+    assert len(devices) == account_services.API_TOKENS_PER_USER
+    old = next(device for device in devices if device["device"] == "Old phone")
+    wrong = api.post(
+        LOGIN, {**login, "password": "wrong", "sign_out_device": old["public_id"]}, format="json"
+    )
+    assert wrong.status_code == 400 and oldest.get("/api/v1/unread/").status_code == 200
+
+    signed_in = api.post(LOGIN, {**login, "sign_out_device": old["public_id"]}, format="json")
+
+    assert signed_in.status_code == 201 and signed_in.json()["device"]["device"] == "New phone"
+    assert oldest.get("/api/v1/unread/").status_code == 401

@@ -95,7 +95,7 @@ def test_messages_page_both_ways_and_cost_the_same_for_1_and_60(
         services.message_send(conversation=conversation, sender=buyer, body=f"m{index}")
     client = token_client(buyer)
     # the token with its user, knox's look at the user's other tokens, the conversation, the page, the
-    # last-seen stamp (the messages were read when sent: no read-pointer update)
+    # last-seen stamp (reading is not marking read: no read-pointer update)
     with django_assert_num_queries(5):
         latest = client.get(conv_url(conversation, "messages/")).json()
     assert len(latest["results"]) == 50 and latest["has_more"]
@@ -201,7 +201,7 @@ def test_state_changes_read_unread_archive_mute_block(token_client, buyer, selle
     blocked = token_client(buyer).post(
         conv_url(conversation, "messages/send/"), {"body": "hello?"}, format="json"
     )
-    assert blocked.status_code == 400 and blocked.json()["code"] == "blocked"
+    assert blocked.status_code == 403 and blocked.json()["code"] == "blocked"
     assert client.delete(f"/api/v1/blocks/{buyer.public_id}/").status_code == 204
     assert client.get("/api/v1/unread/").json() == {"unread_conversations": 1}
 

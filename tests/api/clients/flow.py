@@ -203,6 +203,12 @@ def _flow(base_url: str, *, buyer: str, seller: str, password: str, ad_title: st
         if_none_match=etag,
     ).parsed
     assert [m.body for m in changed.messages] == ["Saturday works."]
+    # Reading is not marking read: the poll sent no read receipt; the app says when the user saw them.
+    assert changed.conversation.unread_count >= 1
+    # The next poll resumes from the change seq the answer covers (a cut list covers less).
+    assert changed.change_seq <= changed.conversation.change_seq and not changed.has_more
+    read = call(conversations_read_create, 200, public_id=conversation, client=me).parsed
+    assert read.unread_count == 0
     listed = call(changes_retrieve, 200, client=them).parsed
     assert listed.conversations[0].public_id == conversation
     assert call(unread_retrieve, 200, client=me).parsed.unread_conversations >= 0

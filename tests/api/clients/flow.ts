@@ -122,6 +122,12 @@ none("GET /conversations/{id}/changes/", await changes(etag), 304);
 await send(them, "Saturday works.");
 const changed = ok("GET /conversations/{id}/changes/", await changes(etag), 200, "Changes");
 assert(changed.messages.map((m) => m.body).join() === "Saturday works.", "the new message");
+// Reading is not marking read: the poll sent no read receipt; the app says when the user saw them.
+assert(changed.conversation.unread_count >= 1, "a poll leaves the message unread");
+// The next poll resumes from the change seq the answer covers (a cut list covers less than the conversation's).
+assert(changed.change_seq <= changed.conversation.change_seq && !changed.has_more, "the change seq covered");
+const read = ok("POST /conversations/{id}/read/", await me.POST("/api/v1/conversations/{public_id}/read/", { params: id }), 200, "ConversationDetail");
+assert(read.unread_count === 0, "read/ marks it read");
 ok("GET /changes/", await them.GET("/api/v1/changes/", {}), 200, "ListChanges");
 ok("GET /unread/", await me.GET("/api/v1/unread/", {}), 200, "Unread");
 
