@@ -15,16 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.pushpin_ports import pushpin_free_ports
+
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(
     not (shutil.which("pushpin") and shutil.which("zurl")), reason="pushpin is not installed"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def accepting(port: int) -> bool:
@@ -72,7 +68,7 @@ def wait_for(condition, seconds: float) -> bool:
 
 @pytest.mark.parametrize("how", ["SIGKILL to the group", "SIGTERM to the group", "SIGTERM", "SIGKILL"])
 def test_any_stop_takes_pushpins_services_with_it(tmp_path, how):
-    port, publish_port = free_port(), free_port()
+    port, publish_port = pushpin_free_ports()
     command = start(tmp_path, port, publish_port)
     try:
         assert wait_for(lambda: accepting(port), 30), command.stdout.read() if command.poll() else "no port"
@@ -91,7 +87,7 @@ def test_any_stop_takes_pushpins_services_with_it(tmp_path, how):
 
 
 def test_a_start_over_a_live_one_refuses(tmp_path):
-    port, publish_port = free_port(), free_port()
+    port, publish_port = pushpin_free_ports()
     first = start(tmp_path / "first", port, publish_port)
     try:
         assert wait_for(lambda: accepting(port), 30)

@@ -3,7 +3,6 @@ the typing indicator and the tab title's unread count; with push off the same co
 the poll."""
 
 import os
-import random
 import shutil
 import socket
 import subprocess
@@ -16,37 +15,13 @@ import pytest
 from playwright.sync_api import expect
 
 from chat import services as chat_services
-from chat.management.commands.run_pushpin import private_ports
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_chat_flow import log_in
 from tests.factories import AdFactory, CategoryFactory, UserFactory
+from tests.pushpin_ports import pushpin_free_ports
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
-
-
-def _free_ports() -> tuple[int, int]:
-    """A browser port and a publish port for ``run_pushpin``, with the private ports that follow the
-    publish port, all free now and below the kernel's ephemeral range: in it, the browser's and the
-    database's outgoing connections take local ports, and once took one of Pushpin's before it could bind
-    it ("unable to bind to tcp://127.0.0.1:42478": 2 runs of the browser suite in 23)."""
-    try:
-        ephemeral_low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        ephemeral_low = 32768
-    for _ in range(100):
-        port, publish_port = random.sample(range(20000, ephemeral_low - 2), 2)
-        wanted = {port, publish_port, *private_ports(publish_port).values()}
-        if len(wanted) < 5:
-            continue
-        try:
-            for candidate in wanted:
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", candidate))
-        except OSError:
-            continue
-        return port, publish_port
-    raise RuntimeError("no free ports")
 
 
 def _wait_for_port(port: int, process: subprocess.Popen, timeout_s: float = 15.0) -> bool:
@@ -80,7 +55,7 @@ def pushpin(live_server, settings, tmp_path):
     backend = urlparse(live_server.url)
     errors = []
     for attempt in range(3):
-        port, publish_port = _free_ports()
+        port, publish_port = pushpin_free_ports()
         push_url = f"http://127.0.0.1:{publish_port}"
         settings.MARKETPLACE_PUSH_URL = push_url
         directory = tmp_path / f"pushpin-{attempt}"
