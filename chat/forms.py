@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chat import services
-from chat.delivery.cursor import PollCursor
+from chat.delivery.cursor import PollCursor, change_seq_name
 from chat.models import MESSAGE_MAX_LENGTH, REVIEW_TEXT_MAX_LENGTH
 from chat.selectors import LIST_FILTERS
 from marketplace.forms import MultiplePhotoField
@@ -188,7 +188,7 @@ class MessageCursorForm(LenientQueryForm):
         after, earliest, read_up_to, offers = (
             values.get(name) for name in ("after", "earliest", "read_up_to", "offers")
         )
-        change_seq = values.get("change_seq") if "change_seq" in data else values.get("changes")
+        change_seq = values.get(change_seq_name(data))
         return PollCursor(
             after=after or 0,
             earliest=earliest or 0,

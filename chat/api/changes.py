@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from chat import access, selectors
 from chat.api import serializers as s
 from chat.delivery import gate, tokens
+from chat.delivery.cursor import change_seq_name
 from marketplace import api
 from marketplace.api import ErrorSerializer
 
@@ -55,7 +56,7 @@ def conversation_changes(request, public_id: str):
     answer's ETag goes back in If-None-Match; 304 while nothing changed."""
     token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     after = api.query_int(request, "after") or 0
-    change_seq = api.query_int(request, "change_seq" if "change_seq" in request.query_params else "changes")
+    change_seq = api.query_int(request, change_seq_name(request.query_params))
     limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     messages, has_more, _at = selectors.message_list_after(
         conversation=conversation, after_id=after, limit=limit

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
+
+CHANGE_SEQ_OLD_NAME = "changes"
+
+
+def change_seq_name(params: Container[str]) -> str:
+    """The name the change seq comes under in *params* (a query or form's keys): ``change_seq``, or
+    ``changes``, its old name (pages and apps from before the rename), when only that one is there."""
+    return (
+        CHANGE_SEQ_OLD_NAME if CHANGE_SEQ_OLD_NAME in params and "change_seq" not in params else "change_seq"
+    )
 
 
 @dataclass(frozen=True)
