@@ -120,7 +120,7 @@ def conversation_start(request, public_id: str):
 
 def _started(request, public_id: str, message, code: int) -> Response:
     conversation = access.access_conversation(user=request.user, public_id=public_id)
-    context = {"viewer": request.user, **s.message_context(conversation, [message])}
+    context = {"viewer": request.user, **s.message_context(conversation, [message], viewer=request.user)}
     body = {"conversation": conversation, "message": message}
     return Response(s.StartedSerializer(body, context=context).data, status=code)
 

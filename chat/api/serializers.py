@@ -5,13 +5,14 @@ viewer and the batch-fetched photos and reactions in ``context``."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import PublicUserSerializer
 from ads.models import Ad
-from chat import selectors
+from chat import safety, selectors
 from chat.models import (
     MESSAGE_MAX_LENGTH,
     MESSAGE_REACTIONS,
@@ -20,6 +21,8 @@ from chat.models import (
     Message,
     Offer,
 )
+from chat.presenters.safety import NONE as NO_NOTES
+from chat.presenters.safety import safety_for
 from marketplace import api
 
 IDEMPOTENCY = OpenApiParameter(
@@ -187,8 +190,17 @@ class QuoteSerializer(serializers.Serializer):
         return message.text[:100] if message.text else gettext("Photo")
 
 
+class SafetyNoteSerializer(serializers.Serializer):
+    """A scam note next to the other person's message (``chat.safety``), in the reader's language."""
+
+    category = serializers.ChoiceField(choices=[(key, key) for key in safety.NOTES])
+    text = serializers.CharField()
+    help_url = serializers.CharField(help_text="The site path of the help page's section on this family.")
+
+
 class MessageSerializer(serializers.Serializer):
-    """A message as its viewer sees it: ``body`` is null once deleted or removed by a moderator."""
+    """A message as its viewer sees it: ``body`` is null once deleted or removed by a moderator; the
+    page's scam notes next to the other person's text (``hold``: fold it behind "Show message")."""
 
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Message.Kind.choices)
@@ -202,6 +214,8 @@ class MessageSerializer(serializers.Serializer):
     photos = serializers.SerializerMethodField()
     reactions = serializers.SerializerMethodField()
     offer = serializers.SerializerMethodField()
+    safety_notes = serializers.SerializerMethodField()
+    safety_level = serializers.SerializerMethodField()
 
     def get_mine(self, message) -> bool:
         return message.sender_id == self.context["viewer"].pk
@@ -236,6 +250,15 @@ class MessageSerializer(serializers.Serializer):
         if message.offer_id is None or message.offer is None:
             return None
         return OfferSerializer(message.offer, context=self.context).data
+
+    @extend_schema_field(SafetyNoteSerializer(many=True))
+    def get_safety_notes(self, message) -> list[dict]:
+        notes = self.context.get("safety", {}).get(message.id, NO_NOTES)["safety_notes"]
+        return SafetyNoteSerializer(notes, many=True).data
+
+    @extend_schema_field(serializers.ChoiceField(choices=[("", "none"), ("note", "note"), ("hold", "hold")]))
+    def get_safety_level(self, message) -> str:
+        return self.context.get("safety", {}).get(message.id, NO_NOTES)["safety_level"]
 
 
 class MessagePageSerializer(serializers.Serializer):
@@ -359,17 +382,19 @@ class SearchSerializer(serializers.Serializer):
     conversations = ConversationSerializer(many=True)
 
 
-def message_context(conversation, messages: list) -> dict:
+def message_context(conversation, messages: list, *, viewer) -> dict:
     """What MessageSerializer needs beside the messages: their photos and reactions (one query each,
-    none when no message has any) and where photos are fetched from."""
+    none when no message has any), where photos are fetched from, and *viewer*'s scam notes
+    (``chat.presenters.safety.safety_for``: one query, only when a message's context can matter)."""
     return {
         "photos": selectors.message_photos_for(messages),
         "reactions": selectors.message_reactions_for(messages),
         "photos_url": f"/api/v1/conversations/{conversation.public_id}/photos/",
+        "safety": safety_for(messages, viewer_id=viewer.pk, conversation=conversation, now=timezone.now()),
     }
 
 
 def serialize_messages(request, conversation, messages: list) -> list[dict]:
-    """The viewer's JSON of *messages* (batch-fetching their photos and reactions)."""
-    context = {"viewer": request.user, **message_context(conversation, messages)}
+    """The viewer's JSON of *messages* (batch-fetching their photos, reactions and scam notes)."""
+    context = {"viewer": request.user, **message_context(conversation, messages, viewer=request.user)}
     return MessageSerializer(messages, many=True, context=context).data

@@ -73,6 +73,10 @@ STRONG = {"code_request", "card_details", "overpayment"}
 # many days, or a message in the conversation's first EARLY_S seconds, is a risky context.
 NEW_ACCOUNT_DAYS = 14
 EARLY_S = 3600
+# The same text in 2 other conversations within a day: a copy-paste campaign, not a reply (a seller's
+# "still available" to two buyers carries no signal, so it never gets a note from this alone).
+REPEAT_WINDOW_S = 24 * 3600
+REPEAT_CONVERSATIONS = 2
 
 
 @dataclass(frozen=True)
@@ -97,30 +101,75 @@ def _new_account_days() -> float:
     return getattr(settings, "MARKETPLACE_SCAM_NEW_ACCOUNT_DAYS", NEW_ACCOUNT_DAYS)
 
 
+def repeat_rule() -> tuple[int, int]:
+    """(window in seconds, other conversations): text sent word for word to at least that many other
+    conversations within the window is ``SignalContext.repeated``; settings
+    MARKETPLACE_SCAM_REPEAT_WINDOW_S / MARKETPLACE_SCAM_REPEAT_CONVERSATIONS override the defaults."""
+    from django.conf import settings
+
+    return (
+        getattr(settings, "MARKETPLACE_SCAM_REPEAT_WINDOW_S", REPEAT_WINDOW_S),
+        getattr(settings, "MARKETPLACE_SCAM_REPEAT_CONVERSATIONS", REPEAT_CONVERSATIONS),
+    )
+
+
+@dataclass(frozen=True)
+class TextSignals:
+    """What the text alone says (``read_text``): its categories, whether it mentions money at all
+    (``rules.MONEY_MENTION``), and whether a link in it is a look-alike or shortened one."""
+
+    categories: frozenset[str]
+    money: bool = False
+    lookalike_link: bool = False
+
+    def context_matters(self) -> bool:
+        """True when the sender's context could change the outcome (there is a signal or a money word)."""
+        return bool(self.categories) or self.money
+
+
+def read_text(text: str) -> TextSignals:
+    """Run the text rules over *text* once (the costly part; ``assess`` then weighs the context)."""
+    categories = frozenset(rules.text_categories(text))
+    lookalike = "link" in categories and any(links.lookalike(host) for host in links.foreign_hosts(text))
+    money = bool(rules.MONEY_MENTION.search(text))
+    return TextSignals(categories=categories, money=money, lookalike_link=lookalike)
+
+
+def assess(signals: TextSignals, *, context: SignalContext | None = None) -> tuple[tuple[str, ...], str]:
+    """Return (categories in ``NOTES`` order, level) for a text's *signals* in *context*: level is ""
+    (no signal), "note" (show the notes) or "hold" (fold the message behind the warning)."""
+    risky = context is not None and context.risky(new_account_days=_new_account_days())
+    found = set(signals.categories)
+    if risky and signals.money:
+        found.add("deposit")
+    categories = tuple(category for category in NOTES if category in found)
+    if not categories:
+        return (), ""
+    strong = bool(STRONG.intersection(found)) or signals.lookalike_link
+    return categories, "hold" if strong and risky else "note"
+
+
+def notes_for(categories: tuple[str, ...]) -> list[dict]:
+    """The recipient-facing notes for *categories*: ``{"category", "text", "help_anchor"}`` each."""
+    return [
+        {"category": category, "text": NOTES[category], "help_anchor": category.replace("_", "-")}
+        for category in categories
+    ]
+
+
 def scam_signals(text: str, *, context: SignalContext | None = None) -> tuple[str, ...]:
     """Return the scam categories found in *text* (keys of ``NOTES``, in that order); () means no note.
 
     Pure over *text* and *context*; see the module docstring for the rules and the context's effect.
     """
-    found = set(rules.text_categories(text))
-    if context and context.risky(new_account_days=_new_account_days()) and rules.MONEY_MENTION.search(text):
-        found.add("deposit")
-    return tuple(category for category in NOTES if category in found)
+    return assess(read_text(text), context=context)[0]
 
 
 def scam_level(text: str, *, context: SignalContext | None = None) -> str:
     """Return "" (no signal), "note" (show the note) or "hold" (fold the message behind the warning)."""
-    found = scam_signals(text, context=context)
-    if not found:
-        return ""
-    strong = STRONG.intersection(found) or any(links.lookalike(host) for host in links.foreign_hosts(text))
-    risky = context is not None and context.risky(new_account_days=_new_account_days())
-    return "hold" if strong and risky else "note"
+    return assess(read_text(text), context=context)[1]
 
 
 def safety_notes(text: str, *, context: SignalContext | None = None) -> list[dict]:
     """Return the recipient-facing notes for *text*: ``{"category", "text", "help_anchor"}`` per category."""
-    return [
-        {"category": category, "text": NOTES[category], "help_anchor": category.replace("_", "-")}
-        for category in scam_signals(text, context=context)
-    ]
+    return notes_for(scam_signals(text, context=context))

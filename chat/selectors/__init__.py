@@ -14,6 +14,7 @@ from chat.selectors.conversations import (
     unread_conversation_count,
 )
 from chat.selectors.messages import (
+    message_bodies_repeated,
     message_created_at,
     message_get_for_participant,
     message_get_reportable,
@@ -47,6 +48,7 @@ from chat.selectors.search import (
 )
 
 __all__ = [
+    "message_bodies_repeated",
     "profile_user_get",
     "response_time_get",
     "review_by_author",
