@@ -23,8 +23,8 @@ of the help page (``chat:safety_help``, anchor = category). Rules live in ``chat
 
 Context (``SignalContext``, optional) adds to the text, never removes: a bare money mention ("deposit",
 «залог», «предоплата») from a sender whose account is under MARKETPLACE_SCAM_NEW_ACCOUNT_DAYS days old,
-or in the first messages of the conversation, or whose text went to several conversations, gets a
-``deposit`` note too; and a strong signal (``code_request``, ``card_details``, ``overpayment``, a
+or in the first messages of the conversation, or whose text went word for word to 2 other conversations
+within a day (``repeat_rule``), gets a ``deposit`` note too; and a strong signal (``code_request``, ``card_details``, ``overpayment``, a
 look-alike or shortened link) in such a context makes ``scam_level`` "hold": the recipient sees the
 warning with the message folded behind "Show message".
 
