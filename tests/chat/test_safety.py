@@ -15,6 +15,12 @@ from chat.safety.numbers import card_number_like, phone_like
     ("text", "expected"),
     [
         ("Call me on +44 7911 123456 tonight", ("contact",)),
+        # Pay first, then the sender dispatches (chat.safety.rules.prepayment_sequence).
+        ("Make the payment today and I will post it tomorrow.", ("payment",)),
+        ("I need the funds before I can release it.", ("payment",)),
+        ("Как только придут деньги, отправлю.", ("payment",)),
+        ("Keep your asking price and send the remaining funds to my agent.", ("overpayment",)),
+        ("The carrier releases it once the customs fee is paid.", ("courier",)),
         ("my number is (212) 555-0143", ("contact",)),
         ("write to john.smith+bike@gmail.com", ("contact",)),
         ("Add me on WhatsApp please", ("contact",)),
@@ -51,6 +57,8 @@ def test_signals_found(text, expected):
     "text",
     [
         "Is it still available? I can pay $1,200 cash on pickup.",
+        "Оплатите при получении, отправлю СДЭКом завтра.",
+        "I'll pay you when I pick it up, then I will post a review.",
         "It's a 2019 model, 256GB, battery at 87%.",
         "Meet at 5:30 tomorrow near the station?",
         "The Bluetooth signal is strong and the screen is fine.",
