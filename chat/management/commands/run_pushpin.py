@@ -88,8 +88,12 @@ in_req_spec=ipc://{run}/zurl-req-{n}
 defpolicy=allow
 max_open_requests=4000
 buffer_size=200000
-timeout=600
+timeout=60
 """
+# zurl's timeout (seconds without a byte from the backend) is 60, not Debian's 600: held streams live in
+# Pushpin's handler, not in zurl, and gunicorn kills a worker after 30 s, so only a backend that vanished
+# (a killed container's address answers nothing, not even a reset) is that quiet, and its requests in
+# flight then get Pushpin's 502 after a minute instead of hanging for ten (the kill-web drill).
 
 
 def private_ports(publish_port: int) -> dict[str, int]:
