@@ -5,7 +5,7 @@
 # release's schema while the old release serves. The migration is what a zero-downtime change looks like:
 # a nullable column (no table rewrite) and an index built CONCURRENTLY (non-atomic migration).
 # Prints one line of JSON: the send load's figures (deploy/load.py send) plus "applied" (1 when the
-# migration was recorded and its index existed between the two steps) and the two steps' seconds.
+# migration was recorded and its index existed between the two steps) and each step's seconds.
 # Usage: deploy/migrate-drill.sh WORKDIR   (with the environment of deploy/stack.sh env)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,12 +30,26 @@ class Migration(migrations.Migration):
     ]
 MIGRATION
 chmod 644 "$file"
-migrate() {  # migrate chat TARGET in a one-off container of the site image with the drill's migration in it
-  docker-compose run --rm --no-deps -T -v "$file:/srv/app/chat/migrations/$name.py:ro" migrate \
-    python manage.py migrate chat "$1" --noinput -v 0
-}
-psql_primary() { docker-compose exec -T db psql -U marketplace -d marketplace -Atc "$1" | tr -d '\r'; }
-
+# Both steps in one one-off container (one Django start): forward, check, backward; prints the seconds of
+# each step and whether the migration was recorded with its index in between.
+steps="import json, os, time
+os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'marketplace.settings')
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+started = time.monotonic()
+call_command('migrate', 'chat', '$name', verbosity=0)
+forward = time.monotonic() - started
+with connection.cursor() as cursor:
+    cursor.execute(\"SELECT count(*) FROM django_migrations WHERE app = 'chat' AND name = '$name'\")
+    recorded = cursor.fetchone()[0]
+    cursor.execute(\"SELECT count(*) FROM pg_indexes WHERE indexname = 'drill_message_conv_created'\")
+    indexed = cursor.fetchone()[0]
+started = time.monotonic()
+call_command('migrate', 'chat', '$latest', verbosity=0)
+backward = time.monotonic() - started
+print(json.dumps({'applied': int(recorded == 1 and indexed == 1), 'forward_s': round(forward, 2), 'backward_s': round(backward, 2)}))"
 stop=/tmp/migrate-drill-stop
 docker-compose exec -T maintenance rm -f "$stop"
 docker-compose exec -T maintenance python deploy/load.py send --seconds 120 --until-file "$stop" \
@@ -43,20 +57,17 @@ docker-compose exec -T maintenance python deploy/load.py send --seconds 120 --un
 loader=$!
 until grep -q '"sending"' "$work/migrate-send.json" 2>/dev/null || ! kill -0 $loader 2>/dev/null; do sleep 0.5; done
 sleep 2
-start=$(date +%s.%N)
-migrate "$name"
-forward_s=$(python3 -c "import sys, time; print(round(time.time() - $start, 1))")
-applied=$(psql_primary "SELECT count(*) FROM django_migrations WHERE app = 'chat' AND name = '$name'")
-indexed=$(psql_primary "SELECT count(*) FROM pg_indexes WHERE indexname = 'drill_message_conv_created'")
-start=$(date +%s.%N)
-migrate "$latest"
-backward_s=$(python3 -c "import sys, time; print(round(time.time() - $start, 1))")
+docker-compose run --rm --no-deps -T -v "$file:/srv/app/chat/migrations/$name.py:ro" migrate \
+  python -c "$steps" | tail -n 1 >"$work/migrate-steps.json" || true
 sleep 2
 docker-compose exec -T maintenance touch "$stop"
 wait $loader
-python3 - "$work/migrate-send.json" "$applied" "$indexed" "$forward_s" "$backward_s" <<'PY'
+python3 - "$work/migrate-send.json" "$work/migrate-steps.json" <<'PY'
 import json, sys
 figures = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
-figures.update(applied=int(sys.argv[2] == "1" and sys.argv[3] == "1"), forward_s=float(sys.argv[4]), backward_s=float(sys.argv[5]))
+try:
+    figures.update(json.loads(open(sys.argv[2]).read()))
+except ValueError:
+    figures.update(applied=0)
 print(json.dumps(figures))
 PY
