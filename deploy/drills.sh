@@ -154,7 +154,7 @@ for drill in "${drills[@]}"; do
     migrate)
       out="$(deploy/migrate-drill.sh "$work" | tail -n 1 || true)"
       send_row migrate "$out" "$(field "$out" applied) == 1 and '$(others "$out")' == '0'" \
-        "nullable column + index CONCURRENTLY applied ($(field "$out" forward_s) s) and rolled back ($(field "$out" backward_s) s, one-off container start included) under the sends: applied=$(field "$out" applied), every send answered 2xx at once"
+        "nullable column + index CONCURRENTLY applied ($(field "$out" forward_s) s) and rolled back ($(field "$out" backward_s) s) under the sends: applied=$(field "$out" applied), every send answered 2xx at once"
       ;;
     storm)
       n="${STORM_STREAMS:-1000}"

@@ -25,9 +25,9 @@ from django.core.management.base import BaseCommand, CommandError
 # queue is hard-coded at 100 messages per connected zurl, and a request that finds the queue full is
 # answered 502 at once (ZhttpRequest's ErrorUnavailable: no retry, no wait). A reconnect storm (every
 # browser of a dead proxy coming back within the same second) hands it hundreds of requests in one
-# event-loop turn: with one zurl 1,000 streams opened at once got 15-54 % 502s, with four none
-# (docs/operations.md, the storm drill). PUSH spreads requests over every connected zurl, so the queue
-# grows with their number; each idle zurl costs about 10 MB.
+# event-loop turn: through the stack, 1,000 streams at one proxy got 15-46 % 502s with one zurl and none
+# with four (docs/operations.md, the storm drill). PUSH spreads requests over every connected zurl, so
+# the queue grows with their number; each idle zurl costs about 10 MB.
 ZURLS = 4
 PUSHPIN_CONF = """[global]
 include={{libdir}}/internal.conf
