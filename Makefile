@@ -6,7 +6,7 @@ DATA ?=
 HOST ?= 127.0.0.1:8000
 
 .PHONY: venv migrate demo test js-test checkers lint bench-smoke scam-eval import-data clean messages compile-messages \
-	stack-build stack-up stack-test stack-down
+	stack-build stack-up stack-test stack-down stack-drills
 
 venv: $(VENV)/.installed
 
@@ -57,7 +57,8 @@ test: venv compile-messages
 scam-eval: venv
 	$(BIN)/python bench/scam_eval.py --check $(if $(DATA),--data $(DATA),--allow-missing-data)
 
-## make lint: ruff, the import-linter layer contracts (pyproject.toml), no source file over 400 lines,
+## make lint: ruff, the import-linter layer contracts (pyproject.toml), django-migration-linter over new
+## migrations (.ci/lint_migrations.py; the database of DATABASE_URL), no source file over 400 lines,
 ## no JavaScript module (static/js, vendored htmx aside) over 150, no app function over 60 (.ci/function_length.py),
 ## and Redocly CLI over the OpenAPI schema (redocly.yaml: the recommended rules, those turned off with the reason;
 ## skipped without npm's packages except in CI)
@@ -65,6 +66,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python .ci/function_length.py
+	$(BIN)/python .ci/lint_migrations.py
 	@if [ -x node_modules/.bin/redocly ]; then schema=$$(mktemp --suffix=.yaml); \
 	  $(BIN)/python manage.py spectacular --fail-on-warn --file $$schema || exit 1; \
 	  out=$$(REDOCLY_TELEMETRY=off node_modules/.bin/redocly lint --format=summary $$schema 2>&1); status=$$?; \
@@ -111,6 +113,14 @@ checkers:
 ## MARKETPLACE_IMAGES=official|debian|auto picks the PostgreSQL/Redis images (docs/operations.md).
 stack-build stack-up stack-test stack-down:
 	deploy/stack.sh $(subst stack-,,$@)
+
+## make stack-drills (what CI runs): the multi-instance stack (docker-compose.multi.yml: 3 web, 2 Pushpin,
+## a streaming replica), the main flow through both fronts, then the drills (deploy/drills.sh: kill a web
+## container and a Pushpin under sends, stop the replica under reads, restart PostgreSQL, backup + restore,
+## a migration under sends, a reconnect storm) with a table of figures; fails when an invariant breaks.
+## STORM_STREAMS=2000 for the full storm (default 1000); STACK_KEEP=1 leaves the stack up.
+stack-drills:
+	deploy/drills.sh
 
 import-data: migrate
 	$(BIN)/python manage.py import_craigslistbargain "$(DATA)"

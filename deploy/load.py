@@ -2,12 +2,18 @@
 ``docker-compose exec -T web python deploy/load.py MODE [options]``; prints one line of JSON with figures.
 
 Modes:
-  send     seller and buyer2 send messages in one conversation through the Pushpin front(s) for --seconds,
-           each send retried with its Idempotency-Key (as the composer does) until it is answered 2xx or
+  send     seller and buyer2 send messages in one conversation through the Pushpin front(s) for --seconds
+           (or until --until-file exists in this container, whichever comes first), each send retried with
+           its Idempotency-Key (as the composer does) until it is answered 2xx or
            --give-up-s passes; then lists the conversation and counts the accepted messages missing (lost),
            duplicated and the answers by status (5xx other than 503 are errors; 503 is the retry page).
-  reads    GETs the ad list (read from the replica when it is usable) for --seconds: answers by status.
-  storm    opens --streams event streams at one instant over the fronts: answers by status (502s).
+  reads    GETs the ad list (read from the replica when it is usable) for --seconds from --senders
+           clients: answers by status, requests per second.
+  reconnect  holds --streams streams on the first front, reopens each on the second when it breaks
+           (deploy/drills.sh kills the first proxy): how many came back, break to reopen p50/p99.
+  storm    opens --streams event streams at one instant over the fronts: answers by status (502s), time
+           to the answer's head p50/p99; with --hold-s prints {"held": N} once all are answered and keeps
+           them open that long (deploy/drills.sh measures the proxies' memory meanwhile).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import re
 import socket
 import threading
@@ -26,15 +33,27 @@ import requests
 PASSWORD = "marketplace-demo"
 
 
+def retrying(call, *args, attempts: int = 4):
+    """*call*(*args), tried again (up to *attempts* times) when the request fails: the drills' own setup
+    must not fail because a container is being killed or the machine is slow."""
+    for attempt in range(attempts):
+        try:
+            return call(*args)
+        except (requests.RequestException, KeyError, AttributeError, ValueError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(2)
+
+
 def log_in(base: str, email: str) -> requests.Session:
     session = requests.Session()
-    page = session.get(f"{base}/accounts/login/", timeout=10)
+    page = session.get(f"{base}/accounts/login/", timeout=60)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     session.post(
         f"{base}/accounts/login/",
         data={"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
         allow_redirects=False,
-        timeout=10,
+        timeout=60,
     ).raise_for_status()
     session.headers["X-CSRFToken"] = session.cookies["csrftoken"]
     # The same browser on either Pushpin front: cookies for every host name of the stack.
@@ -43,26 +62,31 @@ def log_in(base: str, email: str) -> requests.Session:
 
 
 def conversation(base: str, buyer: requests.Session) -> str:
-    ads = buyer.get(f"{base}/api/v1/ads/", timeout=10).json()["results"]
+    ads = buyer.get(f"{base}/api/v1/ads/", timeout=60).json()["results"]
     ad = next(a for a in ads if a["seller"]["display_name"] == "Sam Seller" and a["status"] == "active")
     answer = buyer.post(
-        f"{base}/api/v1/ads/{ad['public_id']}/conversations/", json={"body": "drill"}, timeout=10
+        f"{base}/api/v1/ads/{ad['public_id']}/conversations/", json={"body": "drill"}, timeout=60
     )
     return answer.json()["conversation"]["public_id"]
 
 
 def send(args) -> dict:
     fronts = args.front
-    buyer, seller = log_in(fronts[0], "buyer2@example.com"), log_in(fronts[0], "seller@example.com")
-    public_id = conversation(fronts[0], buyer)
+    buyer = retrying(log_in, fronts[0], "buyer2@example.com")
+    seller = retrying(log_in, fronts[0], "seller@example.com")
+    public_id = retrying(conversation, fronts[0], buyer)
+    print(json.dumps({"sending": True}), flush=True)  # deploy/drills.sh starts its fault after this line
     statuses: collections.Counter = collections.Counter()
-    accepted, latencies, lock, samples = [], [], threading.Lock(), {}
+    accepted, latencies, lock, samples, gave_up = [], [], threading.Lock(), {}, []
     run = uuid.uuid4().hex[:8]
     stop_at = time.monotonic() + args.seconds
 
+    def running() -> bool:
+        return time.monotonic() < stop_at and not (args.until_file and os.path.exists(args.until_file))
+
     def sender(n: int, session: requests.Session) -> None:
         i = 0
-        while time.monotonic() < stop_at:
+        while running():
             body, key = f"drill {run} {n}-{i}", f"drill-{run}-{n}-{i}"
             first, give_up, attempt = time.monotonic(), time.monotonic() + args.give_up_s, 0
             while time.monotonic() < give_up:
@@ -90,6 +114,8 @@ def send(args) -> dict:
                 if isinstance(status, int) and 400 <= status < 500 and status != 429:
                     break  # refused for good (not a failover figure): counted in answers
                 time.sleep(0.2)
+            else:
+                gave_up.append(body)
             i += 1
 
     threads = [
@@ -102,9 +128,8 @@ def send(args) -> dict:
     stored = []
     after = 0
     while True:  # the whole conversation, through the API, after the drill
-        page = seller.get(
-            f"{fronts[0]}/api/v1/conversations/{public_id}/changes/?after={after}", timeout=30
-        ).json()
+        url = f"{fronts[0]}/api/v1/conversations/{public_id}/changes/?after={after}"
+        page = retrying(lambda u: seller.get(u, timeout=60).json(), url)
         stored += [m["body"] for m in page["messages"]]
         if not page["has_more"]:
             break
@@ -115,25 +140,48 @@ def send(args) -> dict:
         "accepted": len(accepted),
         "lost": sum(1 for body in accepted if body not in stored_run),
         "duplicated": sum(1 for count in stored_run.values() if count > 1),
+        "gave_up": len(gave_up),
         "answers": dict(statuses),
         "errors_5xx_not_503": sum(v for k, v in statuses.items() if k.startswith("5") and k != "503"),
-        "send_p50_s": round(latencies[len(latencies) // 2], 3) if latencies else None,
-        "send_max_s": round(latencies[-1], 3) if latencies else None,
+        "accepted_per_s": round(len(accepted) / args.seconds, 1),
+        "send_p50_s": quantile(latencies, 0.5),
+        "send_p99_s": quantile(latencies, 0.99),
+        "send_max_s": quantile(latencies, 1),
         "samples": samples,
     }
 
 
+def quantile(ordered: list[float], q: float) -> float | None:
+    """The *q* quantile (0..1, nearest rank) of the sorted *ordered*, rounded to ms; None when empty."""
+    if not ordered:
+        return None
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)
+
+
 def reads(args) -> dict:
+    """GET the ad list for --seconds from --senders clients over the fronts, --pause-s between requests
+    of a client: answers by status and requests per second."""
     statuses: collections.Counter = collections.Counter()
+    lock = threading.Lock()
     stop_at = time.monotonic() + args.seconds
-    session = requests.Session()
-    while time.monotonic() < stop_at:
-        try:
-            statuses[str(session.get(f"{args.front[0]}/", timeout=10).status_code)] += 1
-        except requests.RequestException as error:
-            statuses[type(error).__name__] += 1
-        time.sleep(0.05)
-    return {"answers": dict(statuses)}
+
+    def reader(n: int) -> None:
+        session, base = requests.Session(), args.front[n % len(args.front)]
+        while time.monotonic() < stop_at:
+            try:
+                status = str(session.get(f"{base}/", timeout=10).status_code)
+            except requests.RequestException as error:
+                status = type(error).__name__
+            with lock:
+                statuses[status] += 1
+            time.sleep(args.pause_s)
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(args.senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"answers": dict(statuses), "per_s": round(sum(statuses.values()) / args.seconds, 1)}
 
 
 def raw_stream(
@@ -151,7 +199,7 @@ def raw_stream(
 
 def storm(args) -> dict:
     base = args.front[0]
-    cookie = "sessionid=" + log_in(base, "buyer2@example.com").cookies["sessionid"]
+    cookie = "sessionid=" + retrying(log_in, base, "buyer2@example.com").cookies["sessionid"]
     barrier = threading.Barrier(args.streams)
     statuses: collections.Counter = collections.Counter()
     sockets, lock = [], threading.Lock()
@@ -162,11 +210,15 @@ def storm(args) -> dict:
         host, port = front.removeprefix("http://").split(":")
         fronts.append((socket.gethostbyname(host), port, host))
 
+    waits: list[float] = []
+
     def one(n: int) -> None:
         address, port, host = fronts[n % len(fronts)]
         barrier.wait()
+        start = time.monotonic()
         try:
-            sock, head = raw_stream(address, int(port), cookie, host)
+            # A browser waits minutes for an answer; 120 s stands for that on a loaded machine.
+            sock, head = raw_stream(address, int(port), cookie, host, timeout=120)
             status = head.split(b" ", 2)[1].decode() if head.startswith(b"HTTP/") else "no answer"
             with lock:
                 sockets.append(sock)
@@ -174,6 +226,7 @@ def storm(args) -> dict:
             status = type(error).__name__
         with lock:
             statuses[status] += 1
+            waits.append(time.monotonic() - start)
 
     started = time.monotonic()
     threads = [threading.Thread(target=one, args=(n,)) for n in range(args.streams)]
@@ -182,22 +235,92 @@ def storm(args) -> dict:
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    if args.hold_s:
+        print(json.dumps({"held": len(sockets)}), flush=True)
+        time.sleep(args.hold_s)
     for sock in sockets:
         sock.close()
-    return {"streams": args.streams, "answers": dict(statuses), "seconds": round(elapsed, 2)}
+    waits.sort()
+    return {
+        "streams": args.streams,
+        "answers": dict(statuses),
+        "seconds": round(elapsed, 2),
+        "open_p50_s": quantile(waits, 0.5),
+        "open_p99_s": quantile(waits, 0.99),
+    }
+
+
+def reconnect(args) -> dict:
+    """--streams streams on the first front; when one breaks (its proxy killed) it waits the stream's
+    ``retry`` (as EventSource does) and reopens on the second front. Figures: how many came back, and the
+    time from the break to the reopened stream's head, p50/p99."""
+    first, second = args.front[0], args.front[1]
+    cookie = "sessionid=" + retrying(log_in, second, "buyer2@example.com").cookies["sessionid"]
+    ends = []
+    for front in (first, second):
+        host, port = front.removeprefix("http://").split(":")
+        ends.append((socket.gethostbyname(host), int(port), host))
+    opened, recovered, lock = threading.Barrier(args.streams + 1), [], threading.Lock()
+    deadline = time.monotonic() + args.seconds
+
+    def one() -> None:
+        sock, head = raw_stream(*ends[0][:2], cookie, ends[0][2])
+        retry = int(re.search(rb"retry: (\d+)", head).group(1)) / 1000 if b"retry:" in head else 3
+        opened.wait()
+        sock.settimeout(max(1, deadline - time.monotonic()))
+        try:
+            while sock.recv(4096):
+                pass
+        except OSError:
+            pass
+        broken = time.monotonic()
+        sock.close()
+        time.sleep(retry)
+        while time.monotonic() < deadline:
+            try:
+                again, head = raw_stream(*ends[1][:2], cookie, ends[1][2])
+            except OSError:
+                time.sleep(retry)
+                continue
+            if head.startswith(b"HTTP/1.1 200"):
+                with lock:
+                    recovered.append(time.monotonic() - broken)
+                again.close()
+                return
+            again.close()
+            time.sleep(retry)
+
+    threads = [threading.Thread(target=one) for _ in range(args.streams)]
+    for thread in threads:
+        thread.start()
+    opened.wait()
+    print(json.dumps({"held": args.streams}), flush=True)
+    for thread in threads:
+        thread.join()
+    recovered.sort()
+    return {
+        "streams": args.streams,
+        "reconnected": len(recovered),
+        "recover_p50_s": quantile(recovered, 0.5),
+        "recover_p99_s": quantile(recovered, 0.99),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("mode", choices=["send", "reads", "storm"])
+    parser.add_argument("mode", choices=["send", "reads", "storm", "reconnect"])
     parser.add_argument("--front", action="append", help="Pushpin front URL (repeat for several)")
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--senders", type=int, default=4)
     parser.add_argument("--give-up-s", type=float, default=60)
     parser.add_argument("--streams", type=int, default=2000)
+    parser.add_argument("--pause-s", type=float, default=0.05, help="reads: pause between a client's GETs")
+    parser.add_argument("--hold-s", type=float, default=0, help="storm: keep the streams open this long")
+    parser.add_argument("--until-file", default="", help="send: stop once this file exists")
     args = parser.parse_args()
     args.front = args.front or ["http://pushpin:7999"]
-    print(json.dumps({"send": send, "reads": reads, "storm": storm}[args.mode](args)), flush=True)
+    modes = {"send": send, "reads": reads, "storm": storm, "reconnect": reconnect}
+    print(json.dumps(modes[args.mode](args)), flush=True)
 
 
 if __name__ == "__main__":

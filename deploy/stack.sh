@@ -40,6 +40,9 @@ export STACK_POSTGRES_IMAGE=postgres:15
 [ "$images" = debian ] && STACK_POSTGRES_IMAGE=marketplace-postgres:15
 scale=()
 case "$files" in *docker-compose.multi.yml*) scale=(--scale "web=${STACK_WEB:-3}") ;; esac
+# STACK_SCALE adds --scale options (deploy/drills.sh leaves the workers it does not exercise at 0).
+read -r -a extra_scale <<<"${STACK_SCALE:-}"
+scale+=("${extra_scale[@]}")
 compose() { docker-compose "$@"; }
 
 build() {
