@@ -121,3 +121,7 @@ def text(kind: str, params: dict) -> str:
     if entry is None:
         return gettext("Something happened on the marketplace")
     return entry.render(params or {})
+
+
+# The kinds as choices, for the API's enum (``NotificationKind`` in marketplace.openapi).
+KIND_CHOICES = [(kind, kind) for kind in KINDS]

@@ -14,7 +14,7 @@ from notifications.api.serializers import (
     MarkedSerializer,
     NotificationPageSerializer,
     NotificationSerializer,
-    SettingsInputSerializer,
+    NotificationSettingsInputSerializer,
     UnreadCountSerializer,
 )
 
@@ -65,7 +65,7 @@ def notification_read_all(request):
 
 @extend_schema(responses={200: KindSettingSerializer(many=True), **REFUSALS}, methods=["GET"])
 @extend_schema(
-    request=SettingsInputSerializer,
+    request=NotificationSettingsInputSerializer,
     responses={200: KindSettingSerializer(many=True), **REFUSALS},
     methods=["PATCH"],
 )
@@ -75,7 +75,7 @@ def notification_settings(request):
     PATCH ``{"kinds": [{"kind", "centre", "email", "push"}]}``: change those kinds (the others stay),
     as the settings page does. Answers every kind as it is now."""
     if request.method == "PATCH":
-        data = SettingsInputSerializer(data=request.data)
+        data = NotificationSettingsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         choices = {
             row["kind"]: (row["centre"], row["email"], row["push"]) for row in data.validated_data["kinds"]

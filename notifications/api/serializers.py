@@ -12,7 +12,7 @@ class NotificationSerializer(serializers.Serializer):
     """One notification, its ``text`` in the request's language (rendered from ``kind`` and ``params``)."""
 
     public_id = serializers.CharField()
-    kind = serializers.ChoiceField(choices=sorted(kinds.KINDS), help_text="What happened.")
+    kind = serializers.ChoiceField(choices=kinds.KIND_CHOICES, help_text="What happened.")
     text = serializers.CharField(help_text="One sentence in the request's language.")
     params = serializers.DictField(help_text="The values the text is built from (names, titles, amounts).")
     url = serializers.CharField(help_text="The site path where it happened.")
@@ -40,12 +40,12 @@ class MarkedSerializer(serializers.Serializer):
 class KindSettingSerializer(serializers.Serializer):
     """One kind's channels."""
 
-    kind = serializers.ChoiceField(choices=sorted(kinds.KINDS))
+    kind = serializers.ChoiceField(choices=kinds.KIND_CHOICES)
     label = serializers.CharField(read_only=True)
     centre = api.BooleanField(help_text="Shown in the centre and counted on the bell.")
     email = api.BooleanField(help_text="Emailed while away.")
     push = api.BooleanField(help_text="Sent by Web Push to subscribed devices.")
 
 
-class SettingsInputSerializer(serializers.Serializer):
+class NotificationSettingsInputSerializer(serializers.Serializer):
     kinds = KindSettingSerializer(many=True, help_text="The kinds to change; the others stay as they are.")

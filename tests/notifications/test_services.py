@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 def test_notify_stores_one_row_per_recipient_rendered_in_the_readers_language(buyer, stranger, committed):
     params = {"title": "Walnut sofa", "price": "400", "previous": "450"}
     with committed():
-        stored = services.notify([buyer, stranger.pk, buyer.pk], "favourite_price_drop", params=params, url="/x/")
+        stored = services.notify(
+            [buyer, stranger.pk, buyer.pk], "favourite_price_drop", params=params, url="/x/"
+        )
     assert stored == 2
     row = Notification.objects.get(user=buyer)
     assert row.text == "Price drop: “Walnut sofa” now costs $400 (was $450)"
@@ -35,7 +37,9 @@ def test_notify_stores_one_row_per_recipient_rendered_in_the_readers_language(bu
 
 def test_a_dedupe_key_stores_an_event_once_per_user(buyer):
     for _ in range(2):
-        services.notify(buyer, "review_prompt", params={"name": "Sam", "title": "Sofa"}, url="/c/", dedupe_key="k")
+        services.notify(
+            buyer, "review_prompt", params={"name": "Sam", "title": "Sofa"}, url="/c/", dedupe_key="k"
+        )
     assert Notification.objects.filter(user=buyer).count() == 1
 
 
@@ -49,7 +53,8 @@ def test_saved_search_matches_render_the_count_and_the_name(buyer):
 
 
 @pytest.mark.parametrize(
-    ("kind", "url", "code"), [("nope", "/x/", "unknown_kind"), ("review_prompt", "https://evil.example/", "bad_url")]
+    ("kind", "url", "code"),
+    [("nope", "/x/", "unknown_kind"), ("review_prompt", "https://evil.example/", "bad_url")],
 )
 def test_bad_kind_or_url_is_refused(buyer, kind, url, code):
     with pytest.raises(ValidationError) as error:
@@ -128,7 +133,9 @@ def test_the_deal_buyer_is_told_reserved_then_sold(conversation, buyer, seller):
     offer = Offer.objects.get(pk=offer.pk)
     chat_services.offer_reserve(offer=offer, user=seller)
     chat_services.offer_mark_sold(offer=offer, user=seller)
-    texts = list(Notification.objects.filter(user=buyer, kind__startswith="deal_").values_list("kind", flat=True))
+    texts = list(
+        Notification.objects.filter(user=buyer, kind__startswith="deal_").values_list("kind", flat=True)
+    )
     assert sorted(texts) == ["deal_reserved", "deal_sold"]
 
 
