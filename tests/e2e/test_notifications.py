@@ -85,4 +85,8 @@ def test_a_favourites_price_drop_reaches_the_bell_and_the_centre(browser, live_s
     page.goto(f"{live_server.url}/notifications/")
     expect(page.locator(".notification--unread")).to_have_count(0)
     expect(page.locator(".notification-text")).to_have_text(text)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(".notification-actions a").click()
+    expect(page.locator("main table input[type=checkbox]")).to_have_count(33)
+    _shot(page, f"notifications-settings-{language}-390.png")
     assert errors == []
