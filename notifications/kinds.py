@@ -57,6 +57,7 @@ KINDS: dict[str, Kind] = {
             gettext("%(name)s offered %(amount)s for “%(title)s”")
             % {"name": _p(p, "name"), "amount": _money(p, "amount"), "title": _p(p, "title")}
         ),
+        push=False,  # the offer card is a chat message: the chat's own Web Push covers it
     ),
     "counter_offer_received": Kind(
         _("Counter-offers received"),
@@ -64,6 +65,7 @@ KINDS: dict[str, Kind] = {
             gettext("%(name)s made a counter-offer of %(amount)s for “%(title)s”")
             % {"name": _p(p, "name"), "amount": _money(p, "amount"), "title": _p(p, "title")}
         ),
+        push=False,  # the offer card is a chat message: the chat's own Web Push covers it
     ),
     "deal_reserved": Kind(
         _("Ads reserved for you"),

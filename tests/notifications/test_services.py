@@ -156,3 +156,9 @@ def test_review_prompts_come_once_when_the_gate_opens(conversation, buyer, selle
     assert Notification.objects.get(user=buyer).text == (
         "How did it go with Sam Seller? Review your deal for “Walnut sofa”"
     )
+
+
+def test_offers_are_not_pushed_by_the_centre_by_default(conversation, buyer, seller):
+    chat_services.offer_make(conversation=conversation, user=buyer, amount="400")
+    row = Notification.objects.get(user=seller)
+    assert (row.in_centre, row.email_due, row.push_due) == (True, False, False)
