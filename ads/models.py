@@ -219,3 +219,32 @@ class Favourite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ♥ {self.ad_id}"
+
+
+class FavouriteAlert(models.Model):
+    """A change of an ad (its price dropped, it was reserved, sold or removed) that the people who saved it
+    are to be told about. Queued in the transaction that changed the ad and sent by the notifier in batches
+    (``ads.alerts.favourite_alerts_send``), so a seller's click never waits for thousands of favourites."""
+
+    ad = models.ForeignKey(Ad, on_delete=models.CASCADE, related_name="+", verbose_name=_("ad"))
+    kind = models.CharField(_("kind"), max_length=40)
+    params = models.JSONField(_("parameters"), default=dict)
+    url = models.CharField(_("link"), max_length=500)
+    # The deal's buyer, told in their conversation instead.
+    exclude_user_id = models.BigIntegerField(null=True, blank=True)
+    # Favourites up to this id have been told (the keyset of the batches).
+    done_up_to_favourite_id = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("favourite alert")
+        verbose_name_plural = _("favourite alerts")
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(finished_at__isnull=True), name="favalert_pending_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.ad_id}"

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from ads import signals
+from ads import alerts, signals
 from ads.models import Ad, AdPhoto, Category, Favourite
 from marketplace.images import ProcessedImage
 
@@ -85,7 +85,8 @@ def ad_update(
     """Change the editable fields of *ad* and append *new_photos*, all or nothing.
 
     Existing conversations keep their snapshot of the old text; a new title or price is announced with
-    ``ads.signals.ad_details_changed`` (chat shows it beside the snapshot). Raises PermissionDenied if
+    ``ads.signals.ad_details_changed`` (chat shows it beside the snapshot), and a lower price is queued
+    for the people who saved the ad (``ads.alerts``). Raises PermissionDenied if
     *user* is not the owner, ValidationError if the ad was removed, a field is invalid or the photos would
     exceed MARKETPLACE_PHOTOS_PER_AD (then nothing is saved). Locks the ad row first, as status changes
     do. *condition* and *area* left None stay as they are (callers that do not offer them).
@@ -109,6 +110,10 @@ def ad_update(
         signals.ad_details_changed.send(
             sender=Ad, ad=ad, previous_title=stored.title, previous_price=stored.price
         )
+    if stored.price is not None and ad.price is not None and ad.price < stored.price:
+        # The people who saved it are told by the notifier (ads.alerts), not in this request.
+        params = {"price": str(ad.price), "previous": str(stored.price)}
+        alerts.favourite_alert_queue(ad=ad, kind="favourite_price_drop", params=params)
     for photo in new_photos or []:
         ad_photo_add(ad=ad, user=user, photo=photo)
     return ad
@@ -162,6 +167,11 @@ def _ad_set_status(*, ad: Ad, status: str, buyer_id: int | None, announce: bool)
     ad.status = status
     ad.buyer_id = buyer_id
     ad.save(update_fields=["status", "buyer", "updated_at"])
+    if status in alerts.STATUS_KINDS and status != previous_status:
+        # Whoever saved it hears of it; the deal's buyer is told in their conversation instead.
+        alerts.favourite_alert_queue(
+            ad=ad, kind=alerts.STATUS_KINDS[status], params={}, exclude_user_id=buyer_id
+        )
     if announce:
         # Same transaction: a conversation's snapshot and notices can never disagree with the ad. A
         # notification: no receiver's answer is read.

@@ -31,6 +31,7 @@ SCHEMA_CONTRACT = {
         "ReactionEmoji": "chat.models.MESSAGE_REACTIONS",
         "MessageKind": "chat.models.Message.Kind",
         "ParticipantRole": "chat.models.ConversationParticipant.Role",
+        "NotificationKind": "notifications.kinds.KIND_CHOICES",
     },
 }
 IDEMPOTENCY_HEADER = "Idempotency-Key"

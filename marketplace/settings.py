@@ -41,6 +41,7 @@ URLIZE_ASSUME_HTTPS = True
 INSTALLED_APPS = [
     "accounts",
     "ads",
+    "notifications",
     "chat",
     "chat.moderation",
     "django.contrib.admin",
@@ -60,7 +61,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
-
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # First after security headers: "nothing new" polls are answered from the cache before sessions load.

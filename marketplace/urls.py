@@ -18,6 +18,7 @@ register_converter(PublicIdConverter, "public_id")
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("ads.api.urls")),
+    path("", include("notifications.api.urls")),
     path("", include("chat.api.urls")),
     path("", include("chat.moderation.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -46,6 +47,7 @@ urlpatterns = [
     path("chat/", include("chat.urls")),
     path("chat/", include("chat.moderation.urls")),
     path("users/", include("chat.urls_profiles")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include(api_v1)),
     path("", include("ads.urls")),
 ]

@@ -24,6 +24,7 @@ from chat.models import Conversation, Message, Offer
 from chat.notices import notice_params
 from chat.services.messages import message_create_locked
 from chat.services.offers import offer_set_status_locked
+from notifications import services as notification_services
 
 # What the other buyers' conversations say when the ad's status changes (chat.notices codes).
 TOLD_NOTICES = {
@@ -141,11 +142,22 @@ def conversations_sync_ad_status(*, ad: Ad) -> int:
             conversation=conversation, ad=ad, is_deal=is_deal, was_deal=was_deal, names=names
         )
         notice = notice if conversation.buyer_id not in blocked else ""
+        if is_deal and notice:
+            _tell_deal_buyer(conversation=conversation, ad=ad)
         _conversation_follow(
             conversation=conversation, ad=ad, is_deal=is_deal, seller=seller, notice=(notice, params), now=now
         )
         told += bool(notice) and (removed or not (is_deal or was_deal))
     return told
+
+
+def _tell_deal_buyer(*, conversation: Conversation, ad: Ad) -> None:
+    """Put "reserved for you" / "sold to you" in the deal buyer's notification centre (in the ad's
+    transaction), linking to the conversation."""
+    kind = "deal_reserved" if ad.status == Ad.Status.RESERVED else "deal_sold"
+    notification_services.notify(
+        conversation.buyer_id, kind, params={"title": ad.title}, url=conversation.get_absolute_url()
+    )
 
 
 def _status_changes(*, ad: Ad, conversations: list[Conversation]) -> list[tuple[Conversation, bool, bool]]:

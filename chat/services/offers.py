@@ -34,6 +34,7 @@ from chat.services.messages import (
 )
 from marketplace import idempotency
 from marketplace.money import format_money
+from notifications import services as notification_services
 
 
 def _locked_offer(offer: Offer) -> tuple[Conversation, Offer]:
@@ -223,6 +224,13 @@ def _offer_make_locked(
         amount=value,
         created_at=now,
         expires_at=now + timedelta(seconds=settings.MARKETPLACE_OFFER_TTL_S),
+    )
+    notification_services.notify(
+        locked.seller_id if user.pk == locked.buyer_id else locked.buyer_id,
+        "counter_offer_received" if answered else "offer_received",
+        params={"name": user.display_name, "amount": str(value), "title": locked.ad_title},
+        url=locked.get_absolute_url(),
+        dedupe_key=f"offer:{offer.pk}",
     )
     return message_create_locked(
         conversation=locked,

@@ -1,5 +1,5 @@
-// The tab's title: "(2) Chats · Marketplace" from the header badge's count (#unread-badge[data-count]),
-// kept in step with every swap.
+// The tab's title: "(2) Chats · Marketplace" from the header's counts (the chat badge #unread-badge and the
+// notification bell #notification-count, both [data-count]), kept in step with every swap.
 
 // title with count unread in front ("99+" above 99), replacing any count already there; none for 0.
 export function titleWithUnread(title, count) {
@@ -7,10 +7,13 @@ export function titleWithUnread(title, count) {
   return count > 0 ? "(" + (count > 99 ? "99+" : count) + ") " + base : base;
 }
 
+function countOf(id) {
+  const badge = document.getElementById(id);
+  return badge ? parseInt(badge.getAttribute("data-count") || "0", 10) || 0 : 0;
+}
+
 function showUnreadInTitle() {
-  const badge = document.getElementById("unread-badge");
-  const count = badge ? parseInt(badge.getAttribute("data-count") || "0", 10) : 0;
-  document.title = titleWithUnread(document.title, count);
+  document.title = titleWithUnread(document.title, countOf("unread-badge") + countOf("notification-count"));
 }
 
 export function start() {

@@ -78,6 +78,9 @@ FIELDS = {
     "accounts:verification_resend": dict,
     "accounts:email_confirm": dict,
     "admin:moderation_report_act": dict,
+    "notifications:open": dict,
+    "notifications:mark_all_read": dict,
+    "notifications:settings": lambda: {"favourite_price_drop__centre": "on", "review_prompt__email": "on"},
     "media": dict,
 }
 

@@ -15,6 +15,7 @@ from accounts.models import PushSubscription, User, UserBlock
 from accounts.tokens import email_verification_token, unsubscribe_token
 from chat.models import Review
 from chat.moderation.models import Report
+from notifications.models import Notification
 from tests.crawler.world import ROLES, World
 
 # Not ours to crawl: Django's own admin pages for auth/password plumbing and its catch-all, the media
@@ -135,6 +136,14 @@ def fillings(route: Route, world: World) -> list[Filling] | None:
             Filling(s, {"user_id": str(pk)}, fixed) for s, pk in [*blocked, ("not blocked", world.seller.pk)]
         ]
         params -= {"user_id"}
+    elif "notification_id" in params:
+        rows = Notification.objects.order_by("pk")[:4]
+        out += [
+            Filling(f"notification of {row.user_id}", {"notification_id": row.public_id}, fixed)
+            for row in rows
+        ]
+        out += [Filling("unknown notification", {"notification_id": "AAAAAAAAAA"}, fixed)]
+        params -= {"notification_id"}
     elif "subscription_id" in params:
         ids = [str(pk) for pk in PushSubscription.objects.values_list("pk", flat=True)]
         out += [Filling("push subscription", {"subscription_id": pk}, fixed) for pk in [*ids, "999999"]]

@@ -2,14 +2,20 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from ads import alerts
 from chat.delivery import email, web_push
+from chat.services import review_prompts
+from notifications import sending
 
 
 class Command(BaseCommand):
     """``manage.py notify_unread [--loop SECONDS]``: Web Push, then email, to users who are away.
 
-    Each pass first sends the Web Push notifications due (``chat.delivery.web_push``: users with no open
-    page for MARKETPLACE_WEBPUSH_AFTER_S seconds and a subscribed device), then the unread-messages
+    Each pass first feeds the notification centre (the queued alerts to people who saved an ad,
+    ``ads.alerts``; the review prompts now due, ``chat.services.review_prompts``) and sends the centre's
+    Web Push and emails due (``notifications.sending``); then the Web Push notifications due
+    (``chat.delivery.web_push``: users with no open page for MARKETPLACE_WEBPUSH_AFTER_S seconds and a
+    subscribed device), then the unread-messages
     emails (one email per user per batch, see ``chat.delivery.email``). Safe to run in several processes
     at once: rows and users are locked with SKIP LOCKED and re-read under the lock, so nobody gets the
     same email or push twice.
@@ -24,6 +30,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop: int, **options):
         while True:
+            batches = alerts.favourite_alerts_send()
+            prompts = review_prompts.review_prompts_send()
+            centre = sending.push_due_send() + sending.email_due_send()
+            self.stdout.write(
+                f"{batches} favourite alert batch(es), {prompts} review prompt(s), {centre} sent"
+            )
             pushed = web_push.push_unread()
             sent = email.notify_unread()
             self.stdout.write(f"sent {pushed} web push notification(s), {sent} unread-messages email(s)")

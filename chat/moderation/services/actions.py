@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from chat import services as chat_services
 from chat.models import Conversation, Message, MessagePhoto, Review
 from chat.moderation.models import ModerationAction, Report
 from chat.moderation.services.common import ERROR_MESSAGES, _close_report, _log, _require_moderator
+from notifications import services as notification_services
 
 
 @transaction.atomic
@@ -105,11 +107,20 @@ def ad_remove(*, ad: Ad, moderator: User, report: Report | None = None, note: st
     """Remove *ad* (``ads.services.ad_remove``: every conversation shows it as unavailable); logged.
 
     Over a *report*, only the reported user's own ad can be removed (a report about a buyer is not a
-    reason to take down the reporter's ad): ValidationError ``ad_not_reported_users`` otherwise."""
+    reason to take down the reporter's ad): ValidationError ``ad_not_reported_users`` otherwise. The owner
+    is told in their notification centre (``moderation_ad_removed``)."""
     _require_moderator(moderator)
     if report is not None and ad.owner_id != report.reported_user_id:
         raise ValidationError(ERROR_MESSAGES["ad_not_reported_users"], code="ad_not_reported_users")
     ad_services.ad_remove(ad=ad, user=moderator)
+    if ad.owner_id != moderator.pk:
+        notification_services.notify(
+            ad.owner_id,
+            "moderation_ad_removed",
+            params={"title": ad.title},
+            url=reverse("ads:mine"),
+            dedupe_key=f"moderation-removed:{ad.public_id}",
+        )
     _close_report(report, moderator=moderator, status=Report.Status.ACTIONED)
     _log(moderator, ModerationAction.Action.REMOVE_AD, report=report, ad=ad, note=note)
     return ad
