@@ -131,9 +131,11 @@ def saved_search_open(*, saved_search: SavedSearch) -> str:
     return params.urlencode()
 
 
-def saved_search_get_for_owner(*, public_id: str, user: User) -> SavedSearch:
-    """Return *user*'s saved search *public_id*; Http404 for another user's or a missing one."""
-    saved_search = SavedSearch.objects.filter(public_id=public_id, user_id=user.pk).first()
+def saved_search_get_for_owner(*, public_id: str, user: User, with_count: bool = False) -> SavedSearch:
+    """Return *user*'s saved search *public_id* (with ``new_count`` as ``saved_search_list`` has it when
+    *with_count*); Http404 for another user's or a missing one."""
+    searches = saved_search_list(user=user) if with_count else SavedSearch.objects.filter(user_id=user.pk)
+    saved_search = searches.filter(public_id=public_id).first()
     if saved_search is None:
         raise Http404("No such saved search.")
     return saved_search

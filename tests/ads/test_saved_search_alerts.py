@@ -31,7 +31,7 @@ def test_an_instant_search_pushes_the_new_ads_in_the_users_language(push_service
     saved = saved_searches.saved_search_create(user=buyer, query="q=sofa", name="Диваны")
     first = services.ad_create(owner=seller, category=furniture(), title="Walnut sofa")
     services.ad_create(owner=seller, category=furniture(), title="Green sofa")
-    ids = alerts.match_saved_search(saved_search_id=saved.pk, horizon=later())
+    ids = alerts.match_saved_searches(saved_search_ids=[saved.pk], horizon=later())[saved.pk]
 
     assert alerts.announce_matches(SavedSearch.objects.get(), ids) == 1
     (request,) = PushService.received
@@ -48,7 +48,7 @@ def test_daily_and_off_searches_push_nothing(push_service, buyer, seller, channe
     Device(buyer, f"{push_service}/push/buyer-phone")
     saved = saved_searches.saved_search_create(user=buyer, query="q=sofa", channel=channel)
     services.ad_create(owner=seller, category=furniture(), title="Walnut sofa")
-    ids = alerts.match_saved_search(saved_search_id=saved.pk, horizon=later())
+    ids = alerts.match_saved_searches(saved_search_ids=[saved.pk], horizon=later())[saved.pk]
     assert alerts.announce_matches(saved, ids) == 0 and PushService.received == []
     assert len(ids) == 1  # still counted as new on the Saved searches page
 
@@ -57,7 +57,7 @@ def _daily(user, seller, query="q=sofa", titles=("Walnut sofa",)):
     saved = saved_searches.saved_search_create(user=user, query=query, channel=SavedSearch.Channel.DAILY)
     for title in titles:
         services.ad_create(owner=seller, category=furniture(), title=title)
-    alerts.match_saved_search(saved_search_id=saved.pk, horizon=later())
+    alerts.match_saved_searches(saved_search_ids=[saved.pk], horizon=later())
     return saved
 
 
@@ -93,7 +93,9 @@ def _unsubscribe_path(email) -> str:
 
 def test_one_click_unsubscribe_needs_no_login_and_get_only_asks(client, buyer, seller):
     saved = _daily(buyer, seller)
-    other = saved_searches.saved_search_create(user=buyer, query="q=lamp", channel=SavedSearch.Channel.INSTANT)
+    other = saved_searches.saved_search_create(
+        user=buyer, query="q=lamp", channel=SavedSearch.Channel.INSTANT
+    )
     digest.digest_pass()
     path = _unsubscribe_path(mail.outbox[0])
 
@@ -124,12 +126,12 @@ def test_the_per_search_link_stops_that_search_only_and_forged_links_are_404(cli
 @pytest.mark.django_db(transaction=True)
 def test_two_notifiers_at_once_announce_each_ad_once(monkeypatch):
     seller, furniture_category = UserFactory(), Category.objects.get(slug="furniture")
-    searches = [
-        saved_searches.saved_search_create(user=UserFactory(), query="q=sofa") for _ in range(20)
-    ]
+    searches = [saved_searches.saved_search_create(user=UserFactory(), query="q=sofa") for _ in range(20)]
     services.ad_create(owner=seller, category=furniture_category, title="Walnut sofa")
     announced = []
-    monkeypatch.setattr(alerts, "announce_matches", lambda search, ids: announced.append((search.pk, tuple(ids))))
+    monkeypatch.setattr(
+        alerts, "announce_matches", lambda search, ids: announced.append((search.pk, tuple(ids)))
+    )
     barrier = threading.Barrier(2)
     now = later()
 

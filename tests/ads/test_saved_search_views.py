@@ -52,11 +52,14 @@ def test_rename_change_channel_and_delete(login, buyer):
     saved = saved_searches.saved_search_create(user=buyer, query="q=sofa", name="Sofas")
     prefix = saved.public_id
     client.post(
-        reverse("ads:saved_search_update", args=[prefix]), {f"{prefix}-name": "Couches", f"{prefix}-channel": "off"}
+        reverse("ads:saved_search_update", args=[prefix]),
+        {f"{prefix}-name": "Couches", f"{prefix}-channel": "off"},
     )
     saved.refresh_from_db()
     assert (saved.name, saved.channel) == ("Couches", "off")
-    client.post(reverse("ads:saved_search_update", args=[prefix]), {f"{prefix}-name": " ", f"{prefix}-channel": "off"})
+    client.post(
+        reverse("ads:saved_search_update", args=[prefix]), {f"{prefix}-name": " ", f"{prefix}-channel": "off"}
+    )
     page = client.get(reverse("ads:saved_searches")).content.decode()
     assert "Give the search a name." in page
     client.post(reverse("ads:saved_search_delete", args=[prefix]))
@@ -66,7 +69,9 @@ def test_rename_change_channel_and_delete(login, buyer):
 @pytest.mark.parametrize("action", ["saved_search_update", "saved_search_delete", "saved_search_open"])
 def test_another_users_search_is_404_and_unchanged(login, buyer, action):
     saved = saved_searches.saved_search_create(user=UserFactory(), query="q=sofa", name="Theirs")
-    response = login(buyer).post(reverse(f"ads:{action}", args=[saved.public_id]), {f"{saved.public_id}-name": "Mine"})
+    response = login(buyer).post(
+        reverse(f"ads:{action}", args=[saved.public_id]), {f"{saved.public_id}-name": "Mine"}
+    )
     assert response.status_code == 404
     assert SavedSearch.objects.get().name == "Theirs"
 
@@ -96,7 +101,9 @@ def test_the_page_shows_n_new_until_the_search_is_opened(login, buyer, seller):
 
 
 @pytest.mark.parametrize("count", [1, 20])
-def test_the_page_costs_the_same_queries_for_1_and_20_searches(login, buyer, count, django_assert_num_queries):
+def test_the_page_costs_the_same_queries_for_1_and_20_searches(
+    login, buyer, count, django_assert_num_queries
+):
     client = login(buyer)
     for n in range(count):
         saved_searches.saved_search_create(user=buyer, query=f"q=thing{n}&category=furniture")
