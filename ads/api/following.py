@@ -26,8 +26,8 @@ from marketplace.api import REFUSALS
     parameters=[
         OpenApiParameter(
             "after",
-            {"type": "string", "minLength": 1, "maxLength": 20},
-            description="The `next_cursor` of a page.",
+            str,
+            description="The `next_cursor` of a page (one that is not starts from the first page).",
         )
     ],
     responses={200: AdPageSerializer, **REFUSALS},

@@ -39,9 +39,7 @@ PARAMETERS = [
         description="Default: relevance with words, else newest. 'Price on request' sorts last.",
     ),
     OpenApiParameter(
-        "after",
-        {"type": "string", "minLength": 1, "maxLength": 200},
-        description="The `next_cursor` of a page.",
+        "after", str, description="The `next_cursor` of a page (one that is not starts from the first page)."
     ),
 ]
 _NAMES = [parameter.name for parameter in PARAMETERS if parameter.name != "after"]
