@@ -31,6 +31,7 @@ from marketplace.api import REFUSALS
         )
     ],
     responses={200: AdPageSerializer, **REFUSALS},
+    operation_id="favourites_list",
 )
 @api_view(["GET"])
 def favourite_list(request):
