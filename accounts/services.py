@@ -233,6 +233,30 @@ def push_subscription_delete(*, user: User, subscription_id: int) -> bool:
     return bool(deleted)
 
 
+def push_to_user(*, user_id: int, payload: dict) -> int:
+    """Send *payload* (a JSON-able dict: ``title``, ``body``, ``url``, ``tag``) to every device of user
+    *user_id* through ``marketplace.web_push``; return how many push services accepted it. A subscription
+    the push service answers gone for (404/410), or that the transport refuses to connect to, is deleted
+    (the device can subscribe again with a good one). Does nothing without VAPID keys. Call it outside
+    any transaction: each push service may take up to ``web_push.TIMEOUT_S`` seconds to answer."""
+    if not web_push.configured():
+        return 0
+    accepted = 0
+    for subscription in list(PushSubscription.objects.filter(user_id=user_id)):
+        status = web_push.send(
+            endpoint=subscription.endpoint,
+            p256dh=subscription.p256dh,
+            auth=subscription.auth,
+            payload=payload,
+        )
+        if status in web_push.GONE or status == web_push.REFUSED:
+            PushSubscription.objects.filter(pk=subscription.pk).delete()
+        elif 200 <= status < 300:
+            accepted += 1
+            PushSubscription.objects.filter(pk=subscription.pk).update(last_sent_at=timezone.now())
+    return accepted
+
+
 API_TOKENS_PER_USER = 20
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from ads import search
@@ -37,6 +38,20 @@ class AdForm(forms.ModelForm):
         return title
 
 
+class CategorySlugField(forms.ModelChoiceField):
+    """A category by slug; with ``known`` (slug → Category, set by the form) it looks the slug up there
+    instead of querying: the notifier parses thousands of saved searches with the categories read once."""
+
+    known: dict | None = None
+
+    def to_python(self, value):
+        if self.known is None or value in self.empty_values:
+            return super().to_python(value)
+        if str(value) not in self.known:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return self.known[str(value)]
+
+
 class AdSearchForm(forms.Form):
     """The ad list's search and filters, all optional, all in the query string (so a result is a link).
 
@@ -44,7 +59,7 @@ class AdSearchForm(forms.Form):
     """
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    category = forms.ModelChoiceField(
+    category = CategorySlugField(
         label=_("Category"),
         queryset=Category.objects.all(),
         required=False,
@@ -85,9 +100,16 @@ class AdSearchForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, **kwargs):
+    # The fields a saved search keeps, in the order of its normalised query string (no cursor: a saved
+    # search starts from the first page; no sort: matching announces new ads whatever the order).
+    SAVED_FIELDS = ("q", "category", "area", "condition", "price_min", "price_max", "posted", "photos")
+
+    def __init__(self, *args, categories: list[Category] | None = None, **kwargs):
+        """*categories* (every Category, read once by the caller) spares the query validating a slug."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if categories is not None:
+            self.fields["category"].known = {category.slug: category for category in categories}
         for name in ("price_min", "price_max"):
             self.fields[name].widget.attrs.update(
                 {"step": "1", "inputmode": "decimal", "class": "price-input"}
@@ -116,3 +138,43 @@ class AdSearchForm(forms.Form):
         names = ("category", "area", "condition", "price_min", "price_max", "posted", "photos")
         data = getattr(self, "cleaned_data", {})
         return sum(1 for name in names if data.get(name) not in (None, "", False))
+
+    def saved_query(self) -> str:
+        """Return the normalised query string of the valid filters (call after ``is_valid()``): the
+        SAVED_FIELDS that are set, in that order, invalid ones left out; ``""`` for no filter. The same
+        filters always give the same text, so it is what a saved search stores and compares."""
+        data = getattr(self, "cleaned_data", {})
+        params = QueryDict(mutable=True)
+        for name in self.SAVED_FIELDS:
+            value = data.get(name)
+            if value in (None, "", False):
+                continue
+            if name == "category":
+                value = value.slug
+            elif name == "photos":
+                value = "1"
+            elif name in ("price_min", "price_max"):
+                value = format(value.normalize(), "f")
+            params[name] = str(value).strip()
+        return params.urlencode()
+
+    def summary(self) -> str:
+        """Return a short name for the valid filters ("walnut sofa · Furniture · Oakland · up to 300"),
+        the default name of a saved search; "All ads" with none."""
+        data = getattr(self, "cleaned_data", {})
+        parts = [data.get("q", "").strip()] if data.get("q", "").strip() else []
+        if data.get("category"):
+            parts.append(data["category"].display_name)
+        for name in ("area", "condition", "posted"):
+            if data.get(name):
+                parts.append(dict(self.fields[name].choices)[str(data[name])])
+        low, high = data.get("price_min"), data.get("price_max")
+        if low is not None and high is not None:
+            parts.append(f"{low.normalize():f}–{high.normalize():f}")
+        elif low is not None:
+            parts.append(_("from %(price)s") % {"price": f"{low.normalize():f}"})
+        elif high is not None:
+            parts.append(_("up to %(price)s") % {"price": f"{high.normalize():f}"})
+        if data.get("photos"):
+            parts.append(str(_("with photos")))
+        return (" · ".join(str(part) for part in parts) or str(_("All ads")))[:80]

@@ -248,3 +248,76 @@ class FavouriteAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.ad_id}"
+
+
+class SavedSearch(models.Model):
+    """A user's saved ad search: the list's filters (``query``, the normalised query string of the search
+    form) with a name, announced on the user's ``channel`` when new ads match.
+
+    ``matched_up_to`` is the matching watermark: ads created up to it were already matched (the notifier
+    matches the window (matched_up_to, horizon] and moves it, under the row lock, in one transaction).
+    ``opened_at`` is when the user last opened the search: newer matches are its "N new".
+    """
+
+    class Channel(models.TextChoices):
+        INSTANT = "instant", _("Right away (notifications and Web Push)")
+        DAILY = "daily", _("Daily email digest")
+        OFF = "off", _("Off (no alerts)")
+
+    public_id = models.CharField(
+        _("public id"), max_length=10, unique=True, default=new_public_id, editable=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filters"), max_length=500, blank=True)
+    channel = models.CharField(_("alerts"), max_length=10, choices=Channel.choices, default=Channel.INSTANT)
+    matched_up_to = models.DateTimeField(_("matched up to"), default=timezone.now)
+    opened_at = models.DateTimeField(_("last opened"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        indexes = [
+            # The notifier's pass: the searches whose watermark is behind its horizon, oldest first.
+            models.Index(fields=["matched_up_to"], name="savedsearch_watermark_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel__in=["instant", "daily", "off"]), name="savedsearch_channel_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.public_id})"
+
+
+class SavedSearchMatch(models.Model):
+    """An ad a saved search announced (or will, in the next digest). Unique per (search, ad): an ad is
+    never announced twice for one search, whatever runs the matching."""
+
+    saved_search = models.ForeignKey(
+        SavedSearch, on_delete=models.CASCADE, related_name="matches", db_index=False
+    )
+    ad = models.ForeignKey(Ad, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    # When the daily digest listed it; None while it waits for one (or for instant/off searches: never).
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["saved_search", "ad"], name="savedsearchmatch_once"),
+        ]
+        indexes = [
+            # "N new" per search (matches after opened_at) and the digest's pending matches.
+            models.Index(fields=["saved_search", "created_at"], name="savedsearchmatch_new_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.saved_search_id} → {self.ad_id}"

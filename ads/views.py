@@ -12,7 +12,7 @@ from django_htmx.middleware import HtmxDetails
 
 from ads import presenters, selectors, services
 from ads.forms import AdForm, AdSearchForm
-from ads.models import Ad
+from ads.models import Ad, SavedSearch
 from marketplace.http import safe_next_url
 
 
@@ -34,6 +34,7 @@ def ad_list(request: HtmxHttpRequest) -> HttpResponse:
         size=settings.MARKETPLACE_ADS_PAGE_SIZE,
     )
     context = presenters.ad_list_context(form=form, page=page, query=request.GET)
+    context["channels"] = SavedSearch.Channel.choices
     return _partial_for_htmx(request, "ads/list.html", "ad-results", context)
 
 

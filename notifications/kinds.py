@@ -99,7 +99,8 @@ KINDS: dict[str, Kind] = {
         lambda p: gettext("“%(title)s” from your favourites was removed") % {"title": _p(p, "title")},
         push=False,
     ),
-    "saved_search_match": Kind(_("Saved search matches"), _saved_search),
+    # Pushed by the saved search itself when its channel is "instant" (ads.search_alerts.announce_matches).
+    "saved_search_match": Kind(_("Saved search matches"), _saved_search, push=False),
     "review_prompt": Kind(
         _("Review reminders"),
         lambda p: (

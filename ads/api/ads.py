@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from ads import selectors, services
+from ads.api import search_filters
 from ads.api.serializers import AdPageSerializer, AdSerializer
-from ads.forms import AdSearchForm
-from marketplace import api
 from marketplace.api import REFUSALS, ErrorSerializer
-
-MAX_PAGE = 10_000
 
 
 @extend_schema(
-    parameters=[
-        OpenApiParameter("q", str, description="Words that must all be in the title or description."),
-        OpenApiParameter("category", str, description="A category slug."),
-        OpenApiParameter(
-            "page",
-            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
-            description="1-based page number.",
-        ),
-    ],
+    parameters=search_filters.PARAMETERS,
     responses={200: AdPageSerializer, 400: ErrorSerializer},
     auth=[],
     operation_id="ads_list",
@@ -34,17 +23,19 @@ MAX_PAGE = 10_000
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def ad_list(request):
-    """The publicly listed ads (on sale, reserved, sold), newest first, MARKETPLACE_ADS_PAGE_SIZE a page,
-    filtered like the site's list. Unknown filters are ignored, as on the site; ``next_page`` is null on
-    the last page. Three queries (ads with category and seller, their photos)."""
-    form = AdSearchForm(request.query_params or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page = api.query_int(request, "page", minimum=1, maximum=MAX_PAGE) or 1
-    size = settings.MARKETPLACE_ADS_PAGE_SIZE
-    ads = selectors.ad_list_browsable(text=filters.get("q") or "", category=filters.get("category"))
-    rows = list(ads[(page - 1) * size : page * size + 1])
-    body = {"results": rows[:size], "next_page": page + 1 if len(rows) > size else None}
-    return Response(AdPageSerializer(body).data)
+    """The publicly listed ads (on sale, reserved, sold) with the site list's filters and sorts,
+    MARKETPLACE_ADS_PAGE_SIZE a page; ``next_cursor`` (null on the last page) is the next page's
+    ``after``. The site's own form parses the filters; an invalid one is a 400 naming it (the site
+    ignores it instead). Three queries whatever the number of ads: the ads (with category, seller and
+    the user's heart), their photos, the category of the filter."""
+    filters = search_filters.filters_from_query(request.query_params)
+    page = selectors.ad_search(
+        filters=filters,
+        viewer=request.user,
+        cursor=request.query_params.get("after", ""),
+        size=settings.MARKETPLACE_ADS_PAGE_SIZE,
+    )
+    return Response(AdPageSerializer({"results": page.ads, "next_cursor": page.next_cursor}).data)
 
 
 @extend_schema(responses={200: AdSerializer, 404: ErrorSerializer}, auth=[])

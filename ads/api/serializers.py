@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ads.models import Ad
+from ads.models import Ad, SavedSearch
+from marketplace import api
 
 
 class CategorySerializer(serializers.Serializer):
@@ -41,6 +42,53 @@ class AdSerializer(serializers.Serializer):
     url = serializers.CharField(source="get_absolute_url")
 
 
+class AdCardSerializer(AdSerializer):
+    """An ad in a list (search results, favourites): the ad, its condition and area, and whether the
+    user saved it to their favourites (always false signed out)."""
+
+    condition = serializers.ChoiceField(choices=Ad.Condition.choices, allow_blank=True)
+    area = serializers.ChoiceField(choices=Ad.Area.choices, allow_blank=True)
+    is_favourite = serializers.BooleanField()
+
+
 class AdPageSerializer(serializers.Serializer):
-    results = AdSerializer(many=True)
-    next_page = serializers.IntegerField(allow_null=True)
+    results = AdCardSerializer(many=True)
+    next_cursor = serializers.CharField(
+        allow_null=True, help_text="Send as `after` for the next page; null on the last page."
+    )
+
+
+class FavouriteSerializer(serializers.Serializer):
+    ad = serializers.CharField(help_text="The ad's public id.")
+    saved = serializers.BooleanField()
+
+
+class SavedSearchSerializer(serializers.Serializer):
+    public_id = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    query = serializers.CharField(
+        read_only=True,
+        help_text="The filters as the ad list's query string, normalised (the `ads/` parameters).",
+    )
+    channel = serializers.ChoiceField(choices=SavedSearch.Channel.choices, read_only=True)
+    new_count = serializers.IntegerField(
+        read_only=True, help_text="Ads matched since the user last opened it."
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class SavedSearchCreateSerializer(serializers.Serializer):
+    query = api.CharField(
+        max_length=500,
+        allow_blank=True,
+        help_text="The filters as a query string, e.g. `q=sofa&area=oakland`.",
+    )
+    name = api.CharField(
+        max_length=80, required=False, allow_blank=True, help_text="Default: the filters in words."
+    )
+    channel = serializers.ChoiceField(choices=SavedSearch.Channel.choices, required=False)
+
+
+class SavedSearchUpdateSerializer(serializers.Serializer):
+    name = api.CharField(max_length=80, required=False)
+    channel = serializers.ChoiceField(choices=SavedSearch.Channel.choices, required=False)

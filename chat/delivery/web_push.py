@@ -24,9 +24,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
+from accounts import services as account_services
 from accounts.middleware import users_with_open_pages
 from accounts.models import PushSubscription
 from chat.models import ConversationParticipant, Message
@@ -115,23 +116,7 @@ def push_row(*, row_id: int) -> int:
         ConversationParticipant.objects.filter(pk=row.pk).update(
             pushed_up_to_message_id=row.conversation.last_message_id
         )
-        subscriptions = list(PushSubscription.objects.filter(user_id=row.user_id))
-    accepted = 0
-    for subscription in subscriptions:
-        status = web_push_transport.send(
-            endpoint=subscription.endpoint,
-            p256dh=subscription.p256dh,
-            auth=subscription.auth,
-            payload=payload,
-        )
-        # A refused endpoint (stored before the checks tightened, or now resolving to a private address)
-        # is never sent to; dropping it lets the device subscribe again with a good one.
-        if status in web_push_transport.GONE or status == web_push_transport.REFUSED:
-            PushSubscription.objects.filter(pk=subscription.pk).delete()
-        elif 200 <= status < 300:
-            accepted += 1
-            PushSubscription.objects.filter(pk=subscription.pk).update(last_sent_at=timezone.now())
-    return accepted
+    return account_services.push_to_user(user_id=row.user_id, payload=payload)
 
 
 def push_unread(*, limit: int = 500) -> int:

@@ -9,6 +9,7 @@ import json
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
+from ads import saved_searches
 from chat import services
 from chat.models import Review
 from tests.chat.test_services_reputation import review, talked
@@ -63,7 +64,12 @@ def world(token_client):
     message = services.message_send(conversation=conversation, sender=buyer, body="Mine")
     return {
         "client": token_client(buyer),
-        "{public_id}": {"ads": AdFactory(owner=seller).public_id, "conversations": conversation.public_id},
+        "{public_id}": {
+            "ads": AdFactory(owner=seller).public_id,
+            "conversations": conversation.public_id,
+            "saved-searches": saved_searches.saved_search_create(user=buyer, query="q=sofa").public_id,
+            "favourites": ad.public_id,
+        },
         "{message_id}": message.id,
         "{review_id}": of_buyer.id,
     }

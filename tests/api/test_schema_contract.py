@@ -84,8 +84,10 @@ def test_the_wire_rules_are_constraints(schema):
     key = next(p for p in send["parameters"] if p["name"] == "Idempotency-Key")
     assert key["schema"]["pattern"] == "^[A-Za-z0-9_-]{16,64}$"
     ads = schema["paths"]["/api/v1/ads/"]["get"]
-    page = next(p for p in ads["parameters"] if p["name"] == "page")["schema"]
-    assert (page["minimum"], page["maximum"]) == (1, 10_000)
+    parameters = {p["name"]: p["schema"] for p in ads["parameters"]}
+    assert parameters["posted"]["enum"] == [1, 7, 30]
+    assert parameters["sort"]["enum"] == ["newest", "price_asc", "price_desc", "relevance"]
+    assert parameters["photos"]["type"] == "boolean" and "page" not in parameters
     search = schema["paths"]["/api/v1/search/"]["get"]
     q = next(p for p in search["parameters"] if p["name"] == "q")["schema"]
     assert (q["minLength"], q["maxLength"]) == (1, 200)

@@ -42,7 +42,7 @@ def test_an_empty_idempotency_key_header_is_a_400(token_client, buyer, conversat
     assert response.status_code == 400 and response.json()["code"] == "bad_idempotency_key"
 
 
-@pytest.mark.parametrize("path", ["ads/?page=", "conversations/{conversation}/messages/?after="])
+@pytest.mark.parametrize("path", ["ads/?posted=", "conversations/{conversation}/messages/?after="])
 def test_an_empty_integer_query_parameter_is_a_400(token_client, buyer, conversation, path):
     url = "/api/v1/" + path.format(conversation=conversation.public_id)
     response = token_client(buyer).get(url)

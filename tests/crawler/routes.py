@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import PushSubscription, User, UserBlock
 from accounts.tokens import email_verification_token, unsubscribe_token
+from ads import digest
 from chat.models import Review
 from chat.moderation.models import Report
 from notifications.models import Notification
@@ -71,7 +72,8 @@ def build_url(route: Route, values: dict) -> str:
 
 
 # Which object a ``public_id`` names, by route name; everything else in chat is a conversation.
-AD_ROUTES = re.compile(r"^(ads:|api-ad$|api-ad-report$|api-start$|moderation:ad_report$)")
+SAVED_SEARCH_ROUTES = re.compile(r"^(ads:saved_search_(update|delete|open)|api-saved-search)$")
+AD_ROUTES = re.compile(r"^(ads:|api-ad$|api-ad-report$|api-start$|api-favourite$|moderation:ad_report$)")
 USER_ROUTES = re.compile(r"^(profiles:detail|api-block-remove)$")
 TOKEN_ROUTES = re.compile(r"^(accounts:api_token_revoke|api-device-revoke)$")
 CONVERSATION_ARGS = {"message_id", "offer_id", "photo_id"}
@@ -80,6 +82,7 @@ CONVERSATION_ARGS = {"message_id", "offer_id", "photo_id"}
 # The signed links a route takes, made for the world's buyer (an unverified newcomer for confirmation).
 SIGNED_LINKS = {
     "accounts:unsubscribe": lambda world: unsubscribe_token(world.buyer.pk),
+    "ads:saved_search_unsubscribe": lambda world: digest.unsubscribe_token(user_id=world.buyer.pk),
     "accounts:email_confirm": lambda world: email_verification_token(
         user_id=world.newcomer.pk, email=world.newcomer.email
     ),
@@ -108,13 +111,16 @@ def fillings(route: Route, world: World) -> list[Filling] | None:
     if (
         "public_id" in params
         and not (AD_ROUTES.match(route.name) or USER_ROUTES.match(route.name))
-        and not (TOKEN_ROUTES.match(route.name))
+        and not (TOKEN_ROUTES.match(route.name) or SAVED_SEARCH_ROUTES.match(route.name))
     ):
         return _conversation_fillings(route, world, params)
     out = []
     if "public_id" in params or "ad_public_id" in params:
         key = "public_id" if "public_id" in params else "ad_public_id"
-        if USER_ROUTES.match(route.name):
+        if SAVED_SEARCH_ROUTES.match(route.name):
+            out += [Filling("buyer's saved search", {key: world.saved_search.public_id}, fixed)]
+            out += [Filling("unknown saved search", {key: "AAAAAAAAAA"}, fixed)]
+        elif USER_ROUTES.match(route.name):
             users = User.objects.exclude(is_staff=True).order_by("pk")[:12]
             out += [
                 Filling("user suspended" if not u.is_active else "user", {key: u.public_id}, fixed)

@@ -188,6 +188,7 @@ def test_crawl(route, world, schema):
 CSRF_EXEMPT = {
     "accounts:unsubscribe": "RFC 8058 one-click unsubscribe: mail clients POST without a page; the signed "
     "token in the URL is the authorisation",
+    "ads:saved_search_unsubscribe": "RFC 8058 one-click unsubscribe of the saved-search digest, as above",
 }
 
 

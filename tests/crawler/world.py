@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts import services as account_services
+from ads import saved_searches
 from ads import services as ad_services
 from chat import services
 from chat.models import Message, Offer
@@ -224,6 +225,7 @@ class World:
             auth="tBHItJI5svbpez7KI4CCXg",
         )
         self.api_token, _ = account_services.api_token_create(user=buyer, device="Crawler phone")
+        self.saved_search = saved_searches.saved_search_create(user=buyer, query="q=sofa&area=oakland")
 
     def user(self, role: str):
         return None if role == "anonymous" else getattr(self, role)

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from ads import alerts
+from ads import alerts, digest, search_alerts
 from chat.delivery import email, web_push
 from chat.services import review_prompts
 from notifications import sending
@@ -19,6 +19,12 @@ class Command(BaseCommand):
     emails (one email per user per batch, see ``chat.delivery.email``). Safe to run in several processes
     at once: rows and users are locked with SKIP LOCKED and re-read under the lock, so nobody gets the
     same email or push twice.
+
+    Each pass then matches the ads placed since the last pass against the saved searches
+    (``ads.search_alerts.match_pass``: one indexed query per search, instant alerts pushed) and sends
+    the saved
+    searches' daily email digests that are due (``ads.digest.digest_pass``); both are safe to run in
+    several processes at once too (row locks with SKIP LOCKED, a unique match per search and ad).
     """
 
     help = "Email users who have been away about their unread messages (one email per batch)."
@@ -38,7 +44,12 @@ class Command(BaseCommand):
             )
             pushed = web_push.push_unread()
             sent = email.notify_unread()
-            self.stdout.write(f"sent {pushed} web push notification(s), {sent} unread-messages email(s)")
+            matched = search_alerts.match_pass()
+            digests = digest.digest_pass()
+            self.stdout.write(
+                f"sent {pushed} web push notification(s), {sent} unread-messages email(s); "
+                f"{matched.matches} new ad(s) for {matched.searches} saved search(es), {digests} digest(s)"
+            )
             if not loop:
                 return
             time.sleep(loop)

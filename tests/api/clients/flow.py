@@ -41,6 +41,12 @@ from marketplace_client.api.conversations import (
     conversations_review_create,
     conversations_unread_create,
 )
+from marketplace_client.api.favourites import favourites_add, favourites_list, favourites_remove
+from marketplace_client.api.saved_searches import (
+    saved_searches_create,
+    saved_searches_destroy,
+    saved_searches_list,
+)
 from marketplace_client.api.search import search_retrieve
 from marketplace_client.api.settings import settings_partial_update, settings_retrieve
 from marketplace_client.api.unread import unread_retrieve
@@ -57,6 +63,7 @@ from marketplace_client.models import (
     ReportInputRequest,
     ReportReason,
     ReviewInputRequest,
+    SavedSearchCreateRequest,
     SendPhotosRequest,
     SendRequest,
     StartRequest,
@@ -118,6 +125,17 @@ def _flow(base_url: str, *, buyer: str, seller: str, password: str, ad_title: st
     page = call(ads_list, 200, client=me, q=ad_title).parsed
     ad = next(row for row in page.results if row.title == ad_title)
     assert call(ads_retrieve, 200, public_id=ad.public_id, client=me).parsed.seller.public_id
+
+    # The list's filters, a favourite (idempotent PUT/DELETE) and a saved search with its alerts.
+    cheap = call(ads_list, 200, client=me, q=ad_title, price_max=10_000.0).parsed
+    assert [row.public_id for row in cheap.results] == [ad.public_id] and cheap.next_cursor is None
+    assert call(favourites_add, 200, public_id=ad.public_id, client=me).parsed.saved
+    assert call(favourites_list, 200, client=me).parsed.results[0].is_favourite
+    call(favourites_remove, 204, public_id=ad.public_id, client=me)
+    body = SavedSearchCreateRequest(query=f"q={ad_title.split()[-1]}&price_max=10000")
+    saved = call(saved_searches_create, 201, client=me, body=body).parsed
+    assert [row.public_id for row in call(saved_searches_list, 200, client=me).parsed] == [saved.public_id]
+    call(saved_searches_destroy, 204, public_id=saved.public_id, client=me)
 
     # Write to seller, then the conversation from both sides.
     started = call(

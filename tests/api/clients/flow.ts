@@ -66,6 +66,17 @@ assert(ad, "the ad is listed");
 const adPath = { path: { public_id: ad.public_id } };
 ok("GET /ads/{id}/", await me.GET("/api/v1/ads/{public_id}/", { params: adPath }), 200, "Ad");
 
+// The list's filters, a favourite (idempotent PUT/DELETE) and a saved search with its alerts.
+const cheap = ok("GET /ads/?filters", await me.GET("/api/v1/ads/", { params: { query: { q: adTitle, price_max: 10000, sort: "price_asc" } } }), 200, "AdPage");
+assert(cheap.results.length === 1 && cheap.next_cursor === null, "the filtered search finds the ad");
+ok("PUT /favourites/{id}/", await me.PUT("/api/v1/favourites/{public_id}/", { params: adPath }), 200, "Favourite");
+const favourites = ok("GET /favourites/", await me.GET("/api/v1/favourites/"), 200, "AdPage");
+assert(favourites.results[0]?.is_favourite === true, "the favourite is listed");
+none("DELETE /favourites/{id}/", await me.DELETE("/api/v1/favourites/{public_id}/", { params: adPath }), 204);
+const savedSearch = ok("POST /saved-searches/", await me.POST("/api/v1/saved-searches/", { body: { query: "q=desk", channel: "daily" } }), 201, "SavedSearch");
+assert(savedSearch.channel === "daily", "the saved search keeps its channel");
+none("DELETE /saved-searches/{id}/", await me.DELETE("/api/v1/saved-searches/{public_id}/", { params: { path: { public_id: savedSearch.public_id } } }), 204);
+
 // Write to seller, then the conversation from both sides.
 // Its success answers are Started (201, a repeat 200) or 202 "held for review" in the Error shape.
 const start = await me.POST("/api/v1/ads/{public_id}/conversations/", {
