@@ -87,3 +87,32 @@ def test_three_states_screenshots(browser, live_server):
         assert [receipts.nth(i).get_attribute("title") for i in range(3)] == list(words)
         page.screenshot(path=str(SHOTS / f"receipts-{name}.png"))
         page.context.close()
+
+
+def test_presence_changes_at_once_when_the_other_side_opens_and_closes_the_site(
+    browser,
+    live_server,
+    pushpin,  # noqa: F811
+    settings,
+):
+    from django.core.cache import cache
+
+    from accounts.middleware import last_seen_cache_key
+
+    settings.MARKETPLACE_POLL_INTERVAL_S = 30  # and the presence poll is every 60 s: neither helps here
+    conversation, _buyer, seller = _people()
+    # The shared cache may remember an earlier test's user with the same id.
+    cache.delete_many([last_seen_cache_key(seller.pk), f"accounts:away-written:{seller.pk}"])
+    buyer_page = _page(browser, pushpin, "buyer@example.com")
+    buyer_page.goto(f"{pushpin}{conversation.get_absolute_url()}")
+    status = buyer_page.locator("#participant-status")
+    expect(status).to_have_text("not seen recently")
+    buyer_page.wait_for_timeout(500)  # the stream is open
+
+    seller_page = _page(browser, pushpin, "seller@example.com")  # logging in is the first request
+    expect(status).to_have_text("online", timeout=2000)
+    buyer_page.screenshot(path=str(SHOTS / "presence-online.png"))
+
+    seller_page.goto("about:blank")  # leaving the site: the pagehide beacon
+    expect(status).to_contain_text("last seen", timeout=2000)
+    buyer_page.screenshot(path=str(SHOTS / "presence-last-seen.png"))
