@@ -241,6 +241,8 @@ def new_messages(
     return {
         **context,
         "newly_read": _receipts_changed(request, conversation, cursor, context),
+        # Only an answer to a request that said which pointers its page shows (a poll) moves them.
+        "pointers_shown": cursor.read_up_to is not None or cursor.delivered_up_to is not None,
         "offer_maker_changed": cursor.offers_shown is not None
         and bool(cursor.offers_shown) != context["offers_open"],
         # A form left in place gets its label again: the asking price in it may have changed.

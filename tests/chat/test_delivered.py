@@ -123,7 +123,8 @@ def test_the_list_poll_delivers_and_the_sender_s_poll_turns_the_receipt(
     buyer_poll["after"] = message.id
     body = client.get(poll_url(conversation), buyer_poll, headers=HTMX).content.decode()
     assert f'id="receipt-{first.id}" title="Delivered" data-hx-swap-oob="true"' in body
-    assert f'"delivered_up_to": "{message.id}"' in body  # the poller carries the new pointer
+    # The page's pointer moves with the receipts it brought.
+    assert f'id="receipt-delivered-up-to" value="{message.id}" data-hx-swap-oob="true"' in body
 
 
 def test_the_open_conversation_s_poll_delivers_with_the_read_update_at_no_extra_query(
@@ -189,3 +190,35 @@ def test_api_fetches_deliver_without_reading_and_show_the_status(conversation, b
 
     seller_api.post(f"{url}read/")
     assert buyer_api.get(f"{url}messages/").json()["results"][0]["status"] == "read"
+
+
+def test_a_send_leaves_the_pointers_so_the_next_poll_still_brings_the_receipt(
+    client, conversation, buyer, seller, committed
+):
+    """Regression: the send's answer re-rendered the poller with the moved pointers but not the receipts,
+    so a delivery landing just before a send left the receipt at "sent" for good."""
+    first = conversation.messages.get()
+    client.force_login(buyer)
+    client.get(conversation.get_absolute_url())
+    with committed():
+        services.conversation_mark_delivered(
+            conversation=seen_by(conversation, seller), user=seller, messages=[first]
+        )
+    before_send = conversation_token(conversation, buyer)  # what the send's answer gives the poller
+    with committed():
+        sent = client.post(
+            reverse("chat:send", args=[conversation.public_id]),
+            {"body": "Saturday?", "idempotency_key": "k" * 20, "after": first.id},
+            headers=HTMX,
+        ).content.decode()
+    # Neither the receipt nor the page's pointer (the poller's or an input's) comes with the send.
+    assert "delivered_up_to" not in sent and f'id="receipt-{first.id}"' not in sent
+    latest = conversation.messages.latest("id").id
+    params = {
+        **poll_params(conversation, buyer, latest),
+        "token": before_send,
+        "read_up_to": 0,
+        "delivered_up_to": 0,
+    }
+    body = client.get(poll_url(conversation), params, headers=HTMX).content.decode()
+    assert f'id="receipt-{first.id}" title="Delivered" data-hx-swap-oob="true"' in body
