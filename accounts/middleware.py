@@ -31,6 +31,20 @@ def refresh_last_seen(user_id: int, *, gate_seen: bool = False) -> None:
         logger.warning("last seen not refreshed for user %s", user_id, exc_info=True)
 
 
+def mark_away(request) -> bool:
+    """Record that the logged-in user of *request* closed the site (``services.user_mark_away``), at most
+    once a minute per user (a cache gate: reloads and tab flapping write nothing more), and open the
+    last-seen gate so their next request writes ``last_seen_at`` again and shows them online at once.
+    This request itself writes no last seen (``LastSeenMiddleware`` skips it). Returns True if written."""
+    request.skip_last_seen = True
+    user_id = request.user.pk
+    if not cache.add(f"accounts:away-written:{user_id}", 1, timeout=60):
+        return False
+    services.user_mark_away(user_id=user_id, now=timezone.now())
+    cache.delete(last_seen_cache_key(user_id))
+    return True
+
+
 def page_open_cache_key(user_id: int) -> str:
     return f"accounts:page-open:{user_id}"
 
@@ -77,7 +91,7 @@ class LastSeenMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and not getattr(request, "skip_last_seen", False):
             refresh_last_seen(user.pk)
             mark_page_open(user.pk)
         return response

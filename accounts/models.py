@@ -34,6 +34,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # None until then: such an account can browse but not send messages or offers.
     email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    # When the user closed the site (the page's "pagehide" beacon, accounts.services.user_mark_away): not
+    # online from then until a request writes last_seen_at again.
+    left_at = models.DateTimeField(_("left the site at"), null=True, blank=True)
     email_unread_messages = models.BooleanField(
         _("email me about unread messages"),
         default=True,
@@ -96,8 +99,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return (self.display_name[:1] or self.email[:1]).upper()
 
     def is_online(self, *, now=None) -> bool:
-        """Return True when the user was seen within MARKETPLACE_ONLINE_WINDOW_S seconds."""
-        if self.last_seen_at is None:
+        """Return True when the user was seen within MARKETPLACE_ONLINE_WINDOW_S seconds and has not
+        closed the site since (``left_at``)."""
+        if self.last_seen_at is None or (self.left_at is not None and self.left_at >= self.last_seen_at):
             return False
         now = now or timezone.now()
         return now - self.last_seen_at < timedelta(seconds=settings.MARKETPLACE_ONLINE_WINDOW_S)

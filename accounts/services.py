@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import emails, signals
 from accounts.models import ApiToken, PushSubscription, User, UserBlock
-from marketplace import web_push
+from marketplace import pushpin, web_push
 from marketplace.images import process_uploaded_image
 
 MODERATORS_GROUP = "Moderators"
@@ -122,8 +122,20 @@ def user_set_language(*, user: User, language: str) -> None:
 
 
 def user_touch_last_seen(*, user_id: int, now: datetime) -> None:
-    """Record that user *user_id* was active at *now* (aware datetime); one UPDATE, no signals."""
+    """Record that user *user_id* was active at *now* (aware datetime); one UPDATE, no signals. The pages
+    watching their presence hear of it (``pushpin.presence_changed``: no query, never blocks): called at
+    most once per online window per user, and on the first request after they closed the site, so
+    "online" shows at once."""
     User.objects.filter(pk=user_id).update(last_seen_at=now)
+    pushpin.presence_changed(user_id)
+
+
+def user_mark_away(*, user_id: int, now: datetime) -> None:
+    """Record that user *user_id* closed the site at *now* (aware datetime): last seen then, and not
+    online until their next request (``User.is_online``). One UPDATE; the pages watching their presence
+    hear of it."""
+    User.objects.filter(pk=user_id).update(last_seen_at=now, left_at=now)
+    pushpin.presence_changed(user_id)
 
 
 @transaction.atomic

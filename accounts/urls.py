@@ -18,6 +18,7 @@ urlpatterns = [
     path("push/<int:subscription_id>/remove/", views.push_subscription_remove, name="push_remove"),
     path("devices/<public_id:public_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("blocked/", views.blocked_users, name="blocked"),
+    path("presence/away/", views.presence_away, name="presence_away"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("blocked/<int:user_id>/unblock/", views.unblock, name="unblock"),
     path(

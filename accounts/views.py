@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import login_throttle, selectors, services
 from accounts.forms import LoginForm, ProfileForm, PushSubscriptionForm, SignupForm
+from accounts.middleware import mark_away
 from accounts.tokens import email_verification_read, user_id_from_unsubscribe_token
 from marketplace.api import load_json_object
 from marketplace.http import safe_next_url
@@ -167,6 +168,16 @@ def api_token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     if services.api_token_revoke(user=request.user, public_id=public_id):
         messages.success(request, _("That device is signed out."))
     return redirect("accounts:profile")
+
+
+@require_POST
+def presence_away(request: HttpRequest) -> HttpResponse:
+    """The page's ``pagehide`` beacon (``navigator.sendBeacon`` with the CSRF token in the form body):
+    the user closed the site, so they stop showing "online" (``middleware.mark_away``, at most once a
+    minute). Always 204; anonymous requests change nothing."""
+    if request.user.is_authenticated:
+        mark_away(request)
+    return HttpResponse(status=204)
 
 
 @login_required

@@ -162,6 +162,8 @@ class MessageCursorForm(LenientQueryForm):
     message = _id_field()
     # The other participant's read pointer as the page last showed it (polls send it back).
     read_up_to = _id_field()
+    # ... and its delivery pointer (own messages up to it show "delivered").
+    delivered_up_to = _id_field()
     # The conversation's change seq the page has seen, and the oldest message it shows (0: all).
     change_seq = _id_field()
     changes = _id_field()  # change_seq's old name, still read from pages and apps that send it
@@ -182,11 +184,12 @@ class MessageCursorForm(LenientQueryForm):
     @classmethod
     def read_cursor(cls, data) -> PollCursor:
         """Return the page's cursor from *data* (a QueryDict: ``after``, ``earliest``, ``change_seq``,
-        ``read_up_to``, ``offers``); missing or invalid values take the cursor's defaults. ``changes`` is
-        read for ``change_seq`` when that is absent (its old name: pages rendered before the rename)."""
+        ``read_up_to``, ``delivered_up_to``, ``offers``); missing or invalid values take the cursor's
+        defaults. ``changes`` is read for ``change_seq`` when that is absent (its old name: pages rendered
+        before the rename)."""
         values = cls.values(data)
-        after, earliest, read_up_to, offers = (
-            values.get(name) for name in ("after", "earliest", "read_up_to", "offers")
+        after, earliest, read_up_to, delivered_up_to, offers = (
+            values.get(name) for name in ("after", "earliest", "read_up_to", "delivered_up_to", "offers")
         )
         change_seq = values.get(change_seq_name(data))
         return PollCursor(
@@ -194,6 +197,7 @@ class MessageCursorForm(LenientQueryForm):
             earliest=earliest or 0,
             change_seq=change_seq,
             read_up_to=read_up_to,
+            delivered_up_to=delivered_up_to,
             offers_shown=offers,
         )
 

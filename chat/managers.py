@@ -11,6 +11,7 @@ from django.db import connections, models
 MEMBERSHIP_FIELDS = {
     "my_hidden_up_to_id": ("m", "hidden_up_to"),
     "my_last_read_id": ("m", "last_read_message"),
+    "my_delivered_up_to": ("m", "delivered_up_to"),
     "my_unread_count": ("m", "unread_count"),
     "my_archived_at": ("m", "archived_at"),
     "my_muted_at": ("m", "muted_at"),
@@ -18,6 +19,7 @@ MEMBERSHIP_FIELDS = {
     "my_last_message_at": ("m", "last_message_at"),
     "my_sent_count": ("m", "sent_count"),
     "other_last_read_id": ("o", "last_read_message"),
+    "other_delivered_up_to": ("o", "delivered_up_to"),
     "other_sent_count": ("o", "sent_count"),
 }
 # Blocks between the two, for the composer: the viewer is one participant, so a block made or received

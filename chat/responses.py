@@ -19,7 +19,9 @@ PHOTO_VARIANTS = ("full", "thumb")
 
 def render_page(request: HtmxHttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
     """Render the chat page with *context* (from ``presenters.list_pane`` and friends) and the header
-    badge for the list token the list pane read."""
+    badge for the list token the list pane read; the list rows it loaded are delivered
+    (``deliver_list``)."""
+    deliver_list(request, context)
     context["badge"] = selectors.unread_badge(user=request.user, list_token=context["list_token"])
     return render(request, presenters.PAGE_TEMPLATE, context, status=status)
 
@@ -36,6 +38,13 @@ def render_conversation_page(
     return render_page(request, context, status=status)
 
 
+def deliver_list(request: HtmxHttpRequest, context: dict) -> None:
+    """Mark the last messages of the list rows ``presenters.list_pane`` loaded into *context* delivered to
+    the viewer (``services.conversations_mark_delivered``); nothing when the list came from the fragment
+    cache (its rows were delivered when it was rendered)."""
+    services.conversations_mark_delivered(user=request.user, conversations=context.get("conversations", ()))
+
+
 def render_new_messages(
     request: HtmxHttpRequest,
     conversation: Conversation,
@@ -47,8 +56,8 @@ def render_new_messages(
 ) -> HttpResponse:
     """Render the messages after the page's *cursor* (at most one page) with the out-of-band updates
     (``presenters.new_messages``: receipts, messages changed since, the offer form) and *extra* context,
-    marking the delivered ones read (*viewer_read_up_to*: where the caller knows the viewer's own read
-    pointer already is, e.g. at the message they just sent)."""
+    marking the delivered ones read, hence delivered (*viewer_read_up_to*: where the caller knows the
+    viewer's own read pointer already is, e.g. at the message they just sent)."""
     messages, has_more, cursor_at = selectors.message_list_after(
         conversation=conversation, after_id=cursor.after, limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from collections.abc import Iterable
 
 from django.conf import settings
 from gripcontrol import GripPubControl, HttpStreamFormat, validate_sig
@@ -44,6 +45,18 @@ def user_channel(user_id: int) -> str:
     return f"user-{user_id}"
 
 
+def presence_channel(user_id: int) -> str:
+    """Return the channel that carries user *user_id*'s presence changes (a ``presence-<id>`` event, no
+    data). The stream view subscribes a user to those of the people they may see online."""
+    return f"presence-{user_id}"
+
+
+def presence_changed(user_id: int) -> None:
+    """Tell the pages subscribed to *user_id*'s presence that it changed (they fetch it again). Never
+    raises; nothing when push is off."""
+    publish(presence_channel(user_id), [(f"presence-{user_id}", "{}")])
+
+
 def proxied(request) -> bool:
     """Return True when *request* came through the configured Pushpin: its ``Grip-Sig`` header is a JWT
     signed with MARKETPLACE_PUSH_SIG_KEY and not expired. False when push is off."""
@@ -56,12 +69,12 @@ def proxied(request) -> bool:
         return False
 
 
-def hold_stream(response, *, channel: str):
+def hold_stream(response, *, channel: str, also: Iterable[str] = ()):
     """Turn *response* (a text/event-stream answer) into GRIP instructions: Pushpin sends its body, then
-    keeps the connection open subscribed to *channel*, with a keep-alive comment every KEEP_ALIVE_S
-    seconds. Returns *response*."""
+    keeps the connection open subscribed to *channel* (and the channels *also*), with a keep-alive comment
+    every KEEP_ALIVE_S seconds. Returns *response*."""
     response["Grip-Hold"] = "stream"
-    response["Grip-Channel"] = channel
+    response["Grip-Channel"] = ", ".join([channel, *also])
     response["Grip-Keep-Alive"] = f":\\n\\n; format=cstring; timeout={KEEP_ALIVE_S}"
     return response
 

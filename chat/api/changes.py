@@ -12,7 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from chat import access, selectors
+from chat import access, selectors, services
 from chat.api import serializers as s
 from chat.delivery import gate, tokens
 from chat.delivery.cursor import change_seq_name
@@ -52,7 +52,8 @@ def conversation_changes(request, public_id: str):
     now, and ``change_seq``, the change seq this answer covers: the next poll sends it back (not
     ``conversation.change_seq``, which a cut list has not reached) with ``after`` = its newest message id.
     ``has_more`` (either list was cut): ask again at once.
-    Reading is not marking read: a background sync sends no read receipt; ``POST .../read/`` does. The
+    Reading is not marking read: a background sync sends no read receipt; ``POST .../read/`` does. It
+    is delivering: the new messages from the other participant turn "delivered" for them. The
     answer's ETag goes back in If-None-Match; 304 while nothing changed."""
     token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     after = api.query_int(request, "after") or 0
@@ -61,6 +62,7 @@ def conversation_changes(request, public_id: str):
     messages, has_more, _at = selectors.message_list_after(
         conversation=conversation, after_id=after, limit=limit
     )
+    services.conversation_mark_delivered(conversation=conversation, user=request.user, messages=messages)
     changed, cut = [], False
     if change_seq is not None:
         changed, cut = selectors.message_list_changed(
@@ -93,10 +95,12 @@ def conversation_changes(request, public_id: str):
 @api_view(["GET"])
 def list_changes(request):
     """The chat list's first page and the unread badge, with an ETag: poll it with If-None-Match and get
-    304 until something in the user's list changes (a message, a read, a snapshot)."""
+    304 until something in the user's list changes (a message, a read, a snapshot). The rows' last
+    messages count as delivered."""
     token = tokens.read(tokens.list_key(request.user.pk))
     size = settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE
     conversations = list(selectors.conversation_list_for_user(user=request.user)[:size])
+    services.conversations_mark_delivered(user=request.user, conversations=conversations)
     body = {
         "unread_conversations": selectors.unread_conversation_count(user=request.user),
         "conversations": conversations,

@@ -38,7 +38,8 @@ SEARCH_PATTERN = r"^[^\x00]*\S[^\x00]*$"
 def conversation_list(request):
     """The user's conversations, newest activity first, MARKETPLACE_CONVERSATIONS_PAGE_SIZE a page (keyset
     cursor, never OFFSET): the same rows, filters and hidden-history rule as the chat list. Two queries
-    whatever the number of conversations (token auth aside)."""
+    whatever the number of conversations (token auth aside), and one more UPDATE when a row's last message
+    from the other participant was not delivered yet (fetching it delivers it)."""
     cursor = api.decode_cursor(request.query_params.get("before"))
     if request.query_params.get("filter", "all") not in selectors.LIST_FILTERS:
         raise ValidationError({"filter": [f"Choose one of {', '.join(selectors.LIST_FILTERS)}."]})
@@ -56,6 +57,7 @@ def conversation_list(request):
         )[: size + 1]
     )
     page = rows[:size]
+    services.conversations_mark_delivered(user=request.user, conversations=page)
     last = page[-1] if len(rows) > size else None
     body = {
         "results": page,
@@ -120,7 +122,7 @@ def conversation_start(request, public_id: str):
 
 def _started(request, public_id: str, message, code: int) -> Response:
     conversation = access.access_conversation(user=request.user, public_id=public_id)
-    context = {"viewer": request.user, **s.message_context(conversation, [message], viewer=request.user)}
+    context = s.message_context(conversation, [message], viewer=request.user)
     body = {"conversation": conversation, "message": message}
     return Response(s.StartedSerializer(body, context=context).data, status=code)
 

@@ -36,7 +36,8 @@ def message_list(request, public_id: str):
     """One page (MARKETPLACE_MESSAGES_PAGE_SIZE) of messages, oldest first: the latest, or those
     ``before`` a message id (keyset on time and id, never OFFSET), or those ``after`` one. Reading is not
     marking read (an app may fetch in the background): ``POST .../read/`` sends the read receipt when the
-    user sees the messages. A constant number of queries whatever the history."""
+    user sees the messages. It is delivering: the other participant's messages here turn "delivered"
+    (``services.conversation_mark_delivered``). A constant number of queries whatever the history."""
     conversation = access.access_conversation(user=request.user, public_id=public_id)
     before, after = api.query_int(request, "before", minimum=1), api.query_int(request, "after")
     limit = settings.MARKETPLACE_MESSAGES_PAGE_SIZE
@@ -48,6 +49,7 @@ def message_list(request, public_id: str):
         messages, has_more = selectors.message_page(
             conversation=conversation, limit=limit, before_message_id=before
         )
+    services.conversation_mark_delivered(conversation=conversation, user=request.user, messages=messages)
     body = {"results": s.serialize_messages(request, conversation, messages), "has_more": has_more}
     return Response(body)
 

@@ -25,6 +25,7 @@ from chat.presenters.safety import NONE as NO_NOTES
 from chat.presenters.safety import safety_for
 from marketplace import api
 
+MESSAGE_STATUSES = ["sent", "delivered", "read"]
 IDEMPOTENCY = OpenApiParameter(
     api.IDEMPOTENCY_HEADER,
     str,
@@ -116,6 +117,11 @@ class ConversationDetailSerializer(ConversationSerializer):
     other_read_up_to = serializers.SerializerMethodField(
         help_text="The other participant's read pointer (a message id), null unless both share read receipts."
     )
+    other_delivered_up_to = serializers.SerializerMethodField(
+        help_text="The newest message id the other participant's device has fetched (0: none); your "
+        "messages up to it are delivered. Shown whatever the read-receipts setting; never behind "
+        "`other_read_up_to`."
+    )
     blocked_by_me = serializers.BooleanField(source="i_blocked_other")
     blocked_me = serializers.BooleanField(source="other_blocked_me")
     offers_open = serializers.SerializerMethodField()
@@ -127,6 +133,9 @@ class ConversationDetailSerializer(ConversationSerializer):
         if not (viewer.share_read_receipts and other.share_read_receipts):
             return None
         return conversation.other_last_read_id
+
+    def get_other_delivered_up_to(self, conversation) -> int:
+        return selectors.receipt_pointers(viewer=self.context["viewer"], conversation=conversation)[1]
 
     def get_offers_open(self, conversation) -> bool:
         blocked = conversation.i_blocked_other or conversation.other_blocked_me
@@ -216,9 +225,20 @@ class MessageSerializer(serializers.Serializer):
     offer = serializers.SerializerMethodField()
     safety_notes = serializers.SerializerMethodField()
     safety_level = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField(
+        help_text="Your own messages' receipt: sent, delivered (fetched by the other participant's device) "
+        "or read (only when both share read receipts); null for theirs and for notices."
+    )
 
     def get_mine(self, message) -> bool:
         return message.sender_id == self.context["viewer"].pk
+
+    @extend_schema_field(serializers.ChoiceField(choices=MESSAGE_STATUSES, allow_null=True))
+    def get_status(self, message) -> str | None:
+        if message.sender_id != self.context["viewer"].pk or message.kind == Message.Kind.SYSTEM:
+            return None
+        read_up_to, delivered_up_to = self.context["receipts"]
+        return selectors.message_status(message.id, read_up_to=read_up_to, delivered_up_to=delivered_up_to)
 
     def get_body(self, message) -> str | None:
         return None if message.is_withdrawn else message.text
@@ -304,9 +324,7 @@ class StartedSerializer(serializers.Serializer):
 class SendSerializer(serializers.Serializer):
     """A text message as JSON (photos need the multipart form, SendPhotosSerializer)."""
 
-    body = api.CharField(
-        max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False, allow_blank=True, default=""
-    )
+    body = api.CharField(max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False, allow_blank=True, default="")
     reply_to = api.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
 
 
@@ -384,9 +402,11 @@ class SearchSerializer(serializers.Serializer):
 
 def message_context(conversation, messages: list, *, viewer) -> dict:
     """What MessageSerializer needs beside the messages: their photos and reactions (one query each,
-    none when no message has any), where photos are fetched from, and *viewer*'s scam notes
-    (``chat.presenters.safety.safety_for``: one query, only when a message's context can matter)."""
+    none when no message has any), where photos are fetched from, the receipt pointers, and *viewer*'s
+    scam notes (``chat.presenters.safety.safety_for``: one query, only when a context can matter)."""
     return {
+        "viewer": viewer,
+        "receipts": selectors.receipt_pointers(viewer=viewer, conversation=conversation),
         "photos": selectors.message_photos_for(messages),
         "reactions": selectors.message_reactions_for(messages),
         "photos_url": f"/api/v1/conversations/{conversation.public_id}/photos/",
@@ -396,5 +416,5 @@ def message_context(conversation, messages: list, *, viewer) -> dict:
 
 def serialize_messages(request, conversation, messages: list) -> list[dict]:
     """The viewer's JSON of *messages* (batch-fetching their photos, reactions and scam notes)."""
-    context = {"viewer": request.user, **message_context(conversation, messages, viewer=request.user)}
+    context = message_context(conversation, messages, viewer=request.user)
     return MessageSerializer(messages, many=True, context=context).data

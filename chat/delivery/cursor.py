@@ -24,7 +24,9 @@ class PollCursor:
     history). ``change_seq``: the conversation's change seq the page has seen (None: an earlier page,
     or one from before the number existed: changed messages are not brought). ``read_up_to``: the other
     participant's read pointer as the page shows it (None: the page does not say; no receipts are
-    brought). ``offers_shown``: 1/0 whether the page shows the offer form (None: unknown).
+    brought). ``delivered_up_to``: the other participant's delivery pointer as the page shows it (None: the
+    page does not say; no "delivered" receipts are brought). ``offers_shown``: 1/0 whether the page shows
+    the offer form (None: unknown).
     Read from a query or a form by ``chat.forms.MessageCursorForm.read_cursor``.
     """
 
@@ -32,4 +34,5 @@ class PollCursor:
     earliest: int = 0
     change_seq: int | None = None
     read_up_to: int | None = None
+    delivered_up_to: int | None = None
     offers_shown: int | None = None

@@ -140,10 +140,10 @@ class ConversationParticipant(models.Model):
     ``hidden_up_to`` is the last message this participant hid from their own view ("Hide
     conversation", ``conversation_hide``); they see only later messages, and the conversation is out of
     their list until one arrives.
-    ``last_read_message`` is the read pointer; ``unread_count`` counts the other participant's messages
-    after it, kept by ``chat.services`` on every send and read so neither the list nor the header badge
-    ever counts message history. ``archived_at`` moves the conversation to the "Archived" filter until
-    the other participant writes again.
+    ``last_read_message`` is the read pointer, ``delivered_up_to`` the delivery pointer; ``unread_count``
+    counts the other participant's messages after it, kept by ``chat.services`` on every send and read so
+    neither the list nor the header badge ever counts message history. ``archived_at`` moves the
+    conversation to the "Archived" filter until the other participant writes again.
     """
 
     class Role(models.TextChoices):
@@ -185,6 +185,10 @@ class ConversationParticipant(models.Model):
         db_index=False,
         verbose_name=_("hidden up to"),
     )
+    # The newest message id this participant's device has fetched (a poll, an API answer or a page that
+    # contained it): the other side's messages up to it show "delivered". Only ever moves forward
+    # (chat.services.read_state); 0 = nothing yet. An id, not a foreign key: no index, no PROTECT.
+    delivered_up_to = models.BigIntegerField(_("delivered up to message"), default=0)
     unread_count = models.PositiveIntegerField(_("unread messages"), default=0)
     # Messages and offers this participant wrote here (not notices): the review gate reads it.
     sent_count = models.PositiveIntegerField(_("messages written"), default=0)

@@ -69,8 +69,11 @@ def participant_context(request: HttpRequest, conversation: Conversation, *, tok
         # A suspended participant is never "online": the suspension hint says why they are away.
         "show_last_seen": request.user.share_last_seen and other.share_last_seen and other.is_active,
         "show_receipts": receipts,
-        # Own messages with an id up to this one are read by the other participant (✓✓).
+        # Own messages with an id up to this one are read by the other participant (✓✓, blue).
         "read_up_to": (conversation.other_last_read_id or 0) if receipts else 0,
+        # ... and up to this one delivered to their device (✓✓, grey), shown whatever the receipts setting:
+        # what was read was fetched, so the read pointer counts too.
+        "delivered_up_to": max(conversation.other_delivered_up_to or 0, conversation.other_last_read_id or 0),
         "poll_token": token,
         "poll_user_key": tokens.user_poll_key(request.user.pk),
         # Once per page: each of the other person's messages links to it with ?message=<id>, and photos
@@ -113,6 +116,7 @@ def conversation_pane(
         csrf_secret,
         context["show_receipts"],
         context["read_up_to"],
+        context["delivered_up_to"],
     )
     cached = fragments.get(fragment_key) if csrf_secret else None
     if cached is not None:
@@ -236,7 +240,9 @@ def new_messages(
     )
     return {
         **context,
-        "newly_read": _newly_read(request, conversation, cursor, context),
+        "newly_read": _receipts_changed(request, conversation, cursor, context),
+        # Only an answer to a request that said which pointers its page shows (a poll) moves them.
+        "pointers_shown": cursor.read_up_to is not None or cursor.delivered_up_to is not None,
         "offer_maker_changed": cursor.offers_shown is not None
         and bool(cursor.offers_shown) != context["offers_open"],
         # A form left in place gets its label again: the asking price in it may have changed.
@@ -249,16 +255,27 @@ def new_messages(
     }
 
 
-def _newly_read(request: HttpRequest, conversation: Conversation, cursor: PollCursor, context: dict) -> list:
-    """Return the viewer's own messages the other participant read since the pointer the page shows
-    (``cursor.read_up_to``), up to ``cursor.after``: their receipts go out of band. [] without receipts."""
-    if cursor.read_up_to is None or not context["show_receipts"]:
+def _receipts_changed(
+    request: HttpRequest, conversation: Conversation, cursor: PollCursor, context: dict
+) -> list:
+    """Return the viewer's own messages whose receipt changed since the pointers the page shows
+    (``cursor.read_up_to``, ``cursor.delivered_up_to``), up to ``cursor.after``: delivered or read since.
+    Their receipts go out of band (one query, none when neither pointer moved)."""
+    shown = [
+        pointer
+        for pointer, now in (
+            (cursor.read_up_to if context["show_receipts"] else None, context["read_up_to"]),
+            (cursor.delivered_up_to, context["delivered_up_to"]),
+        )
+        if pointer is not None and now > pointer
+    ]
+    if not shown:
         return []
     return selectors.message_list_newly_read(
         conversation=conversation,
         sender_id=request.user.pk,
-        after_id=cursor.read_up_to,
-        up_to_id=min(context["read_up_to"], cursor.after),
+        after_id=min(shown),
+        up_to_id=min(max(context["read_up_to"], context["delivered_up_to"]), cursor.after),
         limit=settings.MARKETPLACE_MESSAGES_PAGE_SIZE,
     )
 

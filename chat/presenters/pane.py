@@ -87,6 +87,7 @@ def _pane_key(request: HttpRequest, context: dict, csrf_secret: str) -> str:
         conversation.other_blocked_me,
         context["other_suspended"],  # a suspension moves only the suspended user's tokens
         context["read_up_to"],
+        context["delivered_up_to"],
         # The poller's cursor is the last visible message (or the last message on an earlier page):
         # covered by the token, like everything else the token moves with.
         context["viewing_earlier"],

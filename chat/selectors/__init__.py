@@ -10,6 +10,8 @@ from chat.selectors.conversations import (
     conversation_of_buyer_about_ad,
     conversation_query_for_participant,
     conversation_rows_for_user,
+    message_status,
+    receipt_pointers,
     unread_badge,
     unread_conversation_count,
 )
@@ -49,6 +51,8 @@ from chat.selectors.search import (
 
 __all__ = [
     "message_bodies_repeated",
+    "message_status",
+    "receipt_pointers",
     "profile_user_get",
     "response_time_get",
     "review_by_author",

@@ -164,3 +164,25 @@ def conversation_change_seq(*, conversation: Conversation) -> int:
     """Return *conversation*'s current ``change_seq`` (one query): what a view that just changed a
     message hands its page, since the conversation row it holds was read before the change."""
     return Conversation.objects.filter(pk=conversation.pk).values_list("change_seq", flat=True).get()
+
+
+def receipt_pointers(*, viewer: User, conversation: Conversation) -> tuple[int, int]:
+    """Return ``(read_up_to, delivered_up_to)``: the viewer's own messages with ids up to the first are
+    read by the other participant, up to the second delivered to their device. *conversation* carries the
+    other participant's pointers (``other_last_read_id``, ``other_delivered_up_to``, as ``chat.access``
+    returns it; missing counts as 0). The read pointer is 0 unless both share read receipts (the setting
+    is reciprocal); the delivery pointer shows whatever the setting, and counts what was read (read
+    implies fetched), so it is never behind the read pointer."""
+    other = conversation.other_participant(viewer)
+    read = getattr(conversation, "other_last_read_id", None) or 0
+    delivered = max(getattr(conversation, "other_delivered_up_to", None) or 0, read)
+    receipts = viewer.share_read_receipts and other.share_read_receipts
+    return (read if receipts else 0), delivered
+
+
+def message_status(message_id: int, *, read_up_to: int, delivered_up_to: int) -> str:
+    """Return an own message's receipt, ``"read"``, ``"delivered"`` or ``"sent"``, from the pointers
+    ``receipt_pointers`` returns."""
+    if message_id <= read_up_to:
+        return "read"
+    return "delivered" if message_id <= delivered_up_to else "sent"

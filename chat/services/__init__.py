@@ -37,9 +37,11 @@ from chat.services.offers import (
 from chat.services.photos import message_photos_store
 from chat.services.reactions import message_react
 from chat.services.read_state import (
+    conversation_mark_delivered,
     conversation_mark_read,
     conversation_mark_read_if_behind,
     conversation_mark_unread,
+    conversations_mark_delivered,
 )
 from chat.services.reputation import (
     response_time_refresh,
@@ -56,6 +58,7 @@ __all__ = [
     "ERROR_MESSAGES",
     "conversation_first_message_held",
     "conversation_hide",
+    "conversation_mark_delivered",
     "conversation_mark_read",
     "conversation_mark_read_if_behind",
     "conversation_mark_unread",
@@ -63,6 +66,7 @@ __all__ = [
     "conversation_set_muted",
     "conversation_start",
     "conversation_start_check",
+    "conversations_mark_delivered",
     "conversations_sync_ad_details",
     "conversations_sync_ad_status",
     "edit_window_ends",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import User
@@ -17,6 +19,7 @@ from chat.models import Conversation, ConversationParticipant, Message
 def conversation_mark_read(*, conversation: Conversation, user: User, up_to_message_id: int) -> bool:
     """Advance *user*'s read pointer in *conversation* to *up_to_message_id* (never backwards).
 
+    The delivery pointer (``delivered_up_to``) moves up to it too, in the same UPDATE.
     The unread count becomes the number of the other participant's messages after the new pointer (those
     not delivered yet; deleted ones do not count), which reads only unread rows, never the history.
     Returns True if the pointer moved. Does nothing for a non-participant.
@@ -50,6 +53,10 @@ def conversation_mark_read(*, conversation: Conversation, user: User, up_to_mess
             return False
         ConversationParticipant.objects.filter(pk=participant_id).update(
             last_read_message_id=up_to_message_id,
+            # What is read was fetched: the delivery pointer follows in the same statement, never back.
+            delivered_up_to=Greatest(
+                F("delivered_up_to"), Value(up_to_message_id), output_field=BigIntegerField()
+            ),
             unread_count=Coalesce(Subquery(still_unread, output_field=IntegerField()), 0),
             updated_at=timezone.now(),
         )
@@ -70,6 +77,70 @@ def conversation_mark_read_if_behind(
     if not up_to_message_id or max(conversation.my_last_read_id or 0, known) >= up_to_message_id:
         return False
     return conversation_mark_read(conversation=conversation, user=user, up_to_message_id=up_to_message_id)
+
+
+def _newest_from(messages: Iterable[Message], *, other_than: int) -> int:
+    """Return the newest id among *messages* not sent by user *other_than*, 0 if none."""
+    return max((message.id for message in messages if message.sender_id != other_than), default=0)
+
+
+def conversation_mark_delivered(
+    *, conversation: Conversation, user: User, messages: Iterable[Message]
+) -> bool:
+    """Record that *user*'s device fetched *messages* of *conversation* (a poll, an API answer): the
+    delivery pointer ``delivered_up_to`` moves to the newest of them the other participant sent, never
+    backwards. Returns True if it moved, and then the other participant's view of the conversation is
+    announced (their receipts turn "delivered").
+
+    No query when nothing is new: *conversation* (from ``chat.access``, carrying ``my_delivered_up_to`` and
+    ``my_last_read_id``) already says the pointer is there. Otherwise one UPDATE whose WHERE
+    (``delivered_up_to < new``) makes it monotonic under concurrency: PostgreSQL re-checks the condition on
+    the row after waiting for its lock, so a slower, older fetch never moves it back. Locks only *user*'s
+    participant row (no conversation lock: it cannot deadlock with sends). Does nothing for a
+    non-participant.
+    """
+    up_to = _newest_from(messages, other_than=user.pk)
+    delivered = getattr(conversation, "my_delivered_up_to", None) or 0
+    known = max(delivered, getattr(conversation, "my_last_read_id", None) or 0)
+    if up_to <= known:
+        return False
+    moved = ConversationParticipant.objects.filter(
+        conversation=conversation, user=user, delivered_up_to__lt=up_to
+    ).update(delivered_up_to=up_to)
+    if moved:
+        other_id = conversation.other_user_id(user.pk)
+        delivery.announce(conversation_views=[(conversation.public_id, other_id)])
+    return bool(moved)
+
+
+def conversations_mark_delivered(*, user: User, conversations: Iterable[Conversation]) -> int:
+    """Record that *user*'s device fetched the list rows *conversations* (each with ``last_message``,
+    ``my_delivered_up_to`` and ``my_last_read_id``, as ``selectors.conversation_list_for_user`` returns
+    them): each one's last message, when the other participant sent it, is delivered.
+
+    No query when every row is already delivered; otherwise one UPDATE for all of them (a CASE per
+    conversation, each row only moving forward: ``delivered_up_to < its new value`` in the WHERE), and the
+    other participants' views of those conversations are announced. Returns how many rows were behind.
+    """
+    behind = {}
+    for conversation in conversations:
+        last = conversation.last_message if conversation.last_message_id else None
+        known = max(conversation.my_delivered_up_to or 0, conversation.my_last_read_id or 0)
+        if last is not None and last.sender_id != user.pk and last.id > known:
+            behind[conversation.pk] = (last.id, conversation)
+    if not behind:
+        return 0
+    moves = [When(conversation_id=pk, then=Value(up_to)) for pk, (up_to, _c) in behind.items()]
+    where = Q()
+    for pk, (up_to, _c) in behind.items():
+        where |= Q(conversation_id=pk, delivered_up_to__lt=up_to)
+    ConversationParticipant.objects.filter(where, user=user).update(
+        delivered_up_to=Case(*moves, default=F("delivered_up_to"), output_field=BigIntegerField())
+    )
+    delivery.announce(
+        conversation_views=[(c.public_id, c.other_user_id(user.pk)) for _up_to, c in behind.values()]
+    )
+    return len(behind)
 
 
 @transaction.atomic

@@ -21,8 +21,9 @@ from marketplace.http import HtmxHttpRequest
 @answers_nothing_new_from_cache(lambda user_id: tokens.list_key(user_id))
 def conversation_list_poll(request: HtmxHttpRequest) -> HttpResponse:
     """Answer the list's poll (``token``, ``user_key``, and the list's own ``active``/``ad``/``before``):
-    the re-rendered list with the header badge out of band."""
+    the re-rendered list with the header badge out of band. The rows' last messages count as delivered."""
     context = presenters.list_pane(request, active_public_id=request.GET.get("active", "")[:10])
+    responses.deliver_list(request, context)
     context["badge"] = selectors.unread_badge(user=request.user, list_token=context["list_token"])
     return render(request, f"{presenters.PAGE_TEMPLATE}#list-poll-response", context)
 

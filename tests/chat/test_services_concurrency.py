@@ -205,3 +205,32 @@ def test_an_edit_racing_a_delete_leaves_a_deleted_message_with_one_history():
         assert list(stored.edits.values_list("body", flat=True)) == ["wrong buyer"]
     conversation.refresh_from_db()
     assert conversation.change_seq == 2 - len(errors)
+
+
+def test_concurrent_deliveries_never_move_the_pointer_back():
+    """The newest fetch commits first and holds the row; older fetches waiting on its lock re-check
+    ``delivered_up_to < theirs`` after it commits and write nothing (a plain UPDATE would move it back)."""
+    conversation, _ = services.conversation_start(buyer=UserFactory(), ad=AdFactory(), body="Hi")
+    buyer, seller = conversation.buyer, conversation.seller
+    messages = [
+        services.message_send(conversation=conversation, sender=buyer, body=f"m{i}") for i in range(5)
+    ]
+    newest = len(messages) - 1
+
+    def deliver(index):
+        if index != newest:
+            time.sleep(0.1)  # let the newest one take the row lock first
+        with transaction.atomic():
+            moved = services.conversation_mark_delivered(
+                conversation=conversation, user=seller, messages=[messages[index]]
+            )
+            if index == newest:
+                time.sleep(0.4)  # hold the lock while the older ones queue behind it
+        return moved
+
+    results, errors = run_at_once(len(messages), deliver)
+
+    assert errors == []
+    assert results == [False] * newest + [True]
+    row = ConversationParticipant.objects.get(conversation=conversation, user=seller)
+    assert row.delivered_up_to == messages[newest].id

@@ -147,7 +147,8 @@ def test_a_blocked_conversation_polls_with_its_cursor_and_gets_only_newer_messag
     latest = conversation.messages.latest("id")
     assert f'id="message-cursor" value="{latest.id}"' in page
     poller_includes = (
-        'data-hx-include="#message-cursor, #message-change-seq, #message-earliest, #offers-shown"'
+        'data-hx-include="#message-cursor, #message-change-seq, #message-earliest, #offers-shown, '
+        '#receipt-read-up-to, #receipt-delivered-up-to"'
     )
     assert re.search(r'<div id="conversation-poller"[^>]*' + poller_includes, page)
 

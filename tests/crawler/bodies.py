@@ -78,6 +78,7 @@ FIELDS = {
     "accounts:push_remove": dict,
     "accounts:api_token_revoke": dict,
     "accounts:unblock": dict,
+    "accounts:presence_away": dict,
     "accounts:unsubscribe": dict,
     "accounts:logout": dict,
     "accounts:verification_resend": dict,
