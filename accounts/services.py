@@ -166,6 +166,26 @@ def user_update_profile(
     return user
 
 
+def user_update_chat_settings(
+    *,
+    user: User,
+    chat_sound: bool,
+    share_read_receipts: bool,
+    share_last_seen: bool,
+    email_unread_messages: bool,
+) -> User:
+    """Save *user*'s chat settings (the chat settings page): the new-message sound and the privacy and email
+    settings the profile page also shows. One UPDATE; partners' pages are told as on the profile page (the
+    privacy settings show in pages rendered for the other side)."""
+    user.chat_sound = chat_sound
+    user.share_read_receipts = share_read_receipts
+    user.share_last_seen = share_last_seen
+    user.email_unread_messages = email_unread_messages
+    user.save(update_fields=["chat_sound", "share_read_receipts", "share_last_seen", "email_unread_messages"])
+    signals.user_profile_changed.send(sender=User, user_id=user.pk)
+    return user
+
+
 @transaction.atomic
 def user_make_moderator(*, user: User) -> User:
     """Give *user* staff access and membership of the "Moderators" group (created by a migration).

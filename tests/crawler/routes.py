@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import PushSubscription, User, UserBlock
 from accounts.tokens import email_verification_token, unsubscribe_token
-from chat.models import Review
+from chat.models import ConversationLabel, Review
 from chat.moderation.models import Report
 from tests.crawler.world import ROLES, World
 
@@ -135,6 +135,10 @@ def fillings(route: Route, world: World) -> list[Filling] | None:
             Filling(s, {"user_id": str(pk)}, fixed) for s, pk in [*blocked, ("not blocked", world.seller.pk)]
         ]
         params -= {"user_id"}
+    elif "label_id" in params:
+        ids = [str(pk) for pk in ConversationLabel.objects.values_list("pk", flat=True)]
+        out += [Filling("label", {"label_id": pk}, fixed) for pk in [*ids, "999999"]]
+        params -= {"label_id"}
     elif "subscription_id" in params:
         ids = [str(pk) for pk in PushSubscription.objects.values_list("pk", flat=True)]
         out += [Filling("push subscription", {"subscription_id": pk}, fixed) for pk in [*ids, "999999"]]
