@@ -135,9 +135,11 @@ def user_update_profile(
     share_read_receipts: bool | None = None,
     share_last_seen: bool | None = None,
     email_unread_messages: bool | None = None,
+    chat_sound: bool | None = None,
 ) -> User:
-    """Change *user*'s display name, privacy and email settings (when given) and, with *avatar* (an
-    uploaded file), their avatar.
+    """Change *user*'s display name, privacy, email and new-message sound settings (when given) and, with
+    *avatar* (an uploaded file), their avatar. The profile page, the chat settings page and the API's
+    ``settings/`` all save through here.
 
     The avatar is verified and re-encoded by Pillow (EXIF stripped) and stored as a 256 px JPEG.
     Raises ValidationError for an invalid name or image.
@@ -153,6 +155,9 @@ def user_update_profile(
     if email_unread_messages is not None:
         user.email_unread_messages = email_unread_messages
         fields.append("email_unread_messages")
+    if chat_sound is not None:
+        user.chat_sound = chat_sound
+        fields.append("chat_sound")
     if avatar is not None:
         processed = process_uploaded_image(
             avatar, max_bytes=AVATAR_MAX_BYTES, max_pixels=AVATAR_MAX_PIXELS, max_side=256, thumbnail_side=64
@@ -162,26 +167,6 @@ def user_update_profile(
     user.full_clean(exclude=["password"])
     user.save(update_fields=fields)
     # Names, avatars and privacy settings show in pages rendered (and cached) for the other side.
-    signals.user_profile_changed.send(sender=User, user_id=user.pk)
-    return user
-
-
-def user_update_chat_settings(
-    *,
-    user: User,
-    chat_sound: bool,
-    share_read_receipts: bool,
-    share_last_seen: bool,
-    email_unread_messages: bool,
-) -> User:
-    """Save *user*'s chat settings (the chat settings page): the new-message sound and the privacy and email
-    settings the profile page also shows. One UPDATE; partners' pages are told as on the profile page (the
-    privacy settings show in pages rendered for the other side)."""
-    user.chat_sound = chat_sound
-    user.share_read_receipts = share_read_receipts
-    user.share_last_seen = share_last_seen
-    user.email_unread_messages = email_unread_messages
-    user.save(update_fields=["chat_sound", "share_read_receipts", "share_last_seen", "email_unread_messages"])
     signals.user_profile_changed.send(sender=User, user_id=user.pk)
     return user
 

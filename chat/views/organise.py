@@ -112,7 +112,9 @@ def chat_settings(request: HtmxHttpRequest) -> HttpResponse:
         form = ChatSettingsForm(request.POST)
         if not form.is_valid():
             return _settings_page(request, form=form, status=400)
-        account_services.user_update_chat_settings(user=request.user, **form.cleaned_data)
+        account_services.user_update_profile(
+            user=request.user, display_name=request.user.display_name, **form.cleaned_data
+        )
         flash.success(request, _("Chat settings saved."))
         return redirect("chat:settings")
     return _settings_page(request)

@@ -24,8 +24,7 @@ def _pin(client, conversation, pinned="1", **extra):
 
 def _row_names(body):
     return re.findall(
-        r'class="row-name">(?:<span class="row-pin"[^>]*>📌</span>'
-        r'<span class="visually-hidden">[^<]*</span>)?([^<]+)<',
+        r'class="row-name">(?:<span class="visually-hidden">[^<]*</span>)?([^<]+)<',
         body,
     )
 
