@@ -75,8 +75,9 @@ def list_pane(request: HttpRequest, *, active_public_id: str = "") -> dict:
 
 def _load_rows(user, query: dict) -> dict:
     """Return ``{"rows": one page (+1 to see more) of the unpinned conversations, "pinned": the pinned ones
-    (first page only, else []), "labels": the user's labels}``, each row with ``my_labels``: three queries
-    on the first page, two on the next ones, whatever the number of conversations."""
+    (first page only, else []), "labels": the user's labels}``, each row with ``my_labels``: two queries
+    (the rows; the labels and the pinned ids), a third for the pinned rows when there are any, whatever the
+    number of conversations."""
     page_size = settings.MARKETPLACE_CONVERSATIONS_PAGE_SIZE
     common = {
         "user": user,
@@ -87,8 +88,10 @@ def _load_rows(user, query: dict) -> dict:
     rows = list(
         selectors.conversation_list_for_user(**common, before=query["before"], pinned=False)[: page_size + 1]
     )
-    pinned = [] if query["before"] else list(selectors.conversation_list_for_user(**common, pinned=True))
-    labels, on = selectors.labels_for_user(user=user, conversation_ids=[row.id for row in rows + pinned])
+    labels, on, pinned_ids = selectors.labels_and_pins_for_list(
+        user=user, conversation_ids=[row.id for row in rows], pins=not query["before"]
+    )
+    pinned = list(selectors.conversation_list_for_user(**common, pinned=True)) if pinned_ids else []
     for row in rows + pinned:
         row.my_labels = on.get(row.id, [])
     return {"rows": rows, "pinned": pinned, "labels": labels}

@@ -111,26 +111,51 @@ def labels_for_user(*, user: User, conversation_ids: list[int] = ()) -> tuple[li
     """Return ``(labels, on)``: *user*'s labels (``ConversationLabel``, by name) and, for those of
     *conversation_ids* that carry any, ``{conversation id: [labels]}``. One query (the labels joined to
     their assignments on these conversations only), whatever the number of rows."""
+    labels, on, _pinned = labels_and_pins_for_list(user=user, conversation_ids=conversation_ids, pins=False)
+    return labels, on
+
+
+def labels_and_pins_for_list(
+    *, user: User, conversation_ids: list[int] = (), pins: bool = True
+) -> tuple[list, dict[int, list], list[int]]:
+    """Return ``(labels, on, pinned_ids)`` for the chat list in one hand-written query: *user*'s labels (by
+    name), ``{conversation id: [labels]}`` for *conversation_ids* and (with *pins*) the user's pinned
+    conversations, and the ids of those pinned conversations (``[]`` without *pins*). The list reads its
+    pinned rows only when there are any, so a user who pinned nothing pays no query for them.
+
+    Hand-written: the ORM's FilteredRelation cannot put a condition on the second hop, and this runs on
+    every list render, where compiling ORM queries costs more than running them."""
     ids = [int(conversation_id) for conversation_id in conversation_ids]
     label, assignment, participant = (
         model._meta.db_table for model in (ConversationLabel, ParticipantLabel, ConversationParticipant)
     )
-    # A hand-written LEFT JOIN: the ORM's FilteredRelation cannot put a condition on the second hop.
-    on_rows = f" AND p.conversation_id IN ({', '.join(['%s'] * len(ids))})" if ids else " AND 1 = 0"
+    wanted = [f"p.conversation_id IN ({', '.join(['%s'] * len(ids))})"] if ids else []
+    wanted += ["p.pin_slot IS NOT NULL"] if pins else []
     sql = (
         f'SELECT l.id, l.name, p.conversation_id FROM "{label}" l LEFT JOIN ("{assignment}" pl'
-        f' JOIN "{participant}" p ON p.id = pl.participant_id AND p.user_id = %s{on_rows})'
-        " ON pl.label_id = l.id WHERE l.user_id = %s ORDER BY LOWER(l.name), l.id"
+        f' JOIN "{participant}" p ON p.id = pl.participant_id AND p.user_id = %s'
+        f" AND ({' OR '.join(wanted) or '1 = 0'})) ON pl.label_id = l.id WHERE l.user_id = %s"
     )
+    params = [user.pk, *ids, user.pk]
+    if pins:
+        # Pinned conversations come as rows without a label (the unique index on (user, pin_slot)).
+        sql += f' UNION ALL SELECT NULL, NULL, p.conversation_id FROM "{participant}" p'
+        sql += " WHERE p.user_id = %s AND p.pin_slot IS NOT NULL"
+        params.append(user.pk)
     with connections[ConversationLabel.objects.db].cursor() as cursor:
-        cursor.execute(sql, [user.pk, *ids, user.pk])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-    labels, on = {}, {}
-    for label_id, name, conversation_id in rows:
-        label = labels.setdefault(label_id, ConversationLabel(id=label_id, user=user, name=name))
+    labels, on, pinned_ids = {}, {}, []
+    for label_id, name, conversation_id in sorted(
+        rows, key=lambda row: (row[0] is None, str(row[1]).lower(), row[0] or 0)
+    ):
+        if label_id is None:
+            pinned_ids.append(conversation_id)
+            continue
+        found = labels.setdefault(label_id, ConversationLabel(id=label_id, user=user, name=name))
         if conversation_id is not None:
-            on.setdefault(conversation_id, []).append(label)
-    return list(labels.values()), on
+            on.setdefault(conversation_id, []).append(found)
+    return list(labels.values()), on, pinned_ids
 
 
 def conversation_rows_for_user(*, user_id: int, other_user_id: int | None = None) -> QuerySet:

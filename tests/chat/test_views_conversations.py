@@ -149,10 +149,10 @@ def test_list_page_query_count_is_constant(client, count, django_assert_num_quer
     seller = _seller_with_conversations(count)
     client.force_login(seller)
     client.get(reverse("ads:list"))  # warm the last-seen gate
-    # 1: session, 2: user, 3: conversation rows with buyer, seller and last message joined, 4: the pinned
-    # ones (first page only), 5: the user's labels and those on these rows, 6: header unread badge (partial
-    # index). The list's poll token comes from the cache.
-    with django_assert_num_queries(6):
+    # 1: session, 2: user, 3: conversation rows with buyer, seller and last message joined, 4: the user's
+    # labels, those on these rows and the pinned ids (none: no query for pinned rows), 5: header unread
+    # badge (partial index). The list's poll token comes from the cache.
+    with django_assert_num_queries(5):
         response = client.get(reverse("chat:list"))
     assert response.content.decode().count('<a class="conversation-row') == count
 
@@ -166,9 +166,9 @@ def test_conversation_page_query_count_is_constant(client, count, django_assert_
     client.force_login(seller)
     client.get(reverse("ads:list"))
     # 1 session, 2 user, 3 conversation + both memberships, 4 latest messages page, 5 lock the reader's
-    # participant row, 6 read pointer update, 7 conversation rows, 8 pinned rows, 9 labels, 10 header
+    # participant row, 6 read pointer update, 7 conversation rows, 8 labels and pinned ids, 9 header
     # unread badge. Poll tokens come from the cache.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(conversation.get_absolute_url())
     assert response.status_code == 200
     # The first view stored the conversation's token only after the access check, so it carried an unstored
@@ -184,9 +184,9 @@ def test_conversation_page_query_count_is_constant(client, count, django_assert_
     assert csrf.sub("", thread.search(again.content.decode()).group()) == csrf.sub(
         "", thread.search(response.content.decode()).group()
     )
-    # With fragment caching off, every page load renders: 8 queries (no read-pointer update).
+    # With fragment caching off, every page load renders: 7 queries (no read-pointer update).
     settings.MARKETPLACE_FRAGMENT_CACHE_S = 0
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get(conversation.get_absolute_url())
 
 

@@ -133,11 +133,12 @@ def test_list_query_count_stays_constant_with_pins_and_labels(
         services.conversation_set_labels(conversation=conversation, user=seller, label_ids=[label.pk])
     client.force_login(seller)
     client.get(reverse("ads:list"))
-    # session, user, the page of other rows, the pinned rows, the labels (with those on the rows), badge
+    # session, user, the page of other rows, the labels (with those on the rows) and the pinned ids, the
+    # pinned rows, the badge
     with django_assert_num_queries(6):
         body = client.get(reverse("chat:list")).content.decode()
     assert body.count('<a class="conversation-row') == 55
-    with django_assert_num_queries(5):  # a later page shows no pinned section
+    with django_assert_num_queries(5):  # a later page shows no pinned section: no pinned rows to read
         client.get(reverse("chat:list"), {"before": re.search(r"before=([0-9_]+)", body).group(1)})
 
 
@@ -192,3 +193,18 @@ def test_the_account_menu_links_to_chat_settings_in_russian(login, seller):
     page = client.get(reverse("chat:settings")).content.decode()
     assert "Настройки чатов" in page and "Звук при новых сообщениях" in page
     assert 'href="/chat/settings/">Настройки чатов<' in page
+
+
+def test_the_conversation_menu_says_unpin_after_a_pin_even_from_the_fragment_cache(
+    login, seller, conversation, committed
+):
+    client = login(seller)
+    url = conversation.get_absolute_url()
+    client.get(url)
+    menu = re.compile(r'<summary aria-label="Conversation menu".*?</details>', re.S)
+    assert "Pin to the top" in menu.search(client.get(url).content.decode()).group()
+    with committed():
+        _pin(client, conversation)
+    page = client.get(url).content.decode()
+    assert "Unpin" in menu.search(page).group() and "Pin to the top" not in menu.search(page).group()
+    assert f'href="/chat/{conversation.public_id}/labels/"' in page
