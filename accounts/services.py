@@ -147,9 +147,11 @@ def user_update_profile(
     share_read_receipts: bool | None = None,
     share_last_seen: bool | None = None,
     email_unread_messages: bool | None = None,
+    chat_sound: bool | None = None,
 ) -> User:
-    """Change *user*'s display name, privacy and email settings (when given) and, with *avatar* (an
-    uploaded file), their avatar.
+    """Change *user*'s display name, privacy, email and new-message sound settings (when given) and, with
+    *avatar* (an uploaded file), their avatar. The profile page, the chat settings page and the API's
+    ``settings/`` all save through here.
 
     The avatar is verified and re-encoded by Pillow (EXIF stripped) and stored as a 256 px JPEG.
     Raises ValidationError for an invalid name or image.
@@ -165,6 +167,9 @@ def user_update_profile(
     if email_unread_messages is not None:
         user.email_unread_messages = email_unread_messages
         fields.append("email_unread_messages")
+    if chat_sound is not None:
+        user.chat_sound = chat_sound
+        fields.append("chat_sound")
     if avatar is not None:
         processed = process_uploaded_image(
             avatar, max_bytes=AVATAR_MAX_BYTES, max_pixels=AVATAR_MAX_PIXELS, max_side=256, thumbnail_side=64

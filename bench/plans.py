@@ -15,7 +15,11 @@ def explain_plans() -> str:
     conversation = Conversation.objects.filter(seller=seller).order_by("id").first()
     conversation = access.access_conversation(public_id=conversation.public_id, user=seller)
     plans = {
-        "conversation list (heavy seller)": selectors.conversation_list_for_user(user=seller)[:51],
+        # The site's list page: the unpinned rows, then the pinned ones (first page only).
+        "conversation list (heavy seller)": selectors.conversation_list_for_user(
+            user=seller, pinned=False
+        )[:51],
+        "pinned conversations (heavy seller)": selectors.conversation_list_for_user(user=seller, pinned=True),
         "latest messages of the 10k conversation": selectors.message_list_visible(
             conversation=conversation
         ).order_by("-created_at", "-id")[:51],

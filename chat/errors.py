@@ -37,6 +37,12 @@ ERROR_MESSAGES = {
     "not_editable": _("Only your own text messages can be edited or deleted."),
     "message_deleted": _("This message was deleted."),
     "message_removed": _("A moderator removed this message, so it can't be changed."),
+    "pin_limit": _("You can pin up to %(limit)s conversations. Unpin one first."),
+    "label_empty": _("Write a name for the label."),
+    "label_too_long": _("A label can be at most %(limit)s characters."),
+    "label_exists": _("You already have a label called “%(name)s”."),
+    "label_limit": _("You can have up to %(limit)s labels. Delete one you no longer use first."),
+    "label_unknown": _("One of these labels is not one of yours (it may have been deleted)."),
     # A number in the text takes its plural form from the ValidationError's params (the named key).
     "edit_window_closed": ngettext_lazy(
         "Messages can be edited or deleted for %(minutes)s minute after sending.",

@@ -209,11 +209,12 @@ def read_id(value) -> int | None:
 
 class ListQueryForm(LenientQueryForm):
     """The chat list's query parameters: ``filter`` (a ``selectors.LIST_FILTERS`` key, else "all"), ``ad``
-    (an ad's public id) and ``before``, the "older conversations" keyset cursor ``<microseconds>_<id>``
-    (malformed: the first page)."""
+    (an ad's public id), ``label`` (the id of one of the user's labels) and ``before``, the "older
+    conversations" keyset cursor ``<microseconds>_<id>`` (malformed: the first page)."""
 
     filter = forms.ChoiceField(choices=[(key, key) for key in LIST_FILTERS], required=False)
     ad = forms.CharField(max_length=10, required=False)
+    label = forms.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     before = forms.CharField(max_length=40, required=False)
 
     def clean_before(self) -> tuple[datetime, int] | None:
@@ -226,13 +227,67 @@ class ListQueryForm(LenientQueryForm):
 
     @classmethod
     def read(cls, data) -> dict:
-        """Return ``{"filter", "ad", "before", "before_raw"}`` from *data* (a QueryDict), defaults for
-        anything invalid; ``before_raw`` is the cursor as sent (fragment cache keys and links use it)."""
+        """Return ``{"filter", "ad", "label", "before", "before_raw"}`` from *data* (a QueryDict), defaults
+        for anything invalid; ``before_raw`` is the cursor as sent (fragment cache keys and links use it)."""
         values = cls.values(data)
         before = values.get("before")
         return {
             "filter": values.get("filter") or "all",
             "ad": values.get("ad") or "",
+            "label": values.get("label"),
             "before": before,
             "before_raw": data.get("before", "")[:40] if before else "",
         }
+
+
+class ChatSettingsForm(forms.Form):
+    """The chat settings page's preferences: the new-message sound and the privacy and email settings."""
+
+    chat_sound = forms.BooleanField(
+        label=_("Play a sound for new messages"),
+        required=False,
+        help_text=_(
+            "Only while a page of the site is open, for messages in other conversations or another tab."
+        ),
+    )
+    share_read_receipts = forms.BooleanField(
+        label=_("Send read receipts"),
+        required=False,
+        help_text=_("When off, nobody sees when you have read their messages, and you don't see theirs."),
+    )
+    share_last_seen = forms.BooleanField(
+        label=_("Show when I was last online"),
+        required=False,
+        help_text=_("When off, nobody sees when you were last online, and you don't see theirs."),
+    )
+    email_unread_messages = forms.BooleanField(
+        label=_("Email me about unread messages"),
+        required=False,
+        help_text=_("At most one email per batch, only when you haven't been on the site for a while."),
+    )
+
+
+class LabelForm(forms.Form):
+    """A new label's name (``services.label_name_clean`` says what a name may be)."""
+
+    name = forms.CharField(label=_("New label"), max_length=200, required=False, strip=True)
+
+    def clean_name(self) -> str:
+        return services.label_name_clean(self.cleaned_data["name"])
+
+
+class ConversationLabelsForm(forms.Form):
+    """The labels on one conversation: any of the user's *labels* (checkboxes), and optionally a new one."""
+
+    labels = forms.TypedMultipleChoiceField(
+        label=_("Your labels"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    new_label = forms.CharField(label=_("New label"), max_length=200, required=False, strip=True)
+
+    def __init__(self, *args, labels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["labels"].choices = [(label.id, label.name) for label in labels]
+
+    def clean_new_label(self) -> str:
+        name = self.cleaned_data["new_label"]
+        return services.label_name_clean(name) if name.strip() else ""

@@ -15,6 +15,8 @@ MEMBERSHIP_FIELDS = {
     "my_unread_count": ("m", "unread_count"),
     "my_archived_at": ("m", "archived_at"),
     "my_muted_at": ("m", "muted_at"),
+    "my_pin_slot": ("m", "pin_slot"),
+    "my_pinned_at": ("m", "pinned_at"),
     "my_role": ("m", "role"),
     "my_last_message_at": ("m", "last_message_at"),
     "my_sent_count": ("m", "sent_count"),

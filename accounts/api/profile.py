@@ -1,5 +1,5 @@
 """API: the user's own settings, as on the profile page and the footer's language switcher: display name,
-read receipts, last online, unread-message emails, language."""
+read receipts, last online, unread-message emails, the new-message sound, language."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from accounts import services
 from accounts.api.serializers import SettingsInputSerializer, SettingsSerializer
 from marketplace.api import REFUSALS
 
-PROFILE_FIELDS = ("display_name", "share_read_receipts", "share_last_seen", "email_unread_messages")
+PROFILE_FIELDS = (
+    "display_name",
+    "share_read_receipts",
+    "share_last_seen",
+    "email_unread_messages",
+    "chat_sound",
+)
 
 
 @extend_schema(responses={200: SettingsSerializer, **REFUSALS}, methods=["GET"])
@@ -36,6 +42,7 @@ def user_settings(request):
                 share_read_receipts=fields.get("share_read_receipts"),
                 share_last_seen=fields.get("share_last_seen"),
                 email_unread_messages=fields.get("email_unread_messages"),
+                chat_sound=fields.get("chat_sound"),
             )
         if "language" in fields:
             services.user_set_language(user=user, language=fields["language"])

@@ -87,6 +87,9 @@ class SettingsSerializer(serializers.Serializer):
         help_text="Off: nobody sees when you were last online, and you don't see theirs."
     )
     email_unread_messages = serializers.BooleanField(help_text="Email about unread messages while away.")
+    chat_sound = serializers.BooleanField(
+        help_text="Play a sound for new messages (the site's pages; off by default)."
+    )
     language = serializers.CharField(help_text="For emails and notifications; empty: not chosen yet.")
 
     def get_avatar_url(self, user) -> str | None:
@@ -98,4 +101,5 @@ class SettingsInputSerializer(serializers.Serializer):
     share_read_receipts = api.BooleanField(required=False)
     share_last_seen = api.BooleanField(required=False)
     email_unread_messages = api.BooleanField(required=False)
+    chat_sound = api.BooleanField(required=False)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)

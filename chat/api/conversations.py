@@ -30,6 +30,10 @@ SEARCH_PATTERN = r"^[^\x00]*\S[^\x00]*$"
         OpenApiParameter("filter", str, enum=list(selectors.LIST_FILTERS), description="As the site's list."),
         OpenApiParameter("ad", str, description="Only conversations about this ad (its public id)."),
         OpenApiParameter("before", str, description="`next_cursor` of the previous page."),
+        OpenApiParameter("label", int, description="Only conversations with this label of the viewer's."),
+        OpenApiParameter(
+            "pinned", bool, description="true: only the pinned ones (at most 5, one page); false: no pinned."
+        ),
     ],
     responses={200: s.ConversationPageSerializer, **REFUSALS},
     operation_id="conversations_list",
@@ -54,6 +58,8 @@ def conversation_list(request):
             list_filter=form.get("filter") or "all",
             ad_public_id=form.get("ad") or None,
             before=form.get("before"),
+            label_id=api.query_int(request, "label", minimum=1),
+            pinned=_query_bool(request, "pinned"),
         )[: size + 1]
     )
     page = rows[:size]
@@ -64,6 +70,16 @@ def conversation_list(request):
         "next_cursor": api.encode_cursor(last.my_last_message_at, last.id) if last else None,
     }
     return Response(s.ConversationPageSerializer(body, context={"viewer": request.user}).data)
+
+
+def _query_bool(request, name: str) -> bool | None:
+    """Query parameter *name* as ``true``/``false`` (None when absent); ValidationError otherwise."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if raw not in ("true", "false"):
+        raise ValidationError({name: ["Enter true or false."]}, code="invalid")
+    return raw == "true"
 
 
 @extend_schema(responses={200: s.ConversationDetailSerializer, **REFUSALS})

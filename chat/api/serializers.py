@@ -91,6 +91,7 @@ class ConversationSerializer(serializers.Serializer):
     unread_count = serializers.IntegerField(source="my_unread_count")
     archived = serializers.SerializerMethodField()
     muted = serializers.SerializerMethodField()
+    pinned = serializers.SerializerMethodField(help_text="Pinned to the top of the viewer's list.")
 
     @extend_schema_field(PublicUserSerializer)
     def get_other(self, conversation) -> dict:
@@ -109,6 +110,9 @@ class ConversationSerializer(serializers.Serializer):
 
     def get_muted(self, conversation) -> bool:
         return getattr(conversation, "my_muted_at", None) is not None
+
+    def get_pinned(self, conversation) -> bool:
+        return getattr(conversation, "my_pin_slot", None) is not None
 
 
 class ConversationDetailSerializer(ConversationSerializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chat.api import changes, conversations, messages, offers, profiles
+from chat.api import changes, conversations, messages, offers, organise, profiles
 
 conversation = "conversations/<public_id:public_id>/"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("changes/", changes.list_changes, name="api-list-changes"),
     path("unread/", conversations.unread, name="api-unread"),
     path("search/", conversations.search, name="api-search"),
+    path("labels/", organise.labels, name="api-labels"),
+    path("labels/<int:label_id>/", organise.label_delete, name="api-label"),
     path("users/<public_id:public_id>/", profiles.profile, name="api-profile"),
     path("ads/<public_id:public_id>/conversations/", conversations.conversation_start, name="api-start"),
     path(conversation, conversations.conversation_detail, name="api-conversation"),
@@ -18,6 +20,8 @@ urlpatterns = [
     path(f"{conversation}hide/", conversations.conversation_hide, name="api-hide"),
     path(f"{conversation}archive/", conversations.conversation_archive, name="api-archive"),
     path(f"{conversation}mute/", conversations.conversation_mute, name="api-mute"),
+    path(f"{conversation}pin/", organise.conversation_pin, name="api-pin"),
+    path(f"{conversation}labels/", organise.conversation_labels, name="api-conversation-labels"),
     path(f"{conversation}block/", conversations.conversation_block, name="api-block"),
     path(f"{conversation}messages/", messages.message_list, name="api-messages"),
     path(f"{conversation}messages/send/", messages.message_send, name="api-send"),

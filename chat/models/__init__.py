@@ -1,6 +1,7 @@
 """The chat's models, one module per topic; import them from here (``from chat.models import Message``)."""
 
-from chat.models.conversations import Conversation, ConversationParticipant, Offer
+from chat.models.conversations import PIN_SLOTS, Conversation, ConversationParticipant, Offer
+from chat.models.labels import LABEL_NAME_MAX_LENGTH, LABELS_PER_USER, ConversationLabel, ParticipantLabel
 from chat.models.messages import (
     MESSAGE_MAX_LENGTH,
     MESSAGE_REACTIONS,
@@ -13,16 +14,21 @@ from chat.models.messages import (
 from chat.models.reviews import REVIEW_TEXT_MAX_LENGTH, ResponseTime, Review
 
 __all__ = [
+    "LABELS_PER_USER",
+    "LABEL_NAME_MAX_LENGTH",
     "MESSAGE_MAX_LENGTH",
+    "PIN_SLOTS",
     "MESSAGE_REACTIONS",
     "REVIEW_TEXT_MAX_LENGTH",
     "Conversation",
+    "ConversationLabel",
     "ConversationParticipant",
     "Message",
     "MessageEdit",
     "MessagePhoto",
     "MessageReaction",
     "Offer",
+    "ParticipantLabel",
     "ResponseTime",
     "Review",
     "message_photo_upload_to",

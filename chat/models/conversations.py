@@ -12,6 +12,10 @@ from ads.models import Ad
 from chat.managers import ConversationManager, ParticipantManager
 from marketplace.ids import new_public_id
 
+# How many conversations one user may pin to the top of their list (enough for the few deals in progress;
+# more would push the rest of the list off a phone's first screen).
+PIN_SLOTS = 5
+
 
 @functools.lru_cache(maxsize=16)
 def _detail_url_pattern(script_prefix: str) -> str:
@@ -206,6 +210,18 @@ class ConversationParticipant(models.Model):
     # list reads one user's rows newest first straight off participant_list_idx instead of scanning
     # conversations by time (which degrades with the size of the whole table).
     last_message_at = models.DateTimeField(_("last message at"), default=timezone.now)
+    # Pinned to the top of this participant's list: one of PIN_SLOTS numbered slots per user (a unique
+    # constraint on (user, pin_slot) and a check on its range, so no race can pin a sixth).
+    pin_slot = models.PositiveSmallIntegerField(_("pin slot"), null=True, blank=True)
+    pinned_at = models.DateTimeField(_("pinned at"), null=True, blank=True)
+    # This participant's own labels on the conversation (private to them; chat.models.labels).
+    labels = models.ManyToManyField(
+        "ConversationLabel",
+        through="ParticipantLabel",
+        related_name="+",
+        blank=True,
+        verbose_name=_("labels"),
+    )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     objects = ParticipantManager()
@@ -216,6 +232,13 @@ class ConversationParticipant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["conversation", "user"], name="participant_unique_user"),
             models.UniqueConstraint(fields=["conversation", "role"], name="participant_unique_role"),
+            # At most PIN_SLOTS pinned conversations per user, held by the database.
+            models.UniqueConstraint(fields=["user", "pin_slot"], name="participant_unique_pin_slot"),
+            models.CheckConstraint(
+                condition=models.Q(pin_slot__isnull=True)
+                | models.Q(pin_slot__gte=1, pin_slot__lte=PIN_SLOTS),
+                name="participant_pin_slot_range",
+            ),
         ]
         indexes = [
             models.Index(fields=["user", "-last_message_at", "-conversation"], name="participant_list_idx"),

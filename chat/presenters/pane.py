@@ -83,6 +83,7 @@ def _pane_key(request: HttpRequest, context: dict, csrf_secret: str) -> str:
         csrf_secret,
         conversation.my_archived_at,
         conversation.my_muted_at,
+        conversation.my_pin_slot,
         conversation.i_blocked_other,
         conversation.other_blocked_me,
         context["other_suspended"],  # a suspension moves only the suspended user's tokens

@@ -3,13 +3,14 @@ see a conversation at all is ``chat.access``."""
 
 from __future__ import annotations
 
+from django.db import connections
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, UserBlock
 from chat.delivery import tokens
 from chat.managers import MEMBERSHIP_FIELDS
-from chat.models import Conversation, ConversationParticipant
+from chat.models import Conversation, ConversationLabel, ConversationParticipant, ParticipantLabel
 
 
 def _with_membership(queryset: QuerySet[Conversation], *, user: User) -> QuerySet[Conversation]:
@@ -53,6 +54,8 @@ def conversation_list_for_user(
     list_filter: str | None = "all",
     ad_public_id: str | None = None,
     before: tuple | None = None,
+    label_id: int | None = None,
+    pinned: bool | None = None,
 ) -> QuerySet[Conversation]:
     """Return the conversations in *user*'s list, newest activity first, ready to render in one query.
 
@@ -61,6 +64,9 @@ def conversation_list_for_user(
     filter). *ad_public_id*
     narrows the list to one ad (a seller working through the buyers of one listing). *before* is a keyset
     cursor ``(last_message_at, id)``: only conversations older than it are returned (next page).
+    *label_id* keeps the conversations *user* put that label on (someone else's label matches nothing).
+    *pinned* True keeps only *user*'s pinned conversations, most recently pinned first (at most
+    ``PIN_SLOTS``: no paging), False leaves them out (the site shows them above the list), None ignores pins.
     Joins buyer, seller and the last message (with its sender id) so rows cost no extra queries.
     """
     # Filter on the annotation, not on membership__…: a second filter() across the relation would join
@@ -72,6 +78,18 @@ def conversation_list_for_user(
         queryset = queryset.filter(LIST_FILTERS.get(list_filter, LIST_FILTERS["all"])[1])
     if ad_public_id:
         queryset = queryset.filter(ad_public_id=ad_public_id)
+    if label_id is not None:
+        queryset = queryset.filter(
+            Exists(
+                ParticipantLabel.objects.filter(
+                    label_id=label_id, participant__user=user, participant__conversation_id=OuterRef("pk")
+                )
+            )
+        )
+    if pinned is not None:
+        queryset = queryset.filter(my_pin_slot__isnull=not pinned)
+    if pinned:
+        return queryset.select_related("buyer", "seller", "last_message").order_by("-my_pinned_at", "-id")
     if before is not None:
         before_at, before_id = before
         queryset = queryset.filter(my_last_message_at__lte=before_at).exclude(
@@ -80,6 +98,64 @@ def conversation_list_for_user(
     # Sorted by the participant's copy of last_message_at: PostgreSQL walks participant_list_idx for this
     # user (conversation.id equals membership.conversation_id through the join) and stops after one page.
     return queryset.select_related("buyer", "seller", "last_message").order_by("-my_last_message_at", "-id")
+
+
+def conversation_list_muted(*, user: User, limit: int = 50) -> list[Conversation]:
+    """Return up to *limit* of *user*'s conversations with muted notifications, newest activity first
+    (the chat settings page lists them with "Unmute"); one query."""
+    rows = conversation_list_for_user(user=user, list_filter=None).filter(my_muted_at__isnull=False)
+    return list(rows[:limit])
+
+
+def labels_for_user(*, user: User, conversation_ids: list[int] = ()) -> tuple[list, dict[int, list]]:
+    """Return ``(labels, on)``: *user*'s labels (``ConversationLabel``, by name) and, for those of
+    *conversation_ids* that carry any, ``{conversation id: [labels]}``. One query (the labels joined to
+    their assignments on these conversations only), whatever the number of rows."""
+    labels, on, _pinned = labels_and_pins_for_list(user=user, conversation_ids=conversation_ids, pins=False)
+    return labels, on
+
+
+def labels_and_pins_for_list(
+    *, user: User, conversation_ids: list[int] = (), pins: bool = True
+) -> tuple[list, dict[int, list], list[int]]:
+    """Return ``(labels, on, pinned_ids)`` for the chat list in one hand-written query: *user*'s labels (by
+    name), ``{conversation id: [labels]}`` for *conversation_ids* and (with *pins*) the user's pinned
+    conversations, and the ids of those pinned conversations (``[]`` without *pins*). The list reads its
+    pinned rows only when there are any, so a user who pinned nothing pays no query for them.
+
+    Hand-written: the ORM's FilteredRelation cannot put a condition on the second hop, and this runs on
+    every list render, where compiling ORM queries costs more than running them."""
+    ids = [int(conversation_id) for conversation_id in conversation_ids]
+    label, assignment, participant = (
+        model._meta.db_table for model in (ConversationLabel, ParticipantLabel, ConversationParticipant)
+    )
+    wanted = [f"p.conversation_id IN ({', '.join(['%s'] * len(ids))})"] if ids else []
+    wanted += ["p.pin_slot IS NOT NULL"] if pins else []
+    sql = (
+        f'SELECT l.id, l.name, p.conversation_id FROM "{label}" l LEFT JOIN ("{assignment}" pl'
+        f' JOIN "{participant}" p ON p.id = pl.participant_id AND p.user_id = %s'
+        f" AND ({' OR '.join(wanted) or '1 = 0'})) ON pl.label_id = l.id WHERE l.user_id = %s"
+    )
+    params = [user.pk, *ids, user.pk]
+    if pins:
+        # Pinned conversations come as rows without a label (the unique index on (user, pin_slot)).
+        sql += f' UNION ALL SELECT NULL, NULL, p.conversation_id FROM "{participant}" p'
+        sql += " WHERE p.user_id = %s AND p.pin_slot IS NOT NULL"
+        params.append(user.pk)
+    with connections[ConversationLabel.objects.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    labels, on, pinned_ids = {}, {}, []
+    for label_id, name, conversation_id in sorted(
+        rows, key=lambda row: (row[0] is None, str(row[1]).lower(), row[0] or 0)
+    ):
+        if label_id is None:
+            pinned_ids.append(conversation_id)
+            continue
+        found = labels.setdefault(label_id, ConversationLabel(id=label_id, user=user, name=name))
+        if conversation_id is not None:
+            on.setdefault(conversation_id, []).append(found)
+    return list(labels.values()), on, pinned_ids
 
 
 def conversation_rows_for_user(*, user_id: int, other_user_id: int | None = None) -> QuerySet:

@@ -34,6 +34,13 @@ from chat.services.offers import (
     offer_withdraw,
     offers_expire_due,
 )
+from chat.services.organise import (
+    conversation_set_labels,
+    conversation_set_pinned,
+    label_create,
+    label_delete,
+    label_name_clean,
+)
 from chat.services.photos import message_photos_store
 from chat.services.reactions import message_react
 from chat.services.read_state import (
@@ -63,13 +70,18 @@ __all__ = [
     "conversation_mark_read_if_behind",
     "conversation_mark_unread",
     "conversation_set_archived",
+    "conversation_set_labels",
     "conversation_set_muted",
+    "conversation_set_pinned",
     "conversation_start",
     "conversation_start_check",
     "conversations_mark_delivered",
     "conversations_sync_ad_details",
     "conversations_sync_ad_status",
     "edit_window_ends",
+    "label_create",
+    "label_delete",
+    "label_name_clean",
     "message_body_clean",
     "message_delete",
     "message_edit",

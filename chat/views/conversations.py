@@ -16,7 +16,7 @@ from ads.models import Ad
 from chat import access, policy, presenters, responses, services
 from chat.forms import MessageCursorForm, MessageForm, StartConversationForm
 from marketplace import idempotency
-from marketplace.http import HtmxHttpRequest, login_required
+from marketplace.http import HtmxHttpRequest, login_required, safe_next_url
 from marketplace.requests import guarded
 from marketplace.sentences import sentence_format
 
@@ -145,14 +145,15 @@ def conversation_archive(request: HtmxHttpRequest, public_id: str) -> HttpRespon
 @login_required
 @require_POST
 def conversation_mute(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
-    """Mute (``muted=1``) or unmute (``muted=0``) this conversation's notifications on the user's devices."""
+    """Mute (``muted=1``) or unmute (``muted=0``) this conversation's notifications on the user's devices,
+    then back to ``next`` (a local URL: the chat settings page's "Unmute") or the conversation."""
     conversation = access.access_conversation(public_id=public_id, user=request.user)
     muted = request.POST.get("muted", "1") == "1"
     services.conversation_set_muted(conversation=conversation, user=request.user, muted=muted)
     flash.success(
         request, _("Notifications muted for this conversation.") if muted else _("Notifications back on.")
     )
-    return redirect(conversation)
+    return redirect(safe_next_url(request, request.POST.get("next")) or conversation)
 
 
 def _ad_page_with_error(request: HtmxHttpRequest, ad: Ad, form: StartConversationForm) -> HttpResponse:

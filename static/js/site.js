@@ -27,11 +27,12 @@ import * as pushOptIn from "./push-optin.js";
 import * as typing from "./typing.js";
 import * as searchForm from "./search-form.js";
 import * as presence from "./presence.js";
+import * as sound from "./sound.js";
 
 // The typing indicator needs the live stream (body[data-push]); it starts first, as its own script did.
 if (document.body.hasAttribute("data-push")) typing.start();
 [
   timezone, scroll, initialFocus, offerForm, polls, enterSends, autosize, charactersLeft, confirm, quickReplies,
   photos, sentRecovery, messageMenu, menus, quotes, tabTitle, composerModes, focus, sendErrors, announcer,
-  pushOptIn, searchForm, presence
+  pushOptIn, searchForm, presence, sound
 ].forEach(function (module) { module.start(); });

@@ -151,13 +151,14 @@ def test_list_page_query_count_is_constant(client, count, django_assert_num_quer
     client.get(reverse("ads:list"))  # warm the last-seen gate
     # 1: session, 2: user, 3: conversation rows with buyer, seller and last message joined, 4: one UPDATE
     # marking the rows' last messages delivered (the buyers' first messages reach the seller's screen now),
-    # 5: header unread badge (partial index). The list's poll token comes from the cache.
-    with django_assert_num_queries(5):
+    # 5: the user's labels, those on these rows and the pinned ids (none: no query for pinned rows), 6: header
+    # unread badge (partial index). The list's poll token comes from the cache.
+    with django_assert_num_queries(6):
         response = client.get(reverse("chat:list"))
     assert response.content.decode().count('<a class="conversation-row') == count
-    # Loaded again with fragment caching off: everything is delivered already, so no write (4 queries).
+    # Loaded again with fragment caching off: everything is delivered already, so no write (5 queries).
     settings.MARKETPLACE_FRAGMENT_CACHE_S = 0
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(reverse("chat:list"))
 
 
@@ -173,9 +174,9 @@ def test_conversation_page_query_count_is_constant(client, count, django_assert_
     # UPDATE, tests/chat/test_delivered.py).
     client.get(reverse("chat:list"))
     # 1 session, 2 user, 3 conversation + both memberships, 4 latest messages page, 5 lock the reader's
-    # participant row, 6 read pointer update, 7 conversation rows, 8 header unread badge. Poll tokens come
-    # from the cache.
-    with django_assert_num_queries(8):
+    # participant row, 6 read pointer update, 7 conversation rows, 8 labels and pinned ids, 9 header
+    # unread badge. Poll tokens come from the cache.
+    with django_assert_num_queries(9):
         response = client.get(conversation.get_absolute_url())
     assert response.status_code == 200
     # The first view stored the conversation's token only after the access check, so it carried an unstored
@@ -191,9 +192,9 @@ def test_conversation_page_query_count_is_constant(client, count, django_assert_
     assert csrf.sub("", thread.search(again.content.decode()).group()) == csrf.sub(
         "", thread.search(response.content.decode()).group()
     )
-    # With fragment caching off, every page load renders: 6 queries (no read-pointer update).
+    # With fragment caching off, every page load renders: 7 queries (no read-pointer update).
     settings.MARKETPLACE_FRAGMENT_CACHE_S = 0
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(conversation.get_absolute_url())
 
 

@@ -11,7 +11,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.forms import LoginForm, ProfileForm, PushSubscriptionForm, SignupForm
 from ads.forms import AdForm
-from chat.forms import MessageEditForm, MessageForm, ReactionForm, ReviewForm, StartConversationForm
+from chat.forms import (
+    ChatSettingsForm,
+    ConversationLabelsForm,
+    LabelForm,
+    MessageEditForm,
+    MessageForm,
+    ReactionForm,
+    ReviewForm,
+    StartConversationForm,
+)
 from chat.moderation.forms import ReportForm
 from marketplace.forms import MultiplePhotoField
 from tests.conftest import make_image_bytes
@@ -24,6 +33,9 @@ FORMS = {
     "chat:message_edit": (MessageEditForm, lambda: {"body": "Edited by the crawler"}),
     "chat:message_react": (ReactionForm, lambda: {"add": "👍"}),
     "chat:review": (ReviewForm, dict),
+    "chat:settings": (ChatSettingsForm, dict),
+    "chat:label_create": (LabelForm, lambda: {"name": f"crawl {secrets.token_hex(3)}"}),
+    "chat:labels": (ConversationLabelsForm, lambda: {"new_label": f"crawl {secrets.token_hex(3)}"}),
     "moderation:report": (ReportForm, lambda: {"idempotency_key": secrets.token_urlsafe(16)}),
     "moderation:ad_report": (ReportForm, lambda: {"idempotency_key": secrets.token_urlsafe(16)}),
     "moderation:review_report": (ReportForm, lambda: {"idempotency_key": secrets.token_urlsafe(16)}),
@@ -59,6 +71,8 @@ FIELDS = {
     "chat:offer_act": dict,
     "chat:archive": lambda: {"archived": "1"},
     "chat:mute": lambda: {"muted": "1"},
+    "chat:pin": lambda: {"pinned": "1"},
+    "chat:label_delete": dict,
     "chat:hide": dict,
     "chat:block": dict,
     "chat:mark_unread": dict,

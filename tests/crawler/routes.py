@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import PushSubscription, User, UserBlock
 from accounts.tokens import email_verification_token, unsubscribe_token
 from ads import digest
-from chat.models import Review
+from chat.models import ConversationLabel, Review
 from chat.moderation.models import Report
 from notifications.models import Notification
 from tests.crawler.world import ROLES, World
@@ -150,6 +150,10 @@ def fillings(route: Route, world: World) -> list[Filling] | None:
         ]
         out += [Filling("unknown notification", {"notification_id": "AAAAAAAAAA"}, fixed)]
         params -= {"notification_id"}
+    elif "label_id" in params:
+        ids = [str(pk) for pk in ConversationLabel.objects.values_list("pk", flat=True)]
+        out += [Filling("label", {"label_id": pk}, fixed) for pk in [*ids, "999999"]]
+        params -= {"label_id"}
     elif "subscription_id" in params:
         ids = [str(pk) for pk in PushSubscription.objects.values_list("pk", flat=True)]
         out += [Filling("push subscription", {"subscription_id": pk}, fixed) for pk in [*ids, "999999"]]

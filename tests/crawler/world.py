@@ -126,6 +126,11 @@ class World:
         assert Offer.objects.get(pk=countered.pk).status == Offer.Status.COUNTERED
         self.open_report = moderation.report_create(reporter=buyer, conversation=rich, reason="scam")
         self.scene("active ad, every message and offer state", rich)
+        # Pinned and labelled by the seller (the buyer's labels are theirs: the crawler tries both ids).
+        services.conversation_set_pinned(conversation=rich, user=seller, pinned=True)
+        sold = services.label_create(user=seller, name="sold")
+        services.conversation_set_labels(conversation=rich, user=seller, label_ids=[sold.pk])
+        services.label_create(user=buyer, name="to collect")
 
         # An accepted offer waiting for the seller's deal.
         accepted_ad = self.ad(title="Oak table")

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ads', '0004_search_filters_favourites'),
+        ("ads", "0005_favourite_alert"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
