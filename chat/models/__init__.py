@@ -10,9 +10,23 @@ from chat.models.messages import (
     MessageReaction,
     message_photo_upload_to,
 )
+from chat.models.replies import (
+    AWAY_TEXT_MAX_LENGTH,
+    QUICK_REPLIES_MAX,
+    QUICK_REPLY_DEFAULTS,
+    QUICK_REPLY_MAX_LENGTH,
+    AwayReply,
+    ReplySettings,
+)
 from chat.models.reviews import REVIEW_TEXT_MAX_LENGTH, ResponseTime, Review
 
 __all__ = [
+    "AWAY_TEXT_MAX_LENGTH",
+    "QUICK_REPLIES_MAX",
+    "QUICK_REPLY_DEFAULTS",
+    "QUICK_REPLY_MAX_LENGTH",
+    "AwayReply",
+    "ReplySettings",
     "MESSAGE_MAX_LENGTH",
     "MESSAGE_REACTIONS",
     "REVIEW_TEXT_MAX_LENGTH",

@@ -39,14 +39,22 @@ from chat.selectors.reputation import (
     review_list_for_profile,
     review_summary,
 )
+from chat.selectors.replies import away_settings_of, own_quick_replies, reply_settings_of
 from chat.selectors.search import (
+    IN_CONVERSATION_RESULTS_LIMIT,
     SEARCH_RESULTS_LIMIT,
     MessageDocument,
     conversation_search_for_user,
     message_search_for_user,
+    message_search_in_conversation,
 )
 
 __all__ = [
+    "IN_CONVERSATION_RESULTS_LIMIT",
+    "away_settings_of",
+    "message_search_in_conversation",
+    "own_quick_replies",
+    "reply_settings_of",
     "profile_user_get",
     "response_time_get",
     "review_by_author",

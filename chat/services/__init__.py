@@ -41,6 +41,13 @@ from chat.services.read_state import (
     conversation_mark_read_if_behind,
     conversation_mark_unread,
 )
+from chat.services.replies import (
+    away_reply_locked,
+    away_settings_update,
+    quick_replies_set,
+    quick_reply_add,
+    quick_reply_change,
+)
 from chat.services.reputation import (
     response_time_refresh,
     review_closes_at,
@@ -53,6 +60,11 @@ from chat.services.reputation import (
 )
 
 __all__ = [
+    "away_reply_locked",
+    "away_settings_update",
+    "quick_replies_set",
+    "quick_reply_add",
+    "quick_reply_change",
     "ERROR_MESSAGES",
     "conversation_first_message_held",
     "conversation_hide",

@@ -13,6 +13,7 @@ from ads.models import Ad
 from chat import delivery, screening, selectors
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, ConversationParticipant, Message
+from chat.services.replies import away_reply_locked
 from chat.services.messages import (
     message_body_clean,
     message_create_locked,
@@ -158,6 +159,7 @@ def _conversation_start_locked(
         idempotency_key=idempotency_key,
         idempotency_fingerprint=fingerprint,
     )
+    away_reply_locked(conversation=conversation, message=message)
     return conversation, message
 
 

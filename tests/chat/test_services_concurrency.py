@@ -205,3 +205,18 @@ def test_an_edit_racing_a_delete_leaves_a_deleted_message_with_one_history():
         assert list(stored.edits.values_list("body", flat=True)) == ["wrong buyer"]
     conversation.refresh_from_db()
     assert conversation.change_seq == 2 - len(errors)
+
+
+def test_concurrent_buyer_sends_get_one_away_message():
+    seller = UserFactory()
+    conversation, _ = services.conversation_start(buyer=UserFactory(), ad=AdFactory(owner=seller), body="Hi")
+    services.away_settings_update(user=seller, enabled=True, text="Away until Monday.")
+    buyer = conversation.buyer
+
+    results, errors = run_at_once(
+        6,
+        lambda i: services.message_send(conversation=conversation, sender=buyer, body=f"Are you there? {i}"),
+    )
+    assert errors == [] and all(results)
+    assert Message.objects.filter(conversation=conversation, notice="away").count() == 1
+    assert Message.objects.filter(conversation=conversation, sender=buyer).count() == 7
