@@ -31,6 +31,7 @@ from chat.selectors.messages import (
     offer_get_for_conversation,
     offer_sent_with_key,
 )
+from chat.selectors.replies import away_settings_of, own_quick_replies, reply_settings_of
 from chat.selectors.reputation import (
     profile_user_get,
     response_time_get,
@@ -39,7 +40,6 @@ from chat.selectors.reputation import (
     review_list_for_profile,
     review_summary,
 )
-from chat.selectors.replies import away_settings_of, own_quick_replies, reply_settings_of
 from chat.selectors.search import (
     IN_CONVERSATION_RESULTS_LIMIT,
     SEARCH_RESULTS_LIMIT,

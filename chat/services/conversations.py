@@ -13,7 +13,6 @@ from ads.models import Ad
 from chat import delivery, screening, selectors
 from chat.errors import ERROR_MESSAGES
 from chat.models import Conversation, ConversationParticipant, Message
-from chat.services.replies import away_reply_locked
 from chat.services.messages import (
     message_body_clean,
     message_create_locked,
@@ -21,6 +20,7 @@ from chat.services.messages import (
     refuse_if_blocked,
     refuse_if_unverified,
 )
+from chat.services.replies import away_reply_locked
 from marketplace import idempotency
 
 
