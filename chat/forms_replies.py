@@ -25,7 +25,8 @@ class AwaySettingsForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Sent once in each conversation a buyer writes in while you are away. It does not count as your reply."
+            "Sent once in each conversation a buyer writes in while you are away. "
+            "It does not count as your reply."
         ),
     )
     until = forms.DateField(

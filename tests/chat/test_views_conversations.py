@@ -166,7 +166,7 @@ def test_conversation_page_query_count_is_constant(client, count, django_assert_
     client.get(reverse("ads:list"))
     # 1 session, 2 user, 3 conversation + both memberships, 4 latest messages page, 5 lock the reader's
     # participant row, 6 read pointer update, 7 conversation rows, 8 header unread badge, 9 the seller's own
-    # quick replies (read only when the composer renders, not from the cache). Poll tokens come from the cache.
+    # quick replies (read only when the composer renders, not from the cache). Poll tokens: from the cache.
     with django_assert_num_queries(9):
         response = client.get(conversation.get_absolute_url())
     assert response.status_code == 200
