@@ -28,5 +28,5 @@ def conversation_search_in(request: HtmxHttpRequest, public_id: str) -> HttpResp
         "other": conversation.other_participant(request.user),
         **presenters.conversation_matches(conversation, query=query),
     }
-    html = render_to_string(f"{presenters.PAGE_TEMPLATE}#conversation-matches", context, request=request)
+    html = render_to_string("chat/_conversation_matches.html", context, request=request)
     return HttpResponse(html)
