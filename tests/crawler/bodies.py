@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.forms import LoginForm, ProfileForm, PushSubscriptionForm, SignupForm
 from ads.forms import AdForm
 from chat.forms import MessageEditForm, MessageForm, ReactionForm, ReviewForm, StartConversationForm
+from chat.forms_replies import AwaySettingsForm
 from chat.moderation.forms import ReportForm
 from marketplace.forms import MultiplePhotoField
 from tests.conftest import make_image_bytes
@@ -24,6 +25,7 @@ FORMS = {
     "chat:message_edit": (MessageEditForm, lambda: {"body": "Edited by the crawler"}),
     "chat:message_react": (ReactionForm, lambda: {"add": "👍"}),
     "chat:review": (ReviewForm, dict),
+    "chat:settings_away": (AwaySettingsForm, lambda: {"enabled": "on", "text": "Away this week."}),
     "moderation:report": (ReportForm, lambda: {"idempotency_key": secrets.token_urlsafe(16)}),
     "moderation:ad_report": (ReportForm, lambda: {"idempotency_key": secrets.token_urlsafe(16)}),
     "moderation:review_report": (ReportForm, lambda: {"idempotency_key": secrets.token_urlsafe(16)}),
@@ -58,6 +60,7 @@ FIELDS = {
     "chat:offer_make": lambda: {"amount": "185", "idempotency_key": secrets.token_urlsafe(16)},
     "chat:offer_act": dict,
     "chat:archive": lambda: {"archived": "1"},
+    "chat:settings_quick_replies": lambda: {"reply_0": "Pickup after 6 pm."},
     "chat:mute": lambda: {"muted": "1"},
     "chat:hide": dict,
     "chat:block": dict,
