@@ -100,6 +100,8 @@ def test_search_in_a_conversation_jumps_to_an_earlier_match(browser, live_server
     expect(page.locator(f"#message-{early.id}")).to_have_count(0)  # not on the latest page
     page.click(".conversation-header summary")
     page.fill("#conversation-search-q", "bicycle")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"menu-{name}.png"))
     page.press("#conversation-search-q", "Enter")
     summary = page.locator("#conversation-matches .matches-summary")
     expect(summary).to_have_text(re.compile("2 matches|2 совпадения"))
