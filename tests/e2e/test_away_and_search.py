@@ -39,6 +39,9 @@ def test_away_message_once_and_own_quick_replies(browser, live_server):
     seller_page.fill("#id_text", "On holiday until Monday.")
     seller_page.click("text=Save away message")
     expect(seller_page.locator("#away-settings")).to_contain_text("On: buyers who write to you")
+    SHOTS.mkdir(exist_ok=True)
+    seller_page.set_viewport_size({"width": 390, "height": 844})
+    seller_page.screenshot(path=str(SHOTS / "settings-390.png"), full_page=True)
 
     log_in(buyer_page, base, "buyer@example.com")
     buyer_page.goto(f"{base}{conversation.get_absolute_url()}")
@@ -52,6 +55,7 @@ def test_away_message_once_and_own_quick_replies(browser, live_server):
     expect(away.locator(".system-note")).to_contain_text(
         "Automatic reply from Sam Seller: On holiday until Monday."
     )
+    buyer_page.screenshot(path=str(SHOTS / "away-message.png"))
     buyer_page.reload()
     expect(buyer_page.locator("#message-list .message--system")).to_have_count(1)
     assert conversation.messages.filter(notice="away").count() == 1
