@@ -108,10 +108,10 @@ def away_reply_locked(*, conversation: Conversation, message: Message) -> Messag
     return reply
 
 
-def _announce_own_views(user: User) -> None:
-    """Quick replies are in the composer of every conversation page *user* has (cached under its token)."""
+def _announce_own_views(user_id: int) -> None:
+    """Quick replies are in the composer of every conversation page the user has (cached under its token)."""
     delivery.announce(
-        conversations=selectors.conversation_rows_for_user(user_id=user.pk), only_user_id=user.pk
+        conversations=selectors.conversation_rows_for_user(user_id=user_id), only_user_id=user_id
     )
 
 
@@ -130,7 +130,7 @@ def _save_list(row: ReplySettings, texts: list[str], ids: list[int | None]) -> l
         items.append({"id": reply_id, "text": text})
     row.quick_replies, row.updated_at = items, timezone.now()
     row.save(update_fields=["quick_replies", "quick_reply_seq", "updated_at"])
-    _announce_own_views(row.user)
+    _announce_own_views(row.user_id)
     return items
 
 
