@@ -71,6 +71,13 @@ ERROR_MESSAGES = {
     "review_too_long": _("A review can be at most %(limit)s characters."),
     "review_not_editable": _("This review can no longer be changed."),
     "reply_unknown": _("The message you are replying to is not in this conversation."),
+    "away_text_required": _("Write the away message buyers get while you are away."),
+    "away_text_too_long": _("An away message can be at most %(limit)s characters."),
+    "away_until_past": _("Choose today or a later day."),
+    "quick_reply_empty": _("Write the quick reply's text."),
+    "quick_reply_too_long": _("A quick reply can be at most %(limit)s characters."),
+    "quick_replies_too_many": _("You can keep at most %(limit)s quick replies."),
+    "quick_reply_unknown": _("There is no such quick reply in your list."),
 }
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chat import services
 from chat.delivery.cursor import PollCursor, change_seq_name
-from chat.models import MESSAGE_MAX_LENGTH, REVIEW_TEXT_MAX_LENGTH
+from chat.models import MESSAGE_MAX_LENGTH, QUICK_REPLY_DEFAULTS, REVIEW_TEXT_MAX_LENGTH
 from chat.selectors import LIST_FILTERS
 from marketplace.forms import MultiplePhotoField
 
@@ -27,11 +27,7 @@ QUICK_REPLIES = {
     ("buyer", "reserved"): [_("Can I be next if the deal falls through?")],
     ("buyer", "sold"): [_("Do you have anything similar?")],
     ("buyer", "removed"): [],
-    ("seller", "active"): [
-        _("Yes, it's available."),
-        _("Sorry, it's sold."),
-        _("When would you like to pick it up?"),
-    ],
+    ("seller", "active"): list(QUICK_REPLY_DEFAULTS),
     ("seller", "deal"): [_("When would you like to pick it up?")],
     ("seller", "reserved"): [
         _("Sorry, it's reserved for another buyer."),

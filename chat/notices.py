@@ -29,6 +29,8 @@ NOTICES = {
     "deal_reserved": _("%(seller)s reserved this item for %(buyer)s."),
     "deal_sold": _("%(seller)s marked this item as sold to %(buyer)s."),
     "deal_released": _("%(seller)s released the reservation. The item is on sale again."),
+    # The seller's away message (chat.services.replies): their own words, introduced in the reader's language.
+    "away": _("Automatic reply from %(name)s: %(text)s"),
 }
 
 

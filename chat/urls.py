@@ -10,8 +10,10 @@ from chat.views import (
     organise,
     photos,
     polls,
+    replies,
     reputation,
     safety,
+    search,
 )
 
 app_name = "chat"
@@ -25,11 +27,14 @@ urlpatterns = [
     path("settings/", organise.chat_settings, name="settings"),
     path("settings/labels/", organise.label_create, name="label_create"),
     path("settings/labels/<int:label_id>/delete/", organise.label_delete, name="label_delete"),
+    path("settings/away/", replies.away_settings, name="settings_away"),
+    path("settings/quick-replies/", replies.quick_replies_settings, name="settings_quick_replies"),
     path("stream/", stream.conversation_stream, name="stream"),
     path("start/<public_id:ad_public_id>/", conversations.conversation_start, name="start"),
     path("<public_id:public_id>/", conversations.conversation_detail, name="detail"),
     path("<public_id:public_id>/poll/", polls.conversation_poll, name="poll"),
     path("<public_id:public_id>/send/", messages.message_send, name="send"),
+    path("<public_id:public_id>/search/", search.conversation_search_in, name="search_in"),
     path("<public_id:public_id>/typing/", live.conversation_typing, name="typing"),
     path("<public_id:public_id>/presence/", live.participant_presence, name="presence"),
     path("<public_id:public_id>/composer/", message_actions.composer, name="composer"),

@@ -7,4 +7,7 @@ from marketplace import pushpin
 def test_every_listed_proxy_gets_a_publisher(settings):
     settings.MARKETPLACE_PUSH_URL = "http://pushpin:5561, http://pushpin2:5561"
     publisher = pushpin._publisher()
-    assert sorted(client.uri for client in publisher.clients) == ["http://pushpin2:5561", "http://pushpin:5561"]
+    assert sorted(client.uri for client in publisher.clients) == [
+        "http://pushpin2:5561",
+        "http://pushpin:5561",
+    ]

@@ -167,3 +167,33 @@ def message_photo(request, public_id: str, photo_id: int, variant: str):
         raise Http404("No such photo.")
     photo = selectors.message_photo_get_for_viewer(public_id=public_id, photo_id=photo_id, user=request.user)
     return responses.photo_response(photo, variant)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "q",
+            {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"^[^\x00]*\S[^\x00]*$"},
+            required=True,
+            description="Words to find in this conversation (web-search syntax: quotes, -word, or).",
+        )
+    ],
+    responses={200: s.ConversationSearchSerializer, **REFUSALS},
+)
+@api_view(["GET"])
+def message_search(request, public_id: str):
+    """Search inside one conversation as the site's conversation menu does: up to 50 matching messages,
+    newest first (never deleted ones or hidden history); fetch each one's place with ``GET
+    .../messages/?before=<id + 1>``. ``q`` of 1–200 characters without NUL (400 ``bad_query``). A constant
+    number of queries whatever the history; 404 for non-participants."""
+    conversation = access.access_conversation(user=request.user, public_id=public_id)
+    query = (request.query_params.get("q") or "").strip()
+    if not query or len(query) > 200 or "\x00" in query:
+        raise ValidationError("Search for 1 to 200 characters.", code="bad_query")
+    limit = selectors.IN_CONVERSATION_RESULTS_LIMIT
+    found = selectors.message_search_in_conversation(conversation=conversation, text=query, limit=limit + 1)
+    body = {
+        "results": s.serialize_messages(request, conversation, found[:limit]),
+        "limited": len(found) > limit,
+    }
+    return Response(body)

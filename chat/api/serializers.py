@@ -404,6 +404,11 @@ class SearchSerializer(serializers.Serializer):
     conversations = ConversationSerializer(many=True)
 
 
+class ConversationSearchSerializer(serializers.Serializer):
+    results = MessageSerializer(many=True, help_text="Matches, newest first.")
+    limited = serializers.BooleanField(help_text="More matched than shown (the latest 50 are).")
+
+
 def message_context(conversation, messages: list, *, viewer) -> dict:
     """What MessageSerializer needs beside the messages: their photos and reactions (one query each,
     none when no message has any), where photos are fetched from, the receipt pointers, and *viewer*'s

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chat.api import changes, conversations, messages, offers, organise, profiles
+from chat.api import changes, conversations, messages, offers, organise, profiles, replies
 
 conversation = "conversations/<public_id:public_id>/"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("search/", conversations.search, name="api-search"),
     path("labels/", organise.labels, name="api-labels"),
     path("labels/<int:label_id>/", organise.label_delete, name="api-label"),
+    path("settings/away/", replies.away, name="api-away"),
+    path("settings/quick-replies/", replies.quick_replies, name="api-quick-replies"),
+    path("settings/quick-replies/<int:reply_id>/", replies.quick_reply, name="api-quick-reply"),
     path("users/<public_id:public_id>/", profiles.profile, name="api-profile"),
     path("ads/<public_id:public_id>/conversations/", conversations.conversation_start, name="api-start"),
     path(conversation, conversations.conversation_detail, name="api-conversation"),
@@ -24,6 +27,7 @@ urlpatterns = [
     path(f"{conversation}labels/", organise.conversation_labels, name="api-conversation-labels"),
     path(f"{conversation}block/", conversations.conversation_block, name="api-block"),
     path(f"{conversation}messages/", messages.message_list, name="api-messages"),
+    path(f"{conversation}search/", messages.message_search, name="api-conversation-search"),
     path(f"{conversation}messages/send/", messages.message_send, name="api-send"),
     path(f"{conversation}messages/<int:message_id>/", messages.message_change, name="api-message"),
     path(

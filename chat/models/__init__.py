@@ -11,11 +11,25 @@ from chat.models.messages import (
     MessageReaction,
     message_photo_upload_to,
 )
+from chat.models.replies import (
+    AWAY_TEXT_MAX_LENGTH,
+    QUICK_REPLIES_MAX,
+    QUICK_REPLY_DEFAULTS,
+    QUICK_REPLY_MAX_LENGTH,
+    AwayReply,
+    ReplySettings,
+)
 from chat.models.reviews import REVIEW_TEXT_MAX_LENGTH, ResponseTime, Review
 
 __all__ = [
     "LABELS_PER_USER",
     "LABEL_NAME_MAX_LENGTH",
+    "AWAY_TEXT_MAX_LENGTH",
+    "QUICK_REPLIES_MAX",
+    "QUICK_REPLY_DEFAULTS",
+    "QUICK_REPLY_MAX_LENGTH",
+    "AwayReply",
+    "ReplySettings",
     "MESSAGE_MAX_LENGTH",
     "PIN_SLOTS",
     "MESSAGE_REACTIONS",

@@ -20,6 +20,7 @@ from chat.presenters.pane import (
     STATUS_MARK,
     conversation_chrome,
 )
+from chat.presenters.replies import reply_settings_context
 from chat.presenters.reputation import (
     PROFILE_TEMPLATE,
     profile_context,
@@ -27,6 +28,7 @@ from chat.presenters.reputation import (
     response_time_text,
     review_prompt,
 )
+from chat.presenters.search import conversation_matches
 
 __all__ = [
     "COMPOSER_KEY_MARK",
@@ -36,6 +38,7 @@ __all__ = [
     "PROFILE_TEMPLATE",
     "STATUS_MARK",
     "composer_mode",
+    "conversation_matches",
     "conversation_chrome",
     "conversation_pane",
     "earlier_page_html",
@@ -45,6 +48,7 @@ __all__ = [
     "new_messages",
     "participant_context",
     "quick_replies",
+    "reply_settings_context",
     "profile_context",
     "reputation_context",
     "response_time_text",

@@ -18,6 +18,7 @@ from chat.forms import QUICK_REPLIES
 from chat.models import MESSAGE_REACTIONS, Conversation, Message, Offer
 from chat.presenters.lists import PAGE_TEMPLATE
 from chat.presenters.messages import message_rows
+from chat.presenters.replies import seller_quick_replies
 from marketplace.http import cached_reverse
 
 
@@ -32,6 +33,18 @@ def quick_replies(*, role: str, ad_status: str, deal_here: bool) -> list:
     else:
         state = Ad.Status.REMOVED
     return QUICK_REPLIES[(role, state)]
+
+
+def _quick_replies_for(user_id: int, conversation: Conversation):
+    """The composer's quick replies: a seller's own list (read only when the composer renders), else the
+    defaults for the viewer's role and the ad's state."""
+    role = "seller" if conversation.seller_id == user_id else "buyer"
+    defaults = quick_replies(
+        role=role, ad_status=conversation.ad_status, deal_here=conversation.deal_at is not None
+    )
+    if role == "buyer":
+        return defaults
+    return seller_quick_replies(user_id=user_id, defaults=defaults)
 
 
 def ad_changes(conversation: Conversation) -> dict:
@@ -61,11 +74,7 @@ def participant_context(request: HttpRequest, conversation: Conversation, *, tok
     return {
         "conversation": conversation,
         "other": other,
-        "quick_replies": quick_replies(
-            role="seller" if conversation.seller_id == request.user.pk else "buyer",
-            ad_status=conversation.ad_status,
-            deal_here=conversation.deal_at is not None,
-        ),
+        "quick_replies": _quick_replies_for(request.user.pk, conversation),
         # A suspended participant is never "online": the suspension hint says why they are away.
         "show_last_seen": request.user.share_last_seen and other.share_last_seen and other.is_active,
         "show_receipts": receipts,

@@ -59,7 +59,7 @@ def conversation_chrome(request: HttpRequest, context: dict) -> SafeString:
 
 def _pane_cacheable(context: dict) -> bool:
     """Return False when the pane shows something of this request only: typed text, a reply or edit in
-    the composer, an open offer form, or an error."""
+    the composer, an open offer form, search matches, or an error."""
     form = context.get("form")
     return not (
         context.get("typed")
@@ -67,6 +67,7 @@ def _pane_cacheable(context: dict) -> bool:
         or context.get("composer_error")
         or context.get("offer_error")
         or context.get("offer_open")
+        or context.get("in_search_query") is not None
         or (form is not None and form.is_bound and form.errors)
     )
 

@@ -37,6 +37,7 @@ from chat.selectors.messages import (
     offer_get_for_conversation,
     offer_sent_with_key,
 )
+from chat.selectors.replies import away_settings_of, own_quick_replies, reply_settings_of
 from chat.selectors.reputation import (
     profile_user_get,
     response_time_get,
@@ -46,16 +47,23 @@ from chat.selectors.reputation import (
     review_summary,
 )
 from chat.selectors.search import (
+    IN_CONVERSATION_RESULTS_LIMIT,
     SEARCH_RESULTS_LIMIT,
     MessageDocument,
     conversation_search_for_user,
     message_search_for_user,
+    message_search_in_conversation,
 )
 
 __all__ = [
     "message_bodies_repeated",
     "message_status",
     "receipt_pointers",
+    "IN_CONVERSATION_RESULTS_LIMIT",
+    "away_settings_of",
+    "message_search_in_conversation",
+    "own_quick_replies",
+    "reply_settings_of",
     "profile_user_get",
     "response_time_get",
     "review_by_author",

@@ -70,3 +70,35 @@ def conversation_search_for_user(*, user: User, text: str) -> list[Conversation]
     return list(
         conversation_list_for_user(user=user, list_filter=None).filter(matches)[:SEARCH_RESULTS_LIMIT]
     )
+
+
+IN_CONVERSATION_RESULTS_LIMIT = 50
+
+
+def message_search_in_conversation(
+    *, conversation: Conversation, text: str, limit: int = IN_CONVERSATION_RESULTS_LIMIT
+) -> list[Message]:
+    """Return up to *limit* messages of *conversation* matching *text*, newest first, for the participant
+    whose view *conversation* carries (``my_hidden_up_to_id`` from ``chat.access``: nothing from history
+    they hid). Never a deleted or removed message; notices match by their stored English text.
+
+    Full-text search on PostgreSQL (the GIN index ``message_body_fts_idx``, web-search syntax), every
+    word as a substring elsewhere, as ``message_search_for_user``. One query, however long the history.
+    """
+    text = text.strip()[:200]
+    if not text:
+        return []
+    queryset = Message.objects.filter(
+        conversation_id=conversation.pk, removed_by_moderator_at__isnull=True, deleted_at__isnull=True
+    )
+    hidden_up_to = getattr(conversation, "my_hidden_up_to_id", None)
+    if hidden_up_to:
+        queryset = queryset.filter(id__gt=hidden_up_to)
+    if connection.vendor == "postgresql":
+        queryset = queryset.annotate(document=MessageDocument("body")).filter(
+            document=SearchQuery(text, config="english", search_type="websearch")
+        )
+    else:
+        for word in text.split()[:8]:
+            queryset = queryset.filter(body__icontains=word)
+    return list(queryset.order_by("-created_at", "-id")[:limit])

@@ -50,6 +50,13 @@ from chat.services.read_state import (
     conversation_mark_unread,
     conversations_mark_delivered,
 )
+from chat.services.replies import (
+    away_reply_locked,
+    away_settings_update,
+    quick_replies_set,
+    quick_reply_add,
+    quick_reply_change,
+)
 from chat.services.reputation import (
     response_time_refresh,
     review_closes_at,
@@ -62,6 +69,11 @@ from chat.services.reputation import (
 )
 
 __all__ = [
+    "away_reply_locked",
+    "away_settings_update",
+    "quick_replies_set",
+    "quick_reply_add",
+    "quick_reply_change",
     "ERROR_MESSAGES",
     "conversation_first_message_held",
     "conversation_hide",

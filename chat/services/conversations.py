@@ -20,6 +20,7 @@ from chat.services.messages import (
     refuse_if_blocked,
     refuse_if_unverified,
 )
+from chat.services.replies import away_reply_locked
 from marketplace import idempotency
 
 
@@ -158,6 +159,7 @@ def _conversation_start_locked(
         idempotency_key=idempotency_key,
         idempotency_fingerprint=fingerprint,
     )
+    away_reply_locked(conversation=conversation, message=message)
     return conversation, message
 
 

@@ -24,6 +24,7 @@ from chat.errors import ERROR_MESSAGES
 from chat.models import MESSAGE_MAX_LENGTH, Conversation, ConversationParticipant, Message, Offer
 from chat.notices import notice_text_in_english
 from chat.services.photos import message_photos_store
+from chat.services.replies import away_reply_locked
 from chat.services.reputation import response_time_refresh
 from marketplace import idempotency
 from marketplace.images import ProcessedImage
@@ -133,6 +134,7 @@ def message_create_locked(
     reply_to_id: int | None = None,
     notice: str = "",
     notice_params: dict | None = None,
+    automatic: bool = False,
 ) -> Message:
     """Insert a message into *conversation*, which the caller has locked (``select_for_update``), and keep
     the denormalised state in step: the conversation's last message, the sender's read pointer, the
@@ -142,7 +144,9 @@ def message_create_locked(
     tokens on commit. Returns the message; *created_at* (aware datetime) is for importers;
     *idempotency_key* (with the request's *idempotency_fingerprint*) and *reply_to_id* (checked by the
     caller) are stored with it (see ``message_send``). A *notice* (a ``chat.notices`` code, with
-    *notice_params*) is stored as such and its English text becomes the body."""
+    *notice_params*) is stored as such and its English text becomes the body. An *automatic* message
+    (the away message, sent for the sender by the site) leaves the sender's read pointer and unread
+    count alone: they have not read what it answers."""
     now = timezone.now()
     if notice:
         body = notice_text_in_english(notice, notice_params or {})
@@ -165,7 +169,12 @@ def message_create_locked(
     first_reply = written and sender.pk == conversation.seller_id and conversation.first_reply_at is None
     _conversation_advance(conversation=conversation, message=message, first_reply=first_reply, now=now)
     _participants_advance(
-        conversation=conversation, message=message, written=written, first_reply=first_reply, now=now
+        conversation=conversation,
+        message=message,
+        written=written,
+        first_reply=first_reply,
+        now=now,
+        automatic=automatic,
     )
     delivery.announce(conversations=[(conversation.public_id, conversation.buyer_id, conversation.seller_id)])
     return message
@@ -201,19 +210,23 @@ def _conversation_advance(
 
 
 def _participants_advance(
-    *, conversation: Conversation, message: Message, written: bool, first_reply: bool, now: datetime
+    *,
+    conversation: Conversation,
+    message: Message,
+    written: bool,
+    first_reply: bool,
+    now: datetime,
+    automatic: bool = False,
 ) -> None:
     """Move both participants' rows past *message*: the sender has read everything up to their own message
     (and, for a *written* one, sent one more); the other participant has one more unread message, and a
     conversation they had archived comes back to their main list. Refreshes the seller's response time
-    after their *first_reply* when it gave a sample (``_conversation_advance``)."""
+    after their *first_reply* when it gave a sample (``_conversation_advance``). An *automatic* message
+    moves only the sender's ``last_message_at``."""
     sender_id, sent_at = message.sender_id, message.created_at
+    read = {} if automatic else {"last_read_message": message, "unread_count": 0}
     ConversationParticipant.objects.filter(conversation=conversation, user_id=sender_id).update(
-        last_read_message=message,
-        unread_count=0,
-        last_message_at=sent_at,
-        updated_at=now,
-        sent_count=F("sent_count") + int(written),
+        **read, last_message_at=sent_at, updated_at=now, sent_count=F("sent_count") + int(written)
     )
     if first_reply and conversation.first_reply_delay_s is not None:
         response_time_refresh(user_id=sender_id)
@@ -308,6 +321,7 @@ def _message_send_locked(
         reply_to_id=reply_to_id,
     )
     message_photos_store(message=message, photos=photos)
+    away_reply_locked(conversation=locked, message=message)
     return message
 
 

@@ -57,7 +57,8 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     """Show the list and the active conversation; ``?before=<message id>`` shows an earlier page and
     ``?at=<message id>`` the page ending with that message (a search result in its context);
     ``?reply=<id>`` and ``?edit=<id>`` open the composer replying to or editing that message, and
-    ``?counter=<offer id>`` opens the offer form (the message and offer actions' links without JavaScript).
+    ``?counter=<offer id>`` opens the offer form (the message and offer actions' links without JavaScript);
+    ``?q=`` shows the matches of a search in this conversation above the messages.
 
     Opening the conversation advances the read pointer to its last message. With htmx and ``before``
     only the earlier messages are returned (prepended by "Load earlier messages").
@@ -79,6 +80,8 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     reply, edit = MessageCursorForm.read(request.GET, "reply", "edit")
     context.update(presenters.composer_mode(request, conversation, reply=reply, edit=edit))
     context["offer_open"] = "counter" in request.GET
+    if "q" in request.GET:
+        context.update(presenters.conversation_matches(conversation, query=request.GET["q"]))
     context["conversation_pane_html"] = presenters.conversation_chrome(request, context)
     return responses.render_page(request, context)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts import services as account_services
-from chat import access, selectors, services
+from chat import access, presenters, selectors, services
 from chat.forms import ChatSettingsForm, ConversationLabelsForm, LabelForm
 from chat.models import LABEL_NAME_MAX_LENGTH, LABELS_PER_USER, PIN_SLOTS
 from marketplace.http import HtmxHttpRequest, login_required, safe_next_url
@@ -98,6 +98,8 @@ def _settings_page(
         "label_name_max_length": LABEL_NAME_MAX_LENGTH,
         "pin_slots": PIN_SLOTS,
         "muted": selectors.conversation_list_muted(user=user),
+        # The away message and quick replies sections (their forms post to chat.views.replies).
+        **presenters.reply_settings_context(user),
     }
     return render(request, SETTINGS_TEMPLATE, context, status=status)
 

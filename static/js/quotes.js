@@ -14,13 +14,14 @@ function flash(row) {
   window.setTimeout(function () { row.classList.remove("is-highlighted"); }, HIGHLIGHT_MS);
 }
 
-function findQuoted(id, link, pagesLeft) {
+// Show message *id* (loading earlier pages as needed) or open *href*; also used by in-conversation search.
+export function showMessage(id, href, pagesLeft = PAGES_TO_LOAD) {
   const row = document.getElementById("message-" + id);
   if (row) { flash(row); return; }
   const earlier = document.querySelector("#load-earlier a");
-  if (!earlier || pagesLeft <= 0 || !window.htmx) { window.location.href = link.href; return; }
+  if (!earlier || pagesLeft <= 0 || !window.htmx) { window.location.href = href; return; }
   window.htmx.ajax("GET", earlier.getAttribute("data-hx-get"), { target: "#load-earlier", swap: "outerHTML" })
-    .then(function () { findQuoted(id, link, pagesLeft - 1); });
+    .then(function () { showMessage(id, href, pagesLeft - 1); });
 }
 
 export function start() {
@@ -28,6 +29,6 @@ export function start() {
     const link = event.target.closest && event.target.closest("[data-quote-of]");
     if (!link || !plainClick(event)) return;
     event.preventDefault();
-    findQuoted(link.getAttribute("data-quote-of"), link, PAGES_TO_LOAD);
+    showMessage(link.getAttribute("data-quote-of"), link.href);
   });
 }

@@ -28,11 +28,12 @@ import * as typing from "./typing.js";
 import * as searchForm from "./search-form.js";
 import * as presence from "./presence.js";
 import * as sound from "./sound.js";
+import * as conversationSearch from "./conversation-search.js";
 
 // The typing indicator needs the live stream (body[data-push]); it starts first, as its own script did.
 if (document.body.hasAttribute("data-push")) typing.start();
 [
   timezone, scroll, initialFocus, offerForm, polls, enterSends, autosize, charactersLeft, confirm, quickReplies,
   photos, sentRecovery, messageMenu, menus, quotes, tabTitle, composerModes, focus, sendErrors, announcer,
-  pushOptIn, searchForm, presence, sound
+  pushOptIn, searchForm, presence, sound, conversationSearch
 ].forEach(function (module) { module.start(); });

@@ -72,12 +72,14 @@ def world(token_client):
         },
         "{message_id}": message.id,
         "{review_id}": of_buyer.id,
+        "{reply_id}": services.quick_reply_add(user=buyer, text="Mine")["id"],
     }
 
 
 def url_for(template: str, world) -> str:
     url = template.replace("{message_id}", str(world["{message_id}"]))
     url = url.replace("{review_id}", str(world["{review_id}"]))
+    url = url.replace("{reply_id}", str(world["{reply_id}"]))
     kind = url.split("/")[3]  # /api/v1/<kind>/{public_id}/…
     return url.replace("{public_id}", str(world["{public_id}"].get(kind, "")))
 

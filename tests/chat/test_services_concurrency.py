@@ -234,3 +234,18 @@ def test_concurrent_deliveries_never_move_the_pointer_back():
     assert results == [False] * newest + [True]
     row = ConversationParticipant.objects.get(conversation=conversation, user=seller)
     assert row.delivered_up_to == messages[newest].id
+
+
+def test_concurrent_buyer_sends_get_one_away_message():
+    seller = UserFactory()
+    conversation, _ = services.conversation_start(buyer=UserFactory(), ad=AdFactory(owner=seller), body="Hi")
+    services.away_settings_update(user=seller, enabled=True, text="Away until Monday.")
+    buyer = conversation.buyer
+
+    results, errors = run_at_once(
+        6,
+        lambda i: services.message_send(conversation=conversation, sender=buyer, body=f"Are you there? {i}"),
+    )
+    assert errors == [] and all(results)
+    assert Message.objects.filter(conversation=conversation, notice="away").count() == 1
+    assert Message.objects.filter(conversation=conversation, sender=buyer).count() == 7

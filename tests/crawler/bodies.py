@@ -21,6 +21,7 @@ from chat.forms import (
     ReviewForm,
     StartConversationForm,
 )
+from chat.forms_replies import AwaySettingsForm
 from chat.moderation.forms import ReportForm
 from marketplace.forms import MultiplePhotoField
 from tests.conftest import make_image_bytes
@@ -36,6 +37,7 @@ FORMS = {
     "chat:settings": (ChatSettingsForm, dict),
     "chat:label_create": (LabelForm, lambda: {"name": f"crawl {secrets.token_hex(3)}"}),
     "chat:labels": (ConversationLabelsForm, lambda: {"new_label": f"crawl {secrets.token_hex(3)}"}),
+    "chat:settings_away": (AwaySettingsForm, lambda: {"enabled": "on", "text": "Away this week."}),
     "moderation:report": (ReportForm, lambda: {"idempotency_key": secrets.token_urlsafe(16)}),
     "moderation:ad_report": (ReportForm, lambda: {"idempotency_key": secrets.token_urlsafe(16)}),
     "moderation:review_report": (ReportForm, lambda: {"idempotency_key": secrets.token_urlsafe(16)}),
@@ -70,6 +72,7 @@ FIELDS = {
     "chat:offer_make": lambda: {"amount": "185", "idempotency_key": secrets.token_urlsafe(16)},
     "chat:offer_act": dict,
     "chat:archive": lambda: {"archived": "1"},
+    "chat:settings_quick_replies": lambda: {"reply_0": "Pickup after 6 pm."},
     "chat:mute": lambda: {"muted": "1"},
     "chat:pin": lambda: {"pinned": "1"},
     "chat:label_delete": dict,

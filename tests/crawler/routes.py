@@ -154,6 +154,9 @@ def fillings(route: Route, world: World) -> list[Filling] | None:
         ids = [str(pk) for pk in ConversationLabel.objects.values_list("pk", flat=True)]
         out += [Filling("label", {"label_id": pk}, fixed) for pk in [*ids, "999999"]]
         params -= {"label_id"}
+    elif "reply_id" in params:
+        out += [Filling("unknown quick reply", {"reply_id": "999999"}, fixed)]
+        params -= {"reply_id"}
     elif "subscription_id" in params:
         ids = [str(pk) for pk in PushSubscription.objects.values_list("pk", flat=True)]
         out += [Filling("push subscription", {"subscription_id": pk}, fixed) for pk in [*ids, "999999"]]
