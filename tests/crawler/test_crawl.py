@@ -76,7 +76,13 @@ def judge(failures, route, filling, role, method, label, outcome):
 
 
 # Routes where an anonymous visitor may create things (an account, a reset mail, an unsubscribe).
-OPEN_ROUTES = {"accounts:signup", "accounts:unsubscribe", "api-login", "accounts:password_reset_confirm"}
+OPEN_ROUTES = {
+    "accounts:signup",
+    "accounts:unsubscribe",
+    "ads:saved_search_unsubscribe",
+    "api-login",
+    "accounts:password_reset_confirm",
+}
 
 
 def requests_for(route, filling, role, method, operation, schema, *, malformed):
