@@ -104,6 +104,10 @@ def test_a_russian_buyer_writes_offers_and_reports_with_the_keyboard_only(browse
     page.keyboard.press("Enter")
     expect(page.locator("#conversation details.menu")).to_have_attribute("open", "")
     page.keyboard.press("Tab")
+    assert _focused(page) == "conversation-search-q"  # the search in this conversation comes first
+    page.keyboard.press("Tab")
+    assert _focused(page) == "Найти"
+    page.keyboard.press("Tab")
     assert _focused(page) == "Открыть объявление"
     page.keyboard.press("Escape")
     expect(page.locator("#conversation details.menu")).not_to_have_attribute("open", "")
