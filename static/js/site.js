@@ -26,11 +26,13 @@ import * as announcer from "./announcer.js";
 import * as pushOptIn from "./push-optin.js";
 import * as typing from "./typing.js";
 import * as searchForm from "./search-form.js";
+import * as outbox from "./outbox.js";
+import * as connection from "./connection.js";
 
 // The typing indicator needs the live stream (body[data-push]); it starts first, as its own script did.
 if (document.body.hasAttribute("data-push")) typing.start();
 [
   timezone, scroll, initialFocus, offerForm, polls, enterSends, autosize, charactersLeft, confirm, quickReplies,
   photos, sentRecovery, messageMenu, menus, quotes, tabTitle, composerModes, focus, sendErrors, announcer,
-  pushOptIn, searchForm
+  pushOptIn, searchForm, outbox, connection
 ].forEach(function (module) { module.start(); });
