@@ -7,7 +7,7 @@ import { gettext } from "./i18n.js";
 
 // The banner's text for online (a boolean: navigator.onLine).
 export function bannerText(online) {
-  return online ? "" : gettext("You're offline. Messages you send will wait here and go when the connection is back.");
+  return online ? "" : gettext("You're offline. Messages you send will go when the connection is back.");
 }
 
 function presence() { return document.querySelector("#participant-status[data-hx-get]"); }
