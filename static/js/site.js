@@ -29,11 +29,13 @@ import * as searchForm from "./search-form.js";
 import * as presence from "./presence.js";
 import * as sound from "./sound.js";
 import * as conversationSearch from "./conversation-search.js";
+import * as outbox from "./outbox.js";
+import * as connection from "./connection.js";
 
 // The typing indicator needs the live stream (body[data-push]); it starts first, as its own script did.
 if (document.body.hasAttribute("data-push")) typing.start();
 [
   timezone, scroll, initialFocus, offerForm, polls, enterSends, autosize, charactersLeft, confirm, quickReplies,
   photos, sentRecovery, messageMenu, menus, quotes, tabTitle, composerModes, focus, sendErrors, announcer,
-  pushOptIn, searchForm, presence, sound, conversationSearch
+  pushOptIn, searchForm, presence, sound, conversationSearch, outbox, connection
 ].forEach(function (module) { module.start(); });

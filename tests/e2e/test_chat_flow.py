@@ -76,7 +76,9 @@ def test_buyer_writes_seller_replies_both_see_it_without_reloading(browser, live
     composer.press("Shift+Enter")
     composer.type("Come by on Saturday.")
     composer.press("Enter")
-    expect(seller_page.locator("#message-list .message--own").last).to_contain_text("Come by on Saturday.")
+    expect(seller_page.locator("#message-list .message--own[data-message-id]").last).to_contain_text(
+        "Come by on Saturday."
+    )
     expect(composer).to_have_value("")
     # The composer came back out of band; the keyboard user is still in it, ready for the next message.
     expect(composer).to_be_focused()
@@ -97,7 +99,9 @@ def test_buyer_writes_seller_replies_both_see_it_without_reloading(browser, live
     seller_page.evaluate("window.stillTheSamePage = true")
     composer.fill("See you then")
     composer.press("Enter")
-    expect(seller_page.locator("#message-list .message--own").last).to_contain_text("See you then")
+    expect(seller_page.locator("#message-list .message--own[data-message-id]").last).to_contain_text(
+        "See you then"
+    )
     assert seller_page.evaluate("window.stillTheSamePage === true")
     expect(buyer_page.locator("#message-list .message--other").last).to_contain_text(
         "See you then", timeout=5000

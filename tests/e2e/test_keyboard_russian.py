@@ -86,7 +86,9 @@ def test_a_russian_buyer_writes_offers_and_reports_with_the_keyboard_only(browse
     # Type and send with Enter: the message shows, the composer is empty and still has focus.
     page.keyboard.type("Можно посмотреть в субботу?")
     page.keyboard.press("Enter")
-    expect(page.locator("#message-list .message--own").last).to_contain_text("Можно посмотреть в субботу?")
+    expect(page.locator("#message-list .message--own[data-message-id]").last).to_contain_text(
+        "Можно посмотреть в субботу?"
+    )
     expect(composer).to_have_value("")
     expect(composer).to_be_focused()
 

@@ -49,7 +49,7 @@ def test_edit_reply_react_and_delete_reach_the_other_side(browser, live_server, 
     composer = buyer_page.locator("#composer textarea")
     composer.fill("Is the sofa 200 cm long?")
     composer.press("Enter")
-    expect(buyer_page.locator("#message-list .message--own").last).to_contain_text("200 cm")
+    expect(buyer_page.locator("#message-list .message--own[data-message-id]").last).to_contain_text("200 cm")
     question = Message.objects.get(body="Is the sofa 200 cm long?")
     expect(seller_page.locator(f"#message-{question.id}")).to_contain_text("200 cm")
     _menu(buyer_page, question).get_by_role("link", name="Edit").click()
@@ -73,6 +73,7 @@ def test_edit_reply_react_and_delete_reach_the_other_side(browser, live_server, 
     seller_composer.fill("210 cm, and the legs unscrew.")
     seller_composer.press("Enter")
     expect(seller_page.locator("#composer")).not_to_contain_text("Replying to")
+    expect(seller_page.locator("#message-list .message--own[data-message-id]").last).to_contain_text("210 cm")
     reply = Message.objects.get(body="210 cm, and the legs unscrew.")
     assert reply.reply_to_id == question.id
     buyer_reply = buyer_page.locator(f"#message-{reply.id}")
@@ -99,7 +100,9 @@ def test_edit_reply_react_and_delete_reach_the_other_side(browser, live_server, 
     # The buyer sends to the wrong person and deletes it for everyone within the window.
     composer.fill("Sorry, meant for another seller: can you do $300?")
     composer.press("Enter")
-    expect(buyer_page.locator("#message-list .message--own").last).to_contain_text("another seller")
+    expect(buyer_page.locator("#message-list .message--own[data-message-id]").last).to_contain_text(
+        "another seller"
+    )
     wrong = Message.objects.get(body__startswith="Sorry, meant")
     expect(seller_page.locator(f"#message-{wrong.id}")).to_contain_text("another seller")
     buyer_page.once("dialog", lambda dialog: dialog.accept())
