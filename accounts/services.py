@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import emails, signals
 from accounts.models import ApiToken, PushSubscription, User, UserBlock
-from marketplace import web_push
+from marketplace import pushpin, web_push
 from marketplace.images import process_uploaded_image
 
 MODERATORS_GROUP = "Moderators"
@@ -253,6 +253,8 @@ def api_token_create(*, user: User, device: str = "") -> tuple[ApiToken, str]:
 
 def api_token_revoke(*, user: User, public_id: str) -> bool:
     """Revoke *user*'s device token *public_id* (that device is signed out at once); False when there is
-    no such token of theirs."""
+    no such token of theirs. Its open event streams end after the commit (``pushpin.device_channel``)."""
     deleted, _details = ApiToken.objects.filter(user=user, public_id=public_id).delete()
+    if deleted:
+        transaction.on_commit(lambda: pushpin.close(pushpin.device_channel(public_id)))
     return bool(deleted)

@@ -1,12 +1,14 @@
 from django.urls import path
 
 from chat.api import changes, conversations, messages, offers, profiles
+from chat.delivery import stream
 
 conversation = "conversations/<public_id:public_id>/"
 
 urlpatterns = [
     path("conversations/", conversations.conversation_list, name="api-conversations"),
     path("changes/", changes.list_changes, name="api-list-changes"),
+    path("events/", stream.app_stream, name="api-events"),
     path("unread/", conversations.unread, name="api-unread"),
     path("search/", conversations.search, name="api-search"),
     path("users/<public_id:public_id>/", profiles.profile, name="api-profile"),
