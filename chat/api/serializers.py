@@ -281,9 +281,7 @@ class StartedSerializer(serializers.Serializer):
 class SendSerializer(serializers.Serializer):
     """A text message as JSON (photos need the multipart form, SendPhotosSerializer)."""
 
-    body = api.CharField(
-        max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False, allow_blank=True, default=""
-    )
+    body = api.CharField(max_length=MESSAGE_MAX_LENGTH, trim_whitespace=False, allow_blank=True, default="")
     reply_to = api.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chat.api import changes, conversations, messages, offers, profiles
+from chat.api import changes, conversations, live, messages, offers, profiles
 from chat.delivery import stream
 
 conversation = "conversations/<public_id:public_id>/"
@@ -21,6 +21,8 @@ urlpatterns = [
     path(f"{conversation}archive/", conversations.conversation_archive, name="api-archive"),
     path(f"{conversation}mute/", conversations.conversation_mute, name="api-mute"),
     path(f"{conversation}block/", conversations.conversation_block, name="api-block"),
+    path(f"{conversation}typing/", live.conversation_typing, name="api-typing"),
+    path(f"{conversation}presence/", live.participant_presence, name="api-presence"),
     path(f"{conversation}messages/", messages.message_list, name="api-messages"),
     path(f"{conversation}messages/send/", messages.message_send, name="api-send"),
     path(f"{conversation}messages/<int:message_id>/", messages.message_change, name="api-message"),

@@ -7,9 +7,7 @@ from ads.models import Ad
 from chat.moderation import services
 
 
-def hold_repeated_first_message(
-    *, user: User, ad: Ad, body: str, idempotency_key: str | None = None
-) -> bool:
+def hold_repeated_first_message(*, user: User, ad: Ad, body: str, idempotency_key: str | None = None) -> bool:
     """Hold *body* for a moderator when *user* already sent the same first message to several sellers.
 
     Returns True when the message was held (``HeldMessage``), so chat does not deliver it; a repeat of a
