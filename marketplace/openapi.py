@@ -25,6 +25,8 @@ SCHEMA_CONTRACT = {
     # Enums named after what they are (drf-spectacular matches a field's choices, values and labels).
     "ENUM_NAME_OVERRIDES": {
         "AdStatus": "ads.models.Ad.Status",
+        "AdCondition": "ads.models.Ad.Condition",
+        "AdArea": "ads.models.Ad.Area",
         "OfferStatus": "chat.models.Offer.Status",
         "ReportReason": "chat.moderation.models.Report.Reason",
         "ReportStatus": "chat.moderation.models.Report.Status",
