@@ -297,12 +297,12 @@ MARKETPLACE_RATE_LIMITS = {
     "report_by_user": [(86400, 10)],
     "ad_by_user": [(3600, 10), (86400, 30)],  # ads placed through the API (the site form: not yet)
     "login_by_ip": [(300, 10), (3600, 50)],
-    # Failed passwords for one account from browsers that never logged into it (accounts.login_throttle).
-    "login_failures_by_account": [(900, 10)],
+    "login_failures_by_account": [(900, 10)],  # failed passwords from strangers (accounts.login_throttle)
     # Sign-up mails any address typed: a cap per address (over it the same page, nothing sent) and per IP.
     "signup_by_ip": [(3600, 10)],
     "signup_email_by_address": [(3600, 3)],
     "verification_email_by_user": [(3600, 5)],
+    "password_reset_by_ip": [(3600, 10)],
 }
 MARKETPLACE_NEW_ACCOUNT_S = 24 * 3600
 # Off only for load tests that hammer one endpoint as one user (bench/run sets it).

@@ -86,11 +86,12 @@ def _answer(ad: Ad, code=status.HTTP_200_OK) -> Response:
     return Response(AdSerializer(fresh).data, status=code)
 
 
-@extend_schema(responses={200: CategorySerializer(many=True)}, auth=[])
+@extend_schema(responses={200: CategorySerializer(many=True), 406: ErrorSerializer}, auth=[])
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def category_list(request):
-    """The categories an ad may be placed in (``slug`` goes in an ad's ``category``), by name."""
+    """The categories an ad may be placed in (``slug`` goes in an ad's ``category``), by name. 406 for an
+    Accept header that does not take JSON."""
     return Response(CategorySerializer(Category.objects.order_by("name"), many=True).data)
 
 
