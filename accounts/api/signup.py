@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
@@ -28,7 +29,7 @@ from marketplace.api import ErrorSerializer
 
 ACCEPTED = OpenApiResponse(description="Accepted: an email is on its way if the address allows it.")
 PUBLIC_REFUSALS = {400: ErrorSerializer, 429: ErrorSerializer}
-INVALID_LINK = "This link is invalid or has expired: ask for a new one."
+INVALID_LINK = _("This link is invalid or has expired: ask for a new one.")
 
 
 class SignupSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("auth/password/reset/", signup.password_reset, name="api-password-reset"),
     path("auth/password/reset/confirm/", signup.password_reset_confirm, name="api-password-reset-confirm"),
     path("auth/devices/", devices.device_list, name="api-devices"),
+    path("auth/devices/current/push/", devices.device_push, name="api-device-push"),
     path("auth/devices/<public_id:public_id>/", devices.device_revoke, name="api-device-revoke"),
     path("settings/", profile.user_settings, name="api-settings"),
     path("blocks/", blocks.block_list, name="api-blocks"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes
@@ -37,7 +38,7 @@ class AdWriteSerializer(serializers.Serializer):
         allow_null=True,
         required=False,
         max_length=13,
-        validators=[RegexValidator(PRICE_PATTERN, "A price like 450 or 450.00.")],
+        validators=[RegexValidator(PRICE_PATTERN, _("Enter a price like 450 or 450.00."))],
         help_text="Site currency, as text (`450.00`); null or absent: price on request.",
     )
     condition = serializers.ChoiceField(choices=Ad.Condition.choices, allow_blank=True, required=False)

@@ -63,7 +63,11 @@ def world(token_client):
     message = services.message_send(conversation=conversation, sender=buyer, body="Mine")
     return {
         "client": token_client(buyer),
-        "{public_id}": {"ads": AdFactory(owner=seller).public_id, "conversations": conversation.public_id},
+        "{public_id}": {
+            "ads": AdFactory(owner=seller).public_id,
+            "conversations": conversation.public_id,
+            "my": AdFactory(owner=buyer).public_id,
+        },
         "{message_id}": message.id,
         "{review_id}": of_buyer.id,
     }

@@ -125,3 +125,10 @@ def test_categories_are_listed_for_anyone(api, owner):
     categories = api.get(reverse("api-categories")).json()
     assert {"slug": "furniture", "name": "Furniture"} in categories
     assert [row["name"] for row in categories] == sorted(row["name"] for row in categories)
+
+
+def test_a_bad_price_is_refused_in_the_apps_language(token_client, owner):
+    answer = token_client(owner).post(
+        MY_ADS, {**SOFA, "price": "4.5.0"}, format="json", HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    assert answer.json()["fields"]["price"] == ["Укажите цену в виде 450 или 450.00."]

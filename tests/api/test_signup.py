@@ -106,3 +106,10 @@ def test_password_reset_is_rate_limited_on_both_front_doors(api, client, setting
     site = client.post(reverse("accounts:password_reset"), {"email": "forgetful@example.com"})
     assert site.status_code == 429 and "Retry-After" in site
     assert len(mail.outbox) == 1
+
+
+def test_an_invalid_link_is_refused_in_the_apps_language(api):
+    answer = api.post(
+        reverse("api-verification-confirm"), {"token": "forged"}, format="json", HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    assert answer.json()["message"] == "Ссылка недействительна или устарела: запросите новую."
