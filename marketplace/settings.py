@@ -295,7 +295,7 @@ MARKETPLACE_RATE_LIMITS = {
     "conversation_by_user": [(3600, 10), (86400, 50)],
     "conversation_by_new_user": [(3600, 6), (86400, 20)],
     "report_by_user": [(86400, 10)],
-    "ad_by_user": [(3600, 10), (86400, 30)],  # ads placed through the API (the site form: not yet)
+    "ad_by_user": [(3600, 10), (86400, 30)],  # new ads, on the site and through the API
     "login_by_ip": [(300, 10), (3600, 50)],
     "login_failures_by_account": [(900, 10)],  # failed passwords from strangers (accounts.login_throttle)
     # Sign-up mails any address typed: a cap per address (over it the same page, nothing sent) and per IP.

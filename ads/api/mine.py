@@ -22,7 +22,7 @@ from marketplace import api
 from marketplace.api import REFUSALS, ErrorSerializer
 from marketplace.requests import guarded
 
-FIELDS = ("category", "title", "description", "price", "condition", "area", "city")
+FIELDS = AdForm.Meta.fields  # the ad fields ads.services.ad_create takes besides photos
 PRICE_PATTERN = r"^\d{1,10}(\.\d{1,2})?$"
 MAX_PAGE = 10_000  # as the public list's (an owner with more than 200,000 ads is a bulk import, not an app)
 
