@@ -277,3 +277,11 @@ def app_push_unregister(*, api_token: ApiToken) -> bool:
     """Stop native push to the device signed in with *api_token*; False when it was not registered."""
     deleted, _details = AppPushDevice.objects.filter(api_token=api_token).delete()
     return bool(deleted)
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Sign every app of *user* out (a password was reset: whoever knew the old one may hold a device
+    token); their event streams end after the commit. Returns how many tokens were revoked."""
+    deleted = ApiToken.objects.filter(user=user).delete()[1].get(ApiToken._meta.label, 0)
+    transaction.on_commit(lambda: pushpin.close(pushpin.user_channel(user.pk)))
+    return deleted

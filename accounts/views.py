@@ -340,3 +340,13 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, outcome.refusal)
             return with_retry_after(self.form_invalid(form), outcome.limited)
         return redirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's "Set a new password" from the emailed link, which also signs every app out
+    (``services.api_tokens_revoke_all``), as the API's reset does."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.api_tokens_revoke_all(user=form.user)
+        return response

@@ -161,7 +161,8 @@ def password_reset(request):
 def password_reset_confirm(request):
     """Set a new password with the emailed link's ``uid`` and ``token`` (Django's reset tokens: one use,
     PASSWORD_RESET_TIMEOUT). 400 ``invalid_link`` for a bad or used link; 400 with ``fields`` for a
-    password the site's rules refuse. Log in afterwards with ``POST auth/login/``."""
+    password the site's rules refuse. Every device token of the account is revoked (whoever knew the old
+    password may hold one), as the site's reset does; log in again with ``POST auth/login/``."""
     data = ResetConfirmSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     fields = data.validated_data
@@ -176,4 +177,5 @@ def password_reset_confirm(request):
     if not form.is_valid():
         raise _form_refusal(form)
     form.save()
+    services.api_tokens_revoke_all(user=user)
     return Response(status=status.HTTP_204_NO_CONTENT)

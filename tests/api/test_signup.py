@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +113,23 @@ def test_an_invalid_link_is_refused_in_the_apps_language(api):
         reverse("api-verification-confirm"), {"token": "forged"}, format="json", HTTP_ACCEPT_LANGUAGE="ru"
     )
     assert answer.json()["message"] == "Ссылка недействительна или устарела: запросите новую."
+
+
+def test_a_password_reset_signs_every_app_out_on_both_front_doors(api, client, token_client):
+    user = UserFactory(email="forgetful@example.com")
+    app = token_client(user)
+    assert app.get(reverse("api-devices")).status_code == 200
+    api.post(reverse("api-password-reset"), {"email": user.email}, format="json")
+    uid, token = _link_path(mail.outbox[-1]).rstrip("/").split("/")[-2:]
+    good = {"uid": uid, "token": token, "new_password": "a brand new passphrase"}
+    assert api.post(reverse("api-password-reset-confirm"), good, format="json").status_code == 204
+    assert app.get(reverse("api-devices")).status_code == 401
+
+    # The site's "Set a new password" page does the same.
+    token_client(user)
+    client.post(reverse("accounts:password_reset"), {"email": user.email})
+    link = _link_path(mail.outbox[-1])
+    form_page = client.get(link, follow=True)  # Django swaps the token for a session key and redirects
+    new = {"new_password1": "another new passphrase", "new_password2": "another new passphrase"}
+    assert client.post(form_page.redirect_chain[-1][0], new).status_code == 302
+    assert not ApiToken.objects.filter(user=user).exists()
