@@ -176,3 +176,28 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self) -> str:
         return f"{self.device or 'A device'} ({self.public_id})"
+
+
+class AppPushDevice(models.Model):
+    """A signed-in app's native push registration: the FCM registration token of the device holding API
+    token *api_token* (one per device; revoking the device deletes it). FCM delivers to Android and, with
+    the app's APNs key uploaded to Firebase, to iOS; *platform* says which the app runs on. Tokens FCM
+    answers 404 (UNREGISTERED) for are deleted (``chat.delivery.app_push``)."""
+
+    class Platform(models.TextChoices):
+        ANDROID = "android", "Android"
+        IOS = "ios", "iOS"
+
+    api_token = models.OneToOneField(ApiToken, on_delete=models.CASCADE, related_name="push_device")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="app_push_devices")
+    platform = models.CharField(_("platform"), max_length=10, choices=Platform.choices)
+    token = models.CharField(_("registration token"), max_length=500, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("app push device")
+        verbose_name_plural = _("app push devices")
+
+    def __str__(self) -> str:
+        return f"{self.platform} device of user {self.user_id}"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import emails, signals
-from accounts.models import ApiToken, PushSubscription, User, UserBlock
+from accounts.models import ApiToken, AppPushDevice, PushSubscription, User, UserBlock
 from marketplace import pushpin, web_push
 from marketplace.images import process_uploaded_image
 
@@ -294,6 +294,35 @@ def api_token_create(*, user: User, device: str = "") -> tuple[ApiToken, str]:
 
 def api_token_revoke(*, user: User, public_id: str) -> bool:
     """Revoke *user*'s device token *public_id* (that device is signed out at once); False when there is
-    no such token of theirs."""
+    no such token of theirs. Its open event streams end after the commit (``pushpin.device_channel``)."""
     deleted, _details = ApiToken.objects.filter(user=user, public_id=public_id).delete()
+    if deleted:
+        transaction.on_commit(lambda: pushpin.close(pushpin.device_channel(public_id)))
     return bool(deleted)
+
+
+@transaction.atomic
+def app_push_register(*, api_token: ApiToken, token: str, platform: str) -> AppPushDevice:
+    """Register the device signed in with *api_token* for native push with FCM registration *token* on
+    *platform* (``AppPushDevice.Platform``); returns the row. The device's previous registration is
+    replaced, and *token* leaves whichever device held it (an app reinstalled under another account).
+    Locks the token's row, so two registrations at once leave one."""
+    AppPushDevice.objects.select_for_update().filter(token=token).exclude(api_token=api_token).delete()
+    device, _created = AppPushDevice.objects.update_or_create(
+        api_token=api_token, defaults={"user_id": api_token.user_id, "token": token, "platform": platform}
+    )
+    return device
+
+
+def app_push_unregister(*, api_token: ApiToken) -> bool:
+    """Stop native push to the device signed in with *api_token*; False when it was not registered."""
+    deleted, _details = AppPushDevice.objects.filter(api_token=api_token).delete()
+    return bool(deleted)
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Sign every app of *user* out (a password was reset: whoever knew the old one may hold a device
+    token); their event streams end after the commit. Returns how many tokens were revoked."""
+    deleted = ApiToken.objects.filter(user=user).delete()[1].get(ApiToken._meta.label, 0)
+    transaction.on_commit(lambda: pushpin.close(pushpin.user_channel(user.pk)))
+    return deleted

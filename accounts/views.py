@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import login_throttle, selectors, services
 from accounts.forms import LoginForm, ProfileForm, PushSubscriptionForm, SignupForm
 from accounts.middleware import mark_away
+from accounts.signup import password_reset_guarded, signup_guarded
 from accounts.tokens import email_verification_read, user_id_from_unsubscribe_token
 from marketplace.api import load_json_object
 from marketplace.http import safe_next_url
@@ -42,27 +43,14 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     limited = None
     if request.method == "POST" and form.is_valid():
-        try:
-            check_rate_limit(request, "signup_by_ip", key="ip")
-        except RateLimited as error:
-            limited = error
-            form.add_error(None, error.message)
-        else:
-            email = form.cleaned_data["email"]
-            try:
-                check_rate_limit(request, "signup_email_by_address", key=lambda group, request: email)
-                send_email = True
-            except RateLimited:
-                send_email = False
-            services.user_signup(
-                email=email,
-                password=form.cleaned_data["password1"],
-                display_name=form.cleaned_data["display_name"],
-                language=translation.get_language() or "",
-                next_url=next_url or "",
-                send_email=send_email,
-            )
+        language = translation.get_language() or ""
+        outcome = signup_guarded(
+            request, cleaned=form.cleaned_data, language=language, next_url=next_url or ""
+        )
+        if outcome.ok:
             return redirect("accounts:signup_done")
+        limited = outcome.limited
+        form.add_error(None, outcome.refusal)
     status = 400 if request.method == "POST" else 200
     response = render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=status)
     return with_retry_after(response, limited)
@@ -351,3 +339,25 @@ def device_label(user_agent: str) -> str:
     browser = next((name for mark, name in browsers if mark in user_agent), "")
     system = next((name for mark, name in systems if mark in user_agent), "")
     return " on ".join(part for part in (browser, system) if part)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's "Forgot your password?" with its mail sent through the request gate
+    (``accounts.signup.password_reset_guarded``: ``password_reset_by_ip``, 429 with the wait over it)."""
+
+    def form_valid(self, form):
+        outcome = password_reset_guarded(self.request, form=form)
+        if not outcome.ok:
+            form.add_error(None, outcome.refusal)
+            return with_retry_after(self.form_invalid(form), outcome.limited)
+        return redirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's "Set a new password" from the emailed link, which also signs every app out
+    (``services.api_tokens_revoke_all``), as the API's reset does."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.api_tokens_revoke_all(user=form.user)
+        return response

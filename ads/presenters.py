@@ -56,4 +56,3 @@ def ad_detail_context(*, ad: Ad, viewer: User | None = None) -> dict:
         context["more_from_seller"] = selectors.ad_list_more_from_seller(ad=ad, viewer=viewer)
         context["similar"] = selectors.ad_list_similar(ad=ad, viewer=viewer)
     return context
-

@@ -14,6 +14,7 @@ from ads import presenters, selectors, services
 from ads.forms import AdForm, AdSearchForm
 from ads.models import Ad, SavedSearch
 from marketplace.http import safe_next_url
+from marketplace.requests import guarded
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -59,24 +60,26 @@ def ad_detail(request, public_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ad_create(request) -> HttpResponse:
-    """Place a new ad with up to MARKETPLACE_PHOTOS_PER_AD photos."""
+    """Place a new ad with up to MARKETPLACE_PHOTOS_PER_AD photos; charged to ``ad_by_user`` through the
+    request gate, as the API's ``POST my/ads/`` is (over it: the form again, 429 with Retry-After)."""
     form = AdForm(request.POST or None, request.FILES or None)
+    outcome = None
     if request.method == "POST" and form.is_valid():
-        ad = services.ad_create(
-            owner=request.user,
-            category=form.cleaned_data["category"],
-            title=form.cleaned_data["title"],
-            description=form.cleaned_data["description"],
-            price=form.cleaned_data["price"],
-            city=form.cleaned_data["city"],
-            photos=form.cleaned_data["photos"],
-            condition=form.cleaned_data["condition"],
-            area=form.cleaned_data["area"],
+        fields = {name: form.cleaned_data[name] for name in AdForm.Meta.fields}
+        outcome = guarded(
+            request,
+            rule="ad_by_user",
+            call=lambda _key: services.ad_create(
+                owner=request.user, photos=form.cleaned_data["photos"], **fields
+            ),
         )
-        messages.success(request, gettext("Your ad is live."))
-        return redirect(ad)
+        if outcome.ok:
+            messages.success(request, gettext("Your ad is live."))
+            return redirect(outcome.result)
+        form.add_error(None, outcome.refusal)
     status = 400 if request.method == "POST" else 200
-    return render(request, "ads/form.html", {"form": form, "ad": None}, status=status)
+    response = render(request, "ads/form.html", {"form": form, "ad": None}, status=status)
+    return outcome.respond(response) if outcome else response
 
 
 @login_required

@@ -57,6 +57,12 @@ def presence_changed(user_id: int) -> None:
     publish(presence_channel(user_id), [(f"presence-{user_id}", "{}")])
 
 
+def device_channel(public_id: str) -> str:
+    """Return the channel name of one signed-in device's stream (its API token's *public_id*): closing it
+    ends that device's streams alone (the device was revoked)."""
+    return f"device-{public_id}"
+
+
 def proxied(request) -> bool:
     """Return True when *request* came through the configured Pushpin: its ``Grip-Sig`` header is a JWT
     signed with MARKETPLACE_PUSH_SIG_KEY and not expired. False when push is off."""
@@ -71,8 +77,8 @@ def proxied(request) -> bool:
 
 def hold_stream(response, *, channel: str, also: Iterable[str] = ()):
     """Turn *response* (a text/event-stream answer) into GRIP instructions: Pushpin sends its body, then
-    keeps the connection open subscribed to *channel* (and the channels *also*), with a keep-alive comment
-    every KEEP_ALIVE_S seconds. Returns *response*."""
+    keeps the connection open subscribed to *channel* (one name, or several joined by ", ") and the
+    channels *also*, with a keep-alive comment every KEEP_ALIVE_S seconds. Returns *response*."""
     response["Grip-Hold"] = "stream"
     response["Grip-Channel"] = ", ".join([channel, *also])
     response["Grip-Keep-Alive"] = f":\\n\\n; format=cstring; timeout={KEEP_ALIVE_S}"

@@ -287,8 +287,7 @@ MARKETPLACE_RESPONSE_TIME_MIN_SAMPLE = env.int("MARKETPLACE_RESPONSE_TIME_MIN_SA
 # buyers rarely open more than 10 new chats an hour. An account younger than a day is the usual spam
 # source, but also a real newcomer comparing several sellers of the same thing: it gets 6 new chats an
 # hour and 20 a day (the same text to more than 3 sellers is held for a moderator anyway, see
-# MARKETPLACE_DUPLICATE_TEXT_*). Only conversations actually created count: a refused attempt (sold ad,
-# block) or writing again in an existing conversation does not.
+# MARKETPLACE_DUPLICATE_TEXT_*). Only new conversations count (not refused ones, not writing again).
 MARKETPLACE_RATE_LIMITS = {
     "message_by_user": [(60, 20), (3600, 300)],
     # Edits, deletions and reactions: quicker than typing a message, still far below what a script sends.
@@ -296,13 +295,14 @@ MARKETPLACE_RATE_LIMITS = {
     "conversation_by_user": [(3600, 10), (86400, 50)],
     "conversation_by_new_user": [(3600, 6), (86400, 20)],
     "report_by_user": [(86400, 10)],
+    "ad_by_user": [(3600, 10), (86400, 30)],  # new ads, on the site and through the API
     "login_by_ip": [(300, 10), (3600, 50)],
-    # Failed passwords for one account from browsers that never logged into it (accounts.login_throttle).
-    "login_failures_by_account": [(900, 10)],
+    "login_failures_by_account": [(900, 10)],  # failed passwords from strangers (accounts.login_throttle)
     # Sign-up mails any address typed: a cap per address (over it the same page, nothing sent) and per IP.
     "signup_by_ip": [(3600, 10)],
     "signup_email_by_address": [(3600, 3)],
     "verification_email_by_user": [(3600, 5)],
+    "password_reset_by_ip": [(3600, 10)],
 }
 MARKETPLACE_NEW_ACCOUNT_S = 24 * 3600
 # Off only for load tests that hammer one endpoint as one user (bench/run sets it).

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from chat.api import changes, conversations, messages, offers, organise, profiles, replies
+from chat.api import changes, conversations, live, messages, offers, organise, profiles, replies
+from chat.delivery import stream
 
 conversation = "conversations/<public_id:public_id>/"
 
 urlpatterns = [
     path("conversations/", conversations.conversation_list, name="api-conversations"),
     path("changes/", changes.list_changes, name="api-list-changes"),
+    path("events/", stream.app_stream, name="api-events"),
     path("unread/", conversations.unread, name="api-unread"),
     path("search/", conversations.search, name="api-search"),
     path("labels/", organise.labels, name="api-labels"),
@@ -26,6 +28,8 @@ urlpatterns = [
     path(f"{conversation}pin/", organise.conversation_pin, name="api-pin"),
     path(f"{conversation}labels/", organise.conversation_labels, name="api-conversation-labels"),
     path(f"{conversation}block/", conversations.conversation_block, name="api-block"),
+    path(f"{conversation}typing/", live.conversation_typing, name="api-typing"),
+    path(f"{conversation}presence/", live.participant_presence, name="api-presence"),
     path(f"{conversation}messages/", messages.message_list, name="api-messages"),
     path(f"{conversation}search/", messages.message_search, name="api-conversation-search"),
     path(f"{conversation}messages/send/", messages.message_send, name="api-send"),

@@ -1,4 +1,5 @@
-"""The per-user event stream that carries hints (``chat.delivery.hints``), held open by Pushpin.
+"""The per-user event stream that carries hints (``chat.delivery.hints``), held open by Pushpin: the
+browser's (``conversation_stream``, session) and the apps' (``app_stream``, device token, in the API).
 
 With hints off, the stream answers 204 (an EventSource does not reconnect after it).
 """
@@ -8,10 +9,16 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.decorators import api_view, content_negotiation_class
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.response import Response
 
 from accounts.models import User, UserBlock
 from chat.models import ConversationParticipant
 from marketplace import pushpin
+from marketplace.api import ErrorSerializer
 from marketplace.http import HtmxHttpRequest
 
 # How many people's presence one stream follows: the other participants of the user's most recent
@@ -70,3 +77,65 @@ def presence_partner_ids(*, user: User, limit: int) -> list[int]:
         .values_list("user_id", flat=True)
         .distinct()
     )
+
+
+class _FirstRenderer(BaseContentNegotiation):
+    """JSON for every refusal, whatever the Accept header asks (an SSE client sends text/event-stream):
+    the stream itself is a plain HttpResponse, not rendered by DRF."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+STREAM_DESCRIPTION = """\
+Events, one per line pair, never with message text (fetch it with the change endpoints):
+`ready` (sent first on every connection: run your change calls now, with the cursors you hold, to cover
+any gap since the last connection), `list` (the conversation list or the unread count changed: call
+`GET /changes/`), `conversation-<public id>` (that conversation changed: call its `changes/` with your
+`after`/`change_seq`) and `typing-<public id>` (the other participant is typing there). A `:` comment
+line every 25 s keeps the connection open; `retry: 5000` asks for a reconnect after 5 s."""
+
+
+@extend_schema(
+    operation_id="event_stream",
+    parameters=[
+        OpenApiParameter(
+            "Last-Event-ID",
+            str,
+            OpenApiParameter.HEADER,
+            required=False,
+            description="Sent by SSE clients on a reconnect; accepted and not needed: events carry no id, "
+            "the change cursors are the app's position, and `ready` says to sync from them.",
+        )
+    ],
+    responses={
+        (200, "text/event-stream"): OpenApiResponse(OpenApiTypes.STR, description=STREAM_DESCRIPTION),
+        204: OpenApiResponse(
+            description="Push is off, or the request did not come through the realtime "
+            "proxy: poll the change endpoints instead (an SSE client stops on 204)."
+        ),
+        401: ErrorSerializer,
+    },
+)
+@api_view(["GET"])
+@content_negotiation_class(_FirstRenderer)
+def app_stream(request):
+    """Open the device's event stream: the hints the browser gets (no message text), held by Pushpin.
+
+    The token is checked here, at subscribe (401 without a valid one); the channels come from it, never
+    from the request: the user's own (``pushpin.user_channel``) and this device's
+    (``pushpin.device_channel``, closed when the device is revoked). A hint only says "something changed":
+    a lost one (a dropped connection) costs nothing, since the app's next change call with its cursor
+    (``after``, ``change_seq``, the ETag) fetches everything after it, and every (re)connection starts
+    with ``ready`` to make that call. 204 when push is off or the request did not come through Pushpin."""
+    if not pushpin.proxied(request):
+        return Response(status=204)
+    channels = [pushpin.user_channel(request.user.pk)]
+    device = getattr(request.auth, "public_id", None)
+    if device:
+        channels.append(pushpin.device_channel(device))
+    response = HttpResponse(STREAM_HELLO, content_type="text/event-stream")
+    return pushpin.hold_stream(response, channel=", ".join(channels))

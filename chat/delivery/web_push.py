@@ -1,7 +1,8 @@
 """Web Push about new messages, for users with no open page: one push per conversation burst.
 
 A participant row gets a push when the conversation has a message from the other person they have not
-read, the conversation is not muted, they have at least one push subscription (a device that opted in),
+read, the conversation is not muted, they have at least one push subscription (a device that opted in)
+or a signed-in app registered for native push (``chat.delivery.app_push``, FCM),
 no page of theirs has polled for MARKETPLACE_WEBPUSH_AFTER_S seconds (``accounts.middleware``: a visible
 chat page polls every 30 s, so an open page means they will see it there), and no push for this
 conversation is still unread (``pushed_up_to_message_id`` at or below their read pointer): a burst of ten
@@ -29,7 +30,8 @@ from django.utils.translation import gettext
 
 from accounts import services as account_services
 from accounts.middleware import users_with_open_pages
-from accounts.models import PushSubscription
+from accounts.models import AppPushDevice, PushSubscription
+from chat.delivery import app_push
 from chat.models import ConversationParticipant, Message
 from chat.safety import safety_notes
 from marketplace import web_push as web_push_transport
@@ -45,7 +47,10 @@ def _due() -> Q:
     read_up_to = Coalesce(F("last_read_message_id"), 0)
     return (
         Q(unread_count__gt=0, muted_at__isnull=True, user__is_active=True)
-        & Q(Exists(PushSubscription.objects.filter(user_id=OuterRef("user_id"))))
+        & (
+            Q(Exists(PushSubscription.objects.filter(user_id=OuterRef("user_id"))))
+            | Q(Exists(AppPushDevice.objects.filter(user_id=OuterRef("user_id"))))
+        )
         & Q(conversation__last_message_id__gt=read_up_to)
         & (Q(pushed_up_to_message_id__isnull=True) | Q(pushed_up_to_message_id__lte=read_up_to))
     )
@@ -116,13 +121,15 @@ def push_row(*, row_id: int) -> int:
         ConversationParticipant.objects.filter(pk=row.pk).update(
             pushed_up_to_message_id=row.conversation.last_message_id
         )
-    return account_services.push_to_user(user_id=row.user_id, payload=payload)
+    accepted = account_services.push_to_user(user_id=row.user_id, payload=payload)
+    return accepted + app_push.send_to_apps(user_id=row.user_id, payload=payload)
 
 
 def push_unread(*, limit: int = 500) -> int:
     """Run one pass: push to every participant row due (at most *limit*), skipping users with an open
-    page; return how many devices accepted a notification. Does nothing without VAPID keys."""
-    if not web_push_transport.configured():
+    page; return how many devices accepted a notification (browsers and apps, ``chat.delivery.app_push``).
+    Does nothing without VAPID keys or an FCM service account."""
+    if not (web_push_transport.configured() or app_push.configured()):
         return 0
     due = list(
         ConversationParticipant.objects.filter(_due())

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from ads.models import Ad
-from chat import selectors
+from chat import presence, selectors
 from chat.delivery import fragments, tokens
 from chat.delivery.cursor import PollCursor
 from chat.forms import QUICK_REPLIES
@@ -76,7 +76,7 @@ def participant_context(request: HttpRequest, conversation: Conversation, *, tok
         "other": other,
         "quick_replies": _quick_replies_for(request.user.pk, conversation),
         # A suspended participant is never "online": the suspension hint says why they are away.
-        "show_last_seen": request.user.share_last_seen and other.share_last_seen and other.is_active,
+        "show_last_seen": presence.shown(request.user, other),
         "show_receipts": receipts,
         # Own messages with an id up to this one are read by the other participant (✓✓, blue).
         "read_up_to": (conversation.other_last_read_id or 0) if receipts else 0,

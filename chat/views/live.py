@@ -6,35 +6,21 @@ presence still refreshes.
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from chat import access, presenters
-from chat.delivery import hints
+from chat import access, presence, presenters
 from marketplace.http import HtmxHttpRequest, login_required
 
 
 @login_required
 @require_POST
 def conversation_typing(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
-    """Tell the other participant's open pages that the viewer is typing (a ``typing-<public id>`` event,
-    no text). Only when both share "when I was last online", neither blocked the other and push is on;
-    at most one event per MARKETPLACE_TYPING_PING_S seconds per person and conversation. Always 204
-    (Http404 for non-participants)."""
+    """Tell the other participant's open pages that the viewer is typing (``chat.presence.typing_ping``
+    says when). Always 204 (Http404 for non-participants)."""
     conversation = access.access_conversation(user=request.user, public_id=public_id)
-    other = conversation.other_participant(request.user)
-    allowed = (
-        hints.enabled()
-        and request.user.share_last_seen
-        and other.share_last_seen
-        and not (conversation.i_blocked_other or conversation.other_blocked_me)
-    )
-    throttle_key = f"chat:typing:{conversation.public_id}:{request.user.pk}"
-    if allowed and cache.add(throttle_key, 1, timeout=settings.MARKETPLACE_TYPING_PING_S):
-        hints.typing(public_id=conversation.public_id, to_user_id=other.pk)
+    presence.typing_ping(conversation=conversation, user=request.user)
     return HttpResponse(status=204)
 
 

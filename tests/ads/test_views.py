@@ -195,3 +195,14 @@ def test_edit_beyond_the_photo_limit_saves_nothing(login, seller, ad, settings):
     assert "An ad can have at most 2 photos." in response.content.decode()
     ad.refresh_from_db()
     assert ad.title == "Walnut sofa" and ad.photos.count() == 1
+
+
+def test_placing_ads_is_rate_limited_on_the_site_as_in_the_api(login, seller, settings):
+    settings.MARKETPLACE_RATE_LIMITS = {**settings.MARKETPLACE_RATE_LIMITS, "ad_by_user": [(3600, 1)]}
+    client = login(seller)
+    fields = {"category": Category.objects.get(slug="furniture").pk, "title": "Green armchair", "price": "10"}
+    assert client.post(reverse("ads:create"), fields).status_code == 302
+    limited = client.post(reverse("ads:create"), {**fields, "title": "Blue armchair"})
+    assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
+    assert 'value="Blue armchair"' in limited.content.decode()
+    assert not Ad.objects.filter(title="Blue armchair").exists()

@@ -69,6 +69,7 @@ def world(token_client):
             "conversations": conversation.public_id,
             "saved-searches": saved_searches.saved_search_create(user=buyer, query="q=sofa").public_id,
             "favourites": ad.public_id,
+            "my": AdFactory(owner=buyer).public_id,
         },
         "{message_id}": message.id,
         "{review_id}": of_buyer.id,

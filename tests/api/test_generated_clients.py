@@ -1,8 +1,9 @@
 """The schema as a contract: clients generated from the served /api/v1/schema/ drive the main flow against a
 live server. openapi-python-client (PyPI) builds the Python client, openapi-typescript + openapi-fetch (npm)
 the TypeScript one, checked by ``tsc --noEmit`` and run by node; both into a temporary directory, never
-committed. The flows are tests/api/clients/flow.py and flow.ts; run with ``-s`` to see each client's calls
-and answer types. A missing generator skips its test with the reason, except under CI=true."""
+committed. The flows are tests/api/clients/flow.py and flow.ts, then flow_parity.py and flow_parity.ts;
+run with ``-s`` to see each client's calls and answer types. A missing generator skips its test with the
+reason, except under CI=true."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ NODE_BIN = ROOT / "node_modules" / ".bin"
 # to treat it as octet-stream. No post-hooks: the generated code is not formatted (ruff need not be on PATH).
 PYTHON_CONFIG = "content_type_overrides:\n  image/jpeg: application/octet-stream\npost_hooks: []\n"
 AD_TITLE = "Generated-client walnut desk"
+TS_FLOWS = ("flow_lib.ts", "flow.ts", "flow_parity.ts")
 
 
 def _missing(reason: str):
@@ -96,6 +98,14 @@ def test_the_generated_python_client_runs_the_main_flow(flow_world, tmp_path):
             ad_title=flow_world["ad_title"],
             photo=make_image_bytes(),
         )
+        parity = importlib.import_module("tests.api.clients.flow_parity")
+        calls += parity.run(
+            flow_world["base_url"],
+            buyer=flow_world["buyer"],
+            seller=flow_world["seller"],
+            password=flow_world["password"],
+            photo=make_image_bytes(),
+        )
     finally:
         sys.path.remove(str(tmp_path))
         for name in [
@@ -103,6 +113,7 @@ def test_the_generated_python_client_runs_the_main_flow(flow_world, tmp_path):
         ]:
             del sys.modules[name]
         sys.modules.pop("tests.api.clients.flow", None)
+        sys.modules.pop("tests.api.clients.flow_parity", None)
     _print_calls("Python", calls)
 
 
@@ -118,7 +129,8 @@ def test_the_generated_typescript_client_runs_the_main_flow(flow_world, tmp_path
     (tmp_path / "schema.json").write_bytes(flow_world["schema"])
     # The flow and its generated types beside it; node_modules linked so both tsc and node find openapi-fetch.
     (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
-    shutil.copy(CLIENTS / "flow.ts", tmp_path / "flow.ts")
+    for name in TS_FLOWS:
+        shutil.copy(CLIENTS / name, tmp_path / name)
     (tmp_path / "package.json").write_text('{"type": "module"}')
     (tmp_path / "tsconfig.json").write_text(
         json.dumps(
@@ -133,7 +145,7 @@ def test_the_generated_typescript_client_runs_the_main_flow(flow_world, tmp_path
                     "lib": ["ES2022", "DOM"],
                     "outDir": "out",
                 },
-                "files": ["flow.ts", "schema.d.ts"],
+                "files": [*TS_FLOWS, "schema.d.ts"],
             }
         )
     )
@@ -156,6 +168,9 @@ def test_the_generated_typescript_client_runs_the_main_flow(flow_world, tmp_path
         "AD_TITLE": flow_world["ad_title"],
         "PHOTO_BASE64": base64.b64encode(make_image_bytes()).decode(),
     }
-    ran = subprocess.run([node, "out/flow.js"], env=environment, **run)
-    assert ran.returncode == 0, ran.stdout + ran.stderr
-    _print_calls("TypeScript", [tuple(call) for call in json.loads(ran.stdout.splitlines()[-1])])
+    calls = []
+    for flow in ("out/flow.js", "out/flow_parity.js"):
+        ran = subprocess.run([node, flow], env=environment, **run)
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+        calls += [tuple(call) for call in json.loads(ran.stdout.splitlines()[-1])]
+    _print_calls("TypeScript", calls)

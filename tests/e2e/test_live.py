@@ -2,14 +2,7 @@
 the typing indicator and the tab title's unread count; with push off the same conversation still works on
 the poll."""
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -18,75 +11,17 @@ from chat import services as chat_services
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_chat_flow import log_in
 from tests.factories import AdFactory, CategoryFactory, UserFactory
-from tests.pushpin_ports import pushpin_free_ports
+from tests.pushpin_ports import pushpin_in_front
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
-
-
-def _wait_for_port(port: int, process: subprocess.Popen, timeout_s: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and process.poll() is None:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return True
-        time.sleep(0.1)
-    return False
-
-
-def _pushpin_errors(directory: Path) -> str:
-    return " ".join(
-        line.strip()
-        for log in sorted(directory.glob("log/*.log"))
-        for line in log.read_text(errors="replace").splitlines()
-        if line.startswith("[ERR]")
-    )
 
 
 @pytest.fixture
 def pushpin(live_server, settings, tmp_path):
-    """Pushpin in front of the live server (``manage.py run_pushpin``); yields the URL browsers use.
-    Another program can still take a port between the probe and Pushpin's bind: then it starts again on
-    other ports (3 tries), and the error names what Pushpin logged."""
-    if not (shutil.which("pushpin") and shutil.which("zurl")):
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but pushpin is not installed (apt-get install pushpin)")
-        pytest.skip("pushpin is not installed (apt-get install pushpin)")
-    backend = urlparse(live_server.url)
-    errors = []
-    for attempt in range(3):
-        port, publish_port = pushpin_free_ports()
-        push_url = f"http://127.0.0.1:{publish_port}"
-        settings.MARKETPLACE_PUSH_URL = push_url
-        directory = tmp_path / f"pushpin-{attempt}"
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                str(MANAGE),
-                "run_pushpin",
-                "--backend",
-                f"127.0.0.1:{backend.port}",
-                "--port",
-                str(port),
-                "--dir",
-                str(directory),
-            ],
-            env={**os.environ, "MARKETPLACE_PUSH_URL": push_url},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        if _wait_for_port(port, process) and _wait_for_port(publish_port, process):
-            break
-        errors.append(f"ports {port}, {publish_port}: {_pushpin_errors(directory) or 'no error logged'}")
-        process.terminate()
-        process.wait(timeout=15)
-    else:
-        raise RuntimeError(f"Pushpin did not start: {'; '.join(errors)}")
-    try:
-        yield f"http://{backend.hostname}:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    """Pushpin in front of the live server (``tests.pushpin_ports.pushpin_in_front``); yields the URL
+    browsers use."""
+    with pushpin_in_front(live_server.url, settings, tmp_path) as url:
+        yield url
 
 
 def _two_people(browser, base_url, buyer_locale="en-US"):
