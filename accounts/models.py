@@ -59,7 +59,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     # "Play a sound for new messages" (the chat settings page): off by default, and the page only plays it
     # once the user turned it on (static/js/sound.js), so no browser refuses it as autoplay.
-    chat_sound = models.BooleanField(_("play a sound for new messages"), default=False)
+    chat_sound = models.BooleanField(_("play a sound for new messages"), default=False, db_default=False)
 
     # The language chosen with the footer switcher (accounts.views.set_language), for what is sent while
     # they are away: emails and push notifications. "" until they choose: the site's default then.

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='chat_sound',
-            field=models.BooleanField(default=False, verbose_name='play a sound for new messages'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='play a sound for new messages'),
         ),
     ]

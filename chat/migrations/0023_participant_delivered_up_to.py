@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='conversationparticipant',
             name='delivered_up_to',
-            field=models.BigIntegerField(default=0, verbose_name='delivered up to message'),
+            field=models.BigIntegerField(db_default=0, default=0, verbose_name='delivered up to message'),
         ),
     ]

@@ -192,7 +192,7 @@ class ConversationParticipant(models.Model):
     # The newest message id this participant's device has fetched (a poll, an API answer or a page that
     # contained it): the other side's messages up to it show "delivered". Only ever moves forward
     # (chat.services.read_state); 0 = nothing yet. An id, not a foreign key: no index, no PROTECT.
-    delivered_up_to = models.BigIntegerField(_("delivered up to message"), default=0)
+    delivered_up_to = models.BigIntegerField(_("delivered up to message"), default=0, db_default=0)
     unread_count = models.PositiveIntegerField(_("unread messages"), default=0)
     # Messages and offers this participant wrote here (not notices): the review gate reads it.
     sent_count = models.PositiveIntegerField(_("messages written"), default=0)
