@@ -139,10 +139,15 @@ def _absolute(path: str) -> str:
     return settings.MARKETPLACE_SITE_URL.rstrip("/") + path
 
 
-def saved_search_url(saved_search: SavedSearch) -> str:
-    """Return the absolute URL of the ad list showing *saved_search*'s filters, newest first."""
+def saved_search_path(saved_search: SavedSearch) -> str:
+    """Return the site path of the ad list showing *saved_search*'s filters, newest first."""
     query = f"{saved_search.query}&sort={search.NEWEST}" if saved_search.query else f"sort={search.NEWEST}"
-    return _absolute(f"{reverse('ads:list')}?{query}")
+    return f"{reverse('ads:list')}?{query}"
+
+
+def saved_search_url(saved_search: SavedSearch) -> str:
+    """Return the absolute URL of ``saved_search_path`` (for pushes and emails)."""
+    return _absolute(saved_search_path(saved_search))
 
 
 def push_payload(saved_search: SavedSearch, ads: list[Ad]) -> dict:
@@ -183,7 +188,7 @@ def announce_matches(saved_search: SavedSearch, ad_ids: list[int]) -> int:
         saved_search.user_id,
         "saved_search_match",
         params={"name": saved_search.name, "count": len(ads)},
-        url=saved_search_url(saved_search),
+        url=saved_search_path(saved_search),
         dedupe_key=f"saved-search:{saved_search.public_id}:{ads[0].public_id}",
     )
     return account_services.push_to_user(

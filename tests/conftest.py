@@ -2,8 +2,10 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from chat import services as chat_services
@@ -21,6 +23,9 @@ def _isolated_cache_and_media(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+    # A Russian request through the test client leaves Russian active in this thread (LocaleMiddleware
+    # activates and nothing deactivates): the next test would render in Russian.
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -44,6 +44,22 @@ def test_an_instant_search_pushes_the_new_ads_in_the_users_language(push_service
     assert first.pk in ids
 
 
+def test_an_instant_match_lands_in_the_notification_centre_once(push_service, buyer, seller):  # noqa: F811
+    """The centre gets one item per announcement (its own push for the kind is off: the search pushed)."""
+    from notifications.models import Notification
+
+    Device(buyer, f"{push_service}/push/buyer-phone")
+    saved = saved_searches.saved_search_create(user=buyer, query="q=sofa", name="Sofas")
+    services.ad_create(owner=seller, category=furniture(), title="Walnut sofa")
+    ids = alerts.match_saved_searches(saved_search_ids=[saved.pk], horizon=later())[saved.pk]
+    alerts.announce_matches(saved, ids)
+    alerts.announce_matches(saved, ids)  # a retried announcement adds nothing (dedupe key)
+
+    (item,) = Notification.objects.filter(user=buyer)
+    assert (item.kind, item.params["count"], item.push_due) == ("saved_search_match", 1, False)
+    assert item.url == alerts.saved_search_path(saved) == "/?q=sofa&sort=newest"
+
+
 @pytest.mark.parametrize("channel", [SavedSearch.Channel.DAILY, SavedSearch.Channel.OFF])
 def test_daily_and_off_searches_push_nothing(push_service, buyer, seller, channel):  # noqa: F811
     Device(buyer, f"{push_service}/push/buyer-phone")

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone, translation
 
-from ads import alerts, saved_searches, services
+from ads import saved_searches, services
+from ads import search_alerts as alerts
 from ads.models import Category, SavedSearch, SavedSearchMatch
 from tests.factories import AdFactory, UserFactory
 

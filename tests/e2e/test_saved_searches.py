@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from ads import alerts
+from ads import search_alerts as alerts
 from ads import services as ad_services
 from ads.models import Ad, SavedSearch
 from tests.chat.test_delivery_web_push import Device, PushService, push_service  # noqa: F401 - fixture
