@@ -24,7 +24,15 @@ class Stream:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         headers["Accept"] = "text/event-stream"
-        self.response = requests.get(f"{base_url}{EVENTS}", headers=headers, stream=True, timeout=5)
+        # Pushpin's handler (which holds streams) can join a moment after its proxy already forwards
+        # plain requests: until then a stream answers 500 "Accept service unavailable".
+        deadline = time.monotonic() + 10
+        while True:
+            self.response = requests.get(f"{base_url}{EVENTS}", headers=headers, stream=True, timeout=5)
+            if self.response.status_code != 500 or time.monotonic() > deadline:
+                break
+            self.response.close()
+            time.sleep(0.2)
         self.lines = self.response.iter_lines(chunk_size=1, decode_unicode=True)
 
     def next_event(self) -> tuple[str, str]:
