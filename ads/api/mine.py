@@ -15,7 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from ads import selectors, services
-from ads.api.serializers import AdPageSerializer, AdSerializer, CategorySerializer
+from ads.api.serializers import AdSerializer, CategorySerializer, OwnAdPageSerializer
 from ads.forms import AdForm
 from ads.models import Ad, Category
 from marketplace import api
@@ -102,7 +102,7 @@ def category_list(request):
             "page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, description="1-based."
         )
     ],
-    responses={200: AdPageSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
+    responses={200: OwnAdPageSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
     methods=["GET"],
 )
 @extend_schema(request=AdWriteSerializer, responses={201: AdSerializer, **REFUSALS}, methods=["POST"])
@@ -118,7 +118,7 @@ def my_ads(request):
         size = settings.MARKETPLACE_ADS_PAGE_SIZE
         rows = list(selectors.ad_list_owned(user=request.user)[(page - 1) * size : page * size + 1])
         body = {"results": rows[:size], "next_page": page + 1 if len(rows) > size else None}
-        return Response(AdPageSerializer(body).data)
+        return Response(OwnAdPageSerializer(body).data)
     data = AdWriteSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     cleaned = _valid_form(data.validated_data).cleaned_data

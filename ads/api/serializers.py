@@ -92,3 +92,10 @@ class SavedSearchCreateSerializer(serializers.Serializer):
 class SavedSearchUpdateSerializer(serializers.Serializer):
     name = api.CharField(max_length=80, required=False)
     channel = serializers.ChoiceField(choices=SavedSearch.Channel.choices, required=False)
+
+
+class OwnAdPageSerializer(serializers.Serializer):
+    """A page of the user's own ads (every status), numbered pages: the owner's list is short."""
+
+    results = AdSerializer(many=True)
+    next_page = serializers.IntegerField(allow_null=True, help_text="null on the last page.")

@@ -16,10 +16,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def published(monkeypatch, settings):
-    """Push on (a publish URL nobody answers); records what ``pushpin.publish`` is asked to send."""
+    """Push on (a publish URL nobody answers); records what ``pushpin.publish`` is asked to send, except
+    the caller's own "online" announcements (``presence-<id>``: any request marks its user present;
+    tests/chat/test_presence.py covers them)."""
     settings.MARKETPLACE_PUSH_URL = "http://127.0.0.1:9"
     calls = []
-    monkeypatch.setattr(pushpin, "publish", lambda channel, events: calls.append((channel, events)))
+
+    def record(channel, events):
+        if not channel.startswith("presence-"):
+            calls.append((channel, events))
+
+    monkeypatch.setattr(pushpin, "publish", record)
     return calls
 
 

@@ -97,9 +97,9 @@ def test_the_conversation_page_costs_the_same_for_1_and_50_acted_on_messages(
     settings.MARKETPLACE_FRAGMENT_CACHE_S = 0
     # 1 session, 2 user, 3 conversation + both memberships, 4 latest messages page (offers and quoted
     # messages joined), 5 their reactions, 6 lock the reader's participant row, 7 read pointer update,
-    # 8 conversation rows, 9 header unread badge, 10 the seller's own quick replies (the composer). Photos:
-    # none, so no query.
-    with django_assert_num_queries(10):
+    # 8 conversation rows, 9 the viewer's labels and pinned ids, 10 header unread badge, 11 the seller's own
+    # quick replies (the composer). Photos: none, so no query.
+    with django_assert_num_queries(11):
         response = client.get(conversation.get_absolute_url())
     assert response.content.decode().count('class="reaction-who"') == count
 
