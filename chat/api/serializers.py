@@ -5,13 +5,15 @@ viewer and the batch-fetched photos and reactions in ``context``."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import PublicUserSerializer
 from ads.models import Ad
-from chat import selectors
+from chat import safety, selectors
+from chat.api.receipts import DeliveryPointerSerializer, MessageStatusSerializer, receipts_context
 from chat.models import (
     MESSAGE_MAX_LENGTH,
     MESSAGE_REACTIONS,
@@ -20,9 +22,10 @@ from chat.models import (
     Message,
     Offer,
 )
+from chat.presenters.safety import NONE as NO_NOTES
+from chat.presenters.safety import safety_for
 from marketplace import api
 
-MESSAGE_STATUSES = ["sent", "delivered", "read"]
 IDEMPOTENCY = OpenApiParameter(
     api.IDEMPOTENCY_HEADER,
     str,
@@ -108,16 +111,11 @@ class ConversationSerializer(serializers.Serializer):
         return getattr(conversation, "my_muted_at", None) is not None
 
 
-class ConversationDetailSerializer(ConversationSerializer):
+class ConversationDetailSerializer(ConversationSerializer, DeliveryPointerSerializer):
     """One conversation: the list row plus the other side's public state and what the viewer may do."""
 
     other_read_up_to = serializers.SerializerMethodField(
         help_text="The other participant's read pointer (a message id), null unless both share read receipts."
-    )
-    other_delivered_up_to = serializers.SerializerMethodField(
-        help_text="The newest message id the other participant's device has fetched (0: none); your "
-        "messages up to it are delivered. Shown whatever the read-receipts setting; never behind "
-        "`other_read_up_to`."
     )
     blocked_by_me = serializers.BooleanField(source="i_blocked_other")
     blocked_me = serializers.BooleanField(source="other_blocked_me")
@@ -130,9 +128,6 @@ class ConversationDetailSerializer(ConversationSerializer):
         if not (viewer.share_read_receipts and other.share_read_receipts):
             return None
         return conversation.other_last_read_id
-
-    def get_other_delivered_up_to(self, conversation) -> int:
-        return selectors.receipt_pointers(viewer=self.context["viewer"], conversation=conversation)[1]
 
     def get_offers_open(self, conversation) -> bool:
         blocked = conversation.i_blocked_other or conversation.other_blocked_me
@@ -196,8 +191,17 @@ class QuoteSerializer(serializers.Serializer):
         return message.text[:100] if message.text else gettext("Photo")
 
 
-class MessageSerializer(serializers.Serializer):
-    """A message as its viewer sees it: ``body`` is null once deleted or removed by a moderator."""
+class SafetyNoteSerializer(serializers.Serializer):
+    """A scam note next to the other person's message (``chat.safety``), in the reader's language."""
+
+    category = serializers.ChoiceField(choices=[(key, key) for key in safety.NOTES])
+    text = serializers.CharField()
+    help_url = serializers.CharField(help_text="The site path of the help page's section on this family.")
+
+
+class MessageSerializer(MessageStatusSerializer):
+    """A message as its viewer sees it: ``body`` is null once deleted or removed by a moderator; the
+    page's scam notes next to the other person's text (``hold``: fold it behind "Show message")."""
 
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Message.Kind.choices)
@@ -211,20 +215,11 @@ class MessageSerializer(serializers.Serializer):
     photos = serializers.SerializerMethodField()
     reactions = serializers.SerializerMethodField()
     offer = serializers.SerializerMethodField()
-    status = serializers.SerializerMethodField(
-        help_text="Your own messages' receipt: sent, delivered (fetched by the other participant's device) "
-        "or read (only when both share read receipts); null for theirs and for notices."
-    )
+    safety_notes = serializers.SerializerMethodField()
+    safety_level = serializers.SerializerMethodField()
 
     def get_mine(self, message) -> bool:
         return message.sender_id == self.context["viewer"].pk
-
-    @extend_schema_field(serializers.ChoiceField(choices=MESSAGE_STATUSES, allow_null=True))
-    def get_status(self, message) -> str | None:
-        if message.sender_id != self.context["viewer"].pk or message.kind == Message.Kind.SYSTEM:
-            return None
-        read_up_to, delivered_up_to = self.context["receipts"]
-        return selectors.message_status(message.id, read_up_to=read_up_to, delivered_up_to=delivered_up_to)
 
     def get_body(self, message) -> str | None:
         return None if message.is_withdrawn else message.text
@@ -256,6 +251,15 @@ class MessageSerializer(serializers.Serializer):
         if message.offer_id is None or message.offer is None:
             return None
         return OfferSerializer(message.offer, context=self.context).data
+
+    @extend_schema_field(SafetyNoteSerializer(many=True))
+    def get_safety_notes(self, message) -> list[dict]:
+        notes = self.context.get("safety", {}).get(message.id, NO_NOTES)["safety_notes"]
+        return SafetyNoteSerializer(notes, many=True).data
+
+    @extend_schema_field(serializers.ChoiceField(choices=[("", "none"), ("note", "note"), ("hold", "hold")]))
+    def get_safety_level(self, message) -> str:
+        return self.context.get("safety", {}).get(message.id, NO_NOTES)["safety_level"]
 
 
 class MessagePageSerializer(serializers.Serializer):
@@ -378,18 +382,18 @@ class SearchSerializer(serializers.Serializer):
 
 
 def message_context(conversation, messages: list, *, viewer) -> dict:
-    """What MessageSerializer needs beside the messages: their photos and reactions (one query each,
-    none when no message has any), where photos are fetched from and the receipt pointers."""
+    """What MessageSerializer needs beside the messages: photos and reactions (a query each, none when no
+    message has any), the photos' URL, *viewer*'s receipt pointers and scam notes (``safety_for``)."""
     return {
-        "viewer": viewer,
-        "receipts": selectors.receipt_pointers(viewer=viewer, conversation=conversation),
+        **receipts_context(viewer=viewer, conversation=conversation),
         "photos": selectors.message_photos_for(messages),
         "reactions": selectors.message_reactions_for(messages),
         "photos_url": f"/api/v1/conversations/{conversation.public_id}/photos/",
+        "safety": safety_for(messages, viewer_id=viewer.pk, conversation=conversation, now=timezone.now()),
     }
 
 
 def serialize_messages(request, conversation, messages: list) -> list[dict]:
-    """The viewer's JSON of *messages* (batch-fetching their photos and reactions)."""
+    """The viewer's JSON of *messages* (batch-fetching their photos, reactions and scam notes)."""
     context = message_context(conversation, messages, viewer=request.user)
     return MessageSerializer(messages, many=True, context=context).data

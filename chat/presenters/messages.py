@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from chat import safety, selectors, services
+from chat import selectors, services
 from chat.errors import refusal_text
 from chat.models import MESSAGE_REACTIONS, Conversation, Message
-from marketplace.http import cached_reverse
+from chat.presenters.safety import NONE as NO_NOTES
+from chat.presenters.safety import safety_for
 
 
 def message_rows(
@@ -37,7 +37,7 @@ def message_rows(
     reactions = selectors.message_reactions_for(messages)
     now = timezone.now()
     rows = []
-    help_url = cached_reverse("chat:safety_help")
+    notes = safety_for(messages, viewer_id=viewer_id, conversation=conversation, now=now)
     previous_day = timezone.localdate(previous) if previous else None
     for message in messages:
         message.photo_list = photos.get(message.id, [])
@@ -61,11 +61,7 @@ def message_rows(
                 "clock": local.strftime("%H:%M"),
                 "edited_iso": edited.isoformat(timespec="seconds") if edited else "",
                 "edited_clock": edited.strftime("%H:%M") if edited else "",
-                **(
-                    _safety(message, conversation=conversation, help_url=help_url, now=now)
-                    if not own and live and message.kind == Message.Kind.TEXT
-                    else {"safety_notes": (), "safety_level": ""}
-                ),
+                **notes.get(message.id, NO_NOTES),
                 "reactions": groups if live else [],
                 "my_reaction": next((group["emoji"] for group in groups if group["mine"]), None),
                 "can_react": can_act and live,
@@ -74,27 +70,6 @@ def message_rows(
         )
         previous_day = day
     return rows
-
-
-def _safety(message: Message, *, conversation: Conversation | None, help_url: str, now: datetime) -> dict:
-    """The scam notes for the other person's text *message* (``safety_notes``, each with its help link)
-    and ``safety_level``. The context comes from *conversation* (its buyer and seller, already loaded
-    by the conversation selector): the sender's account age, whether the message is in the
-    conversation's first MARKETPLACE_SCAM_EARLY_S seconds, and whether the sender is the buyer."""
-    context = None
-    if conversation is not None:
-        sender = conversation.buyer if message.sender_id == conversation.buyer_id else conversation.seller
-        context = safety.SignalContext(
-            sender_account_days=(now - sender.date_joined).total_seconds() / 86400,
-            early_in_conversation=(message.created_at - conversation.created_at).total_seconds()
-            < getattr(settings, "MARKETPLACE_SCAM_EARLY_S", safety.EARLY_S),
-            sender_is_buyer=message.sender_id == conversation.buyer_id,
-        )
-    notes = safety.safety_notes(message.body, context=context)
-    for note in notes:
-        note["help_url"] = f"{help_url}#{note['help_anchor']}"
-    level = safety.scam_level(message.body, context=context) if notes else ""
-    return {"safety_notes": notes, "safety_level": level}
 
 
 def _reaction_groups(reactions, *, viewer_id: int) -> list[dict]:

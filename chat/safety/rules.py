@@ -45,6 +45,38 @@ PAYMENT = re.compile(
     r"перевод\w*\s+по\s+номеру|деньги\s+на\s+карт\w*)",
     _I,
 )
+# Pay first, then I dispatch: a payment word and the sender's own dispatch in one clause (a clause that says
+# payment on delivery or pickup is not one). Round 3 of the evaluation set (bench/scam_eval/README.md).
+PAY_WORD = re.compile(
+    r"\b(?:pay(?:ment|ing)?|transfer\w*|money|funds|the\s+full\s+price|"
+    r"оплат\w*|деньги|денег|сумм[уа]|перечисл\w+|внесите)",
+    _I,
+)
+I_DISPATCH = re.compile(
+    r"\b(?:i(?:'ll|\s+will|\s+can|\s+then)?\s+(?:\w+\s+){0,2}?(?:ship|dispatch|"
+    r"(?:post|mail|release|send)\s+(?:it|the\s+(?:item|package|parcel))\b|"
+    r"hand\s+(?:it|the\s+\w+)\s+to\s+the\s+post|arrange\s+the\s+delivery)|"
+    r"(?:it|everything)\s+(?:goes|ships)\s+out|goes\s+out\s+the\s+moment|"
+    r"(?:я\s+)?(?:сразу\s+|завтра\s+|сегодня\s+)?(?:отправлю|вышлю|отвезу\s+на\s+почту|передам\s+в\s+доставку|сдам\s+в\s+доставку))",
+    _I,
+)
+PAY_BEFORE = re.compile(
+    r"\b(?:money|payment|funds)\s+(?:\w+\s+){0,2}before\s+i\s+(?:can\s+)?(?:release|ship|send|mail|post|hand)|"
+    r"(?:придут|поступят|зачисл\w+)\s+деньги|после\s+зачислени\w*|внесите\s+(?:полную\s+)?оплат\w*",
+    _I,
+)
+
+
+def prepayment_sequence(text: str) -> bool:
+    """True when a clause of *text* asks for payment before the sender dispatches (``payment``)."""
+    for clause in _clauses(text):
+        if ON_DELIVERY.search(clause):
+            continue
+        if PAY_BEFORE.search(clause) or (PAY_WORD.search(clause) and I_DISPATCH.search(clause)):
+            return True
+    return False
+
+
 # Phrases that negate a payment push ("no deposit needed", "без предоплаты"): removed before matching.
 NEGATED = re.compile(
     r"\b(?:без\s+(?:предоплат\w*|залог\w*|задат\w*)|no\s+(?:deposit|prepayment)(?:\s+needed)?|"
@@ -78,6 +110,12 @@ OVERPAYMENT = re.compile(
     r"(?:pay|paying|paid|send|sent)\s+(?:you\s+)?\$?\d[\d,]*\s+more\s+than|check\s+is\s+larger|"
     r"(?:refund|return|send\s+back|wire\s+back|transfer\s+back|forward)\s+(?:\w+\s+){0,2}"
     r"(?:difference|excess|extra|balance|surplus|remainder|rest|overpayment|second\s+payment)|"
+    r"keep\s+(?:your|the)\s+(?:asking\s+)?(?:price|money|amount|share)\s+and|"
+    r"take\s+(?:out\s+)?(?:your|the)\s+(?:asking\s+)?(?:price|money|amount)\s+(?:from|out\s+of)|"
+    r"(?:additional|extra|remaining)\s+(?:amount|funds|money|balance)\b.{0,60}\b(?:send|pay|give|forward|transfer|"
+    r"wire|return)|(?:send|pay|give|forward|transfer|wire|return)\w*\s+(?:\w+\s+){0,2}(?:remaining|additional|"
+    r"extra)\s+(?:amount|funds|money)|\$?\d[\d,]*\s+more\s+than\s+(?:your|the)\s+(?:asking\s+)?price|"
+    r"what\s+remains\s+to\s+my|"
     r"переплат\w*|излиш\w*|лишн\w+\s+\d|больше,?\s+чем\s+(?:цена|нужно|стоимост\w*)|двойную\s+сумму|"
     r"два\s+раза|\d[\d\s]*вместо\s+\d|(?:верн|вернуть|вернёте|вернете|отправьте|перевед|переведите|вышлите|"
     r"передаёте|передаете)\w*\s+(?:\w+\s+){0,3}(?:разниц\w*|лишнее|остат\w*|сдач\w*|излиш\w*|обратно)|"
@@ -117,7 +155,7 @@ COURIER_WHO = re.compile(
     r"\b(?:courier|(?:delivery|shipping|transport|moving)\s+(?:agent|company|service|guy)|shipper|"
     r"my\s+(?:agent|driver|mover|assistant)|have\s+it\s+delivered|dhl|fedex|usps|"
     r"курьер\w*|доставк\w*|транспортн\w*\s+компани\w*|сдэк|cdek|боксберри|boxberry|почт\w*|водитель|"
-    r"агент\w*|перевоз\w*|пересылк\w*)",
+    r"агент\w*|перевоз\w*|пересылк\w*|carrier|agency|logistics|freight)",
     _I,
 )
 # Upper case only: "ups and downs" is not the courier.
@@ -127,6 +165,9 @@ COURIER_PAY = re.compile(
     r"prepayment|deposit|for\s+(?:shipping|delivery))|once\s+you\s+pay|after\s+you\s+pay|"
     r"(?:fee|deposit|prepayment)\s+(?:before|first|upfront)|prepayment|storage|link|(?:fee|shipping|delivery)\s+(?:\w+\s+){0,2}paid|"
     r"pay\w*\s+(?:the\s+)?\w+'s\s+fee|(?:as\s+soon\s+as|when|once|after)\s+you\s+(?:pay|cover)|requires\s+a\s+\w*\s*(?:shipping|delivery)|"
+    r"invoice|cover\w*\s+(?:the\s+|their\s+)?(?:transport|shipping|delivery|handling|fee|charge)\w*|"
+    r"(?:customs|release|handling|transit)\s+(?:fee|charge)|(?:shipping|delivery)\s+payment|website|"
+    r"pay\w*\s+(?:\w+\s+){0,2}fee\s+first|"
     r"ссылк\w*|страховк\w*|заранее|вперёд|вперед|предоплат\w*|на\s+(?:мою\s+)?карт\w*|перевед\w*|"
     r"перевод\w*|хранени\w*|после\s+(?:полной\s+)?оплат\w*|залог\w*)",
     _I,
@@ -149,7 +190,7 @@ def text_categories(text: str) -> list[str]:
         or (EMAIL_OR_TEXT_ME.search(cleaned) and numbers.phone_like(cleaned))
     ):
         found.append("contact")
-    if PAYMENT.search(cleaned):
+    if PAYMENT.search(cleaned) or prepayment_sequence(cleaned):
         found.append("payment")
     if (DEPOSIT_MONEY.search(cleaned) and DEPOSIT_HOLD.search(cleaned)) or DEPOSIT_CHANNEL.search(cleaned):
         found.append("deposit")

@@ -16,6 +16,7 @@ from chat.selectors.conversations import (
     unread_conversation_count,
 )
 from chat.selectors.messages import (
+    message_bodies_repeated,
     message_created_at,
     message_get_for_participant,
     message_get_reportable,
@@ -49,6 +50,7 @@ from chat.selectors.search import (
 )
 
 __all__ = [
+    "message_bodies_repeated",
     "message_status",
     "receipt_pointers",
     "profile_user_get",

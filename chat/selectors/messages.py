@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -249,3 +249,21 @@ def message_get_for_participant(*, conversation: Conversation, message_id: int |
     if message is None:
         raise Http404("No such message.")
     return message
+
+
+def message_bodies_repeated(
+    *, sender_id: int, bodies: set[str], exclude_conversation_id: int, since: datetime, min_conversations: int
+) -> set[str]:
+    """Return which of *bodies* *sender_id* also sent, word for word, in at least *min_conversations* other
+    conversations (not *exclude_conversation_id*) since *since*: copy-pasted text, a scam context signal
+    (``chat.safety.SignalContext.repeated``). One query, none for no *bodies*."""
+    if not bodies:
+        return set()
+    return set(
+        Message.objects.filter(sender_id=sender_id, body__in=bodies, created_at__gte=since)
+        .exclude(conversation_id=exclude_conversation_id)
+        .values("body")
+        .annotate(conversations=Count("conversation_id", distinct=True))
+        .filter(conversations__gte=min_conversations)
+        .values_list("body", flat=True)
+    )

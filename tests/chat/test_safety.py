@@ -15,6 +15,12 @@ from chat.safety.numbers import card_number_like, phone_like
     ("text", "expected"),
     [
         ("Call me on +44 7911 123456 tonight", ("contact",)),
+        # Pay first, then the sender dispatches (chat.safety.rules.prepayment_sequence).
+        ("Make the payment today and I will post it tomorrow.", ("payment",)),
+        ("I need the funds before I can release it.", ("payment",)),
+        ("Как только придут деньги, отправлю.", ("payment",)),
+        ("Keep your asking price and send the remaining funds to my agent.", ("overpayment",)),
+        ("The carrier releases it once the customs fee is paid.", ("courier",)),
         ("my number is (212) 555-0143", ("contact",)),
         ("write to john.smith+bike@gmail.com", ("contact",)),
         ("Add me on WhatsApp please", ("contact",)),
@@ -51,6 +57,8 @@ def test_signals_found(text, expected):
     "text",
     [
         "Is it still available? I can pay $1,200 cash on pickup.",
+        "Оплатите при получении, отправлю СДЭКом завтра.",
+        "I'll pay you when I pick it up, then I will post a review.",
         "It's a 2019 model, 256GB, battery at 87%.",
         "Meet at 5:30 tomorrow near the station?",
         "The Bluetooth signal is strong and the screen is fine.",
@@ -182,3 +190,70 @@ def test_the_note_arrives_with_a_poll(login, conversation, buyer, seller, commit
         reverse("chat:poll", args=[conversation.public_id]), params, headers={"HX-Request": "true"}
     )
     assert 'class="safety-note"' in body.content.decode()
+
+
+def _settled(user, conversation):
+    """An old account in a conversation long past its first hour: no context risk of its own."""
+    old = timezone.now() - timedelta(days=400)
+    type(user).objects.filter(pk=user.pk).update(date_joined=old)
+    type(conversation).objects.filter(pk=conversation.pk).update(created_at=old)
+
+
+def _copies(buyer, body, count):
+    """*buyer* sends *body* word for word in *count* new conversations about other sellers' ads."""
+    from tests.factories import AdFactory
+
+    for _ in range(count):
+        services.conversation_start(buyer=buyer, ad=AdFactory(), body=body)
+
+
+@pytest.mark.parametrize("copies, noted", [(1, False), (2, True)])
+def test_text_copied_into_other_conversations_is_a_risky_context(
+    login, conversation, buyer, seller, copies, noted
+):
+    _settled(buyer, conversation)
+    body = "I can send a deposit today."  # a money word: a note only in a risky context
+    _copies(buyer, body, copies)
+    services.message_send(conversation=conversation, sender=buyer, body=body)
+    page = login(seller).get(conversation.get_absolute_url()).content.decode()
+    assert ('class="safety-note"' in page) is noted
+    if noted:
+        assert f'href="{reverse("chat:safety_help")}#deposit"' in page
+
+
+def test_a_strong_signal_copied_into_other_conversations_is_folded(login, conversation, buyer, seller):
+    _settled(buyer, conversation)
+    body = "Tell me the code from the SMS you got"
+    _copies(buyer, body, 2)
+    services.message_send(conversation=conversation, sender=buyer, body=body)
+    page = login(seller).get(conversation.get_absolute_url()).content.decode()
+    assert '<details class="message-held"><summary>Show message</summary>' in page
+
+
+@pytest.mark.parametrize("flagged", [1, 4])
+def test_the_repetition_check_is_one_query_however_many_flagged_messages(
+    login, conversation, buyer, seller, flagged
+):
+    """A page with no flagged message runs no repetition query; with any number of them, one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _settled(buyer, conversation)
+    client = login(seller)
+    client.get(conversation.get_absolute_url())  # warm the session and caches
+    with CaptureQueriesContext(connection) as plain:
+        client.get(conversation.get_absolute_url())
+    for n in range(flagged):
+        services.message_send(conversation=conversation, sender=buyer, body=f"Deposit {n} to hold it?")
+    with CaptureQueriesContext(connection) as with_notes:
+        page = client.get(conversation.get_absolute_url()).content.decode()
+    assert page.count('class="safety-note"') >= flagged
+    repeated = [
+        q
+        for q in with_notes.captured_queries
+        if 'COUNT(DISTINCT "chat_message"."conversation_id")' in q["sql"]
+    ]
+    assert len(repeated) == 1
+    assert not [
+        q for q in plain.captured_queries if 'COUNT(DISTINCT "chat_message"."conversation_id")' in q["sql"]
+    ]
