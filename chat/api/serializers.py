@@ -24,6 +24,7 @@ from chat.api.inputs import (  # noqa: E402, F401
     SendSerializer,
     StartSerializer,
 )
+from chat.api.receipts import DeliveryPointerSerializer, MessageStatusSerializer, receipts_context
 from chat.models import (
     MESSAGE_REACTIONS,
     ConversationParticipant,
@@ -34,7 +35,6 @@ from chat.presenters.safety import NONE as NO_NOTES
 from chat.presenters.safety import safety_for
 from marketplace import api
 
-MESSAGE_STATUSES = ["sent", "delivered", "read"]
 IDEMPOTENCY = OpenApiParameter(
     api.IDEMPOTENCY_HEADER,
     str,
@@ -124,16 +124,11 @@ class ConversationSerializer(serializers.Serializer):
         return getattr(conversation, "my_pin_slot", None) is not None
 
 
-class ConversationDetailSerializer(ConversationSerializer):
+class ConversationDetailSerializer(ConversationSerializer, DeliveryPointerSerializer):
     """One conversation: the list row plus the other side's public state and what the viewer may do."""
 
     other_read_up_to = serializers.SerializerMethodField(
         help_text="The other participant's read pointer (a message id), null unless both share read receipts."
-    )
-    other_delivered_up_to = serializers.SerializerMethodField(
-        help_text="The newest message id the other participant's device has fetched (0: none); your "
-        "messages up to it are delivered. Shown whatever the read-receipts setting; never behind "
-        "`other_read_up_to`."
     )
     blocked_by_me = serializers.BooleanField(source="i_blocked_other")
     blocked_me = serializers.BooleanField(source="other_blocked_me")
@@ -146,9 +141,6 @@ class ConversationDetailSerializer(ConversationSerializer):
         if not (viewer.share_read_receipts and other.share_read_receipts):
             return None
         return conversation.other_last_read_id
-
-    def get_other_delivered_up_to(self, conversation) -> int:
-        return selectors.receipt_pointers(viewer=self.context["viewer"], conversation=conversation)[1]
 
     def get_offers_open(self, conversation) -> bool:
         blocked = conversation.i_blocked_other or conversation.other_blocked_me
@@ -220,7 +212,7 @@ class SafetyNoteSerializer(serializers.Serializer):
     help_url = serializers.CharField(help_text="The site path of the help page's section on this family.")
 
 
-class MessageSerializer(serializers.Serializer):
+class MessageSerializer(MessageStatusSerializer):
     """A message as its viewer sees it: ``body`` is null once deleted or removed by a moderator; the
     page's scam notes next to the other person's text (``hold``: fold it behind "Show message")."""
 
@@ -238,20 +230,9 @@ class MessageSerializer(serializers.Serializer):
     offer = serializers.SerializerMethodField()
     safety_notes = serializers.SerializerMethodField()
     safety_level = serializers.SerializerMethodField()
-    status = serializers.SerializerMethodField(
-        help_text="Your own messages' receipt: sent, delivered (fetched by the other participant's device) "
-        "or read (only when both share read receipts); null for theirs and for notices."
-    )
 
     def get_mine(self, message) -> bool:
         return message.sender_id == self.context["viewer"].pk
-
-    @extend_schema_field(serializers.ChoiceField(choices=MESSAGE_STATUSES, allow_null=True))
-    def get_status(self, message) -> str | None:
-        if message.sender_id != self.context["viewer"].pk or message.kind == Message.Kind.SYSTEM:
-            return None
-        read_up_to, delivered_up_to = self.context["receipts"]
-        return selectors.message_status(message.id, read_up_to=read_up_to, delivered_up_to=delivered_up_to)
 
     def get_body(self, message) -> str | None:
         return None if message.is_withdrawn else message.text
@@ -371,12 +352,10 @@ class ConversationSearchSerializer(serializers.Serializer):
 
 
 def message_context(conversation, messages: list, *, viewer) -> dict:
-    """What MessageSerializer needs beside the messages: their photos and reactions (one query each,
-    none when no message has any), where photos are fetched from, the receipt pointers, and *viewer*'s
-    scam notes (``chat.presenters.safety.safety_for``: one query, only when a context can matter)."""
+    """What MessageSerializer needs beside the messages: photos and reactions (a query each, none when no
+    message has any), the photos' URL, *viewer*'s receipt pointers and scam notes (``safety_for``)."""
     return {
-        "viewer": viewer,
-        "receipts": selectors.receipt_pointers(viewer=viewer, conversation=conversation),
+        **receipts_context(viewer=viewer, conversation=conversation),
         "photos": selectors.message_photos_for(messages),
         "reactions": selectors.message_reactions_for(messages),
         "photos_url": f"/api/v1/conversations/{conversation.public_id}/photos/",
