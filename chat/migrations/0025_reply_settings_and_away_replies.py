@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0012_user_email_verified_at'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("chat", "0024_participant_pins_and_labels"),
     ]
 
