@@ -110,8 +110,8 @@ def test_the_list_poll_delivers_and_the_sender_s_poll_turns_the_receipt(
     with committed():
         message = services.message_send(conversation=conversation, sender=buyer, body="Hello?")
     # 1 session, 2 user, 3 conversation rows (last message joined), 4 the delivery pointer UPDATE (before
-    # this feature: 4 queries, without it), 5 header badge.
-    with committed(), django_assert_num_queries(5):
+    # this feature: 4 queries, without it), 5 the viewer's labels and pinned ids, 6 header badge.
+    with committed(), django_assert_num_queries(6):
         assert client.get(reverse("chat:list_poll"), params, headers=HTMX).status_code == 200
     assert delivered_up_to(conversation, seller) == message.id
     # The next list poll has nothing new: 204 with no query at all.

@@ -90,7 +90,7 @@ const sold = ok("POST /my/ads/{id}/sold/", await me.POST("/api/v1/my/ads/{public
 assert(sold.status === "sold", "sold");
 const removed = ok("DELETE /my/ads/{id}/", await me.DELETE("/api/v1/my/ads/{public_id}/", { params: mine }), 200, "Ad");
 assert(removed.status === "removed", "removed");
-const page = ok("GET /my/ads/", await me.GET("/api/v1/my/ads/", {}), 200, "AdPage");
+const page = ok("GET /my/ads/", await me.GET("/api/v1/my/ads/", {}), 200, "OwnAdPage");
 assert(page.results.some((row) => row.public_id === ad.public_id), "listed among my ads");
 
 console.log(JSON.stringify(calls));
