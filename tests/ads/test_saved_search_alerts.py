@@ -16,7 +16,7 @@ from ads import search_alerts as alerts
 from ads.models import Category, SavedSearch, SavedSearchMatch
 from tests.ads.test_saved_searches import later
 from tests.chat.test_delivery_web_push import Device, PushService, push_service  # noqa: F401 - fixture
-from tests.factories import UserFactory
+from tests.factories import CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +142,8 @@ def test_the_per_search_link_stops_that_search_only_and_forged_links_are_404(cli
 
 @pytest.mark.django_db(transaction=True)
 def test_two_notifiers_at_once_announce_each_ad_once(monkeypatch):
-    seller, furniture_category = UserFactory(), Category.objects.get(slug="furniture")
+    # The factory, not the data migration's row: an earlier transactional test may have flushed it.
+    seller, furniture_category = UserFactory(), CategoryFactory()
     searches = [saved_searches.saved_search_create(user=UserFactory(), query="q=sofa") for _ in range(20)]
     services.ad_create(owner=seller, category=furniture_category, title="Walnut sofa")
     announced = []
