@@ -62,13 +62,16 @@ def test_buyer_writes_seller_replies_both_see_it_without_reloading(browser, live
     expect(row).to_contain_text("Bea Buyer", timeout=5000)
     expect(row).to_have_class(re.compile("is-unread"))
     expect(seller_page.locator("#unread-badge [aria-hidden]")).to_have_text("1")
-    expect(buyer_page.locator("#message-list .receipt [aria-hidden]").first).to_have_text("✓")
+    # Sent, or already delivered (the seller's list fetched it): not read while the seller has not opened it.
+    expect(buyer_page.locator("#message-list .receipt").first).not_to_have_class(re.compile("is-read"))
     row.click()
     expect(seller_page.locator("#message-list")).to_contain_text("Hi! Is this still available?")
     expect(seller_page.locator("#unread-badge")).to_be_hidden()
 
-    # The buyer's open chat turns the receipt to ✓✓ at the next poll.
-    expect(buyer_page.locator("#message-list .receipt [aria-hidden]").first).to_have_text("✓✓", timeout=5000)
+    # The buyer's open chat turns the receipt to read (blue ✓✓) at the next poll.
+    receipt = buyer_page.locator("#message-list .receipt").first
+    expect(receipt).to_have_class(re.compile("is-read"), timeout=5000)
+    expect(buyer_page.locator("#message-list .receipt [aria-hidden]").first).to_have_text("✓✓")
 
     # The seller replies with Enter; Shift+Enter makes a new line. It shows at once, from the POST.
     composer = seller_page.locator("#composer textarea")
