@@ -152,9 +152,14 @@ class Browser:
         return response
 
 
+# What the open conversation's poll sends (the page's poller and its hidden inputs).
+POLL_PARAMS = ("token", "user_key", "read_up_to", "delivered_up_to", "after", "change_seq")
+
+
 def page_state(html: str) -> dict:
-    """The poll's parameters (token, user_key, read_up_to, cursor, change seq) and the CSRF token as
-    a conversation page, or the out-of-band part of a delivering poll, shows them."""
+    """The poll's parameters (token, user_key, the receipt pointers read_up_to and delivered_up_to, cursor,
+    change seq) and the CSRF token as a conversation page, or the out-of-band part of a delivering poll,
+    shows them."""
     state = {}
     vals = re.search(r"id=\"conversation-poller\"[^>]*hx-vals='([^']+)'", html, re.S)
     if vals:
@@ -162,6 +167,8 @@ def page_state(html: str) -> dict:
     for name, pattern in (
         ("after", r'id="message-cursor" value="(\d+)"'),
         ("change_seq", r'id="message-change-seq" value="(\d*)"'),
+        ("read_up_to", r'id="receipt-read-up-to" value="(\d*)"'),
+        ("delivered_up_to", r'id="receipt-delivered-up-to" value="(\d*)"'),
         ("csrf", r'"X-CSRFToken": "([^"]+)"'),
     ):
         found = re.search(pattern, html)
@@ -227,10 +234,7 @@ async def measure(args, port: int, cookies: list[str], seller_cookie: str, conve
         answered = time.monotonic()
         seller_state["after"] = re.search(rb'id="message-cursor" value="(\d+)"', sent).group(1).decode()
         arrived = await asyncio.wait_for(events.get(), timeout=10)
-        query = urllib.parse.urlencode(
-            {k: buyer_state[k] for k in ("token", "user_key", "read_up_to", "after", "change_seq")}
-            | {"earliest": 0}
-        )
+        query = urllib.parse.urlencode({k: buyer_state[k] for k in POLL_PARAMS} | {"earliest": 0})
         poll_started = time.monotonic()
         poll = urllib.request.Request(base + url + "poll/?" + query, headers={"HX-Request": "true"})
         answer = await loop.run_in_executor(None, lambda poll=poll: buyer_opener.open(poll).read())
@@ -247,10 +251,7 @@ async def measure(args, port: int, cookies: list[str], seller_cookie: str, conve
         base
         + url
         + "poll/?"
-        + urllib.parse.urlencode(
-            {k: buyer_state[k] for k in ("token", "user_key", "read_up_to", "after", "change_seq")}
-            | {"earliest": 0}
-        )
+        + urllib.parse.urlencode({k: buyer_state[k] for k in POLL_PARAMS} | {"earliest": 0})
     )
     throughput = floor = None
     if shutil.which("wrk"):
