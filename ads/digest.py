@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from ads.models import Ad, SavedSearch, SavedSearchMatch
 from ads.search_alerts import saved_search_url
+from marketplace import passes
 
 logger = logging.getLogger(__name__)
 
@@ -195,10 +196,9 @@ def digest_pass(*, now: datetime | None = None, limit: int = 500) -> int:
         .distinct()
         .order_by("saved_search__user_id")[:limit]
     )
-    sent = 0
-    for user_id in user_ids:
-        try:
-            sent += digest_for_user(user_id=user_id, now=now)
-        except Exception:  # noqa: BLE001 - one bad address must not stop everyone else's digest
-            logger.exception("saved-search digest to user %s failed; retrying next pass", user_id)
-    return sent
+    return passes.each_user(
+        user_ids,
+        lambda user_id: digest_for_user(user_id=user_id, now=now),
+        what="saved-search digest",
+        logger=logger,
+    )

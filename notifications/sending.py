@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 
 from accounts.middleware import users_with_open_pages
 from accounts.models import PushSubscription, User
+from marketplace import passes
 from marketplace import web_push as web_push_transport
 from notifications.models import Notification
 
@@ -132,10 +133,9 @@ def email_due_send(*, now=None, limit: int = 200) -> int:
         .distinct()
         .order_by("user_id")[:limit]
     )
-    sent = 0
-    for user_id in user_ids:
-        try:
-            sent += email_for_user(user_id=user_id, now=now)
-        except Exception:  # noqa: BLE001 - one bad address must not stop everyone else's email
-            logger.exception("notifications email to user %s failed; retrying next pass", user_id)
-    return sent
+    return passes.each_user(
+        user_ids,
+        lambda user_id: email_for_user(user_id=user_id, now=now),
+        what="notifications email",
+        logger=logger,
+    )
