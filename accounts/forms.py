@@ -33,11 +33,9 @@ class SignupForm(BaseUserCreationForm):
         return name
 
 
-class ProfileForm(forms.Form):
-    display_name = forms.CharField(label=_("Display name"), max_length=60)
-    avatar = forms.ImageField(
-        label=_("Avatar"), required=False, help_text=_("JPEG, PNG or WebP, up to 5 MB.")
-    )
+class PrivacySettingsForm(forms.Form):
+    """The privacy and email preferences, one declaration for the profile page and the chat settings page."""
+
     share_read_receipts = forms.BooleanField(
         label=_("Send read receipts"),
         required=False,
@@ -48,12 +46,19 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("When off, nobody sees when you were last online, and you don't see theirs."),
     )
-
     email_unread_messages = forms.BooleanField(
         label=_("Email me about unread messages"),
         required=False,
         help_text=_("At most one email per batch, only when you haven't been on the site for a while."),
     )
+
+
+class ProfileForm(PrivacySettingsForm):
+    display_name = forms.CharField(label=_("Display name"), max_length=60)
+    avatar = forms.ImageField(
+        label=_("Avatar"), required=False, help_text=_("JPEG, PNG or WebP, up to 5 MB.")
+    )
+    field_order = ["display_name", "avatar"]  # then the privacy settings
 
     def clean_display_name(self):
         name = self.cleaned_data["display_name"].strip()

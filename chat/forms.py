@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PrivacySettingsForm
 from chat import services
 from chat.delivery.cursor import PollCursor, change_seq_name
 from chat.models import MESSAGE_MAX_LENGTH, QUICK_REPLY_DEFAULTS, REVIEW_TEXT_MAX_LENGTH
@@ -236,7 +237,7 @@ class ListQueryForm(LenientQueryForm):
         }
 
 
-class ChatSettingsForm(forms.Form):
+class ChatSettingsForm(PrivacySettingsForm):
     """The chat settings page's preferences: the new-message sound and the privacy and email settings."""
 
     chat_sound = forms.BooleanField(
@@ -246,21 +247,7 @@ class ChatSettingsForm(forms.Form):
             "Only while a page of the site is open, for messages in other conversations or another tab."
         ),
     )
-    share_read_receipts = forms.BooleanField(
-        label=_("Send read receipts"),
-        required=False,
-        help_text=_("When off, nobody sees when you have read their messages, and you don't see theirs."),
-    )
-    share_last_seen = forms.BooleanField(
-        label=_("Show when I was last online"),
-        required=False,
-        help_text=_("When off, nobody sees when you were last online, and you don't see theirs."),
-    )
-    email_unread_messages = forms.BooleanField(
-        label=_("Email me about unread messages"),
-        required=False,
-        help_text=_("At most one email per batch, only when you haven't been on the site for a while."),
-    )
+    field_order = ["chat_sound", "share_read_receipts", "share_last_seen", "email_unread_messages"]
 
 
 class LabelForm(forms.Form):
