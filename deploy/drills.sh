@@ -44,9 +44,21 @@ print(d if d is not None else "-")' "$1" "$2"; }
 # row DRILL "FIGURES" CHECK: CHECK is a python expression that must hold, or the invariant is broken.
 row() {
   local ok; ok=$(python3 -c "print('ok' if ($3) else 'BROKEN')" 2>/dev/null || echo BROKEN)
-  [ "$ok" = ok ] || broken=1
+  [ "$ok" = ok ] || { broken=1; evidence "$1"; }
   printf '| %s | %s | %s: %s |\n' "$1" "$2" "$ok" "$4" >>"$table"
   echo "    $1: $2 -> $ok ($4)"
+}
+# evidence DRILL: after a broken invariant, what the next maintainer needs to find the cause in CI's log
+# (the stack is gone by then): load.py's samples of the odd answers and the services' error lines.
+evidence() {
+  echo "    --- evidence for $1: samples of the answers other than 2xx (load.py), then error lines of the services"
+  cat "$work"/*.json 2>/dev/null | python3 -c 'import json, sys
+for line in sys.stdin:
+    try: samples = json.loads(line).get("samples")
+    except (ValueError, AttributeError): continue
+    if samples: print("    ", samples)' || true
+  docker-compose logs --no-color --tail 400 web pushpin pushpin2 2>&1 \
+    | grep -E '" 5[0-9][0-9] |Error|Traceback|FATAL' | grep -v ' 503 ' | tail -n 40 | sed 's/^/    /' || true
 }
 others() {  # answers other than 2xx in load.py's JSON $1, e.g. {'503': 2}, or 0
   python3 -c 'import json, sys; a = json.loads(sys.argv[1].strip().splitlines()[-1])["answers"]

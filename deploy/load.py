@@ -160,20 +160,28 @@ def quantile(ordered: list[float], q: float) -> float | None:
 
 def reads(args) -> dict:
     """GET the ad list for --seconds from --senders clients over the fronts, --pause-s between requests
-    of a client: answers by status and requests per second."""
+    of a client: answers by status, requests per second and, per status other than 2xx, the first answer
+    (front, Server header, start of the body) to tell a proxy's error from the application's."""
     statuses: collections.Counter = collections.Counter()
+    samples: dict[str, str] = {}  # the first answer of each status other than 2xx: who answered, and what
     lock = threading.Lock()
     stop_at = time.monotonic() + args.seconds
 
     def reader(n: int) -> None:
         session, base = requests.Session(), args.front[n % len(args.front)]
         while time.monotonic() < stop_at:
+            sample = ""
             try:
-                status = str(session.get(f"{base}/", timeout=10).status_code)
+                response = session.get(f"{base}/", timeout=10)
+                status = str(response.status_code)
+                if not status.startswith("2"):
+                    sample = f"{base} Server={response.headers.get('Server')}: {response.text[:300]}"
             except requests.RequestException as error:
-                status = type(error).__name__
+                status, sample = type(error).__name__, f"{base}: {error}"[:300]
             with lock:
                 statuses[status] += 1
+                if sample:
+                    samples.setdefault(status, sample)
             time.sleep(args.pause_s)
 
     threads = [threading.Thread(target=reader, args=(n,)) for n in range(args.senders)]
@@ -181,7 +189,11 @@ def reads(args) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    return {"answers": dict(statuses), "per_s": round(sum(statuses.values()) / args.seconds, 1)}
+    return {
+        "answers": dict(statuses),
+        "per_s": round(sum(statuses.values()) / args.seconds, 1),
+        "samples": samples,
+    }
 
 
 def raw_stream(

@@ -8,8 +8,9 @@ cookie for ``MARKETPLACE_REPLICA_PIN_S`` seconds that keeps all its reads on the
 the ad they just edited; conversations, polls and badges are never marked and always read the primary.
 The replica is used only while it answers and lags less than ``MARKETPLACE_REPLICA_MAX_LAG_S`` (checked
 at most every ``CHECK_EVERY_S`` seconds per process): a stopped or late replica sends reads back to the
-primary. Writes, migrations, sessions and the chat's tables always use the primary. Without a replica
-all of this is a no-op.
+primary, and a request whose replica read failed between two checks is answered again from the primary.
+Writes, migrations, sessions and the chat's tables always use the primary. Without a replica all of this
+is a no-op.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ REPLICA_APPS = frozenset({"ads", "accounts"})
 
 _lag_tolerant = contextvars.ContextVar("marketplace_replica_reads", default=False)
 _used_replica = contextvars.ContextVar("marketplace_replica_used", default=False)
+# Set by ReplicaReadsMiddleware.process_exception: a database error escaped a view that read the replica.
+_replica_failed = contextvars.ContextVar("marketplace_replica_failed", default=False)
+# Set for the one repeat of a request after a replica read failed: every read goes to the primary.
+_primary_only = contextvars.ContextVar("marketplace_primary_only", default=False)
 _state_lock = threading.Lock()
 _state = {"checked_at": float("-inf"), "usable": False, "lag_s": None}
 
@@ -103,7 +108,7 @@ class ReplicaRouter:
     def db_for_read(self, model, **hints):
         """``replica`` for a read inside a lag-tolerant request while the replica is usable; else None
         (the primary, ``default``)."""
-        if not (_lag_tolerant.get() and replica_configured()):
+        if not (_lag_tolerant.get() and replica_configured()) or _primary_only.get():
             return None
         if model._meta.app_label not in REPLICA_APPS:
             return None
@@ -132,20 +137,38 @@ class ReplicaReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        tokens = _lag_tolerant.set(False), _used_replica.set(False)
+        tokens = (
+            _lag_tolerant.set(False),
+            _used_replica.set(False),
+            _replica_failed.set(False),
+            _primary_only.set(False),
+        )
         try:
             response = self.get_response(request)
-            if response.status_code == 503 and _used_replica.get():
-                # The replica went away between two checks (the page answered "unavailable", never a 500):
-                # a GET is safe to repeat, so answer it again from the primary.
-                mark_replica_down()
+            if _used_replica.get() and (response.status_code == 503 or _replica_failed.get()):
+                # A replica read failed: it went away between two checks (a 503, "unavailable"), or it
+                # raised something else, such as PostgreSQL's "canceling statement due to conflict with
+                # recovery" (SQLSTATE 40001) on a hot standby. A GET is safe to repeat: answer it again,
+                # reading only the primary. Only an unreachable replica is set aside for CHECK_EVERY_S.
+                if response.status_code == 503:
+                    mark_replica_down()
+                _primary_only.set(True)
                 response = self.get_response(request)
         finally:
-            _lag_tolerant.reset(tokens[0])
-            _used_replica.reset(tokens[1])
+            for var, token in zip(
+                (_lag_tolerant, _used_replica, _replica_failed, _primary_only), tokens, strict=True
+            ):
+                var.reset(token)
         if request.method not in ("GET", "HEAD", "OPTIONS") and replica_configured():
             response.set_cookie(PIN_COOKIE, "1", max_age=pin_s(), httponly=True, samesite="Lax")
         return response
+
+    def process_exception(self, request, exception):
+        """Note a database error in a request that read the replica (``__call__`` repeats it from the
+        primary); Django's error handling goes on as usual (returns None)."""
+        if _used_replica.get() and isinstance(exception, DatabaseError):
+            _replica_failed.set(True)
+        return None
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.urls import resolve
 
@@ -129,3 +130,36 @@ def test_a_replica_gone_between_checks_costs_a_retry_not_a_503(rf, replica):
     assert middleware(rf.get("/")).status_code == 200
     assert seen == ["replica", None], "answered again from the primary"
     assert db_router.replica_usable() is False
+
+
+def run_failing_view(rf, error: Exception):
+    """Run ReplicaReadsMiddleware around a view that reads the replica and raises *error* on its first
+    pass, as Django's handler would (process_exception, then a 500); return (response, databases read)."""
+    seen = []
+
+    def view_phase(request):
+        request.resolver_match = resolve("/")
+        middleware.process_view(request, None, (), {})
+        seen.append(ReplicaRouter().db_for_read(Ad))
+        if len(seen) == 1:
+            assert middleware.process_exception(request, error) is None
+            return HttpResponse(status=500)
+        return HttpResponse(status=200)
+
+    middleware = ReplicaReadsMiddleware(view_phase)
+    return middleware(rf.get("/")), seen
+
+
+def test_a_failed_replica_read_is_answered_again_from_the_primary(rf, replica):
+    # A hot standby cancels a read that conflicts with recovery (SQLSTATE 40001): not a 500 for the reader.
+    response, seen = run_failing_view(rf, DatabaseError("canceling statement due to conflict with recovery"))
+    assert response.status_code == 200
+    assert seen == ["replica", None], "the repeat read only the primary"
+    assert db_router.replica_usable() is True, "a replica that answers stays in use for the next request"
+    assert db_router._primary_only.get() is False, "the repeat's mark does not outlive the request"
+
+
+def test_a_bug_that_is_not_a_database_error_is_not_repeated(rf, replica):
+    response, seen = run_failing_view(rf, ValueError("a bug"))
+    assert response.status_code == 500
+    assert seen == ["replica"]
