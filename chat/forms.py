@@ -140,7 +140,10 @@ class LenientQueryForm(forms.Form):
 
     @classmethod
     def values(cls, data) -> dict:
-        """Return the cleaned values of *data* (a QueryDict or dict); invalid fields are left out."""
+        """Return the cleaned values of *data* (a QueryDict or dict); invalid and absent fields are left
+        out (callers read them with ``.get``)."""
+        if not any(name in data for name in cls.base_fields):
+            return {}  # the common page view with none of them: no form to build (it is deep-copied)
         form = cls(data)
         form.is_valid()  # invalid fields are simply missing from cleaned_data
         return form.cleaned_data
