@@ -21,9 +21,11 @@ writes a different token.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 from django.conf import settings
@@ -41,6 +43,10 @@ USER_KEY_SALT = "chat.poll-user"  # unchanged by the move: pages already out kee
 
 # Keys whose replacement failed while the cache was unreachable; deleted as soon as it answers again.
 _stale_keys: set[str] = set()
+# Tokens fetched together by ``read_ahead`` for the request under way, each handed out once by ``read``.
+_read_ahead: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "poll_token_read_ahead", default=None
+)
 
 
 def _cache():
@@ -74,9 +80,10 @@ def read(key: str, *, create: bool = True) -> str:
     "unstored" token that matches nothing, so the client's next poll takes the full path. Callers that then
     read the database use ``read_before``.
     """
+    ahead = _read_ahead.get()
     try:
         cache = _cache()
-        token = cache.get(key)
+        token = ahead.pop(key, None) if ahead and key in ahead else cache.get(key)
         if token is None and create:
             cache.add(key, secrets.token_urlsafe(9), timeout=TOKEN_TTL_S)
             token = cache.get(key)
@@ -84,6 +91,26 @@ def read(key: str, *, create: bool = True) -> str:
         logger.warning("poll token cache unavailable", exc_info=True)
         token = None
     return token or f"{UNSTORED_PREFIX}{secrets.token_urlsafe(6)}"
+
+
+@contextlib.contextmanager
+def read_ahead(keys: list[str]) -> Iterator[None]:
+    """Fetch the tokens of *keys* in one round trip for the ``read`` calls inside the block (a page that
+    shows a conversation and the list reads both tokens: one round trip instead of two).
+
+    Safe: each token is still read before the data it covers, only earlier; ``read`` hands each one out
+    once, so a read after the request's own change (whose commit replaced the token) asks the cache again.
+    A cache that cannot answer fetches nothing here and ``read`` behaves as without the block."""
+    try:
+        fetched = dict.fromkeys(keys) | _cache().get_many(keys)  # None: known to be missing
+    except Exception:  # noqa: BLE001
+        logger.warning("poll token cache unavailable", exc_info=True)
+        fetched = {}
+    reset = _read_ahead.set(fetched)
+    try:
+        yield
+    finally:
+        _read_ahead.reset(reset)
 
 
 def read_before(key: str, load: Callable[[str], T], *, create_after_load: bool = False) -> tuple[str, T]:

@@ -14,6 +14,7 @@ from ads import presenters as ad_presenters
 from ads import selectors as ad_selectors
 from ads.models import Ad
 from chat import access, policy, presenters, responses, services
+from chat.delivery import tokens
 from chat.forms import MessageCursorForm, MessageForm, StartConversationForm
 from marketplace import idempotency
 from marketplace.http import HtmxHttpRequest, login_required, safe_next_url
@@ -63,6 +64,13 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     Opening the conversation advances the read pointer to its last message. With htmx and ``before``
     only the earlier messages are returned (prepended by "Load earlier messages").
     """
+    with tokens.read_ahead(
+        [tokens.conversation_key(public_id, request.user.pk), tokens.list_key(request.user.pk)]
+    ):
+        return _conversation_detail(request, public_id)
+
+
+def _conversation_detail(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     token, conversation = access.access_conversation_with_token(user=request.user, public_id=public_id)
     before, at = MessageCursorForm.read(request.GET, "before", "at")
     context = presenters.conversation_pane(request, conversation, token=token, before=before, at=at)

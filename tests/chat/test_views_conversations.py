@@ -358,3 +358,35 @@ def test_no_template_comment_leaks_into_the_chat_pages(login, conversation, buye
     for url in (reverse("chat:list"), conversation.get_absolute_url(), conversation.get_absolute_url()):
         body = client.get(url).content.decode()
         assert "{#" not in body and "#}" not in body and "{%" not in body
+
+
+def test_a_page_reads_both_presence_gates_in_one_round_trip_and_writes_only_when_they_lapse(
+    login, conversation, buyer, monkeypatch
+):
+    from django.core.cache import cache
+
+    from accounts import middleware
+
+    client = login(buyer)
+    client.get(conversation.get_absolute_url())  # the first page of the window writes both gates
+    assert cache.get(middleware.page_open_cache_key(buyer.pk)) is not None
+    gates = {last_seen_cache_key(buyer.pk), middleware.page_open_cache_key(buyer.pk)}
+    calls = []
+
+    def spy(name, method):
+        def call(key_or_keys, *args, **kwargs):
+            keys = {key_or_keys} if isinstance(key_or_keys, str) else set(key_or_keys)
+            if keys & gates:
+                calls.append(name)
+            return method(key_or_keys, *args, **kwargs)
+
+        return call
+
+    for name in ("get_many", "add", "set"):  # (other features read these keys with get: not counted)
+        monkeypatch.setattr(middleware.cache, name, spy(name, getattr(cache, name)))
+    assert client.get(conversation.get_absolute_url()).status_code == 200
+    assert calls == ["get_many"], "an active user's page writes neither gate"
+    cache.delete(last_seen_cache_key(buyer.pk))
+    calls.clear()
+    client.get(conversation.get_absolute_url())
+    assert calls == ["get_many", "add"], "a lapsed last-seen gate is written again"
