@@ -92,19 +92,22 @@ class LastSeenMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not getattr(request, "skip_last_seen", False):
-            refresh_presence(user.pk)
+            read_user_id, read = getattr(request, "presence_read", (None, None))
+            refresh_presence(user.pk, found=read if read_user_id == user.pk else None)
         return response
 
 
-def refresh_presence(user_id: int) -> None:
+def refresh_presence(user_id: int, *, found: dict | None = None) -> None:
     """``refresh_last_seen`` and ``mark_page_open`` for *user_id* after a page or a full poll, reading both
-    gates in one cache round trip: an active user's request then writes nothing (a write only when a gate
+    gates in one cache round trip (none when *found*, ``{key: value}`` of those the caller already read,
+    is given: the poll gate's): an active user's request then writes nothing (a write only when a gate
     has lapsed). Never raises."""
     gate, page_open = last_seen_cache_key(user_id), page_open_cache_key(user_id)
-    try:
-        found = cache.get_many([gate, page_open])
-    except Exception:  # noqa: BLE001 - see refresh_last_seen; both gates then write as if lapsed
-        logger.warning("presence gates unreadable for user %s", user_id, exc_info=True)
-        found = {}
+    if found is None:
+        try:
+            found = cache.get_many([gate, page_open])
+        except Exception:  # noqa: BLE001 - see refresh_last_seen; both gates then write as if lapsed
+            logger.warning("presence gates unreadable for user %s", user_id, exc_info=True)
+            found = {}
     refresh_last_seen(user_id, gate_seen=gate in found)
     mark_page_open(user_id, marked_at=found.get(page_open))

@@ -136,10 +136,20 @@ class NothingNewPollMiddleware:
             # The representation check comes first and costs nothing: another cursor is another answer.
             if shown == representation(request.GET) and self._nothing_new(request, user_key, token):
                 return not_modified(if_none_match.strip())
-        return self.get_response(request)
+        handed_on = getattr(request, "poll_tokens_read", None)
+        if handed_on is None:
+            return self.get_response(request)
+        # Something is new: the full path reads the tokens this gate already read (earlier than it would
+        # have: still before its data) instead of asking the cache again.
+        with tokens.read_ahead(list(handed_on), fetched=handed_on):
+            return self.get_response(request)
 
     @staticmethod
     def _nothing_new(request, user_key: str | None, token: str | None) -> bool:
+        """True when *token* is the current token of the poll's key: the 204 (or 304) answer. On the way,
+        leaves what it read for the full path on the request: ``poll_tokens_read`` (the poll's token and
+        the user's list token, which every poll's badge needs) and ``presence_read`` (``(user id, the
+        presence gates found)``, for ``accounts.middleware.refresh_presence``)."""
         if not token:
             return False
         try:
@@ -152,10 +162,16 @@ class NothingNewPollMiddleware:
         user_id = tokens.user_from_poll_key(user_key)
         if not user_id:
             return False
-        key = key_for(user_id, **match.kwargs)
+        key, list_key = key_for(user_id, **match.kwargs), tokens.list_key(user_id)
         gate, page_open = last_seen_cache_key(user_id), page_open_cache_key(user_id)
-        found = tokens.peek_many([key, gate, page_open])
+        found = tokens.peek_many([key, list_key, gate, page_open])
         if found.get(key) != token:
+            if found:  # {} when the cache did not answer: the full path asks again
+                request.poll_tokens_read = {name: found.get(name) for name in (key, list_key)}
+                request.presence_read = (
+                    user_id,
+                    {name: found[name] for name in (gate, page_open) if name in found},
+                )
             return False
         refresh_last_seen(user_id, gate_seen=gate in found)  # never raises
         mark_page_open(user_id, marked_at=found.get(page_open))  # never raises; rarely writes

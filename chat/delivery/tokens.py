@@ -94,18 +94,22 @@ def read(key: str, *, create: bool = True) -> str:
 
 
 @contextlib.contextmanager
-def read_ahead(keys: list[str]) -> Iterator[None]:
+def read_ahead(keys: list[str], *, fetched: dict | None = None) -> Iterator[None]:
     """Fetch the tokens of *keys* in one round trip for the ``read`` calls inside the block (a page that
-    shows a conversation and the list reads both tokens: one round trip instead of two).
+    shows a conversation and the list reads both tokens: one round trip instead of two), or take them
+    from *fetched* (``{key: token or None}``, read from this cache by the caller: the poll gate).
 
     Safe: each token is still read before the data it covers, only earlier; ``read`` hands each one out
     once, so a read after the request's own change (whose commit replaced the token) asks the cache again.
     A cache that cannot answer fetches nothing here and ``read`` behaves as without the block."""
-    try:
-        fetched = dict.fromkeys(keys) | _cache().get_many(keys)  # None: known to be missing
-    except Exception:  # noqa: BLE001
-        logger.warning("poll token cache unavailable", exc_info=True)
-        fetched = {}
+    if fetched is not None:
+        fetched = {key: fetched.get(key) for key in keys}
+    else:
+        try:
+            fetched = dict.fromkeys(keys) | _cache().get_many(keys)  # None: known to be missing
+        except Exception:  # noqa: BLE001
+            logger.warning("poll token cache unavailable", exc_info=True)
+            fetched = {}
     reset = _read_ahead.set(fetched)
     try:
         yield
