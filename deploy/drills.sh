@@ -24,6 +24,11 @@ if ! deploy/engine.sh; then
   if [ "${CI:-}" = true ]; then echo "CI=true: the drills cannot skip" >&2; exit 1; fi
   echo "drills SKIPPED (see the reason above)"; exit 0
 fi
+# From nothing: a volume left by an earlier stack of this project (say a `down` run without the multi
+# file) would give the replica an old data directory that no longer follows the primary (seen: a "replay
+# lag" of 20 minutes in the replica-lag row).
+deploy/stack.sh down
+docker volume ls -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" | xargs -r docker volume rm >/dev/null
 STACK_KEEP=1 deploy/stack.sh up
 eval "$(deploy/stack.sh env)"  # the environment stack.sh chose (images, files, ports)
 # Background probes never outlive the script; the stack goes down unless STACK_KEEP=1.
