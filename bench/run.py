@@ -49,7 +49,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts import services as account_services  # noqa: E402
 from accounts.models import User  # noqa: E402
-from bench import ad_list  # noqa: E402
+from bench import ad_list, send_replay  # noqa: E402
 from bench.plans import explain_plans  # noqa: E402
 from chat.delivery import gate as poll_gate  # noqa: E402
 from chat.delivery import tokens as poll_tokens  # noqa: E402
@@ -293,6 +293,7 @@ def main() -> None:
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
+    replays = replay_sends(args, seller=seller, one=send_conversation, spread=spread)
 
     # Each endpoint's floor: the mean of the floor measured just before it and just after it (the first
     # endpoint is the floor itself: its ratio is 1 by definition, its req/s the first floor run).
@@ -311,6 +312,7 @@ def main() -> None:
         "duration_s": args.duration,
         "gunicorn": f"{args.workers} × {args.worker_class}",
         "rows": rows,
+        "send_replay": replays,
     }
     lines = [
         f"### {args.label}: {report['messages']:,} messages, {report['conversations']:,} conversations; "
@@ -331,6 +333,12 @@ def main() -> None:
             f"wrk, {send['stored']} messages stored, {send['duplicates']} duplicates (stored − accepted = "
             "requests still in flight when wrk stopped)."
         )
+    for send, replayed in zip(rows[-2:], replays, strict=True):
+        share = round(send["rps"] / replayed["tps"], 3) if replayed["tps"] else None
+        lines.append(
+            f"pgbench replay of the send transaction ({replayed['target']}): {replayed['tps']} tps, "
+            f"{replayed['failed']} failed; the site's sends reach {share} of it."
+        )
     markdown = "\n".join(lines) + "\n"
     (RESULTS / f"{args.label}.json").write_text(json.dumps(report, indent=2))
     (RESULTS / f"{args.label}.md").write_text(markdown)
@@ -338,13 +346,32 @@ def main() -> None:
     print(markdown)
     print(f"written {RESULTS / (args.label + '.json')}, .md and -plans.txt")
     if args.smoke:
-        sys.exit(smoke_failures(rows, connections=args.connections))
+        sys.exit(smoke_failures(rows, connections=args.connections, replays=replays))
 
 
-def smoke_failures(rows: list[dict], *, connections: int) -> int:
+def replay_sends(args, *, seller: User, one: Conversation, spread: list[Conversation]) -> list[dict]:
+    """``bench.send_replay`` with the sends' connections and seconds, on the one conversation and over
+    the spread ones (their ids are consecutive in bench/generate's data). Returns one dict per target
+    (``target`` and the replay's figures)."""
+    ids = sorted(conversation.pk for conversation in spread)
+    if ids != list(range(ids[0], ids[-1] + 1)):
+        sys.exit("bench/run: the spread conversations' ids are not consecutive (not bench/generate data?)")
+    url = os.environ["DATABASE_URL"]
+    common = {"seller_id": seller.pk, "clients": args.connections, "seconds": args.duration}
+    out = []
+    targets = (("one conversation", one.pk, one.pk), (f"{len(ids)} conversations", ids[0], ids[-1]))
+    for target, first, last in targets:
+        figures = send_replay.replay(url, first_id=first, last_id=last, **common)
+        out.append({"target": target, **figures})
+        print(f"pgbench replay, {target}: {figures}", flush=True)
+    return out
+
+
+def smoke_failures(rows: list[dict], *, connections: int, replays: list[dict]) -> int:
     """Print and count what makes a smoke run fail: any error or non-2xx answer, an endpoint that
     answered nothing, and a send check where an accepted send is missing, a message is stored twice, or
-    more were stored than could have been in flight when wrk stopped (at most one per connection)."""
+    more were stored than could have been in flight when wrk stopped (at most one per connection), and a
+    pgbench replay (``bench.send_replay``) with a failed transaction or none at all."""
     failures = []
     for row in rows:
         if row["errors"] or not row["requests"]:
@@ -356,6 +383,9 @@ def smoke_failures(rows: list[dict], *, connections: int) -> int:
                 failures.append(f"{row['endpoint']}: {row['duplicates']} messages stored twice")
             if not 0 <= row["stored"] - row["ok"] <= connections:
                 failures.append(f"{row['endpoint']}: {row['ok']} accepted but {row['stored']} stored")
+    for replayed in replays:
+        if replayed["failed"] or not replayed["transactions"]:
+            failures.append(f"pgbench replay ({replayed['target']}): {replayed}")
     for failure in failures:
         print(f"SMOKE FAILED: {failure}")
     if not failures:
