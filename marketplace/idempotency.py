@@ -32,9 +32,7 @@ MAX_LENGTH = 64
 # nanoid (21 characters of [A-Za-z0-9_-]) and UUIDs (36, with hyphens) both fit.
 KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 ERROR = _("This form is out of date. Reload the page and try again; nothing was sent.")
-MISMATCH = _(
-    "A different message was already sent from this form, so yours was not sent yet: send it again."
-)
+MISMATCH = _("A different message was already sent from this form, so yours was not sent yet: send it again.")
 FINGERPRINT_LENGTH = 64
 
 
@@ -80,16 +78,20 @@ def check_same_request(stored: str, current: str) -> None:
         raise ValidationError(MISMATCH, code="idempotency_key_mismatch")
 
 
-def create_once(create: Callable[[], T], find_earlier: Callable[[], T | None]) -> T:
+def create_once(
+    create: Callable[[], T], find_earlier: Callable[[], T | None], *, check_first: bool = True
+) -> T:
     """Return what an earlier request with the same key created (``find_earlier()``, None when there is
     none or no key), else ``create()``.
 
     *create* owns its transaction. When it fails on the (sender, key) unique constraint because an
     identical request inserted first, the row that request created is returned instead; an IntegrityError
     with nothing earlier to find (another constraint) propagates. Callers that can order identical
-    requests with a row lock check again under it; the constraint decides the rest.
+    requests with a row lock check again under it; the constraint decides the rest. Such a caller may
+    skip the check before *create* (*check_first* False: one query fewer on every first request, a
+    repeat then waits for the lock to be answered).
     """
-    earlier = find_earlier()
+    earlier = find_earlier() if check_first else None
     if earlier is not None:
         return earlier
     try:

@@ -38,6 +38,24 @@ def test_send_with_htmx_returns_the_new_bubble_and_a_new_cursor(login, conversat
     assert re.search(rf'id="message-cursor" value="{message.id}" data-hx-swap-oob="true"', body)
 
 
+def test_an_htmx_send_costs_a_fixed_number_of_queries(login, conversation, seller, django_assert_num_queries):
+    """The budget of the site's main write, as a browser sends it (with its idempotency key): session and
+    user 2, the rate limit's repeat check 1, access 1, the locked transaction 8 (BEGIN, lock, repeat
+    check, blocks and suspension in one, INSERT, conversation, both participants in one, COMMIT; a
+    buyer's message also reads the seller's away message), the answer 3 (new messages, badge, quick
+    replies). Was 18 before issue 30 (a repeat check before the lock too, two participant updates, a
+    separate suspension check)."""
+    client = login(seller)
+    url = reverse("chat:send", args=[conversation.public_id])
+    client.post(url, {"body": "warm", "idempotency_key": "k" * 21, "after": 2**62}, headers=HTMX)
+    with django_assert_num_queries(15):
+        response = client.post(
+            url, {"body": "Yes, it is", "idempotency_key": "m" * 21, "after": 2**62}, headers=HTMX
+        )
+    assert response.status_code == 200
+    assert conversation.messages.filter(body="Yes, it is").count() == 1
+
+
 def test_send_with_htmx_also_delivers_messages_that_arrived_since_the_last_poll(
     login, conversation, buyer, seller
 ):
