@@ -22,7 +22,9 @@ def render_page(request: HtmxHttpRequest, context: dict, *, status: int = 200) -
     badge for the list token the list pane read; the list rows it loaded are delivered
     (``deliver_list``)."""
     deliver_list(request, context)
-    context["badge"] = selectors.unread_badge(user=request.user, list_token=context["list_token"])
+    context["badge"] = selectors.unread_badge(
+        user=request.user, list_token=context["list_token"], count=context.get("badge_count")
+    )
     return render(request, presenters.PAGE_TEMPLATE, context, status=status)
 
 

@@ -99,8 +99,9 @@ def read_ahead(keys: list[str], *, fetched: dict | None = None) -> Iterator[None
     shows a conversation and the list reads both tokens: one round trip instead of two), or take them
     from *fetched* (``{key: token or None}``, read from this cache by the caller: the poll gate).
 
-    Safe: each token is still read before the data it covers, only earlier; ``read`` hands each one out
-    once, so a read after the request's own change (whose commit replaced the token) asks the cache again.
+    Safe: each token is still read before the data it covers, only earlier; a token the request's own
+    change replaces (``replace``, after its commit) is dropped from the read-ahead, and ``read`` hands
+    each one out once, so a read after that change asks the cache again.
     A cache that cannot answer fetches nothing here and ``read`` behaves as without the block."""
     if fetched is not None:
         fetched = {key: fetched.get(key) for key in keys}
@@ -155,6 +156,12 @@ def replace(*, conversation_views: list[tuple[str, int]], user_ids: list[int]) -
     ``on_commit``); never raises: a replacement the cache refused is retried as a delete once it answers."""
     keys = [conversation_key(public_id, user_id) for public_id, user_id in conversation_views]
     keys += [list_key(user_id) for user_id in user_ids]
+    ahead = _read_ahead.get()
+    if ahead:
+        # This request changed what these tokens cover (opening a conversation reads it): a token it
+        # read ahead no longer vouches for the data it will now read.
+        for key in keys:
+            ahead.pop(key, None)
     try:
         _cache().set_many({key: secrets.token_urlsafe(9) for key in keys}, timeout=TOKEN_TTL_S)
     except Exception:  # noqa: BLE001

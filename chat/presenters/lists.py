@@ -42,8 +42,10 @@ def list_pane(request: HttpRequest, *, active_public_id: str = "") -> dict:
     # The rows' pin buttons are forms: their CSRF tokens are masked forms of the secret.
     csrf_secret = fragments.csrf_secret(request)
 
-    def load(token: str) -> tuple[str, dict | None, list]:
-        """The fragment key, the cached fragment if any, else the rows to render."""
+    def load(token: str) -> tuple[str, dict | None, list, int | None]:
+        """The fragment key, the cached fragment if any, else the rows to render, and the header badge's
+        count: it changes only with the list token, so it is stored with the fragment (None when an older
+        fragment has none: the badge then counts)."""
         fragment_key = fragments.key(
             "list",
             request.user.pk,
@@ -57,18 +59,22 @@ def list_pane(request: HttpRequest, *, active_public_id: str = "") -> dict:
         )
         cached = fragments.get(fragment_key) if csrf_secret else None
         if cached is not None:
-            return fragment_key, cached, {}
-        return fragment_key, None, _load_rows(request.user, query)
+            return fragment_key, cached, {}, cached.get("badge_count")
+        badge_count = selectors.unread_conversation_count(user=request.user)
+        return fragment_key, None, _load_rows(request.user, query), badge_count
 
-    list_token, (fragment_key, cached, rows) = tokens.read_before(tokens.list_key(request.user.pk), load)
-    context["list_token"] = list_token  # the header badge reuses it (selectors.unread_badge)
+    list_token, (fragment_key, cached, rows, badge_count) = tokens.read_before(
+        tokens.list_key(request.user.pk), load
+    )
+    # The header badge reuses both (selectors.unread_badge): no token read, no count query of its own.
+    context.update(list_token=list_token, badge_count=badge_count)
     if cached is not None:
         context.update(conversation_list_html=cached["html"], filter_ad_title=cached["filter_ad_title"])
         return context
     context.update(_list_rows(request, rows, list_token=list_token, query=query, active=active_public_id))
     html = render_to_string(f"{PAGE_TEMPLATE}#conversation-list", context, request=request)
     if csrf_secret:
-        fragments.put(fragment_key, html, filter_ad_title=context["filter_ad_title"])
+        fragments.put(fragment_key, html, filter_ad_title=context["filter_ad_title"], badge_count=badge_count)
     context["conversation_list_html"] = html
     return context
 

@@ -194,18 +194,19 @@ def unread_conversation_count(*, user: User) -> int:
     return ConversationParticipant.objects.unread_conversation_count(user_id=user.pk)
 
 
-def unread_badge(*, user: User, list_token: str | None = None) -> dict:
+def unread_badge(*, user: User, list_token: str | None = None, count: int | None = None) -> dict:
     """Return the header badge's state: ``{"token": list poll token, "count": unread conversations,
     "user_key": signed key for polls}``; the token is read first (see ``chat.delivery.tokens``).
 
     *list_token* is the list token the caller already read earlier in this request (the list pane): an
-    older token is always safe, it only means one full poll more.
+    older token is always safe, it only means one full poll more. *count* is the count read after that
+    token (the list pane's, stored with its fragment): the badge shows what the token vouches for.
     """
     if list_token is None:
         list_token, count = tokens.read_before(
             tokens.list_key(user.pk), lambda _token: unread_conversation_count(user=user)
         )
-    else:
+    elif count is None:
         count = unread_conversation_count(user=user)
     return {"token": list_token, "count": count, "user_key": tokens.user_poll_key(user.pk)}
 

@@ -24,7 +24,9 @@ def conversation_list_poll(request: HtmxHttpRequest) -> HttpResponse:
     the re-rendered list with the header badge out of band. The rows' last messages count as delivered."""
     context = presenters.list_pane(request, active_public_id=request.GET.get("active", "")[:10])
     responses.deliver_list(request, context)
-    context["badge"] = selectors.unread_badge(user=request.user, list_token=context["list_token"])
+    context["badge"] = selectors.unread_badge(
+        user=request.user, list_token=context["list_token"], count=context["badge_count"]
+    )
     return render(request, f"{presenters.PAGE_TEMPLATE}#list-poll-response", context)
 
 

@@ -55,3 +55,14 @@ def test_read_ahead_with_the_cache_down_reads_as_without_it(token_cache, monkeyp
     token_cache.set(tokens.list_key(2), "stored")
     with tokens.read_ahead([tokens.list_key(2)]):
         assert tokens.read(tokens.list_key(2)) == "stored"
+
+
+def test_a_token_the_request_replaces_is_not_handed_out_from_the_read_ahead(token_cache):
+    """Opening a conversation marks it read, which replaces the list token after its commit: the list pane
+    that reads the token afterwards must get the new one, not the one read ahead (else it would show the
+    cached list, and badge, from before the read)."""
+    key = tokens.list_key(3)
+    token_cache.set(key, "before-the-read")
+    with tokens.read_ahead([key]):
+        tokens.replace(conversation_views=[], user_ids=[3])
+        assert tokens.read(key) == token_cache.get(key) != "before-the-read"

@@ -252,3 +252,24 @@ def test_quick_replies_for_buyers_on_the_ad_page_and_sellers_in_the_chat(
     assert 'data-quick-reply="What&#x27;s the lowest price?" data-target="#id_body"' in ad_page
     chat_page = login(seller).get(conversation.get_absolute_url()).content.decode()
     assert 'data-quick-reply="Sorry, it&#x27;s sold."' in chat_page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_opening_a_conversation_shows_it_read_in_the_list_and_the_badge_at_once(client, settings):
+    """The page reads the list token ahead (issue 30), then marks the conversation read, whose commit
+    replaces that token: the list and badge on this very page must not come from the fragment cached
+    under the old token (they showed the conversation still unread)."""
+    settings.MARKETPLACE_FRAGMENT_CACHE_S = 600
+    seller, buyer = UserFactory(), UserFactory()
+    conversation, _ = services.conversation_start(buyer=buyer, ad=AdFactory(owner=seller), body="Hi")
+    client.force_login(seller)
+    client.get(conversation.get_absolute_url())  # open: read
+    services.message_send(conversation=conversation, sender=buyer, body="Still there?")
+    # The open page's list poll renders (and caches) the list with this conversation unread.
+    poll = {"token": "stale", "user_key": user_key(seller), "active": conversation.public_id}
+    polled = client.get(reverse("chat:list_poll"), poll, headers=HTMX).content.decode()
+    assert 'class="row-unread"' in polled and 'data-count="1"' in polled
+    page = client.get(conversation.get_absolute_url()).content.decode()
+    assert selectors.unread_conversation_count(user=seller) == 0
+    assert 'class="row-unread"' not in page, "the list still shows it unread"
+    assert 'data-count="0"' in page, "the badge still counts it"
