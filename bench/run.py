@@ -293,6 +293,7 @@ def main() -> None:
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
+    messages = Message.objects.count()  # before the replay adds its own
     replays = replay_sends(args, seller=seller, one=send_conversation, spread=spread)
 
     # Each endpoint's floor: the mean of the floor measured just before it and just after it (the first
@@ -306,7 +307,7 @@ def main() -> None:
         row["ratio_to_floor"] = round(row["rps"] / row["floor_rps"], 3) if row["floor_rps"] else None
     report = {
         "label": args.label,
-        "messages": Message.objects.count(),
+        "messages": messages,
         "conversations": Conversation.objects.count(),
         "connections": args.connections,
         "duration_s": args.duration,
