@@ -23,7 +23,7 @@ def render_page(request: HtmxHttpRequest, context: dict, *, status: int = 200) -
     (``deliver_list``)."""
     deliver_list(request, context)
     context["badge"] = selectors.unread_badge(
-        user=request.user, list_token=context["list_token"], count=context.get("badge_count")
+        user=request.user, list_token=context["list_token"], count=context["badge_count"]
     )
     return render(request, presenters.PAGE_TEMPLATE, context, status=status)
 

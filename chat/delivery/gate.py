@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, get_resolver
 from django.utils.cache import patch_vary_headers
 
-from accounts.middleware import last_seen_cache_key, mark_page_open, page_open_cache_key, refresh_last_seen
+from accounts.middleware import last_seen_cache_key, page_open_cache_key, refresh_presence
 from chat.delivery import tokens
 from marketplace.http import login_required
 
@@ -173,6 +173,5 @@ class NothingNewPollMiddleware:
                     {name: found[name] for name in (gate, page_open) if name in found},
                 )
             return False
-        refresh_last_seen(user_id, gate_seen=gate in found)  # never raises
-        mark_page_open(user_id, marked_at=found.get(page_open))  # never raises; rarely writes
+        refresh_presence(user_id, found=found)  # never raises; rarely writes
         return True

@@ -1,8 +1,12 @@
 """Cache round trips of the hot paths (issue 30): what a page and a delivering poll ask Redis."""
 
 import pytest
+from django.core.cache import cache, caches
 
+from accounts import middleware
 from accounts.middleware import last_seen_cache_key
+from chat import services
+from chat.delivery import tokens
 from tests.conftest import HTMX, poll_params, poll_url
 
 pytestmark = pytest.mark.django_db
@@ -11,9 +15,6 @@ pytestmark = pytest.mark.django_db
 def test_a_page_reads_both_presence_gates_in_one_round_trip_and_writes_only_when_they_lapse(
     login, conversation, buyer, monkeypatch
 ):
-    from django.core.cache import cache
-
-    from accounts import middleware
 
     client = login(buyer)
     client.get(conversation.get_absolute_url())  # the first page of the window writes both gates
@@ -45,11 +46,6 @@ def test_a_poll_with_something_new_reads_the_cache_once(
 ):
     """The gate's one round trip (the poll's token, the list token, the presence gates) serves the full
     path too: a delivering poll asks the cache nothing more (issue 30)."""
-    from django.core.cache import caches
-
-    from accounts import middleware
-    from chat import services
-    from chat.delivery import tokens
 
     client = login(buyer)
     params = poll_params(conversation, buyer, conversation.last_message_id)
@@ -70,9 +66,9 @@ def test_a_poll_with_something_new_reads_the_cache_once(
 
         return call
 
-    for cache in {id(c): c for c in (caches["default"], tokens._cache(), middleware.cache)}.values():
+    for each in {id(c): c for c in (caches["default"], tokens._cache(), middleware.cache)}.values():
         for name in ("get", "get_many"):
-            monkeypatch.setattr(cache, name, spy(name, getattr(cache, name)))
+            monkeypatch.setattr(each, name, spy(name, getattr(each, name)))
     response = client.get(poll_url(conversation), params, headers=HTMX)
     assert response.status_code == 200 and "Something new" in response.content.decode()
     token_reads = [read for read in reads if "chat:poll:" in str(read[1]) or "accounts:" in str(read[1])]
