@@ -57,6 +57,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import User  # noqa: E402
 from ads.models import Ad, Category  # noqa: E402
 from bench.cleanup import delete_conversations  # noqa: E402
+from bench.wrk import wait_until_answering  # noqa: E402
 from chat import services  # noqa: E402
 from chat.models import Conversation  # noqa: E402
 
@@ -345,12 +346,7 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
     )
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz").read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_answering(f"http://127.0.0.1:{port}/healthz", seconds=15)
         # After Pushpin is up: the set-up's own events then have somewhere to go.
         users, seller, conversation = set_up(args.subscribers)
         cookies = [session_cookie(user) for user in users]

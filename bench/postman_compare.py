@@ -22,19 +22,20 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.wrk import wait_until_answering, wrk  # noqa: E402
+
 WORK = ROOT / "bench" / "results" / "postman"
 RESULTS = ROOT / "bench" / "results"
-LUA = ROOT / "bench" / "lua" / "request.lua"
 SERVER = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = "bench_postman"
 PORT = 8766
 THREADS, THREAD_LENGTH, THREAD_MESSAGES = 400, 12, 50
+LOAD = {"connections": 32, "duration": 10, "threads": 2}  # as bench/run's defaults
 REQUIREMENTS = ["Django>=5.2,<5.3", "django-postman==4.6", "psycopg[binary]>=3.2", "gunicorn>=23"]
 
 SETTINGS = f"""
@@ -147,20 +148,15 @@ def main() -> None:
         env=environment,
     )
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz").read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_answering(f"{base}/healthz")
         cookie = f"sessionid={filled['session']}"
-        rows, floors = [], [wrk(base, "/healthz", cookie="")]
+        rows, floors = [], [wrk(base, path="/healthz", **LOAD)]
         for name, path in (
             (f"inbox ({THREADS} threads)", "/messages/inbox/"),
             (f"thread ({THREAD_MESSAGES} messages)", f"/messages/view/t/{filled['thread']}/"),
         ):
-            result = wrk(base, path, cookie=cookie)
-            floors.append(wrk(base, "/healthz", cookie=""))
+            result = wrk(base, path=path, cookie=cookie, **LOAD)
+            floors.append(wrk(base, path="/healthz", **LOAD))
             floor = (floors[-2]["rps"] + floors[-1]["rps"]) / 2
             rows.append(
                 {
@@ -190,24 +186,6 @@ def main() -> None:
     print("\n".join(lines))
     if any(row["errors"] or not row["ok"] for row in rows):
         sys.exit("postman: errors or no 2xx answers (see the table)")
-
-
-def wrk(base: str, path: str, *, cookie: str) -> dict:
-    """GET *path* with wrk (32 connections, 2 threads, 10 s) through bench/lua/request.lua: req/s, p50 and
-    p99 in ms, errors (non-2xx included) and 2xx answers."""
-    environment = {**os.environ, "BENCH_PATH": path, "BENCH_COOKIE": cookie}
-    command = ["wrk", "-t2", "-c32", "-d10s", "--timeout", "5s", "-s", str(LUA), base]
-    output = subprocess.run(command, capture_output=True, text=True, env=environment, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("BENCH_JSON "))
-    result = json.loads(line.removeprefix("BENCH_JSON "))
-    seconds = result["duration_us"] / 1_000_000
-    return {
-        "rps": round(result["requests"] / seconds, 1),
-        "p50_ms": round(result["p50_us"] / 1000, 2),
-        "p99_ms": round(result["p99_us"] / 1000, 2),
-        "errors": result["errors"],
-        "ok": result["ok"],
-    }
 
 
 if __name__ == "__main__":

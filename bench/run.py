@@ -51,12 +51,12 @@ from accounts import services as account_services  # noqa: E402
 from accounts.models import User  # noqa: E402
 from bench import ad_list, send_replay  # noqa: E402
 from bench.plans import explain_plans  # noqa: E402
+from bench.wrk import wait_until_answering, wrk  # noqa: E402
 from chat.delivery import gate as poll_gate  # noqa: E402
 from chat.delivery import tokens as poll_tokens  # noqa: E402
 from chat.models import Conversation, Message  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-LUA = ROOT / "bench" / "lua" / "request.lua"
 PASSWORD = "bench-password"
 
 
@@ -75,33 +75,6 @@ def log_in(base: str, email: str) -> tuple[str, str]:
     if "sessionid" not in cookies:
         sys.exit(f"Could not log in as {email}.")
     return "; ".join(f"{k}={v}" for k, v in cookies.items()), cookies.get("csrftoken", "")
-
-
-def wrk(base: str, *, path: str, connections: int, duration: int, threads: int, **env) -> dict:
-    environment = {**os.environ, "BENCH_PATH": path, **{f"BENCH_{k.upper()}": str(v) for k, v in env.items()}}
-    command = [
-        "wrk",
-        f"-t{threads}",
-        f"-c{connections}",
-        f"-d{duration}s",
-        "--timeout",
-        "5s",
-        "-s",
-        str(LUA),
-        base,
-    ]
-    output = subprocess.run(command, capture_output=True, text=True, env=environment, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("BENCH_JSON "))
-    result = json.loads(line.removeprefix("BENCH_JSON "))
-    seconds = result["duration_us"] / 1_000_000
-    return {
-        "rps": round(result["requests"] / seconds, 1),
-        "p50_ms": round(result["p50_us"] / 1000, 2),
-        "p99_ms": round(result["p99_us"] / 1000, 2),
-        "errors": result["errors"],
-        "requests": result["requests"],
-        "ok": result["ok"],
-    }
 
 
 def measure_sends(base: str, *, conversations: list, prefix: str, **wrk_args) -> dict:
@@ -181,12 +154,7 @@ def main() -> None:
         env=os.environ.copy(),
     )
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz").read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_answering(f"{base}/healthz")
         cookie, csrf = log_in(base, seller.email)
         token = poll_tokens.read(poll_tokens.conversation_key(long_conversation.public_id, seller.pk))
         list_token = poll_tokens.read(poll_tokens.list_key(seller.pk))
