@@ -1,7 +1,8 @@
-# The site's one image: web (gunicorn), the Pushpin front (manage.py run_pushpin), the notifier, offer expiry
-# and maintenance all run it. Debian bookworm throughout: Debian's python3 (3.11) in a venv and Debian's
-# pushpin from the same archive. Python packages come from a wheelhouse built on the host for this Python
-# (deploy/wheels.sh) and are installed offline, so the build needs no package index and is reproducible.
+# The site's one image: web (gunicorn), the Pushpin front (manage.py run_pushpin), HAProxy in front of the
+# web containers (docker-compose.multi.yml), the notifier, offer expiry and maintenance all run it. Debian
+# bookworm throughout: Debian's python3 (3.11) in a venv, Debian's pushpin and haproxy from the same archive.
+# Python packages come from a wheelhouse built on the host for this Python (deploy/wheels.sh) and are
+# installed offline, so the build needs no package index and is reproducible.
 # Build through `make stack-build` (deploy/stack.sh build), which makes the wheelhouse first.
 #
 # Layout for Docker's vfs storage driver (the one that works everywhere, used in CI here), where every
@@ -11,7 +12,7 @@ FROM debian:bookworm-slim AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/srv/venv/bin:$PATH LANG=C.UTF-8 \
     HEALTHCHECK_URL=http://127.0.0.1:8000/healthz
 RUN apt-get update -q \
- && apt-get install -y -q --no-install-recommends python3 pushpin ca-certificates \
+ && apt-get install -y -q --no-install-recommends python3 pushpin haproxy ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --create-home --home-dir /home/app --uid 10001 app \
  && mkdir -p /srv/media /srv/private_media && chown app:app /srv/media /srv/private_media

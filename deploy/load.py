@@ -11,6 +11,8 @@ Modes:
            clients: answers by status, requests per second.
   reconnect  holds --streams streams on the first front, reopens each on the second when it breaks
            (deploy/drills.sh kills the first proxy): how many came back, break to reopen p50/p99.
+  lag      for --seconds, every 0.25 s: note the primary's WAL position and time how long the replica
+           (--replica-host) takes to replay up to it: the age of what a replica read can miss, max and p99.
   storm    opens --streams event streams at one instant over the fronts: answers by status (502s), time
            to the answer's head p50/p99; with --hold-s prints {"held": N} once all are answered and keeps
            them open that long (deploy/drills.sh measures the proxies' memory meanwhile).
@@ -318,9 +320,38 @@ def reconnect(args) -> dict:
     }
 
 
+def lag(args) -> dict:
+    """Replica lag as a reader meets it: seconds from a WAL position being current on the primary
+    (DATABASE_URL) to the replica (same credentials, host --replica-host) having replayed it. The router's
+    own query, ``now() - pg_last_xact_replay_timestamp()`` while WAL is unreplayed, reads the time since
+    the last transaction *before* the load after any idle spell (measured: 145 s for a replica a few ms
+    behind), so it cannot be the drill's figure."""
+    import psycopg  # the site's driver; imported here so the HTTP modes need only requests
+
+    primary_url = os.environ["DATABASE_URL"]
+    replica_url = re.sub(r"@[^:/]+", f"@{args.replica_host}", primary_url, count=1)
+    samples: list[float] = []
+    with psycopg.connect(primary_url, autocommit=True) as primary, psycopg.connect(
+        replica_url, autocommit=True
+    ) as replica:
+        stop_at = time.monotonic() + args.seconds
+        while time.monotonic() < stop_at:
+            started = time.monotonic()
+            position = primary.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+            replayed = "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn"
+            while not replica.execute(replayed, [position]).fetchone()[0]:
+                if time.monotonic() - started > 120:
+                    break  # counted as 120 s: far past any limit
+                time.sleep(0.01)
+            samples.append(time.monotonic() - started)
+            time.sleep(max(0.0, 0.25 - (time.monotonic() - started)))
+    samples.sort()
+    return {"samples": len(samples), "lag_max_s": quantile(samples, 1), "lag_p99_s": quantile(samples, 0.99)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("mode", choices=["send", "reads", "storm", "reconnect"])
+    parser.add_argument("mode", choices=["send", "reads", "storm", "reconnect", "lag"])
     parser.add_argument("--front", action="append", help="Pushpin front URL (repeat for several)")
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--senders", type=int, default=4)
@@ -329,9 +360,10 @@ def main() -> None:
     parser.add_argument("--pause-s", type=float, default=0.05, help="reads: pause between a client's GETs")
     parser.add_argument("--hold-s", type=float, default=0, help="storm: keep the streams open this long")
     parser.add_argument("--until-file", default="", help="send: stop once this file exists")
+    parser.add_argument("--replica-host", default="db-replica", help="lag: the replica's host name")
     args = parser.parse_args()
     args.front = args.front or ["http://pushpin:7999"]
-    modes = {"send": send, "reads": reads, "storm": storm, "reconnect": reconnect}
+    modes = {"send": send, "reads": reads, "storm": storm, "reconnect": reconnect, "lag": lag}
     print(json.dumps(modes[args.mode](args)), flush=True)
 
 

@@ -59,7 +59,13 @@ def replica_lag_s() -> float | None:
 
 
 def _measure() -> float | None:
-    """Ask the replica how far behind it is; None when it cannot be reached."""
+    """Ask the replica how far behind it is; None when it cannot be reached.
+
+    The usual query (postgres_exporter's and the Datadog agent's) overstates the lag for the moment WAL
+    has arrived but is not yet replayed after an idle spell: it then reads the age of the last transaction
+    before the spell (measured on the drills' stack: 145 s for a replica a few ms behind). The error is on
+    the safe side (reads go to the primary until the next check, CHECK_EVERY_S); deploy/load.py's ``lag``
+    mode measures the real delay for the drills."""
     try:
         with connections[REPLICA].cursor() as cursor:
             cursor.execute(
