@@ -1,4 +1,4 @@
-"""Alerts to the people who saved an ad: its price dropped, it was reserved, sold or removed.
+"""Alerts to the people who saved an ad: its price dropped, it was reserved, sold, removed or is back on sale.
 
 The ad's service queues a ``FavouriteAlert`` in its own transaction (``favourite_alert_queue``); the
 notifier (``manage.py notify_unread``) sends the queued ones with ``favourite_alerts_send``, BATCH_SIZE
@@ -27,6 +27,18 @@ STATUS_KINDS = {
     Ad.Status.SOLD: "favourite_sold",
     Ad.Status.REMOVED: "favourite_removed",
 }
+BACK_ON_SALE_KIND = "favourite_back_on_sale"
+
+
+def status_alert_kind(*, previous: str, status: str) -> str | None:
+    """The alert kind (a ``notifications.kinds`` key) for an ad going from status *previous* to *status*,
+    or None when the people who saved it need not hear of it (no change; a new ad going live)."""
+    if status == previous:
+        return None
+    if status == Ad.Status.ACTIVE:
+        # A released reservation or a sale that fell through: the chance a saver was waiting for.
+        return BACK_ON_SALE_KIND if previous in (Ad.Status.RESERVED, Ad.Status.SOLD) else None
+    return STATUS_KINDS.get(status)
 
 
 def favourite_alert_queue(*, ad: Ad, kind: str, params: dict, exclude_user_id: int | None = None) -> None:

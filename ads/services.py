@@ -167,11 +167,12 @@ def _ad_set_status(*, ad: Ad, status: str, buyer_id: int | None, announce: bool)
     ad.status = status
     ad.buyer_id = buyer_id
     ad.save(update_fields=["status", "buyer", "updated_at"])
-    if status in alerts.STATUS_KINDS and status != previous_status:
-        # Whoever saved it hears of it; the deal's buyer is told in their conversation instead.
-        alerts.favourite_alert_queue(
-            ad=ad, kind=alerts.STATUS_KINDS[status], params={}, exclude_user_id=buyer_id
-        )
+    kind = alerts.status_alert_kind(previous=previous_status, status=status)
+    if kind:
+        # Whoever saved it hears of it; the deal's buyer (the new one, or the one whose deal just ended)
+        # is told in their conversation instead.
+        deal_buyer_id = buyer_id or previous_buyer_id
+        alerts.favourite_alert_queue(ad=ad, kind=kind, params={}, exclude_user_id=deal_buyer_id)
     if announce:
         # Same transaction: a conversation's snapshot and notices can never disagree with the ad. A
         # notification: no receiver's answer is read.

@@ -94,6 +94,10 @@ KINDS: dict[str, Kind] = {
         lambda p: gettext("“%(title)s” from your favourites is sold") % {"title": _p(p, "title")},
         push=False,
     ),
+    "favourite_back_on_sale": Kind(
+        _("Favourites back on sale"),
+        lambda p: gettext("“%(title)s” from your favourites is on sale again") % {"title": _p(p, "title")},
+    ),
     "favourite_removed": Kind(
         _("Favourites removed"),
         lambda p: gettext("“%(title)s” from your favourites was removed") % {"title": _p(p, "title")},

@@ -112,6 +112,25 @@ def test_favourite_alerts_go_in_batches_and_never_twice(ad, seller, monkeypatch)
     assert set(Notification.objects.values_list("kind", flat=True)) == {"favourite_sold"}
 
 
+@pytest.mark.parametrize("deal", ["reserve", "sell"])
+def test_savers_hear_when_the_ad_is_back_on_sale_but_not_the_buyer_whose_deal_ended(ad, seller, buyer, deal):
+    fans = UserFactory.create_batch(2)
+    for user in (buyer, *fans):
+        ad_services.favourite_set(user=user, ad=ad, saved=True)
+    if deal == "reserve":
+        ad_services.ad_reserve(ad=ad, user=seller, buyer=buyer)
+    else:
+        ad_services.ad_mark_sold(ad=ad, user=seller, buyer=buyer)
+    ad_services.ad_reactivate(ad=ad, user=seller)
+    ad_services.ad_reactivate(ad=ad, user=seller)  # a repeat: no second alert
+    alerts.favourite_alerts_send()
+    rows = Notification.objects.filter(kind="favourite_back_on_sale")
+    assert sorted(rows.values_list("user_id", flat=True)) == sorted(f.pk for f in fans)
+    assert rows[0].url == ad.get_absolute_url()
+    with translation.override("ru"):
+        assert rows[0].text == "«Walnut sofa» из вашего избранного снова в продаже"
+
+
 def test_offers_and_counter_offers_reach_the_other_side(conversation, buyer, seller):
     buyer.email_verified_at = seller.email_verified_at = conversation.created_at
     buyer.save()
