@@ -1,21 +1,24 @@
 """Signed tokens for links that authenticate one narrow action without a login."""
 
 from django.core import signing
+from django.http import Http404
+
+from marketplace import unsubscribe
 
 UNSUBSCRIBE_SALT = "accounts.unsubscribe-unread-emails"
 
 
 def unsubscribe_token(user_id: int) -> str:
     """Return the signed token of the one-click unsubscribe link for *user_id* (no expiry)."""
-    return signing.dumps(user_id, salt=UNSUBSCRIBE_SALT, compress=False)
+    return unsubscribe.sign(user_id, salt=UNSUBSCRIBE_SALT)
 
 
-def user_id_from_unsubscribe_token(token: str) -> int | None:
-    """Return the user id signed into *token*, or None when it is forged or malformed."""
+def user_id_from_unsubscribe_token(token: str) -> int:
+    """Return the user id signed into *token*; raise Http404 when it is forged or malformed."""
     try:
-        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
+        return int(unsubscribe.read(token, salt=UNSUBSCRIBE_SALT))
+    except (TypeError, ValueError) as error:
+        raise Http404(unsubscribe.INVALID) from error
 
 
 EMAIL_VERIFICATION_SALT = "accounts.email-verification"

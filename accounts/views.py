@@ -17,6 +17,7 @@ from accounts.forms import LoginForm, ProfileForm, PushSubscriptionForm, SignupF
 from accounts.middleware import mark_away
 from accounts.signup import password_reset_guarded, signup_guarded
 from accounts.tokens import email_verification_read, user_id_from_unsubscribe_token
+from marketplace import unsubscribe as unsubscribe_page
 from marketplace.api import load_json_object
 from marketplace.http import safe_next_url
 from marketplace.ratelimits import (
@@ -262,16 +263,15 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Stop unread-messages emails from the link in one (no login needed: the token is signed).
 
-    GET shows a confirmation button (link scanners must not unsubscribe people); POST, from that button
-    or a mail client's RFC 8058 one-click request, turns the emails off. A forged token answers 404.
+    GET shows a confirmation button; POST, from that button or a mail client's RFC 8058 one-click
+    request, turns the emails off (``marketplace.unsubscribe``). A forged token answers 404.
     """
     user_id = user_id_from_unsubscribe_token(token)
-    if user_id is None:
-        raise Http404("This unsubscribe link is not valid.")
-    done = request.method == "POST"
-    if done and not services.user_unsubscribe_unread_emails(user_id=user_id):
-        raise Http404("This unsubscribe link is not valid.")
-    return render(request, "accounts/unsubscribe.html", {"done": done})
+    return unsubscribe_page.respond(
+        request,
+        stop=lambda: services.user_unsubscribe_unread_emails(user_id=user_id),
+        template="accounts/unsubscribe.html",
+    )
 
 
 @login_required

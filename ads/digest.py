@@ -14,7 +14,6 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import Http404
@@ -26,7 +25,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from ads.models import Ad, SavedSearch, SavedSearchMatch
 from ads.search_alerts import saved_search_url
-from marketplace import passes
+from marketplace import passes, unsubscribe
 
 logger = logging.getLogger(__name__)
 
@@ -41,25 +40,17 @@ UNSUBSCRIBE_SALT = "ads.saved-search-digest-unsubscribe"
 def unsubscribe_token(*, user_id: int, saved_search_public_id: str = "") -> str:
     """Return the signed token of a digest's unsubscribe link: for one saved search
     (*saved_search_public_id*) or, with "", for every daily digest of user *user_id*. No expiry."""
-    return signing.dumps([user_id, saved_search_public_id], salt=UNSUBSCRIBE_SALT, compress=False)
-
-
-def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
-    """Return ``(user id, saved search public id or "")`` signed into *token*; None when forged."""
-    try:
-        user_id, public_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        return int(user_id), str(public_id)
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
+    return unsubscribe.sign([user_id, saved_search_public_id], salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_target(*, token: str) -> tuple[int, str, str]:
     """Return ``(user id, saved search public id or "", its name or "")`` of an unsubscribe *token*.
     Raises Http404 when the token is forged or names a saved search that was deleted."""
-    signed = read_unsubscribe_token(token)
-    if signed is None:
-        raise Http404("This unsubscribe link is not valid.")
-    user_id, public_id = signed
+    try:
+        user_id, public_id = unsubscribe.read(token, salt=UNSUBSCRIBE_SALT)
+        user_id, public_id = int(user_id), str(public_id)
+    except (TypeError, ValueError) as error:
+        raise Http404(unsubscribe.INVALID) from error
     if not public_id:
         return user_id, "", ""
     name = (
@@ -147,11 +138,7 @@ def _send(user: User, matches: list[SavedSearchMatch]) -> None:
             subject=subject,
             body=render_to_string("ads/email/digest.txt", context),
             to=[user.email],
-            headers={
-                # RFC 8058 one-click unsubscribe: mail clients POST "List-Unsubscribe=One-Click" to the URL.
-                "List-Unsubscribe": f"<{unsubscribe_url}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            },
+            headers=unsubscribe.email_headers(unsubscribe_url),
         )
         email.attach_alternative(render_to_string("ads/email/digest.html", context), "text/html")
         email.send()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ads import digest, saved_searches
 from ads.models import SavedSearch
+from marketplace import unsubscribe
 
 
 class SavedSearchForm(forms.Form):
@@ -119,10 +120,12 @@ def saved_search_open(request: HttpRequest, public_id: str) -> HttpResponse:
 def saved_search_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Stop digest emails from a digest's link, no login needed: for one saved search or all of them.
 
-    GET shows a confirmation button (link scanners must not unsubscribe people); POST, from that button
-    or a mail client's RFC 8058 one-click request, turns them off. A forged token answers 404."""
+    GET shows a confirmation button; POST, from that button or a mail client's RFC 8058 one-click
+    request, turns them off (``marketplace.unsubscribe``). A forged token answers 404."""
     user_id, public_id, name = digest.unsubscribe_target(token=token)
-    done = request.method == "POST"
-    if done:
-        digest.digest_unsubscribe(user_id=user_id, saved_search_public_id=public_id)
-    return render(request, "ads/saved_search_unsubscribe.html", {"done": done, "name": name})
+    return unsubscribe.respond(
+        request,
+        stop=lambda: digest.digest_unsubscribe(user_id=user_id, saved_search_public_id=public_id),
+        template="ads/saved_search_unsubscribe.html",
+        context={"name": name},
+    )

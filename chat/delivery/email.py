@@ -31,6 +31,7 @@ from django.utils.translation import ngettext, pgettext
 from accounts.models import User
 from accounts.tokens import unsubscribe_token
 from chat.models import ConversationParticipant
+from marketplace import unsubscribe
 
 logger = logging.getLogger(__name__)
 
@@ -94,11 +95,7 @@ def _send_in_language(user: User, rows: list[ConversationParticipant]) -> None:
         subject=subject,
         body=render_to_string("chat/email/unread.txt", context),
         to=[user.email],
-        headers={
-            # RFC 8058 one-click unsubscribe: mail clients POST "List-Unsubscribe=One-Click" to the URL.
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=unsubscribe.email_headers(unsubscribe_url),
     )
     email.attach_alternative(render_to_string("chat/email/unread.html", context), "text/html")
     email.send()
