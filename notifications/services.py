@@ -1,5 +1,5 @@
 """Writes to the notification centre: ``notify`` (the one entry point every app calls), marking read, and
-the per-kind settings.
+the per-kind settings, and the notification emails' one-click unsubscribe.
 
 After a commit that changed what a user's bell shows, their cached unread count is dropped and their open
 pages get a ``notifications`` hint on their stream (``notifications.live``), the push hint the chat uses.
@@ -11,11 +11,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from notifications import kinds, live
+from marketplace import unsubscribe
+from notifications import kinds, live, selectors
 from notifications.models import Notification, NotificationSetting
 
 ERROR_MESSAGES = {
@@ -131,3 +133,36 @@ def notification_settings_set(*, user: User, choices: dict[str, tuple[bool, bool
         NotificationSetting.objects.update_or_create(
             user=user, kind=kind, defaults={"centre": bool(centre), "email": bool(email), "push": bool(push)}
         )
+
+
+EMAIL_UNSUBSCRIBE_SALT = "notifications.email-unsubscribe"
+
+
+def email_unsubscribe_token(user_id: int) -> str:
+    """The signed token of the one-click unsubscribe link in *user_id*'s notification emails (no expiry;
+    ``marketplace.unsubscribe``)."""
+    return unsubscribe.sign(user_id, salt=EMAIL_UNSUBSCRIBE_SALT)
+
+
+def email_unsubscribe_user_id(token: str) -> int:
+    """The user id signed into an ``email_unsubscribe_token``; raises Http404 when *token* is forged."""
+    try:
+        return int(unsubscribe.read(token, salt=EMAIL_UNSUBSCRIBE_SALT))
+    except (TypeError, ValueError) as error:
+        raise Http404(unsubscribe.INVALID) from error
+
+
+@transaction.atomic
+def notification_emails_stop(*, user_id: int) -> bool:
+    """Turn the email channel off for every kind of user *user_id* (the centre and Web Push keep their
+    choice) and drop the emails already due, so none goes after the click; return False when no such user
+    exists. What the one-click unsubscribe link of the notification emails does."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    emailed = [row for row in selectors.settings_for_user(user=user) if row["email"]]
+    notification_settings_set(
+        user=user, choices={row["kind"]: (row["centre"], False, row["push"]) for row in emailed}
+    )
+    Notification.objects.filter(user_id=user_id, email_due=True).update(email_due=False)
+    return True

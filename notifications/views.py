@@ -1,16 +1,19 @@
 """The notification centre's pages: the list, opening an item (marks it read), "mark all read", the
-bell's refresh and the per-kind settings. Every change is a CSRF-protected POST."""
+bell's refresh and the per-kind settings. Every change is a CSRF-protected POST, but the emails'
+one-click unsubscribe (RFC 8058: its signed token is the credential)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from marketplace import unsubscribe
 from marketplace.http import HtmxHttpRequest
 from notifications import selectors, services
 from notifications.forms import NotificationSettingsForm, cursor_from
@@ -68,3 +71,19 @@ def notification_settings(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(request, gettext("Notification settings saved."))
         return redirect("notifications:settings")
     return render(request, "notifications/settings.html", {"form": form, "rows": form.rows_with_fields()})
+
+
+@csrf_exempt  # the signed token is the credential; RFC 8058 one-click POSTs come without a CSRF token
+@require_http_methods(["GET", "POST"])
+def email_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop notification emails from the link in one, no login needed (the token is signed).
+
+    GET shows a confirmation button; POST, from that button or a mail client's RFC 8058 one-click
+    request, turns email off for every kind (``services.notification_emails_stop``). A forged token
+    answers 404."""
+    user_id = services.email_unsubscribe_user_id(token)
+    return unsubscribe.respond(
+        request,
+        stop=lambda: services.notification_emails_stop(user_id=user_id),
+        template="notifications/unsubscribe.html",
+    )

@@ -91,6 +91,7 @@ FIELDS = {
     "ads:saved_search_delete": dict,
     "ads:saved_search_open": dict,
     "ads:saved_search_unsubscribe": dict,
+    "notifications:unsubscribe": dict,
     "accounts:set_language": lambda: {"language": "ru"},
     "accounts:push_remove": dict,
     "accounts:api_token_revoke": dict,

@@ -17,6 +17,7 @@ from ads import digest
 from chat.models import ConversationLabel, Review
 from chat.moderation.models import Report
 from notifications.models import Notification
+from notifications.services import email_unsubscribe_token
 from tests.crawler.world import ROLES, World
 
 # Not ours to crawl: Django's own admin pages for auth/password plumbing and its catch-all, the media
@@ -83,6 +84,7 @@ CONVERSATION_ARGS = {"message_id", "offer_id", "photo_id"}
 SIGNED_LINKS = {
     "accounts:unsubscribe": lambda world: unsubscribe_token(world.buyer.pk),
     "ads:saved_search_unsubscribe": lambda world: digest.unsubscribe_token(user_id=world.buyer.pk),
+    "notifications:unsubscribe": lambda world: email_unsubscribe_token(world.buyer.pk),
     "accounts:email_confirm": lambda world: email_verification_token(
         user_id=world.newcomer.pk, email=world.newcomer.email
     ),

@@ -80,6 +80,7 @@ OPEN_ROUTES = {
     "accounts:signup",
     "accounts:unsubscribe",
     "ads:saved_search_unsubscribe",
+    "notifications:unsubscribe",
     "api-login",
     "accounts:password_reset_confirm",
 }
@@ -195,6 +196,7 @@ CSRF_EXEMPT = {
     "accounts:unsubscribe": "RFC 8058 one-click unsubscribe: mail clients POST without a page; the signed "
     "token in the URL is the authorisation",
     "ads:saved_search_unsubscribe": "RFC 8058 one-click unsubscribe of the saved-search digest, as above",
+    "notifications:unsubscribe": "RFC 8058 one-click unsubscribe of the notification emails, as above",
 }
 
 

@@ -3,13 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
 from accounts.models import PushSubscription
 from marketplace import pushpin
 from marketplace import web_push as web_push_transport
-from notifications import sending, services
+from notifications import selectors, sending, services
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,41 @@ def test_an_away_user_gets_one_email_in_their_language_for_what_is_unread(buyer)
     assert email.subject == "1 новое уведомление"
     assert "«Диван» продано вам" in email.body and "Стол" not in email.body and "Стул" not in email.body
     assert not Notification.objects.filter(email_due=True).exists()
+
+
+def _unsubscribe_path(email) -> str:
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = email.extra_headers["List-Unsubscribe"].strip("<>")
+    assert url in email.body  # the same link for people, in the text
+    return url.removeprefix(settings.MARKETPLACE_SITE_URL.rstrip("/"))
+
+
+def test_the_email_unsubscribes_in_one_click_from_every_kind_but_keeps_the_centre(buyer, client):
+    _away(buyer)
+    services.notification_settings_set(user=buyer, choices={"favourite_sold": (True, True, True)})
+    services.notify(buyer, "deal_sold", params={"title": "Sofa"}, url="/c/")  # email on by default
+    assert sending.email_due_send() == 1
+    path = _unsubscribe_path(mail.outbox[0])
+    services.notify(buyer, "deal_reserved", params={"title": "Table"}, url="/c/")  # due, not sent yet
+
+    page = client.get(path)  # a link scanner: nothing changes
+    assert page.status_code == 200 and b"Stop these emails" in page.content
+    assert Notification.objects.filter(email_due=True).count() == 1
+
+    assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200  # no CSRF token
+    channels = {row["kind"]: row for row in selectors.settings_for_user(user=buyer)}
+    assert not any(row["email"] for row in channels.values())
+    assert channels["favourite_sold"]["centre"] and channels["favourite_sold"]["push"]  # kept
+    assert sending.email_due_send() == 0  # the one due before the click does not go
+    services.notify(buyer, "deal_sold", params={"title": "Chair"}, url="/c/")
+    assert sending.email_due_send() == 0 and len(mail.outbox) == 1
+    assert Notification.objects.filter(user=buyer, read_at__isnull=True).count() == 3  # all in the centre
+    assert client.post(path).status_code == 200  # a repeat is still "done"
+
+
+def test_a_forged_unsubscribe_link_is_404(client):
+    assert client.post("/notifications/unsubscribe/forged/").status_code == 404
+    assert client.get("/notifications/unsubscribe/forged/").status_code == 404
 
 
 def test_a_present_user_gets_no_email(buyer):
