@@ -41,9 +41,10 @@ SEARCH_PATTERN = r"^[^\x00]*\S[^\x00]*$"
 @api_view(["GET"])
 def conversation_list(request):
     """The user's conversations, newest activity first, MARKETPLACE_CONVERSATIONS_PAGE_SIZE a page (keyset
-    cursor, never OFFSET): the same rows, filters and hidden-history rule as the chat list. Two queries
-    whatever the number of conversations (token auth aside), and one more UPDATE when a row's last message
-    from the other participant was not delivered yet (fetching it delivers it)."""
+    cursor, never OFFSET): the same rows, filters and hidden-history rule as the chat list, each with the
+    viewer's own labels. Three queries whatever the number of conversations (token auth aside), and one
+    more UPDATE when a row's last message from the other participant was not delivered yet (fetching it
+    delivers it)."""
     cursor = api.decode_cursor(request.query_params.get("before"))
     if request.query_params.get("filter", "all") not in selectors.LIST_FILTERS:
         raise ValidationError({"filter": [f"Choose one of {', '.join(selectors.LIST_FILTERS)}."]})

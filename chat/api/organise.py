@@ -16,11 +16,6 @@ from marketplace import api
 REFUSALS = api.REFUSALS
 
 
-class LabelSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(max_length=LABEL_NAME_MAX_LENGTH)
-
-
 class LabelInputSerializer(serializers.Serializer):
     name = api.CharField(
         max_length=200, help_text=f"1–{LABEL_NAME_MAX_LENGTH} characters once spaces are collapsed."
@@ -28,7 +23,7 @@ class LabelInputSerializer(serializers.Serializer):
 
 
 class LabelListSerializer(serializers.Serializer):
-    labels = LabelSerializer(many=True)
+    labels = s.LabelSerializer(many=True)
 
 
 class LabelIdsSerializer(serializers.Serializer):
@@ -48,7 +43,7 @@ class LabelIdsSerializer(serializers.Serializer):
 @extend_schema(
     methods=["POST"],
     request=LabelInputSerializer,
-    responses={201: LabelSerializer, **REFUSALS},
+    responses={201: s.LabelSerializer, **REFUSALS},
     operation_id="labels_create",
 )
 @api_view(["GET", "POST"])
@@ -59,7 +54,7 @@ def labels(request):
         body = LabelInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         label = services.label_create(user=request.user, name=body.validated_data["name"])
-        return Response(LabelSerializer(label).data, status=status.HTTP_201_CREATED)
+        return Response(s.LabelSerializer(label).data, status=status.HTTP_201_CREATED)
     own, _on = selectors.labels_for_user(user=request.user)
     return Response(LabelListSerializer({"labels": own}).data)
 

@@ -24,6 +24,7 @@ from chat.api.inputs import (  # noqa: E402, F401
     SendSerializer,
     StartSerializer,
 )
+from chat.api.labels import ConversationListSerializer, LabelSerializer, labels_fetch
 from chat.api.receipts import DeliveryPointerSerializer, MessageStatusSerializer, receipts_context
 from chat.models import (
     MESSAGE_REACTIONS,
@@ -91,6 +92,9 @@ class LastMessageSerializer(serializers.Serializer):
 class ConversationSerializer(serializers.Serializer):
     """A conversation as its participant sees it (list rows and detail)."""
 
+    class Meta:
+        list_serializer_class = ConversationListSerializer
+
     public_id = serializers.CharField()
     role = serializers.ChoiceField(source="my_role", choices=ConversationParticipant.Role.choices)
     other = serializers.SerializerMethodField()
@@ -101,6 +105,7 @@ class ConversationSerializer(serializers.Serializer):
     archived = serializers.SerializerMethodField()
     muted = serializers.SerializerMethodField()
     pinned = serializers.SerializerMethodField(help_text="Pinned to the top of the viewer's list.")
+    labels = serializers.SerializerMethodField(help_text="The viewer's own labels on it, by name.")
 
     @extend_schema_field(PublicUserSerializer)
     def get_other(self, conversation) -> dict:
@@ -122,6 +127,11 @@ class ConversationSerializer(serializers.Serializer):
 
     def get_pinned(self, conversation) -> bool:
         return getattr(conversation, "my_pin_slot", None) is not None
+
+    @extend_schema_field(LabelSerializer(many=True))
+    def get_labels(self, conversation) -> list[dict]:
+        on = labels_fetch(self.context, [conversation.id])
+        return LabelSerializer(on.get(conversation.id, []), many=True).data
 
 
 class ConversationDetailSerializer(ConversationSerializer, DeliveryPointerSerializer):

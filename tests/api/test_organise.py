@@ -51,6 +51,25 @@ def test_labels_create_list_put_filter_delete(token_client, seller, buyer, conve
     assert client.get(url).json() == {"labels": []}
 
 
+def test_conversation_rows_and_detail_carry_the_viewers_own_labels(token_client, seller, buyer, conversation):
+    other = services.conversation_start(buyer=UserFactory(), ad=AdFactory(owner=seller), body="Hi")[0]
+    urgent = services.label_create(user=seller, name="Urgent")
+    bike = services.label_create(user=seller, name="Bike parts")
+    services.conversation_set_labels(conversation=conversation, user=seller, label_ids=[urgent.pk, bike.pk])
+    client = token_client(seller)
+    rows = {row["public_id"]: row for row in client.get("/api/v1/conversations/").json()["results"]}
+    assert rows[conversation.public_id]["labels"] == [
+        {"id": bike.pk, "name": "Bike parts"},
+        {"id": urgent.pk, "name": "Urgent"},
+    ]
+    assert rows[other.public_id]["labels"] == []
+    detail = client.get(f"/api/v1/conversations/{conversation.public_id}/").json()
+    assert [label["name"] for label in detail["labels"]] == ["Bike parts", "Urgent"]
+    # Private: the other participant sees none of them.
+    mine = token_client(buyer).get(f"/api/v1/conversations/{conversation.public_id}/").json()
+    assert mine["labels"] == []
+
+
 def test_strangers_get_404(token_client, stranger, conversation):
     client = token_client(stranger)
     base = f"/api/v1/conversations/{conversation.public_id}/"
