@@ -79,7 +79,8 @@ lint: venv
 	  | xargs wc -l | awk '$$2 != "total" && $$1 > 150 { print "JavaScript module over 150 lines: " $$2 " (" $$1 ")"; long = 1 } END { exit long }'
 
 ## make bench-smoke BENCH_DATABASE=…: bench/generate --scale tiny into a scratch PostgreSQL database, then bench/run --smoke,
-## a 5 s bench/unread-check and bench/live-latency --smoke (50 streams through Pushpin, 10 sends)
+## a 5 s bench/unread-check, one saved-search matching pass over 300 searches (fails past 60 s) and
+## bench/live-latency --smoke (50 streams through Pushpin, 10 sends)
 BENCH_DATABASE ?= postgres://postgres@127.0.0.1:5432/marketplace_bench_smoke
 bench-smoke: venv
 	psql "$(dir $(BENCH_DATABASE))postgres" -qc "DROP DATABASE IF EXISTS $(notdir $(BENCH_DATABASE))" -c "CREATE DATABASE $(notdir $(BENCH_DATABASE))"
@@ -87,6 +88,7 @@ bench-smoke: venv
 	DATABASE_URL=$(BENCH_DATABASE) bench/generate --scale tiny
 	DATABASE_URL=$(BENCH_DATABASE) bench/run --smoke
 	DATABASE_URL=$(BENCH_DATABASE) bench/unread-check --duration 5
+	DATABASE_URL=$(BENCH_DATABASE) bench/saved-searches --searches 300 --new-ads 20 --max-seconds 60
 	@if command -v pushpin >/dev/null; then DATABASE_URL=$(BENCH_DATABASE) bench/live-latency --smoke; \
 	else echo "bench/live-latency skipped: pushpin is not installed"; fi
 
