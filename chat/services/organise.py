@@ -109,9 +109,18 @@ def label_create(*, user: User, name: str) -> ConversationLabel:
 def label_delete(*, user: User, label_id: int) -> bool:
     """Delete *user*'s label *label_id* and take it off their conversations; return False when they have
     no such label (someone else's label counts as none)."""
+    carried = list(
+        ParticipantLabel.objects.filter(label_id=label_id, label__user=user).values_list(
+            "participant__conversation__public_id", flat=True
+        )
+    )
     deleted, _by_model = ConversationLabel.objects.filter(user=user, pk=label_id).delete()
     if deleted:
-        _announce(conversation=None, user=user)
+        # Their views too: the API's conversation representation (changes/, answered 304 on its own
+        # token) lists the viewer's labels.
+        delivery.announce(
+            conversation_views=[(public_id, user.pk) for public_id in carried], user_ids=[user.pk]
+        )
     return bool(deleted)
 
 
@@ -134,6 +143,7 @@ def conversation_set_labels(*, conversation: Conversation, user: User, label_ids
         ParticipantLabel.objects.bulk_create(
             [ParticipantLabel(participant=participant, label_id=label_id) for label_id in wanted - current]
         )
-        # Labels show in the list's rows (the conversation's menu only links to its labels page).
-        _announce(conversation=None, user=user)
+        # Labels show in the list's rows and in the API's conversation representation (changes/, answered
+        # 304 on the view's own token); the page's menu only links to its labels page.
+        _announce(conversation=conversation, user=user)
     return sorted(wanted)

@@ -70,6 +70,27 @@ def test_conversation_rows_and_detail_carry_the_viewers_own_labels(token_client,
     assert mine["labels"] == []
 
 
+def test_a_label_change_ends_the_304_of_the_conversations_changes(
+    token_client, seller, conversation, committed
+):
+    client = token_client(seller)
+    url = f"/api/v1/conversations/{conversation.public_id}/changes/"
+    first = client.get(url, {"after": 0, "change_seq": 0}).json()
+    params = {"after": first["messages"][-1]["id"], "change_seq": first["conversation"]["change_seq"]}
+    etag = client.get(url, params)["ETag"]  # the token of this view is stored by this full answer
+    assert client.get(url, params, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    with committed():
+        label = services.label_create(user=seller, name="Urgent")
+        services.conversation_set_labels(conversation=conversation, user=seller, label_ids=[label.pk])
+    labelled = client.get(url, params, HTTP_IF_NONE_MATCH=etag)
+    assert labelled.status_code == 200 and labelled.json()["conversation"]["labels"][0]["name"] == "Urgent"
+    assert client.get(url, params, HTTP_IF_NONE_MATCH=labelled["ETag"]).status_code == 304
+    with committed():
+        services.label_delete(user=seller, label_id=label.pk)
+    unlabelled = client.get(url, params, HTTP_IF_NONE_MATCH=labelled["ETag"])
+    assert unlabelled.status_code == 200 and unlabelled.json()["conversation"]["labels"] == []
+
+
 def test_strangers_get_404(token_client, stranger, conversation):
     client = token_client(stranger)
     base = f"/api/v1/conversations/{conversation.public_id}/"
