@@ -44,6 +44,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             "One email per batch when you have unread messages and haven't been on the site for a while."
         ),
     )
+    # Off after the notification emails' one-click unsubscribe (notifications.services
+    # .notification_emails_stop): no kind is emailed, not even one added later, until the person ticks email
+    # for a kind again. The default is in the database too: code before this column can still add users.
+    email_notifications = models.BooleanField(_("email me notifications"), default=True, db_default=True)
     # Set with is_active=False by chat.moderation.user_suspend (cleared by unsuspend).
     suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
     # Privacy settings; both are reciprocal: turning one off also hides the others' from you.

@@ -48,7 +48,8 @@ def unread_count(*, user_id: int) -> int:
 
 def settings_for_user(*, user: User) -> list[dict]:
     """Every kind with *user*'s channels: ``[{"kind", "label", "centre", "email", "push"}]`` in
-    ``kinds.KINDS`` order, defaults where nothing is stored. One query."""
+    ``kinds.KINDS`` order, defaults where nothing is stored; email off for every kind after the emails'
+    one-click unsubscribe (``User.email_notifications``). One query."""
     stored = {row.kind: row for row in NotificationSetting.objects.filter(user=user)}
     out = []
     for kind, entry in kinds.KINDS.items():
@@ -56,5 +57,6 @@ def settings_for_user(*, user: User) -> list[dict]:
         centre, email, push = (
             (row.centre, row.email, row.push) if row else (entry.centre, entry.email, entry.push)
         )
+        email = email and user.email_notifications
         out.append({"kind": kind, "label": entry.label, "centre": centre, "email": email, "push": push})
     return out

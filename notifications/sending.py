@@ -108,7 +108,7 @@ def email_for_user(*, user_id: int, now=None) -> bool:
         rows = list(Notification.objects.filter(user_id=user_id, email_due=True).order_by("-pk"))
         Notification.objects.filter(pk__in=[row.pk for row in rows]).update(email_due=False)
         unread = [row for row in rows if row.read_at is None]
-        if not unread:
+        if not unread or not user.email_notifications:  # unsubscribed after these were made due
             return False
         token = email_unsubscribe_token(user.pk)
         unsubscribe_url = _absolute(reverse("notifications:unsubscribe", args=[token]))

@@ -126,13 +126,17 @@ def notifications_mark_all_read(*, user: User) -> int:
 def notification_settings_set(*, user: User, choices: dict[str, tuple[bool, bool, bool]]) -> None:
     """Store *user*'s channels per kind: *choices* maps a kind to ``(centre, email, push)`` booleans.
     Kinds left out keep their current choice. Raises ValidationError ``unknown_kind``. Applies to
-    notifications made from now on."""
+    notifications made from now on. Email on for any kind ends a one-click unsubscribe
+    (``User.email_notifications``): the person chose email again."""
     for kind, (centre, email, push) in choices.items():
         if kind not in kinds.KINDS:
             raise ValidationError(ERROR_MESSAGES["unknown_kind"], code="unknown_kind", params={"kind": kind})
         NotificationSetting.objects.update_or_create(
             user=user, kind=kind, defaults={"centre": bool(centre), "email": bool(email), "push": bool(push)}
         )
+    if not user.email_notifications and any(email for _centre, email, _push in choices.values()):
+        user.email_notifications = True
+        user.save(update_fields=["email_notifications"])
 
 
 EMAIL_UNSUBSCRIBE_SALT = "notifications.email-unsubscribe"
@@ -154,9 +158,11 @@ def email_unsubscribe_user_id(token: str) -> int:
 
 @transaction.atomic
 def notification_emails_stop(*, user_id: int) -> bool:
-    """Turn the email channel off for every kind of user *user_id* (the centre and Web Push keep their
-    choice) and drop the emails already due, so none goes after the click; return False when no such user
-    exists. What the one-click unsubscribe link of the notification emails does."""
+    """Stop every notification email to user *user_id*, including kinds added later
+    (``User.email_notifications`` off: ``sending.email_for_user`` sends nothing), show email off for every
+    kind in their settings (the centre and Web Push keep their choice), and drop the emails already due, so
+    none goes after the click; return False when no such user exists. What the one-click unsubscribe link
+    of the notification emails does."""
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return False
@@ -164,5 +170,6 @@ def notification_emails_stop(*, user_id: int) -> bool:
     notification_settings_set(
         user=user, choices={row["kind"]: (row["centre"], False, row["push"]) for row in emailed}
     )
+    User.objects.filter(pk=user_id).update(email_notifications=False)
     Notification.objects.filter(user_id=user_id, email_due=True).update(email_due=False)
     return True

@@ -11,7 +11,7 @@ from accounts.models import PushSubscription
 from marketplace import pushpin
 from marketplace import web_push as web_push_transport
 from notifications import selectors, sending, services
-from notifications.models import Notification
+from notifications.models import Notification, NotificationSetting
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,22 @@ def test_the_email_unsubscribes_in_one_click_from_every_kind_but_keeps_the_centr
     assert sending.email_due_send() == 0 and len(mail.outbox) == 1
     assert Notification.objects.filter(user=buyer, read_at__isnull=True).count() == 3  # all in the centre
     assert client.post(path).status_code == 200  # a repeat is still "done"
+
+
+def test_after_the_unsubscribe_a_kind_added_later_is_not_emailed_until_email_is_chosen_again(buyer, client):
+    _away(buyer)
+    services.notify(buyer, "deal_sold", params={"title": "Sofa"}, url="/c/")
+    sending.email_due_send()
+    assert client.post(_unsubscribe_path(mail.outbox[0])).status_code == 200
+    # A kind with no stored choice, as one added to notifications.kinds after the click would be.
+    NotificationSetting.objects.filter(user=buyer, kind="deal_sold").delete()
+    buyer.refresh_from_db()
+    assert not {row["kind"]: row for row in selectors.settings_for_user(user=buyer)}["deal_sold"]["email"]
+    services.notify(buyer, "deal_sold", params={"title": "Chair"}, url="/c/")
+    assert sending.email_due_send() == 0 and len(mail.outbox) == 1
+    services.notification_settings_set(user=buyer, choices={"deal_reserved": (True, True, True)})
+    services.notify(buyer, "deal_reserved", params={"title": "Table"}, url="/c/")
+    assert sending.email_due_send() == 1 and len(mail.outbox) == 2  # chosen again
 
 
 def test_a_forged_unsubscribe_link_is_404(client):
