@@ -31,8 +31,8 @@ BACK_ON_SALE_KIND = "favourite_back_on_sale"
 
 
 def status_alert_kind(*, previous: str, status: str) -> str | None:
-    """The alert kind (a ``notifications.kinds`` key) for an ad going from status *previous* to *status*,
-    or None when the people who saved it need not hear of it (no change; a new ad going live)."""
+    """Return the alert kind (a ``notifications.kinds`` key) for an ad going from status *previous* to
+    *status*, or None when the people who saved it need not hear of it (no change; a new ad going live)."""
     if status == previous:
         return None
     if status == Ad.Status.ACTIVE:

@@ -222,9 +222,10 @@ class Favourite(models.Model):
 
 
 class FavouriteAlert(models.Model):
-    """A change of an ad (its price dropped, it was reserved, sold or removed) that the people who saved it
-    are to be told about. Queued in the transaction that changed the ad and sent by the notifier in batches
-    (``ads.alerts.favourite_alerts_send``), so a seller's click never waits for thousands of favourites."""
+    """A change of an ad (its price dropped; it was reserved, sold or removed; it is back on sale) that the
+    people who saved it are to be told about. Queued in the transaction that changed the ad and sent by the
+    notifier in batches (``ads.alerts.favourite_alerts_send``), so a seller's click never waits for
+    thousands of favourites."""
 
     ad = models.ForeignKey(Ad, on_delete=models.CASCADE, related_name="+", verbose_name=_("ad"))
     kind = models.CharField(_("kind"), max_length=40)

@@ -64,7 +64,7 @@ for line in sys.stdin:
     except (ValueError, AttributeError): continue
     if samples: print("    ", samples)' || true
   docker-compose logs --no-color --tail 400 web balancer balancer2 pushpin pushpin2 2>&1 \
-    | grep -E '" 5[0-9][0-9] |Error|Traceback|FATAL' | grep -v ' 503 ' | tail -n 40 | sed 's/^/    /' || true
+    | grep -E '" 5[0-9][0-9] | [0-9/+-]+ 5[0-9][0-9] |is DOWN|\[ALERT\]|Error|Traceback|FATAL' | grep -v ' 503 ' | tail -n 40 | sed 's/^/    /' || true
 }
 others() {  # answers other than 2xx in load.py's JSON $1, e.g. {'503': 2}, or 0
   python3 -c 'import json, sys; a = json.loads(sys.argv[1].strip().splitlines()[-1])["answers"]

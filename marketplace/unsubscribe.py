@@ -20,7 +20,8 @@ INVALID = "This unsubscribe link is not valid."
 
 
 def email_headers(url: str) -> dict[str, str]:
-    """The headers that give *url* (absolute) to mail clients as the one-click unsubscribe (RFC 8058 §3)."""
+    """Return the headers that give *url* (absolute) to mail clients as the one-click unsubscribe (RFC 8058
+    §3)."""
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
@@ -40,7 +41,7 @@ def read(token: str, *, salt: str):
 def respond(
     request: HttpRequest, *, stop: Callable[[], object], template: str, context: dict | None = None
 ) -> HttpResponse:
-    """The link's page: on GET *template* with ``done`` False (the confirmation button); on POST (that
+    """Answer the link's page: on GET *template* with ``done`` False (the confirmation button); on POST (that
     button, or a mail client's one-click request) call *stop* and show *template* with ``done`` True.
     Raises Http404 when *stop* returns False (the token names nobody any more)."""
     done = request.method == "POST"

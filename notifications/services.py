@@ -143,13 +143,14 @@ EMAIL_UNSUBSCRIBE_SALT = "notifications.email-unsubscribe"
 
 
 def email_unsubscribe_token(user_id: int) -> str:
-    """The signed token of the one-click unsubscribe link in *user_id*'s notification emails (no expiry;
-    ``marketplace.unsubscribe``)."""
+    """Return the signed token of the one-click unsubscribe link in *user_id*'s notification emails (no
+    expiry; ``marketplace.unsubscribe``)."""
     return unsubscribe.sign(user_id, salt=EMAIL_UNSUBSCRIBE_SALT)
 
 
 def email_unsubscribe_user_id(token: str) -> int:
-    """The user id signed into an ``email_unsubscribe_token``; raises Http404 when *token* is forged."""
+    """Return the user id signed into an ``email_unsubscribe_token``; raise Http404 when *token* is
+    forged."""
     try:
         return int(unsubscribe.read(token, salt=EMAIL_UNSUBSCRIBE_SALT))
     except (TypeError, ValueError) as error:

@@ -17,8 +17,9 @@ class LabelSerializer(serializers.Serializer):
 
 
 def labels_fetch(context: dict, conversation_ids: list[int]) -> dict[int, list]:
-    """The viewer's labels on *conversation_ids*, ``{conversation id: [labels]}``, kept in the serializer
-    *context* so that one response asks once: one query for a whole list, none for an id already asked."""
+    """Return the viewer's labels on *conversation_ids*, ``{conversation id: [labels]}``, kept in the
+    serializer *context* so that one response asks once: one query for a whole list, none for an id already
+    asked."""
     on = context.setdefault("labels_on", {})
     asked = context.setdefault("labels_asked", set())
     wanted = [conversation_id for conversation_id in conversation_ids if conversation_id not in asked]
