@@ -38,6 +38,15 @@ def read(token: str, *, salt: str):
         raise Http404(INVALID) from error
 
 
+def read_user_id(token: str, *, salt: str) -> int:
+    """Return the user id signed into *token* under *salt* (a token of ``sign(user_id, salt=…)``); raise
+    Http404 when it is forged, malformed or holds something else."""
+    try:
+        return int(read(token, salt=salt))
+    except (TypeError, ValueError) as error:
+        raise Http404(INVALID) from error
+
+
 def respond(
     request: HttpRequest, *, stop: Callable[[], object], template: str, context: dict | None = None
 ) -> HttpResponse:

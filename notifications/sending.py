@@ -108,7 +108,9 @@ def email_for_user(*, user_id: int, now=None) -> bool:
         rows = list(Notification.objects.filter(user_id=user_id, email_due=True).order_by("-pk"))
         Notification.objects.filter(pk__in=[row.pk for row in rows]).update(email_due=False)
         unread = [row for row in rows if row.read_at is None]
-        if not unread or not user.email_notifications:  # unsubscribed after these were made due
+        # notify() makes nothing due after the unsubscribe (channels_for); this covers a notify that ran
+        # beside the click and committed after it.
+        if not unread or not user.email_notifications:
             return False
         token = email_unsubscribe_token(user.pk)
         unsubscribe_url = _absolute(reverse("notifications:unsubscribe", args=[token]))

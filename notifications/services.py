@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,16 +28,22 @@ ERROR_MESSAGES = {
 
 def channels_for(*, user_ids: list[int], kind: str) -> dict[int, tuple[bool, bool, bool]]:
     """Return ``{user_id: (centre, email, push)}`` for *kind*: each user's stored choice, else the kind's
-    defaults. One query."""
+    defaults; email off for a user who took the notification emails' one-click unsubscribe
+    (``User.email_notifications``). One query."""
     entry = kinds.KINDS[kind]
     default = (entry.centre, entry.email, entry.push)
-    chosen = {
-        row[0]: row[1:]
-        for row in NotificationSetting.objects.filter(user_id__in=user_ids, kind=kind).values_list(
-            "user_id", "centre", "email", "push"
+    rows = (
+        User.objects.filter(pk__in=user_ids)
+        .annotate(
+            chosen=FilteredRelation("notification_settings", condition=Q(notification_settings__kind=kind))
         )
-    }
-    return {user_id: chosen.get(user_id, default) for user_id in user_ids}
+        .values_list("pk", "email_notifications", "chosen__centre", "chosen__email", "chosen__push")
+    )
+    found = {}
+    for user_id, emails_on, *chosen in rows:
+        centre, email, push = default if chosen[0] is None else chosen  # None: nothing stored for *kind*
+        found[user_id] = (centre, email and emails_on, push)
+    return {user_id: found.get(user_id, default) for user_id in user_ids}
 
 
 def _ids(user_or_ids: User | int | Iterable[User | int]) -> list[int]:
@@ -151,10 +157,7 @@ def email_unsubscribe_token(user_id: int) -> str:
 def email_unsubscribe_user_id(token: str) -> int:
     """Return the user id signed into an ``email_unsubscribe_token``; raise Http404 when *token* is
     forged."""
-    try:
-        return int(unsubscribe.read(token, salt=EMAIL_UNSUBSCRIBE_SALT))
-    except (TypeError, ValueError) as error:
-        raise Http404(unsubscribe.INVALID) from error
+    return unsubscribe.read_user_id(token, salt=EMAIL_UNSUBSCRIBE_SALT)
 
 
 @transaction.atomic

@@ -21,12 +21,10 @@ def labels_fetch(context: dict, conversation_ids: list[int]) -> dict[int, list]:
     serializer *context* so that one response asks once: one query for a whole list, none for an id already
     asked."""
     on = context.setdefault("labels_on", {})
-    asked = context.setdefault("labels_asked", set())
-    wanted = [conversation_id for conversation_id in conversation_ids if conversation_id not in asked]
+    wanted = [conversation_id for conversation_id in conversation_ids if conversation_id not in on]
     if wanted:
         _own, found = selectors.labels_for_user(user=context["viewer"], conversation_ids=wanted)
-        on.update(found)
-        asked.update(wanted)
+        on.update({conversation_id: found.get(conversation_id, []) for conversation_id in wanted})
     return on
 
 

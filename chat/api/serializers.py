@@ -131,7 +131,7 @@ class ConversationSerializer(serializers.Serializer):
     @extend_schema_field(LabelSerializer(many=True))
     def get_labels(self, conversation) -> list[dict]:
         on = labels_fetch(self.context, [conversation.id])
-        return LabelSerializer(on.get(conversation.id, []), many=True).data
+        return LabelSerializer(on[conversation.id], many=True).data
 
 
 class ConversationDetailSerializer(ConversationSerializer, DeliveryPointerSerializer):

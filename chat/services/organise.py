@@ -22,10 +22,12 @@ from chat.models import (
 )
 
 
-def _announce(*, conversation: Conversation | None, user: User) -> None:
-    """Move *user*'s list token (and their view of *conversation*, whose menu shows pins and labels)."""
-    views = [(conversation.public_id, user.pk)] if conversation is not None else []
-    delivery.announce(conversation_views=views, user_ids=[user.pk])
+def _announce(*, user: User, public_ids: list[str] = ()) -> None:
+    """Move *user*'s list token and their views of the conversations *public_ids* (a view shows the pin,
+    and the API's conversation representation the viewer's labels)."""
+    delivery.announce(
+        conversation_views=[(public_id, user.pk) for public_id in public_ids], user_ids=[user.pk]
+    )
 
 
 @transaction.atomic
@@ -47,7 +49,7 @@ def conversation_set_pinned(*, conversation: Conversation, user: User, pinned: b
     if not pinned:
         participant.pin_slot, participant.pinned_at, participant.updated_at = None, None, now
         participant.save(update_fields=["pin_slot", "pinned_at", "updated_at"])
-        _announce(conversation=conversation, user=user)
+        _announce(user=user, public_ids=[conversation.public_id])
         return False
     for _attempt in range(PIN_SLOTS):
         taken = set(
@@ -65,7 +67,7 @@ def conversation_set_pinned(*, conversation: Conversation, user: User, pinned: b
                 )
         except IntegrityError:
             continue
-        _announce(conversation=conversation, user=user)
+        _announce(user=user, public_ids=[conversation.public_id])
         return True
     raise ValidationError(ERROR_MESSAGES["pin_limit"], code="pin_limit", params={"limit": PIN_SLOTS})
 
@@ -101,7 +103,7 @@ def label_create(*, user: User, name: str) -> ConversationLabel:
             ERROR_MESSAGES["label_limit"], code="label_limit", params={"limit": LABELS_PER_USER}
         )
     label = ConversationLabel.objects.create(user=user, name=name)
-    _announce(conversation=None, user=user)
+    _announce(user=user)
     return label
 
 
@@ -116,11 +118,7 @@ def label_delete(*, user: User, label_id: int) -> bool:
     )
     deleted, _by_model = ConversationLabel.objects.filter(user=user, pk=label_id).delete()
     if deleted:
-        # Their views too: the API's conversation representation (changes/, answered 304 on its own
-        # token) lists the viewer's labels.
-        delivery.announce(
-            conversation_views=[(public_id, user.pk) for public_id in carried], user_ids=[user.pk]
-        )
+        _announce(user=user, public_ids=carried)
     return bool(deleted)
 
 
@@ -145,5 +143,5 @@ def conversation_set_labels(*, conversation: Conversation, user: User, label_ids
         )
         # Labels show in the list's rows and in the API's conversation representation (changes/, answered
         # 304 on the view's own token); the page's menu only links to its labels page.
-        _announce(conversation=conversation, user=user)
+        _announce(user=user, public_ids=[conversation.public_id])
     return sorted(wanted)

@@ -85,6 +85,7 @@ def test_after_the_unsubscribe_a_kind_added_later_is_not_emailed_until_email_is_
     buyer.refresh_from_db()
     assert not {row["kind"]: row for row in selectors.settings_for_user(user=buyer)}["deal_sold"]["email"]
     services.notify(buyer, "deal_sold", params={"title": "Chair"}, url="/c/")
+    assert not Notification.objects.filter(email_due=True).exists()  # notify made no email due
     assert sending.email_due_send() == 0 and len(mail.outbox) == 1
     services.notification_settings_set(user=buyer, choices={"deal_reserved": (True, True, True)})
     services.notify(buyer, "deal_reserved", params={"title": "Table"}, url="/c/")
